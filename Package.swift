@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "guardpost",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "guardpost-admin", targets: ["guardpost-admin"]),
+        .executable(name: "guardpost-bench", targets: ["guardpost-bench"]),
+        .library(name: "GuardDutyModel", targets: ["GuardDutyModel"]),
+        .library(name: "SigV4", targets: ["SigV4"]),
+        .library(name: "AdminServer", targets: ["AdminServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        /// The GuardDuty API's shapes, enums, limits and error values: no HTTP, no SQL.
+        .target(
+            name: "GuardDutyModel",
+            dependencies: []
+        ),
+        /// AWS Signature Version 4: signing (clients, tests, bench) and verifying (server).
+        .target(
+            name: "SigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        /// The administrator server: Hummingbird application, API handlers, PostgreSQL stores.
+        .target(
+            name: "AdminServer",
+            dependencies: [
+                "GuardDutyModel",
+                "SigV4",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "guardpost-admin",
+            dependencies: [
+                "AdminServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        /// Load generator for the performance section of the README (signs with the project's SigV4).
+        .executableTarget(
+            name: "guardpost-bench",
+            dependencies: [
+                "SigV4",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "GuardDutyModelTests", dependencies: ["GuardDutyModel"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(
+            name: "AdminServerTests",
+            dependencies: [
+                "AdminServer",
+                "SigV4",
+                "GuardDutyModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+    ]
+)

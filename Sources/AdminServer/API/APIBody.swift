@@ -1,0 +1,65 @@
+import Foundation
+import GuardDutyModel
+import HTTPTypes
+import Hummingbird
+import NIOConcurrencyHelpers
+import NIOCore
+import SigV4
+
+/// Decoding requests and encoding responses as rest-json does.
+enum APIBody {
+    /// GuardDuty's largest requests (50 account details, 200 tags) are far below this.
+    static let maxBodySize = 1 << 20
+
+    /// Decodes the JSON body; an empty body counts as `{}` so that all-optional shapes accept it.
+    static func decode<T: Decodable>(_ type: T.Type, from context: GuardpostRequestContext) throws -> T {
+        var buffer = context.body
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let data = bytes.isEmpty ? Data("{}".utf8) : Data(bytes)
+        return try JSONDecoder().decode(type, from: data)
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `200 {}`, the answer of operations without output.
+    static func empty() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "{}")))
+    }
+
+    static func noContent() -> Response {
+        Response(status: .noContent)
+    }
+
+    /// A path parameter, percent-decoded (the router matches on the raw path).
+    static func parameter(_ name: String, _ context: GuardpostRequestContext) throws -> String {
+        guard let raw = context.parameters.get(name), let value = SigV4Encoding.percentDecode(raw) else {
+            throw GuardDutyError.badRequest("The request is rejected because the path parameter \(name) is missing or not validly encoded.")
+        }
+        return value
+    }
+
+    /// All values of a query parameter, percent-decoded.
+    static func query(_ name: String, _ request: Request) -> [String] {
+        guard let query = request.uri.query else { return [] }
+        var values: [String] = []
+        for item in query.split(separator: "&") {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard SigV4Encoding.percentDecode(parts[0], plusAsSpace: true) == name else { continue }
+            values.append(parts.count > 1 ? (SigV4Encoding.percentDecode(parts[1], plusAsSpace: true) ?? "") : "")
+        }
+        return values
+    }
+
+    static func queryValue(_ name: String, _ request: Request) -> String? {
+        self.query(name, request).last
+    }
+}

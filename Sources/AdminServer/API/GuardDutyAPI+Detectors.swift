@@ -1,0 +1,60 @@
+import GuardDutyModel
+import Hummingbird
+
+extension GuardDutyAPI {
+    /// CreateDetector, GetDetector, UpdateDetector, DeleteDetector, ListDetectors.
+    func addDetectorRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+        group.post("/detector") { _, context -> Response in
+            let caller = try context.requireCaller()
+            let body = try APIBody.decode(CreateDetectorRequest.self, from: context)
+            guard body.enable != nil else {
+                throw GuardDutyError.badRequest("The request is rejected because the required field 'enable' is missing.")
+            }
+            let id = try await self.detectors.createDetector(caller: caller, request: body)
+            return try APIBody.json(CreateDetectorResponse(detectorId: id))
+        }
+        group.get("/detector") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let maxResults = try Validate.maxResults(APIBody.queryValue("maxResults", request))
+            let page = try await self.detectors.listDetectors(caller: caller, maxResults: maxResults, nextToken: APIBody.queryValue("nextToken", request))
+            return try APIBody.json(ListDetectorsResponse(detectorIds: page.items, nextToken: page.nextToken))
+        }
+        group.get("/detector/:detectorId") { _, context -> Response in
+            let caller = try context.requireCaller()
+            return try APIBody.json(try await self.detectors.getDetector(caller: caller, detectorId: try Self.detectorId(context)))
+        }
+        group.post("/detector/:detectorId") { _, context -> Response in
+            let caller = try context.requireCaller()
+            let body = try APIBody.decode(UpdateDetectorRequest.self, from: context)
+            try await self.detectors.updateDetector(caller: caller, detectorId: try Self.detectorId(context), request: body)
+            return APIBody.empty()
+        }
+        group.delete("/detector/:detectorId") { _, context -> Response in
+            let caller = try context.requireCaller()
+            try await self.detectors.deleteDetector(caller: caller, detectorId: try Self.detectorId(context))
+            return APIBody.empty()
+        }
+    }
+
+    /// TagResource (204), UntagResource (204), ListTagsForResource on detector ARNs.
+    func addTagRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+        group.post("/tags/:resourceArn") { _, context -> Response in
+            let caller = try context.requireCaller()
+            let body = try APIBody.decode(TagResourceRequest.self, from: context)
+            try await self.detectors.tagResource(caller: caller, resourceArn: try APIBody.parameter("resourceArn", context), tags: body.tags)
+            return APIBody.noContent()
+        }
+        group.delete("/tags/:resourceArn") { request, context -> Response in
+            let caller = try context.requireCaller()
+            try await self.detectors.untagResource(
+                caller: caller, resourceArn: try APIBody.parameter("resourceArn", context), tagKeys: APIBody.query("tagKeys", request)
+            )
+            return APIBody.noContent()
+        }
+        group.get("/tags/:resourceArn") { _, context -> Response in
+            let caller = try context.requireCaller()
+            let tags = try await self.detectors.tags(caller: caller, resourceArn: try APIBody.parameter("resourceArn", context))
+            return try APIBody.json(ListTagsForResourceResponse(tags: tags))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context of every route: the authenticated caller and the body that authentication read.
+public struct GuardpostRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `SigV4AuthMiddleware` for API routes.
+    public var caller: Caller?
+    /// The whole request body (bounded), read once for the signature and decoded by the handler.
+    public var body: ByteBuffer = ByteBuffer()
+    /// The id sent back as `x-amzn-RequestId`.
+    public var requestId: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestId = UUIDv4.string()
+    }
+
+    /// The caller of an API route; the auth middleware guarantees it is set.
+    public func requireCaller() throws -> Caller {
+        guard let caller = self.caller else { throw GuardDutyErrorResponder.missingCaller }
+        return caller
+    }
+}
+
+/// Random (version 4) UUID strings without Foundation's UUID on the hot path.
+enum UUIDv4 {
+    static func string() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

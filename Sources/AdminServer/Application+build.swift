@@ -1,0 +1,124 @@
+import Foundation
+import GuardDutyModel
+import HTTPTypes
+import Hummingbird
+import NIOConcurrencyHelpers
+import Logging
+import NIOCore
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import SigV4
+
+/// How the server listens.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Seconds an access key or the region list is trusted from memory when no NOTIFY arrives.
+    public var credentialCacheSeconds: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5) {
+        self.host = host
+        self.port = port
+        self.credentialCacheSeconds = credentialCacheSeconds
+    }
+}
+
+/// What the server runs on, made by the caller (the executable or a test).
+public struct ServerDependencies: Sendable {
+    public var client: PostgresClient
+    public var secrets: SecretBox
+    public var registry: PrometheusCollectorRegistry?
+    public var logger: Logger
+    /// Apply pending migrations before the server accepts requests.
+    public var migrate: Bool
+    /// Called with the bound port once the server listens (useful with port 0).
+    public var onListening: @Sendable (Int) async -> Void
+
+    public init(
+        client: PostgresClient, secrets: SecretBox, registry: PrometheusCollectorRegistry? = nil, logger: Logger,
+        migrate: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.client = client
+        self.secrets = secrets
+        self.registry = registry
+        self.logger = logger
+        self.migrate = migrate
+        self.onListening = onListening
+    }
+}
+
+/// The stores over one PostgreSQL client.
+public struct PostgresStores: Sendable {
+    public let accounts: PostgresAccountStore
+    public let regions: PostgresRegionStore
+    public let detectors: PostgresDetectorStore
+    public let members: PostgresMemberStore
+    public let organization: PostgresOrganizationStore
+
+    public init(client: PostgresClient, secrets: SecretBox, logger: Logger) {
+        let context = PostgresStoreContext(client: client, logger: logger, secrets: secrets)
+        self.accounts = PostgresAccountStore(context: context)
+        self.regions = PostgresRegionStore(context: context)
+        self.detectors = PostgresDetectorStore(context: context)
+        self.members = PostgresMemberStore(context: context)
+        self.organization = PostgresOrganizationStore(context: context)
+    }
+}
+
+/// Builds the administrator server: stores, authentication, the GuardDuty API, `/health` and `/metrics`.
+/// The PostgreSQL client and the change listener run as the application's services.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    dependencies: ServerDependencies
+) async throws -> some ApplicationProtocol {
+    let stores = PostgresStores(client: dependencies.client, secrets: dependencies.secrets, logger: dependencies.logger)
+    let cache = CredentialCache(accounts: stores.accounts, regions: stores.regions, ttlSeconds: configuration.credentialCacheSeconds)
+    let ready = ReadinessFlag()
+
+    let router = Router(context: GuardpostRequestContext.self)
+    router.add(middleware: GuardDutyErrorResponder())
+    if dependencies.registry != nil {
+        router.add(middleware: MetricsMiddleware())
+    }
+    router.get("/health") { _, _ -> Response in
+        guard ready.isReady else { return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "migrating\n"))) }
+        try await dependencies.client.query("SELECT 1")
+        return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+    }
+    if let registry = dependencies.registry {
+        router.get("/metrics") { _, _ -> Response in
+            var bytes: [UInt8] = []
+            registry.emit(into: &bytes)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+    let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: cache))
+    GuardDutyAPI(detectors: stores.detectors, members: stores.members, organization: stores.organization).addRoutes(to: api)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
+        services: [dependencies.client, ChangeListener(client: dependencies.client, cache: cache, logger: dependencies.logger)],
+        onServerRunning: { channel in
+            await dependencies.onListening(channel.localAddress?.port ?? configuration.port)
+        },
+        logger: dependencies.logger
+    )
+    app.beforeServerStarts {
+        if dependencies.migrate {
+            try await Migrator(logger: dependencies.logger).migrate(client: dependencies.client)
+        }
+        ready.markReady()
+    }
+    return app
+}
+
+/// Whether start-up (migrations) has finished, for `/health`.
+final class ReadinessFlag: Sendable {
+    private let value = NIOLockedValueBox(false)
+    var isReady: Bool { self.value.withLockedValue { $0 } }
+    func markReady() { self.value.withLockedValue { $0 = true } }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A private PostgreSQL cluster under `DATA_DIR/postgres`, run with the server binaries Debian's
+/// `postgresql` package installs. Used when no `--database-url`/`DATABASE_URL` is given.
+///
+/// PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` system user and
+/// every PostgreSQL command runs through `runuser`. When that user cannot reach the data dir (a home
+/// directory closed to others), the cluster lives under `/var/tmp/guardpost-clusters/` instead and
+/// `DATA_DIR/postgres` is a symbolic link to it.
+public struct EmbeddedPostgres: Sendable {
+    public let dataDir: String
+    let logger: Logger
+
+    public init(dataDir: String, logger: Logger) {
+        self.dataDir = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+        self.logger = logger
+    }
+
+    var linkPath: String { "\(self.dataDir)/postgres" }
+    var passwordPath: String { "\(self.dataDir)/postgres.password" }
+    static let user = "guardpost"
+    static let database = "postgres"
+
+    /// What `start` found or did.
+    public struct Running: Sendable {
+        public var configuration: PostgresClient.Configuration
+        public var port: Int
+        /// True when this call started the cluster, so the caller stops it when done.
+        public var startedHere: Bool
+        public var clusterDir: String
+    }
+
+    /// Initialises the cluster when needed and starts it unless it already runs; returns how to connect.
+    public func start() throws -> Running {
+        try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true)
+        let bin = try Self.binDirectory()
+        let clusterDir = try self.prepareClusterDirectory()
+        if !FileManager.default.fileExists(atPath: "\(clusterDir)/PG_VERSION") {
+            try self.initialise(clusterDir: clusterDir, bin: bin)
+        }
+        let password = try String(contentsOfFile: self.passwordPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let port = self.runningPort(clusterDir: clusterDir, bin: bin) {
+            return Running(configuration: Self.configuration(port: port, password: password), port: port, startedHere: false, clusterDir: clusterDir)
+        }
+        var lastError = ""
+        for _ in 0..<12 {
+            // Below the ephemeral range (32768+), so a client socket never holds our port.
+            let port = Int.random(in: 20_000..<32_000)
+            let options = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c fsync=on"
+            let result = try self.run(
+                "\(bin)/pg_ctl", ["start", "-w", "-t", "60", "-D", clusterDir, "-l", "\(clusterDir)/server.log", "-o", options]
+            )
+            if result.status == 0 {
+                self.logger.info("embedded PostgreSQL started", metadata: ["port": "\(port)", "clusterDir": "\(clusterDir)"])
+                return Running(configuration: Self.configuration(port: port, password: password), port: port, startedHere: true, clusterDir: clusterDir)
+            }
+            lastError = result.output + ((try? String(contentsOfFile: "\(clusterDir)/server.log", encoding: .utf8))?.suffix(600) ?? "")
+            if !lastError.contains("already in use") && !lastError.contains("could not bind") && !lastError.contains("could not create") {
+                break
+            }
+        }
+        throw MigrationError(description: "could not start the embedded PostgreSQL in \(clusterDir): \(lastError)")
+    }
+
+    /// Stops the cluster (fast shutdown: open sessions are ended, committed data is kept).
+    public func stop() {
+        guard let bin = try? Self.binDirectory() else { return }
+        let clusterDir = (try? FileManager.default.destinationOfSymbolicLink(atPath: self.linkPath)) ?? self.linkPath
+        _ = try? self.run("\(bin)/pg_ctl", ["stop", "-w", "-m", "fast", "-D", clusterDir])
+        self.logger.info("embedded PostgreSQL stopped", metadata: ["clusterDir": "\(clusterDir)"])
+    }
+
+    static func configuration(port: Int, password: String) -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            host: "127.0.0.1", port: port, username: Self.user, password: password, database: Self.database, tls: .disable
+        )
+        configuration.options.maximumConnections = 24
+        return configuration
+    }
+
+    /// The PostgreSQL server binaries: `pg_ctl` in PATH, else the newest `/usr/lib/postgresql/*/bin`.
+    static func binDirectory() throws -> String {
+        var candidates: [String] = []
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
+        candidates += versions.map { "/usr/lib/postgresql/\($0)/bin" }
+        for entry in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            candidates.append(String(entry))
+        }
+        for directory in candidates
+        where FileManager.default.isExecutableFile(atPath: "\(directory)/pg_ctl") && FileManager.default.isExecutableFile(atPath: "\(directory)/initdb") {
+            return directory
+        }
+        throw MigrationError(description: """
+            no PostgreSQL server binaries found (pg_ctl, initdb in PATH or /usr/lib/postgresql/*/bin): \
+            install Debian's postgresql package (apt-get install -y postgresql) or pass --database-url
+            """)
+    }
+
+    var runsAsRoot: Bool { getuid() == 0 }
+
+    /// Creates the cluster directory, deciding where it lives when running as root.
+    private func prepareClusterDirectory() throws -> String {
+        let manager = FileManager.default
+        if let target = try? manager.destinationOfSymbolicLink(atPath: self.linkPath) {
+            return target
+        }
+        if manager.fileExists(atPath: self.linkPath) || !self.runsAsRoot {
+            try manager.createDirectory(atPath: self.linkPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if self.runsAsRoot { _ = try self.run("/bin/chown", ["-R", "postgres:postgres", self.linkPath], asPostgres: false) }
+            return self.linkPath
+        }
+        // As root: the postgres user must be able to reach the directory.
+        let reachable = try self.run("/usr/bin/test", ["-x", self.dataDir]).status == 0
+        var clusterDir = self.linkPath
+        if !reachable {
+            let digest = Array(self.dataDir.utf8).reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+            let base = "/var/tmp/guardpost-clusters"
+            try manager.createDirectory(atPath: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            clusterDir = "\(base)/\(String(digest, radix: 16))"
+            try manager.createDirectory(atPath: clusterDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try manager.createSymbolicLink(atPath: self.linkPath, withDestinationPath: clusterDir)
+        } else {
+            try manager.createDirectory(atPath: clusterDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        _ = try self.run("/bin/chown", ["-R", "postgres:postgres", clusterDir], asPostgres: false)
+        return clusterDir
+    }
+
+    private func initialise(clusterDir: String, bin: String) throws {
+        var bytes = [UInt8](repeating: 0, count: 24)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
+        let password = bytes.map { String(format: "%02x", $0) }.joined()
+        FileManager.default.createFile(atPath: self.passwordPath, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+        let pwfile = "\(clusterDir).pwfile"
+        FileManager.default.createFile(atPath: pwfile, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+        if self.runsAsRoot { _ = try self.run("/bin/chown", ["postgres:postgres", pwfile], asPostgres: false) }
+        defer { try? FileManager.default.removeItem(atPath: pwfile) }
+        // initdb wants an empty directory.
+        let result = try self.run(
+            "\(bin)/initdb",
+            ["-D", clusterDir, "-U", Self.user, "--pwfile=\(pwfile)", "-A", "scram-sha-256", "-E", "UTF8", "--locale=C"]
+        )
+        guard result.status == 0 else {
+            throw MigrationError(description: "initdb failed for \(clusterDir): \(result.output)")
+        }
+        self.logger.info("embedded PostgreSQL cluster initialised", metadata: ["clusterDir": "\(clusterDir)"])
+    }
+
+    /// The port of the cluster when its postmaster is alive.
+    private func runningPort(clusterDir: String, bin: String) -> Int? {
+        guard let status = try? self.run("\(bin)/pg_ctl", ["status", "-D", clusterDir]), status.status == 0,
+            let pidFile = try? String(contentsOfFile: "\(clusterDir)/postmaster.pid", encoding: .utf8)
+        else { return nil }
+        let lines = pidFile.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 3 else { return nil }
+        return Int(lines[3].trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Runs a command (as the `postgres` user when we are root and `asPostgres`), returning its status and output.
+    @discardableResult
+    func run(_ executable: String, _ arguments: [String], asPostgres: Bool = true) throws -> (status: Int32, output: String) {
+        let process = Process()
+        if self.runsAsRoot && asPostgres {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", "postgres", "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

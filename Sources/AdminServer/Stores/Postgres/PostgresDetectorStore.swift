@@ -1,0 +1,234 @@
+import Foundation
+import GuardDutyModel
+import Logging
+import PostgresNIO
+
+/// Detectors, their settings and tags in PostgreSQL.
+public struct PostgresDetectorStore: DetectorStore {
+    let context: PostgresStoreContext
+
+    public init(context: PostgresStoreContext) {
+        self.context = context
+    }
+
+    static func serviceRole(_ account: String) -> String {
+        "arn:aws:iam::\(account):role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
+    }
+
+    public func createDetector(caller: Caller, request: CreateDetectorRequest) async throws -> String {
+        try Validate.clientToken(request.clientToken)
+        if let tags = request.tags { try Validate.tags(tags) }
+        try FeatureRules.validate(request.features)
+        let logger = self.context.logger
+        return try await self.context.transaction { connection in
+            if let existing = try await connection.detector(
+                id: try await connection.detectorId(account: caller.accountId, region: caller.region, logger: logger) ?? "", logger: logger
+            ) {
+                // A retried CreateDetector with the same client token answers the same detector.
+                if let token = request.clientToken, !token.isEmpty, try await self.clientToken(of: existing.detectorId, connection) == token {
+                    return existing.detectorId
+                }
+                throw GuardDutyError.badRequest("The request is rejected because a detector already exists for the current account.")
+            }
+            var features = FeatureSettings()
+            features.apply(features: request.features, dataSources: request.dataSources, now: PostgresStoreContext.now)
+            let id = PostgresStoreContext.newIdentifier()
+            let status = (request.enable ?? true) ? "ENABLED" : "DISABLED"
+            let frequency = (request.findingPublishingFrequency ?? .sixHours).rawValue
+            try await connection.query(
+                """
+                INSERT INTO detectors (detector_id, account_id, region, status, finding_publishing_frequency, features, tags, client_token)
+                VALUES (\(id), \(caller.accountId), \(caller.region), \(status), \(frequency),
+                        \(PostgresStoreContext.encodeJSON(features))::jsonb, \(PostgresStoreContext.encodeJSON(request.tags ?? [:]))::jsonb,
+                        \(request.clientToken))
+                """,
+                logger: logger
+            )
+            return id
+        }
+    }
+
+    private func clientToken(of detectorId: String, _ connection: PostgresConnection) async throws -> String? {
+        for try await (token) in try await connection.query(
+            "SELECT client_token FROM detectors WHERE detector_id = \(detectorId)", logger: self.context.logger
+        ).decode(String?.self) {
+            return token
+        }
+        return nil
+    }
+
+    public func getDetector(caller: Caller, detectorId: String) async throws -> GetDetectorResponse {
+        try Validate.detectorId(detectorId)
+        // One round trip: the detector, and the administrator's settings when the caller is an associated member.
+        let rows = try await self.context.client.query(
+            """
+            SELECT d.account_id, d.region, d.status, d.finding_publishing_frequency, d.features::text, d.tags::text,
+                   \(unescaped: SQL.isoTimestamp("d.created_at")), \(unescaped: SQL.isoTimestamp("d.updated_at")),
+                   extract(epoch from d.created_at)::float8,
+                   ad.finding_publishing_frequency, ad.features::text, m.features::text
+            FROM detectors d
+            LEFT JOIN members m ON m.account_id = d.account_id AND m.region = d.region AND m.relationship_status IN ('Enabled', 'Disabled')
+            LEFT JOIN detectors ad ON ad.account_id = m.administrator_id AND ad.region = m.region
+            WHERE d.detector_id = \(detectorId)
+            """,
+            logger: self.context.logger
+        )
+        for try await row in rows.decode((String, String, String, String, String, String, String, String, Double, String?, String?, String?).self) {
+            guard row.0 == caller.accountId, row.1 == caller.region else { break }
+            var frequency = row.3
+            var features = try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.4)
+            if let adminFrequency = row.9, let adminFeatures = row.10, let memberFeatures = row.11 {
+                frequency = adminFrequency
+                features = FeatureRules.effectiveMemberFeatures(
+                    administrator: try PostgresStoreContext.decodeJSON(FeatureSettings.self, adminFeatures),
+                    member: try PostgresStoreContext.decodeJSON(FeatureSettings.self, memberFeatures)
+                )
+            }
+            let role = Self.serviceRole(caller.accountId)
+            return GetDetectorResponse(
+                createdAt: row.6,
+                findingPublishingFrequency: FindingPublishingFrequency(rawValue: frequency) ?? .sixHours,
+                serviceRole: role,
+                status: FeatureStatus(rawValue: row.2) ?? .enabled,
+                updatedAt: row.7,
+                dataSources: features.dataSourcesResult(serviceRole: role),
+                tags: try PostgresStoreContext.decodeJSON([String: String].self, row.5),
+                features: features.detectorFeatureResults(foundationalUpdatedAt: row.8)
+            )
+        }
+        throw GuardDutyError.detectorNotOwned
+    }
+
+    public func updateDetector(caller: Caller, detectorId: String, request: UpdateDetectorRequest) async throws {
+        try FeatureRules.validate(request.features)
+        let logger = self.context.logger
+        try await self.context.transaction { connection in
+            var detector = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: logger)
+            let changesSettings = request.findingPublishingFrequency != nil || request.features != nil || request.dataSources != nil
+            if changesSettings, let admin = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: logger) {
+                throw GuardDutyError.badRequest(
+                    "The request is rejected because the current account is a member of administrator account \(admin), which manages findingPublishingFrequency and features for it."
+                )
+            }
+            detector.features.apply(features: request.features, dataSources: request.dataSources, now: PostgresStoreContext.now)
+            let status = request.enable.map { $0 ? "ENABLED" : "DISABLED" } ?? detector.status
+            let frequency = request.findingPublishingFrequency?.rawValue ?? detector.frequency
+            try await connection.query(
+                """
+                UPDATE detectors SET status = \(status), finding_publishing_frequency = \(frequency),
+                       features = \(PostgresStoreContext.encodeJSON(detector.features))::jsonb, updated_at = now()
+                WHERE detector_id = \(detectorId)
+                """,
+                logger: logger
+            )
+            // The detector's own agents and, when it is an administrator, its associated members' agents.
+            var affected = [caller.accountId]
+            for try await (member) in try await connection.query(
+                """
+                SELECT account_id FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region)
+                  AND relationship_status IN ('Enabled', 'Disabled')
+                """,
+                logger: logger
+            ).decode(String.self) {
+                affected.append(member)
+            }
+            try await connection.bumpConfigVersion(accounts: affected, region: caller.region, logger: logger)
+        }
+    }
+
+    public func deleteDetector(caller: Caller, detectorId: String) async throws {
+        let logger = self.context.logger
+        try await self.context.transaction { connection in
+            _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: logger)
+            for try await (count) in try await connection.query(
+                """
+                SELECT count(*) FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region)
+                  AND relationship_status IN ('Invited', 'Enabled', 'Disabled')
+                """,
+                logger: logger
+            ).decode(Int.self) where count > 0 {
+                throw GuardDutyError.badRequest(
+                    "The request is rejected because the detector has \(count) invited or associated member accounts; disassociate and delete them first."
+                )
+            }
+            if let admin = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: logger) {
+                throw GuardDutyError.badRequest(
+                    "The request is rejected because the current account is a member of administrator account \(admin); disassociate from it first."
+                )
+            }
+            try await connection.query("DELETE FROM detectors WHERE detector_id = \(detectorId)", logger: logger)
+        }
+    }
+
+    public func listDetectors(caller: Caller, maxResults: Int, nextToken: String?) async throws -> Page<String> {
+        let after = try PageToken.decode(nextToken) ?? ""
+        var ids: [String] = []
+        for try await (id) in try await self.context.client.query(
+            """
+            SELECT detector_id FROM detectors WHERE account_id = \(caller.accountId) AND region = \(caller.region) AND detector_id > \(after)
+            ORDER BY detector_id LIMIT \(maxResults + 1)
+            """,
+            logger: self.context.logger
+        ).decode(String.self) {
+            ids.append(id)
+        }
+        let more = ids.count > maxResults
+        ids = Array(ids.prefix(maxResults))
+        return Page(items: ids, nextToken: more ? ids.last.map(PageToken.encode) : nil)
+    }
+
+    // MARK: tags
+
+    /// Resolves a detector ARN of the caller: `arn:aws:guardduty:REGION:ACCOUNT:detector/ID`.
+    private func detectorId(fromArn arn: String, caller: Caller) throws -> String {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "guardduty", parts[5].hasPrefix("detector/") else {
+            throw GuardDutyError.badRequest(
+                "The request is rejected because the resourceArn '\(arn.prefix(300))' is not a GuardDuty detector ARN (arn:aws:guardduty:REGION:ACCOUNT:detector/ID)."
+            )
+        }
+        guard parts[3] == caller.region, parts[4] == caller.accountId else {
+            throw GuardDutyError.accessDenied("The request is rejected because the resource \(arn) does not belong to the current account and region.")
+        }
+        return String(parts[5].dropFirst("detector/".count))
+    }
+
+    public func tags(caller: Caller, resourceArn: String) async throws -> [String: String] {
+        let id = try self.detectorId(fromArn: resourceArn, caller: caller)
+        return try await self.context.client.withConnection { connection in
+            try await connection.ownedDetector(caller, id, logger: self.context.logger).tags
+        }
+    }
+
+    public func tagResource(caller: Caller, resourceArn: String, tags: [String: String]) async throws {
+        try Validate.tags(tags)
+        let id = try self.detectorId(fromArn: resourceArn, caller: caller)
+        let logger = self.context.logger
+        try await self.context.transaction { connection in
+            let detector = try await connection.ownedDetector(caller, id, forUpdate: true, logger: logger)
+            let merged = detector.tags.merging(tags) { $1 }
+            guard merged.count <= Validate.maxTagsPerResource else {
+                throw GuardDutyError.badRequest("The request is rejected because a resource can have at most 50 tags; it would have \(merged.count).")
+            }
+            try await connection.query(
+                "UPDATE detectors SET tags = \(PostgresStoreContext.encodeJSON(merged))::jsonb WHERE detector_id = \(id)", logger: logger
+            )
+        }
+    }
+
+    public func untagResource(caller: Caller, resourceArn: String, tagKeys: [String]) async throws {
+        guard !tagKeys.isEmpty, tagKeys.count <= 200 else {
+            throw GuardDutyError.badRequest("The request is rejected because tagKeys must list 1 to 200 keys.")
+        }
+        for key in tagKeys { try Validate.tagKey(key) }
+        let id = try self.detectorId(fromArn: resourceArn, caller: caller)
+        let logger = self.context.logger
+        try await self.context.transaction { connection in
+            var tags = try await connection.ownedDetector(caller, id, forUpdate: true, logger: logger).tags
+            for key in tagKeys { tags.removeValue(forKey: key) }
+            try await connection.query(
+                "UPDATE detectors SET tags = \(PostgresStoreContext.encodeJSON(tags))::jsonb WHERE detector_id = \(id)", logger: logger
+            )
+        }
+    }
+}
