@@ -160,24 +160,32 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Runs a command (as the `postgres` user when we are root and `asPostgres`), returning its status and output.
+    /// Uses posix_spawn and waitpid directly, with output to a temporary file: the postmaster that `pg_ctl start`
+    /// leaves behind must not hold a pipe of ours open, and the child must be reaped whatever thread we are on.
     @discardableResult
     func run(_ executable: String, _ arguments: [String], asPostgres: Bool = true) throws -> (status: Int32, output: String) {
-        let process = Process()
-        if self.runsAsRoot && asPostgres {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+        // `env -C /`: PostgreSQL's tools fail when the postgres user cannot read the current directory.
+        let command = ["/usr/bin/env", "-C", "/", executable] + arguments
+        let argv = (self.runsAsRoot && asPostgres) ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command
+        let outputPath = NSTemporaryDirectory() + "guardpost-cmd-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else {
+            throw MigrationError(description: "could not run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitCode, output)
     }
 }

@@ -1,0 +1,162 @@
+"""Fixtures for the conformance suite: a real guardpost-admin server on its embedded PostgreSQL (or on
+DATABASE_URL), accounts created with its CLI, and the real boto3 and `aws` CLI as clients."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+import random
+
+import boto3
+import botocore.config
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.environ.get("GUARDPOST_ADMIN", os.path.join(ROOT, ".build", "debug", "guardpost-admin"))
+OUTPUT = os.environ.get("GUARDPOST_TEST_OUTPUT", os.path.join(ROOT, "test-output"))
+
+
+def free_port():
+    # Below the ephemeral range so that no outgoing connection holds it.
+    for _ in range(100):
+        port = random.randint(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port")
+
+
+class Server:
+    """A guardpost-admin serve process with its own data dir (and so its own embedded PostgreSQL cluster)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.data_dir = tempfile.mkdtemp(prefix=f"guardpost-{name}-")
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        os.makedirs(OUTPUT, exist_ok=True)
+        self.log_path = os.path.join(OUTPUT, f"server-{name}.log")
+        self.env = dict(os.environ)
+        if os.environ.get("DATABASE_URL"):
+            # A shared PostgreSQL: give this server a database of its own.
+            self.env["DATABASE_URL"] = self._create_database(os.environ["DATABASE_URL"], f"gp_{name}_{uuid.uuid4().hex[:8]}")
+
+    @staticmethod
+    def _create_database(url, name):
+        subprocess.run(["psql", url, "-qc", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+        base, _, _ = url.rpartition("/")
+        return f"{base}/{name}"
+
+    def cli(self, *args, check=True):
+        result = subprocess.run(
+            [BINARY, *args, "--data-dir", self.data_dir, "--log-level", "warning"],
+            env=self.env, capture_output=True, text=True, timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"guardpost-admin {' '.join(args)} failed: {result.stderr}")
+        return result
+
+    def start(self):
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [BINARY, "serve", "--port", str(self.port), "--data-dir", self.data_dir, "--credential-cache-seconds", "30"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited early; see {self.log_path}")
+            try:
+                if requests.get(self.endpoint + "/health", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("server did not become healthy")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        # The server stops the embedded cluster it started; stop it in case a CLI call left it running.
+        pg_dir = os.path.join(self.data_dir, "postgres")
+        if os.path.exists(os.path.join(pg_dir, "postmaster.pid")):
+            subprocess.run(["runuser", "-u", "postgres", "--", "pg_ctl", "stop", "-m", "immediate", "-D", os.path.realpath(pg_dir)]
+                           if os.getuid() == 0 else ["pg_ctl", "stop", "-m", "immediate", "-D", pg_dir], capture_output=True)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def create_account(self, account_id=None, email=None, management=False):
+        account_id = account_id or "".join(random.choice("0123456789") for _ in range(12))
+        args = ["accounts", "create", "--account-id", account_id, "--email", email or f"{account_id}@example.com"]
+        if management:
+            args.append("--organization-management")
+        return Account(self, json.loads(self.cli(*args).stdout))
+
+
+class Account:
+    """An account's keys, with boto3 clients and an `aws` CLI runner signed with them."""
+
+    def __init__(self, server, keys):
+        self.server = server
+        self.account_id = keys["accountId"]
+        self.access_key_id = keys["accessKeyId"]
+        self.secret_access_key = keys["secretAccessKey"]
+
+    def client(self, region="us-east-1"):
+        return boto3.client(
+            "guardduty", region_name=region, endpoint_url=self.server.endpoint,
+            aws_access_key_id=self.access_key_id, aws_secret_access_key=self.secret_access_key,
+            config=botocore.config.Config(retries={"max_attempts": 1}),
+        )
+
+    def aws(self, *args, region="us-east-1", check=True):
+        """Runs `aws guardduty ARGS --endpoint-url …` and returns parsed JSON output (or the CompletedProcess when check=False)."""
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=self.access_key_id, AWS_SECRET_ACCESS_KEY=self.secret_access_key,
+                   AWS_DEFAULT_REGION=region, AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
+        env.pop("AWS_PROFILE", None)
+        result = subprocess.run(["aws", "guardduty", *args, "--endpoint-url", self.server.endpoint, "--output", "json"],
+                                env=env, capture_output=True, text=True, timeout=120)
+        if not check:
+            return result
+        assert result.returncode == 0, f"aws guardduty {' '.join(args)} failed: {result.stderr}"
+        return json.loads(result.stdout) if result.stdout.strip() else {}
+
+    def signed(self, method, path, body=b"", region="us-east-1", headers=None, secret=None, timestamp=None):
+        """A botocore-signed raw request (prepared, not sent), for tampering tests."""
+        request = AWSRequest(method=method, url=self.server.endpoint + path, data=body, headers=dict(headers or {}))
+        auth = SigV4Auth(Credentials(self.access_key_id, secret or self.secret_access_key), "guardduty", region)
+        if timestamp is not None:
+            from unittest import mock
+            with mock.patch("botocore.auth.get_current_datetime", return_value=timestamp):
+                auth.add_auth(request)
+        else:
+            auth.add_auth(request)
+        return request
+
+
+def send(request):
+    """Sends a prepared AWSRequest with requests, exactly as signed."""
+    prepared = request.prepare()
+    return requests.request(prepared.method, prepared.url, headers=dict(prepared.headers), data=prepared.body, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(request):
+    s = Server(request.module.__name__.replace("test_", ""))
+    s.start()
+    yield s
+    s.stop()
