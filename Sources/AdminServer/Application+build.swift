@@ -32,13 +32,16 @@ public struct ServerDependencies: Sendable {
     public var logger: Logger
     /// Apply pending migrations before the server accepts requests.
     public var migrate: Bool
+    /// Run the PostgreSQL client as one of the application's services (false when the caller already runs it).
+    public var runsClient: Bool
     /// Called with the bound port once the server listens (useful with port 0).
     public var onListening: @Sendable (Int) async -> Void
 
     public init(
         client: PostgresClient, secrets: SecretBox, registry: PrometheusCollectorRegistry? = nil, logger: Logger,
-        migrate: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        migrate: Bool = true, runsClient: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
+        self.runsClient = runsClient
         self.client = client
         self.secrets = secrets
         self.registry = registry
@@ -101,7 +104,8 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
-        services: [dependencies.client, ChangeListener(client: dependencies.client, cache: cache, logger: dependencies.logger)],
+        services: (dependencies.runsClient ? [dependencies.client] : [])
+            + [ChangeListener(client: dependencies.client, cache: cache, logger: dependencies.logger)],
         onServerRunning: { channel in
             await dependencies.onListening(channel.localAddress?.port ?? configuration.port)
         },

@@ -1,0 +1,89 @@
+import AdminServer
+import Crypto
+import Foundation
+import GuardDutyModel
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import SigV4
+
+/// The real application on a fresh database, with helpers to create accounts and send signed requests as botocore does.
+struct TestServer: Sendable {
+    let stores: PostgresStores
+    let client: any TestClientProtocol
+    let postgres: PostgresClient
+
+    static func run(_ body: @escaping @Sendable (TestServer) async throws -> Void) async throws {
+        try await TestDatabase.withDatabase { postgres, _ in
+            let secrets = SecretBox(key: SymmetricKey(size: .bits256))
+            let stores = PostgresStores(client: postgres, secrets: secrets, logger: TestDatabase.logger)
+            // The test database's client is already running; the application must not run it a second time.
+            let app = try await buildApplication(
+                configuration: ServerConfiguration(),
+                dependencies: ServerDependencies(client: postgres, secrets: secrets, logger: TestDatabase.logger, migrate: false, runsClient: false)
+            )
+            try await app.test(.router) { client in
+                try await body(TestServer(stores: stores, client: client, postgres: postgres))
+            }
+        }
+    }
+
+    /// A new account with random 12-digit id.
+    func account(management: Bool = false) async throws -> IssuedAccessKey {
+        let id = String(format: "%012llu", UInt64.random(in: 100_000_000_000...999_999_999_999))
+        return try await self.stores.accounts.createAccount(accountId: id, email: "\(id)@example.com", name: nil, organizationManagement: management)
+    }
+
+    /// Sends a request signed with `key` for `region` (host `localhost`, as the router test framework sets it).
+    @discardableResult
+    func call(
+        _ key: IssuedAccessKey, _ method: HTTPRequest.Method, _ path: String, json: String? = nil, region: String = "us-east-1",
+        tamper: (@Sendable (inout SigV4Request) -> Void)? = nil
+    ) async throws -> (status: Int, body: [String: Any], errorType: String?) {
+        let pieces = path.split(separator: "?", maxSplits: 1)
+        var headers: [(name: String, value: String)] = [(name: "host", value: "localhost")]
+        if json != nil { headers.append((name: "content-type", value: "application/json")) }
+        var request = SigV4Request(
+            method: method.rawValue, rawPath: String(pieces[0]), rawQuery: pieces.count > 1 ? String(pieces[1]) : "",
+            headers: headers, body: Array((json ?? "").utf8)
+        )
+        let signer = SigV4Signer(credentials: .init(accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey), region: region)
+        signer.sign(&request, timestamp: SigV4Time.format(Int64(Date().timeIntervalSince1970)))
+        tamper?(&request)
+        var fields = HTTPFields()
+        for header in request.headers where header.name != "host" {
+            fields.append(HTTPField(name: HTTPField.Name(header.name)!, value: header.value))
+        }
+        let response = try await self.client.execute(
+            uri: path, method: method, headers: fields, body: request.body.isEmpty ? nil : ByteBuffer(bytes: request.body)
+        )
+        let data = Data(buffer: response.body)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (Int(response.status.code), object, response.headers[HTTPField.Name("x-amzn-ErrorType")!])
+    }
+
+    /// The config version agents long-poll on, read straight from the database.
+    func configVersion(_ detectorId: String) async throws -> Int {
+        for try await (version) in try await self.postgres.query("SELECT config_version FROM detectors WHERE detector_id = \(detectorId)").decode(Int.self) {
+            return version
+        }
+        throw TestFailure(message: "no detector \(detectorId)")
+    }
+
+    func createDetector(_ key: IssuedAccessKey, region: String = "us-east-1") async throws -> String {
+        let response = try await self.call(key, .post, "/detector", json: #"{"enable": true}"#, region: region)
+        return try require(response.body["detectorId"] as? String, "no detectorId in \(response.body)")
+    }
+}
+
+/// `#require` outside a test function body.
+func require<T>(_ value: T?, _ message: String = "missing value") throws -> T {
+    guard let value else { throw TestFailure(message: message) }
+    return value
+}
+
+struct TestFailure: Error {
+    let message: String
+}

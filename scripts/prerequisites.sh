@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Guardpost needs on Debian, only when it is missing:
+# PostgreSQL server binaries, libpq/libcurl headers, Chromium (console tests, later), and the Python
+# clients (awscli, boto3, pytest, requests, moto). Sourced by test.sh, demo.sh and bench.sh.
+set -euo pipefail
+
+guardpost_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing_apt=()
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then missing_apt+=(postgresql); fi
+dpkg -s libpq-dev >/dev/null 2>&1 || missing_apt+=(libpq-dev)
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing_apt+=(libcurl4-openssl-dev)
+command -v runuser >/dev/null 2>&1 || missing_apt+=(util-linux)
+if [ ${#missing_apt[@]} -gt 0 ]; then
+    echo "installing apt packages: ${missing_apt[*]}" >&2
+    guardpost_sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive guardpost_sudo apt-get install -y -qq "${missing_apt[@]}" >/dev/null
+fi
+
+missing_pip=()
+python3 -c "import boto3" 2>/dev/null || missing_pip+=(boto3)
+python3 -c "import pytest" 2>/dev/null || missing_pip+=(pytest)
+python3 -c "import requests" 2>/dev/null || missing_pip+=(requests)
+python3 -c "import moto" 2>/dev/null || missing_pip+=("moto[server]")
+command -v aws >/dev/null 2>&1 || missing_pip+=(awscli)
+if [ ${#missing_pip[@]} -gt 0 ]; then
+    echo "installing pip packages: ${missing_pip[*]}" >&2
+    python3 -m pip install -q "${missing_pip[@]}"
+fi
