@@ -39,16 +39,20 @@ def free_port():
 class Server:
     """A guardpost-admin serve process with its own data dir (and so its own embedded PostgreSQL cluster)."""
 
-    def __init__(self, name):
+    def __init__(self, name, share_with=None):
         self.name = name
-        self.data_dir = tempfile.mkdtemp(prefix=f"guardpost-{name}-")
+        # A replica shares another server's data dir, hence its embedded PostgreSQL and server key.
+        self.owns_data = share_with is None
+        self.data_dir = share_with.data_dir if share_with else tempfile.mkdtemp(prefix=f"guardpost-{name}-")
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.process = None
         os.makedirs(OUTPUT, exist_ok=True)
         self.log_path = os.path.join(OUTPUT, f"server-{name}.log")
         self.env = dict(os.environ)
-        if os.environ.get("DATABASE_URL"):
+        if share_with is not None:
+            self.env = share_with.env
+        elif os.environ.get("DATABASE_URL"):
             # A shared PostgreSQL: give this server a database of its own.
             self.env["DATABASE_URL"] = self._create_database(os.environ["DATABASE_URL"], f"gp_{name}_{uuid.uuid4().hex[:8]}")
 
@@ -92,6 +96,8 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if not self.owns_data:
+            return
         # The server stops the embedded cluster it started; stop it in case a CLI call left it running.
         pg_dir = os.path.join(self.data_dir, "postgres")
         if os.path.exists(os.path.join(pg_dir, "postmaster.pid")):

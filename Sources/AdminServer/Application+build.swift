@@ -58,9 +58,11 @@ public struct PostgresStores: Sendable {
     public let detectors: PostgresDetectorStore
     public let members: PostgresMemberStore
     public let organization: PostgresOrganizationStore
+    public let changes: ChangeSignal
 
     public init(client: PostgresClient, secrets: SecretBox, logger: Logger) {
         let context = PostgresStoreContext(client: client, logger: logger, secrets: secrets)
+        self.changes = context.changes
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)
@@ -99,13 +101,16 @@ public func buildApplication(
         }
     }
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: cache))
-    GuardDutyAPI(detectors: stores.detectors, members: stores.members, organization: stores.organization).addRoutes(to: api)
+    GuardDutyAPI(
+        detectors: stores.detectors, members: stores.members, organization: stores.organization,
+        detectorResponses: DetectorResponseCache(changes: stores.changes)
+    ).addRoutes(to: api)
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
         services: (dependencies.runsClient ? [dependencies.client] : [])
-            + [ChangeListener(client: dependencies.client, cache: cache, logger: dependencies.logger)],
+            + [ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, logger: dependencies.logger)],
         onServerRunning: { channel in
             await dependencies.onListening(channel.localAddress?.port ?? configuration.port)
         },

@@ -42,19 +42,11 @@ struct GuardpostBench: ParsableCommand {
         let measureFrom = now + UInt64(self.warmup * 1e9)
         let stopAt = measureFrom + UInt64(self.duration * 1e9)
         let recorder = Recorder(measureFrom: measureFrom, stopAt: stopAt)
-        var closed: [EventLoopFuture<Void>] = []
-        for _ in 0..<self.connections {
-            let channel = try ClientBootstrap(group: group)
-                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.pipeline.addHTTPClientHandlers().flatMap {
-                        channel.pipeline.addHandler(LoadHandler(template: template, recorder: recorder))
-                    }
-                }
-                .connect(host: host, port: port).wait()
-            closed.append(channel.closeFuture)
+        let loops = (0..<self.connections).map { index in
+            ConnectionLoop(group: group, host: host, port: port, template: template, recorder: recorder, eventLoop: group.next())
         }
-        for future in closed { try? future.wait() }
+        for loop in loops { loop.connect() }
+        for loop in loops { try loop.done.futureResult.wait() }
         print(recorder.report(label: self.label, seconds: self.duration))
     }
 }
@@ -97,6 +89,11 @@ final class Recorder: Sendable {
     let measureFrom: UInt64
     let stopAt: UInt64
     private let state = NIOLockedValueBox<(latencies: [UInt32], errors: Int, statuses: [UInt: Int])>(([], 0, [:]))
+    private let connectionFailures = NIOLockedValueBox(0)
+
+    func recordConnectionFailure() {
+        self.connectionFailures.withLockedValue { $0 += 1 }
+    }
 
     init(measureFrom: UInt64, stopAt: UInt64) {
         self.measureFrom = measureFrom
@@ -121,10 +118,50 @@ final class Recorder: Sendable {
         }
         let rps = Double(sorted.count) / seconds
         let statusText = statuses.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+        let failures = self.connectionFailures.withLockedValue { $0 }
         return String(
-            format: "%@ requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d statuses=%@",
-            label, sorted.count, rps, percentile(0.5), percentile(0.99), errors, statusText
+            format: "%@ requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d statuses=%@ connect_failures=%d",
+            label, sorted.count, rps, percentile(0.5), percentile(0.99), errors, statusText, failures
         )
+    }
+}
+
+/// Keeps one client connection busy until the window ends, reconnecting when the server closes it
+/// (moto_server's development server answers `Connection: close`).
+final class ConnectionLoop: @unchecked Sendable {
+    let group: any EventLoopGroup
+    let host: String
+    let port: Int
+    let template: RequestTemplate
+    let recorder: Recorder
+    let done: EventLoopPromise<Void>
+
+    init(group: any EventLoopGroup, host: String, port: Int, template: RequestTemplate, recorder: Recorder, eventLoop: any EventLoop) {
+        self.group = group
+        self.host = host
+        self.port = port
+        self.template = template
+        self.recorder = recorder
+        self.done = eventLoop.makePromise()
+    }
+
+    func connect() {
+        guard DispatchTime.now().uptimeNanoseconds < self.recorder.stopAt else {
+            self.done.succeed(())
+            return
+        }
+        ClientBootstrap(group: self.group)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.pipeline.addHTTPClientHandlers().flatMap {
+                    channel.pipeline.addHandler(LoadHandler(template: self.template, recorder: self.recorder, onClosed: { self.connect() }))
+                }
+            }
+            .connect(host: self.host, port: self.port)
+            .whenFailure { _ in
+                self.recorder.recordConnectionFailure()
+                self.group.next().scheduleTask(in: .milliseconds(10)) { self.connect() }
+            }
     }
 }
 
@@ -135,12 +172,19 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
 
     let template: RequestTemplate
     let recorder: Recorder
+    let onClosed: () -> Void
     var started: UInt64 = 0
     var status: UInt = 0
+    var serverCloses = false
 
-    init(template: RequestTemplate, recorder: Recorder) {
+    init(template: RequestTemplate, recorder: Recorder, onClosed: @escaping () -> Void) {
         self.template = template
         self.recorder = recorder
+        self.onClosed = onClosed
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.onClosed()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -157,12 +201,15 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             self.status = head.status.code
+            self.serverCloses = head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
         case .body:
             break
         case .end:
             let now = DispatchTime.now().uptimeNanoseconds
             self.recorder.record(start: self.started, end: now, status: self.status)
-            if now < self.recorder.stopAt {
+            if self.serverCloses {
+                context.close(promise: nil)
+            } else if now < self.recorder.stopAt {
                 self.send(context: context)
             } else {
                 context.close(promise: nil)

@@ -21,7 +21,14 @@ extension GuardDutyAPI {
         }
         group.get("/detector/:detectorId") { _, context -> Response in
             let caller = try context.requireCaller()
-            return try APIBody.json(try await self.detectors.getDetector(caller: caller, detectorId: try Self.detectorId(context)))
+            let detectorId = try Self.detectorId(context)
+            if let cached = try self.detectorResponses.lookup(detectorId, caller: caller) {
+                return APIBody.json(bytes: cached)
+            }
+            let generation = self.detectorResponses.changes.generation
+            let body = try APIBody.encode(try await self.detectors.getDetector(caller: caller, detectorId: detectorId))
+            self.detectorResponses.store(detectorId, caller: caller, body: body, readAt: generation)
+            return APIBody.json(bytes: body)
         }
         group.post("/detector/:detectorId") { _, context -> Response in
             let caller = try context.requireCaller()

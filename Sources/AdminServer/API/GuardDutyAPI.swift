@@ -8,11 +8,15 @@ public struct GuardDutyAPI: Sendable {
     public let detectors: any DetectorStore
     public let members: any MemberStore
     public let organization: any OrganizationStore
+    public let detectorResponses: DetectorResponseCache
 
-    public init(detectors: any DetectorStore, members: any MemberStore, organization: any OrganizationStore) {
+    public init(
+        detectors: any DetectorStore, members: any MemberStore, organization: any OrganizationStore, detectorResponses: DetectorResponseCache
+    ) {
         self.detectors = detectors
         self.members = members
         self.organization = organization
+        self.detectorResponses = detectorResponses
     }
 
     public func addRoutes(to group: RouterGroup<GuardpostRequestContext>) {

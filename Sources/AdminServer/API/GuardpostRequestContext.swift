@@ -27,8 +27,11 @@ public struct GuardpostRequestContext: RequestContext {
 /// Random (version 4) UUID strings without Foundation's UUID on the hot path.
 enum UUIDv4 {
     static func string() -> String {
+        // Two 64-bit draws: each draw from the system generator is a getrandom(2) call.
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let high = generator.next()
+        let low = generator.next()
+        var bytes = (0..<8).map { UInt8(truncatingIfNeeded: high >> ($0 * 8)) } + (0..<8).map { UInt8(truncatingIfNeeded: low >> ($0 * 8)) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let hex = Array("0123456789abcdef".utf8)

@@ -2,17 +2,20 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Listens on PostgreSQL's `guardpost_auth` channel and drops revoked keys and changed regions from the
-/// credential cache as soon as any process (another replica, `guardpost-admin accounts revoke-key`) commits them.
-/// Reconnects after a lost connection; the cache's TTL bounds staleness while it does.
+/// Listens on PostgreSQL's `guardpost_changes` channel: drops revoked keys and changed regions from the credential
+/// cache, and moves the change signal (which retires cached API responses) whenever another process (a replica,
+/// `guardpost-admin accounts …`) commits a change. Payloads: `key:ID`, `region:NAME`, `config:DETECTOR:VERSION`,
+/// `detector:ID`. Reconnects after a lost connection; the caches' TTL bounds staleness while it does.
 public struct ChangeListener: Service {
     let client: PostgresClient
     let cache: CredentialCache
+    let changes: ChangeSignal
     let logger: Logger
 
-    public init(client: PostgresClient, cache: CredentialCache, logger: Logger) {
+    public init(client: PostgresClient, cache: CredentialCache, changes: ChangeSignal, logger: Logger) {
         self.client = client
         self.cache = cache
+        self.changes = changes
         self.logger = logger
     }
 
@@ -21,9 +24,10 @@ public struct ChangeListener: Service {
             while !Task.isCancelled {
                 do {
                     try await self.client.withConnection { connection in
-                        try await connection.listen(on: "guardpost_auth") { notifications in
+                        try await connection.listen(on: "guardpost_changes") { notifications in
                             // Anything missed while (re)connecting is dropped wholesale.
                             self.cache.invalidateAll()
+                            self.changes.bump()
                             for try await notification in notifications {
                                 self.apply(notification.payload)
                             }
@@ -33,6 +37,7 @@ public struct ChangeListener: Service {
                     if Task.isCancelled { return }
                     self.logger.warning("change listener lost its connection; retrying", metadata: ["error": "\(error)"])
                     self.cache.invalidateAll()
+                    self.changes.bump()
                     try? await Task.sleep(for: .seconds(1))
                 }
             }
@@ -40,12 +45,11 @@ public struct ChangeListener: Service {
     }
 
     func apply(_ payload: String) {
+        self.changes.bump()
         if payload.hasPrefix("key:") {
             self.cache.invalidateKey(String(payload.dropFirst(4)))
         } else if payload.hasPrefix("region:") {
             self.cache.invalidateRegions()
-        } else {
-            self.cache.invalidateAll()
         }
     }
 }

@@ -72,7 +72,7 @@ public struct PostgresAccountStore: AccountStore {
                 found = true
             }
             guard found else { throw StoreError.notFound("access key \(accessKeyId) does not exist") }
-            try await connection.query("SELECT pg_notify('guardpost_auth', 'key:' || \(accessKeyId))", logger: logger)
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'key:' || \(accessKeyId))", logger: logger)
         }
     }
 
@@ -159,7 +159,7 @@ public struct PostgresRegionStore: RegionStore {
                 }
                 guard found else { throw StoreError.notFound("region \(name) is not known to this server") }
             }
-            try await connection.query("SELECT pg_notify('guardpost_auth', 'region:' || \(name))", logger: logger)
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'region:' || \(name))", logger: logger)
         }
     }
 }

@@ -157,6 +157,7 @@ public struct PostgresDetectorStore: DetectorStore {
                 )
             }
             try await connection.query("DELETE FROM detectors WHERE detector_id = \(detectorId)", logger: logger)
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(detectorId))", logger: logger)
         }
     }
 
@@ -213,6 +214,7 @@ public struct PostgresDetectorStore: DetectorStore {
             try await connection.query(
                 "UPDATE detectors SET tags = \(PostgresStoreContext.encodeJSON(merged))::jsonb WHERE detector_id = \(id)", logger: logger
             )
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(id))", logger: logger)
         }
     }
 
@@ -229,6 +231,7 @@ public struct PostgresDetectorStore: DetectorStore {
             try await connection.query(
                 "UPDATE detectors SET tags = \(PostgresStoreContext.encodeJSON(tags))::jsonb WHERE detector_id = \(id)", logger: logger
             )
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(id))", logger: logger)
         }
     }
 }

@@ -9,15 +9,19 @@ public struct PostgresStoreContext: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     public let secrets: SecretBox
+    /// Moved forward after every committed (or failed) write transaction, for the read caches.
+    public let changes: ChangeSignal
 
-    public init(client: PostgresClient, logger: Logger, secrets: SecretBox) {
+    public init(client: PostgresClient, logger: Logger, secrets: SecretBox, changes: ChangeSignal = ChangeSignal()) {
         self.client = client
         self.logger = logger
         self.secrets = secrets
+        self.changes = changes
     }
 
     /// Runs `body` in one transaction; unique and foreign-key violations become `StoreError.conflict`.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        defer { self.changes.bump() }
         do {
             return try await self.client.withTransaction(logger: self.logger) { connection in
                 try await body(connection)
@@ -164,7 +168,7 @@ extension PostgresConnection {
                 UPDATE detectors SET config_version = config_version + 1
                 WHERE region = \(region) AND account_id = ANY(\(accounts))
                 RETURNING detector_id, config_version)
-            SELECT pg_notify('guardpost_config', detector_id || ':' || config_version) FROM bumped
+            SELECT pg_notify('guardpost_changes', 'config:' || detector_id || ':' || config_version) FROM bumped
             """,
             logger: logger
         )

@@ -1,0 +1,71 @@
+"""Two guardpost-admin replicas on one database: a change made through one is seen through the other at once
+(PostgreSQL LISTEN/NOTIFY retires the other replica's cached keys and responses)."""
+import time
+
+import pytest
+
+from conftest import Server
+
+
+@pytest.fixture(scope="module")
+def replicas(server):
+    second = Server("replicas-b", share_with=server).start()
+    yield server, second
+    second.stop()
+
+
+def eventually(check, seconds=2.0):
+    deadline = time.time() + seconds
+    while True:
+        try:
+            if check():
+                return True
+        except Exception:
+            if time.time() > deadline:
+                raise
+        if time.time() > deadline:
+            return False
+        time.sleep(0.05)
+
+
+def as_replica(account, replica, region="us-east-1"):
+    original = account.server
+    account.server = replica
+    try:
+        return account.client(region)
+    finally:
+        account.server = original
+
+
+def test_settings_changed_on_one_replica_are_served_by_the_other(replicas):
+    first, second = replicas
+    account = first.create_account()
+    via_first, via_second = account.client(), as_replica(account, second)
+    detector_id = via_first.create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")["DetectorId"]
+    assert via_second.get_detector(DetectorId=detector_id)["FindingPublishingFrequency"] == "SIX_HOURS"  # now cached there
+    via_first.update_detector(DetectorId=detector_id, FindingPublishingFrequency="FIFTEEN_MINUTES")
+    assert eventually(lambda: via_second.get_detector(DetectorId=detector_id)["FindingPublishingFrequency"] == "FIFTEEN_MINUTES", 1.0)
+    arn = f"arn:aws:guardduty:us-east-1:{account.account_id}:detector/{detector_id}"
+    via_second.tag_resource(ResourceArn=arn, Tags={"owner": "secops"})
+    assert eventually(lambda: via_first.get_detector(DetectorId=detector_id)["Tags"] == {"owner": "secops"}, 1.0)
+    via_first.delete_detector(DetectorId=detector_id)
+
+    def gone():
+        try:
+            via_second.get_detector(DetectorId=detector_id)
+            return False
+        except via_second.exceptions.BadRequestException:
+            return True
+    assert eventually(gone, 1.0)
+
+
+def test_a_key_revoked_by_the_cli_is_refused_by_every_replica(replicas):
+    first, second = replicas
+    account = first.create_account()
+    via_first, via_second = account.client(), as_replica(account, second)
+    assert via_first.list_detectors()["DetectorIds"] == [] and via_second.list_detectors()["DetectorIds"] == []
+    first.cli("accounts", "revoke-key", "--access-key-id", account.access_key_id)
+    for client in (via_first, via_second):
+        with pytest.raises(client.exceptions.ClientError) as raised:
+            client.list_detectors()
+        assert raised.value.response["Error"]["Code"] == "UnrecognizedClientException"
