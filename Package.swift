@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GuardDutyModel", targets: ["GuardDutyModel"]),
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "AdminServer", targets: ["AdminServer"]),
+        .library(name: "ThreatLists", targets: ["ThreatLists"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
     ],
     targets: [
         /// The GuardDuty API's shapes, enums, limits and error values: no HTTP, no SQL.
@@ -34,12 +36,20 @@ let package = Package(
             name: "SigV4",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        /// List formats (TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE) and the IP/domain matchers.
+        .target(
+            name: "ThreatLists",
+            dependencies: []
+        ),
         /// The administrator server: Hummingbird application, API handlers, PostgreSQL stores.
         .target(
             name: "AdminServer",
             dependencies: [
                 "GuardDutyModel",
                 "SigV4",
+                "ThreatLists",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,6 +65,7 @@ let package = Package(
             name: "guardpost-admin",
             dependencies: [
                 "AdminServer",
+                "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -64,6 +75,7 @@ let package = Package(
             name: "guardpost-bench",
             dependencies: [
                 "SigV4",
+                "ThreatLists",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,6 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "GuardDutyModelTests", dependencies: ["GuardDutyModel"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "ThreatListsTests", dependencies: ["ThreatLists"]),
         .testTarget(
             name: "AdminServerTests",
             dependencies: [

@@ -39,8 +39,9 @@ def free_port():
 class Server:
     """A guardpost-admin serve process with its own data dir (and so its own embedded PostgreSQL cluster)."""
 
-    def __init__(self, name, share_with=None):
+    def __init__(self, name, share_with=None, extra_args=()):
         self.name = name
+        self.extra_args = list(extra_args)
         # A replica shares another server's data dir, hence its embedded PostgreSQL and server key.
         self.owns_data = share_with is None
         self.data_dir = share_with.data_dir if share_with else tempfile.mkdtemp(prefix=f"guardpost-{name}-")
@@ -74,7 +75,7 @@ class Server:
     def start(self):
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
-            [BINARY, "serve", "--port", str(self.port), "--data-dir", self.data_dir, "--credential-cache-seconds", "30"],
+            [BINARY, "serve", "--port", str(self.port), "--data-dir", self.data_dir, "--credential-cache-seconds", "30", *self.extra_args],
             env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 90
@@ -134,6 +135,13 @@ class Account:
         env = dict(os.environ, AWS_ACCESS_KEY_ID=self.access_key_id, AWS_SECRET_ACCESS_KEY=self.secret_access_key,
                    AWS_DEFAULT_REGION=region, AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
         env.pop("AWS_PROFILE", None)
+        # aws CLI v1 fetches http(s):// parameter values itself unless told not to (list locations are URLs).
+        config = os.path.join(OUTPUT, "aws-cli-config")
+        if not os.path.exists(config):
+            os.makedirs(OUTPUT, exist_ok=True)
+            with open(config, "w") as f:
+                f.write("[default]\ncli_follow_urlparam = false\n")
+        env["AWS_CONFIG_FILE"] = config
         result = subprocess.run(["aws", "guardduty", *args, "--endpoint-url", self.server.endpoint, "--output", "json"],
                                 env=env, capture_output=True, text=True, timeout=120)
         if not check:

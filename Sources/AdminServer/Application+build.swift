@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import GuardDutyModel
 import HTTPTypes
@@ -16,11 +17,14 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Seconds an access key or the region list is trusted from memory when no NOTIFY arrives.
     public var credentialCacheSeconds: Double
+    /// Where list files may be fetched from.
+    public var listSources: ListSources
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources()) {
         self.host = host
         self.port = port
         self.credentialCacheSeconds = credentialCacheSeconds
+        self.listSources = listSources
     }
 }
 
@@ -58,11 +62,13 @@ public struct PostgresStores: Sendable {
     public let detectors: PostgresDetectorStore
     public let members: PostgresMemberStore
     public let organization: PostgresOrganizationStore
+    public let lists: PostgresListStore
     public let changes: ChangeSignal
 
-    public init(client: PostgresClient, secrets: SecretBox, logger: Logger) {
+    public init(client: PostgresClient, secrets: SecretBox, logger: Logger, activationRequested: @escaping @Sendable () -> Void = {}) {
         let context = PostgresStoreContext(client: client, logger: logger, secrets: secrets)
         self.changes = context.changes
+        self.lists = PostgresListStore(context: context, activationRequested: activationRequested)
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)
@@ -77,7 +83,18 @@ public func buildApplication(
     configuration: ServerConfiguration,
     dependencies: ServerDependencies
 ) async throws -> some ApplicationProtocol {
-    let stores = PostgresStores(client: dependencies.client, secrets: dependencies.secrets, logger: dependencies.logger)
+    let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    let stores = PostgresStores(
+        client: dependencies.client, secrets: dependencies.secrets, logger: dependencies.logger, activationRequested: { wake.yield() }
+    )
+    let httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(redirectConfiguration: .follow(max: 3, allowCycles: false), timeout: .init(connect: .seconds(10), read: .seconds(60)))
+    )
+    let activator = ListActivator(
+        store: stores.lists, fetcher: ListFetcher(sources: configuration.listSources, client: httpClient), client: httpClient,
+        wakeups: wakeups, logger: dependencies.logger
+    )
     let cache = CredentialCache(accounts: stores.accounts, regions: stores.regions, ttlSeconds: configuration.credentialCacheSeconds)
     let ready = ReadinessFlag()
 
@@ -101,16 +118,18 @@ public func buildApplication(
         }
     }
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: cache))
-    GuardDutyAPI(
+    let guardDuty = GuardDutyAPI(
         detectors: stores.detectors, members: stores.members, organization: stores.organization,
         detectorResponses: DetectorResponseCache(changes: stores.changes)
-    ).addRoutes(to: api)
+    )
+    guardDuty.addRoutes(to: api)
+    guardDuty.addListRoutes(to: api, store: stores.lists)
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
         services: (dependencies.runsClient ? [dependencies.client] : [])
-            + [ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, logger: dependencies.logger)],
+            + [ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, logger: dependencies.logger), activator],
         onServerRunning: { channel in
             await dependencies.onListening(channel.localAddress?.port ?? configuration.port)
         },

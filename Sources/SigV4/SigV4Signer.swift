@@ -50,10 +50,13 @@ public enum SigV4 {
     ]
 
     /// The canonical request over `signedHeaders` (lowercase, sorted); nil when a signed header is missing.
-    public static func canonicalRequest(_ request: SigV4Request, signedHeaders: [String], payloadHash: String) -> String? {
+    /// S3 (`singleEncodedPath`) takes the path as sent; every other service normalises it and encodes it once more.
+    public static func canonicalRequest(
+        _ request: SigV4Request, signedHeaders: [String], payloadHash: String, singleEncodedPath: Bool = false
+    ) -> String? {
         var lines: [String] = [
             request.method.uppercased(),
-            SigV4Encoding.canonicalURI(rawPath: request.rawPath),
+            singleEncodedPath ? request.rawPath : SigV4Encoding.canonicalURI(rawPath: request.rawPath),
             SigV4Encoding.canonicalQuery(rawQuery: request.rawQuery),
         ]
         for name in signedHeaders {
@@ -104,7 +107,9 @@ public struct SigV4Signer: Sendable {
         let payloadHash = SigV4Encoding.sha256Hex(request.body)
         let date = String(timestamp.prefix(8))
         let scope = "\(date)/\(self.region)/\(self.service)/aws4_request"
-        let canonical = SigV4.canonicalRequest(request, signedHeaders: signedHeaders, payloadHash: payloadHash)!
+        let canonical = SigV4.canonicalRequest(
+            request, signedHeaders: signedHeaders, payloadHash: payloadHash, singleEncodedPath: self.service == "s3"
+        )!
         let key = SigV4.signingKey(secret: self.credentials.secretAccessKey, date: date, region: self.region, service: self.service)
         let signature = SigV4.signature(signingKey: key, stringToSign: SigV4.stringToSign(timestamp: timestamp, scope: scope, canonicalRequest: canonical))
         request.headers.append((

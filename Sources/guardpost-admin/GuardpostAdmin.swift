@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Metrics
 import PostgresNIO
+import SigV4
 import Prometheus
 
 /// `guardpost-admin`: the administrator server and its operator commands.
@@ -74,6 +75,12 @@ extension GuardpostAdmin {
         @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
         @Option(name: .customLong("credential-cache-seconds"), help: "How long an access key is trusted from memory without a change notification.")
         var credentialCacheSeconds: Double = 5
+        @Option(name: .customLong("lists-dir"), help: "Directory that file:// list locations must be inside (file:// is refused without it).")
+        var listsDir: String?
+        @Option(name: .customLong("s3-endpoint-url"), help: "S3-compatible endpoint for s3:// and S3 https list locations (signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
+        var s3EndpointURL: String?
+        @Option(name: .customLong("s3-region"), help: "Region to sign S3 requests for.")
+        var s3Region: String = ProcessInfo.processInfo.environment["AWS_REGION"] ?? "us-east-1"
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -91,7 +98,13 @@ extension GuardpostAdmin {
             let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)
             let host = self.host
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: self.host, port: self.port, credentialCacheSeconds: self.credentialCacheSeconds),
+                configuration: ServerConfiguration(
+                    host: self.host, port: self.port, credentialCacheSeconds: self.credentialCacheSeconds,
+                    listSources: ListSources(
+                        listsDirectory: self.listsDir, s3Endpoint: self.s3EndpointURL, s3Region: self.s3Region,
+                        s3Credentials: Self.environmentCredentials()
+                    )
+                ),
                 dependencies: ServerDependencies(
                     client: client, secrets: secrets, registry: registry, logger: logger,
                     onListening: { port in
@@ -100,6 +113,13 @@ extension GuardpostAdmin {
                 )
             )
             try await app.runService()
+        }
+
+        /// The server's own credentials for S3, as AWS tools read them from the environment.
+        static func environmentCredentials() -> SigV4Credentials? {
+            let environment = ProcessInfo.processInfo.environment
+            guard let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"] else { return nil }
+            return SigV4Credentials(accessKeyId: id, secretAccessKey: secret)
         }
     }
 

@@ -6,12 +6,23 @@ import NIOHTTP1
 import NIOPosix
 import SigV4
 
-/// `guardpost-bench`: a closed-loop HTTP/1.1 load generator over keep-alive connections that signs its requests
-/// with the project's SigV4, so the same generator can drive Guardpost and moto_server in one run.
+/// `guardpost-bench`: the project's benchmark harness. `http` (the default) drives an API server; `lists`
+/// measures the list parsers and matchers.
 @main
 struct GuardpostBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-bench",
+        abstract: "Benchmarks: signed API load (http, the default) and list parsing/matching (lists).",
+        subcommands: [HTTPLoad.self, ListsBenchmark.self],
+        defaultSubcommand: HTTPLoad.self
+    )
+}
+
+/// A closed-loop HTTP/1.1 load generator over keep-alive connections that signs its requests with the project's
+/// SigV4, so the same generator can drive Guardpost and moto_server in one run.
+struct HTTPLoad: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http",
         abstract: "Send signed GuardDuty API requests and report requests/s, p50 and p99."
     )
 

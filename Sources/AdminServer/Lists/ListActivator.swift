@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import GuardDutyModel
+import Logging
+import ServiceLifecycle
+import SigV4
+import ThreatLists
+
+/// Works off list activations in the background: fetch the location, parse it in the list's format, check the
+/// limits, and store the normalised content with its SHA-256 — or put the list in ERROR with details that say
+/// what was wrong (which lines, which limit, which fetch failure). Several replicas share the queue.
+public struct ListActivator: Service {
+    let store: any ListStore
+    let fetcher: ListFetcher
+    let client: HTTPClient
+    let wakeups: AsyncStream<Void>
+    let logger: Logger
+
+    public init(store: any ListStore, fetcher: ListFetcher, client: HTTPClient, wakeups: AsyncStream<Void>, logger: Logger) {
+        self.store = store
+        self.fetcher = fetcher
+        self.client = client
+        self.wakeups = wakeups
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            // Poll at least every second (other replicas' requests, expired leases); wake at once on a local request.
+            let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            group.addTask {
+                for await _ in self.wakeups { tick.yield() }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    tick.yield()
+                }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    for await _ in ticks {
+                        await self.drain()
+                    }
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+            tick.finish()
+        }
+        try? await self.client.shutdown()
+    }
+
+    /// Activates until no activation is pending.
+    func drain() async {
+        while !Task.isCancelled {
+            do {
+                guard let job = try await self.store.claimActivation() else { return }
+                let outcome = await self.activate(job)
+                try await self.store.finishActivation(job, outcome: outcome)
+                self.logger.info("list activation finished", metadata: ["listId": "\(job.listId)", "outcome": "\(Self.summary(outcome))"])
+            } catch {
+                self.logger.error("list activation failed", metadata: ["error": "\(String(reflecting: error))"])
+                return
+            }
+        }
+    }
+
+    static func summary(_ outcome: ListActivationOutcome) -> String {
+        switch outcome {
+        case .content(_, let sha, let count, let malformed, _): return "ACTIVE \(count) entries, \(malformed) malformed, sha256 \(sha.prefix(12))"
+        case .failed(let message): return "ERROR \(message)"
+        }
+    }
+
+    func activate(_ job: ListActivationJob) async -> ListActivationOutcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try await self.fetcher.fetch(job.location, expectedBucketOwner: job.expectedBucketOwner)
+        } catch {
+            return .failed("\(error)")
+        }
+        return Self.outcome(parsing: bytes, job: job)
+    }
+
+    /// Parses fetched bytes and applies the entry limit; a file with no usable entry is an error.
+    public static func outcome(parsing bytes: [UInt8], job: ListActivationJob) -> ListActivationOutcome {
+        let format = ListFormat(rawValue: job.format.rawValue) ?? .txt
+        let parsed = ListParser.parse(bytes, format: format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses)
+        let examples = parsed.malformedExamples.prefix(3).map(\.description).joined(separator: "; ")
+        guard parsed.entryCount <= job.kind.maxEntries else {
+            return .failed(
+                "the list has \(parsed.entryCount) entries; a \(job.kind.displayName) may have at most \(job.kind.maxEntries)"
+            )
+        }
+        guard parsed.entryCount > 0 else {
+            if parsed.malformedCount > 0 {
+                return .failed("no usable entry in the \(job.format.rawValue) file: \(parsed.malformedCount) malformed (\(examples))")
+            }
+            return .failed("no usable entry in the \(job.format.rawValue) file (\(parsed.ignoredCount) entries of other kinds ignored)")
+        }
+        let body = parsed.canonicalText
+        let sha256 = SigV4Encoding.sha256Hex(Array(body.utf8))
+        let details = parsed.malformedCount > 0 ? "\(parsed.malformedCount) malformed entries skipped: \(examples)" : nil
+        return .content(body: body, sha256: sha256, entryCount: parsed.entryCount, malformedCount: parsed.malformedCount, details: details)
+    }
+}

@@ -1,0 +1,46 @@
+import GuardDutyModel
+
+/// Trusted IP lists, threat lists and entity lists, and the queue of activations the `ListActivator` works off.
+public protocol ListStore: Sendable {
+    func createList(caller: Caller, detectorId: String, kind: ListKind, request: CreateListRequest) async throws -> String
+    /// The caller's list, or (for an associated member) one of its administrator's lists in force for it.
+    func getList(caller: Caller, detectorId: String, kind: ListKind, listId: String) async throws -> GetListResponse
+    func updateList(caller: Caller, detectorId: String, kind: ListKind, listId: String, request: UpdateListRequest) async throws
+    func deleteList(caller: Caller, detectorId: String, kind: ListKind, listId: String) async throws
+    /// The caller's lists, or its administrator's while it is an associated member.
+    func listLists(caller: Caller, detectorId: String, kind: ListKind, maxResults: Int, nextToken: String?) async throws -> Page<String>
+
+    /// Takes one pending activation (leased for a minute, so replicas share the work).
+    func claimActivation() async throws -> ListActivationJob?
+    /// Stores the outcome, unless the list was changed since the activation was claimed.
+    func finishActivation(_ job: ListActivationJob, outcome: ListActivationOutcome) async throws
+    /// Normalised content by its SHA-256, for agents.
+    func listContent(sha256: String) async throws -> String?
+}
+
+/// An activation to perform: fetch the location, parse it in the format, store the result.
+public struct ListActivationJob: Sendable {
+    public var listId: String
+    public var kind: ListKind
+    public var format: ListFileFormat
+    public var location: String
+    public var expectedBucketOwner: String?
+    public var activationId: String
+
+    public init(listId: String, kind: ListKind, format: ListFileFormat, location: String, expectedBucketOwner: String?, activationId: String) {
+        self.listId = listId
+        self.kind = kind
+        self.format = format
+        self.location = location
+        self.expectedBucketOwner = expectedBucketOwner
+        self.activationId = activationId
+    }
+}
+
+/// What an activation produced.
+public enum ListActivationOutcome: Sendable {
+    /// Normalised content (one entry per line), its SHA-256, counts, and a note on skipped entries.
+    case content(body: String, sha256: String, entryCount: Int, malformedCount: Int, details: String?)
+    /// The location could not be fetched or the file held nothing usable.
+    case failed(String)
+}

@@ -1,0 +1,162 @@
+/// The formats GuardDuty accepts for trusted IP lists, threat lists and entity lists.
+public enum ListFormat: String, Sendable, CaseIterable, Codable {
+    case txt = "TXT"
+    case stix = "STIX"
+    case otxCSV = "OTX_CSV"
+    case alienVault = "ALIEN_VAULT"
+    case proofPoint = "PROOF_POINT"
+    case fireEye = "FIRE_EYE"
+}
+
+/// What a list may hold: IP lists (IPSet, ThreatIntelSet) hold addresses and networks only; entity lists also domains.
+public enum ListContent: Sendable {
+    case addresses
+    case addressesAndDomains
+}
+
+/// A malformed entry: where it is and why it was skipped.
+public struct MalformedEntry: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var text: String
+    public var reason: String
+    public var description: String { "line \(self.line): '\(self.text)' \(self.reason)" }
+}
+
+/// A parsed list: normalised networks (host bits cleared, duplicates and networks inside others removed),
+/// normalised domains (lowercase, no trailing dot), and the entries that were skipped.
+public struct ParsedList: Sendable {
+    public var networks: [IPNetwork]
+    public var domains: [String]
+    /// Entries that could not be read, counted; the first few are kept with their line numbers.
+    public var malformedCount: Int
+    public var malformedExamples: [MalformedEntry]
+    /// Entries of kinds the list cannot use (file hashes, URLs, emails in a vendor feed): counted, not errors.
+    public var ignoredCount: Int
+    /// Networks written with host bits set (normalised to their network).
+    public var hostBitsCleared: Int
+
+    public var entryCount: Int { self.networks.count + self.domains.count }
+
+    /// One entry per line, sorted: the normalised content that is stored, hashed and served to agents.
+    public var canonicalText: String {
+        (self.networks.map(\.description) + self.domains).joined(separator: "\n") + (self.entryCount > 0 ? "\n" : "")
+    }
+}
+
+/// Collects entries while a parser reads a file.
+struct ListBuilder {
+    let content: ListContent
+    var networks: [IPNetwork] = []
+    var domains: Set<String> = []
+    var malformedCount = 0
+    var malformedExamples: [MalformedEntry] = []
+    var ignoredCount = 0
+    var hostBitsCleared = 0
+    static let maxExamples = 10
+
+    init(content: ListContent) {
+        self.content = content
+    }
+
+    mutating func malformed(line: Int, _ text: some StringProtocol, _ reason: String) {
+        self.malformedCount += 1
+        if self.malformedExamples.count < Self.maxExamples {
+            self.malformedExamples.append(MalformedEntry(line: line, text: String(text.prefix(120)), reason: reason))
+        }
+    }
+
+    /// Adds an IP, a CIDR or (for entity lists) a domain; anything else is malformed.
+    mutating func add(_ raw: some StringProtocol, line: Int) {
+        let token = raw.trimmingListWhitespace()
+        guard !token.isEmpty else { return }
+        let bytes = Array(token.utf8)
+        if let network = IPNetwork.parse(bytes) {
+            if let slash = bytes.firstIndex(of: UInt8(ascii: "/")), IPNetwork.parse(bytes[..<slash]) != IPNetwork.parse(bytes) {
+                let host = IPNetwork.parse(bytes[..<slash])
+                if case .v4(let a, _)? = host, case .v4(let b, _) = network, a != b { self.hostBitsCleared += 1 }
+                if case .v6(let a, _)? = host, case .v6(let b, _) = network, a != b { self.hostBitsCleared += 1 }
+            }
+            self.networks.append(network)
+            return
+        }
+        if let domain = DomainName.normalise(token) {
+            // IP lists act on addresses only (as GuardDuty's): a domain in one is counted and left out.
+            guard self.content == .addressesAndDomains else {
+                self.ignoredCount += 1
+                return
+            }
+            self.domains.insert(domain)
+            return
+        }
+        self.malformed(line: line, token, "is not an IP address, CIDR range\(self.content == .addressesAndDomains ? " or domain name" : "")")
+    }
+
+    func finish() -> ParsedList {
+        ParsedList(
+            networks: NetworkSet.normalise(self.networks), domains: self.domains.sorted(), malformedCount: self.malformedCount,
+            malformedExamples: self.malformedExamples, ignoredCount: self.ignoredCount, hostBitsCleared: self.hostBitsCleared
+        )
+    }
+}
+
+/// Normalisation of a set of networks.
+public enum NetworkSet {
+    /// Sorted, without duplicates and without networks contained in another network of the set.
+    public static func normalise(_ networks: [IPNetwork]) -> [IPNetwork] {
+        // Sort by start address, widest first, so a container comes before what it contains.
+        let sorted = networks.sorted { lhs, rhs in
+            switch (lhs, rhs) {
+            case (.v4(let a, let p), .v4(let b, let q)): return a == b ? p < q : a < b
+            case (.v6(let a, let p), .v6(let b, let q)): return a == b ? p < q : a < b
+            case (.v4, .v6): return true
+            case (.v6, .v4): return false
+            }
+        }
+        var result: [IPNetwork] = []
+        result.reserveCapacity(sorted.count)
+        var lastV4End: UInt32?
+        var lastV6End: UInt128?
+        for network in sorted {
+            switch network {
+            case .v4:
+                let range = network.v4Range!
+                if let end = lastV4End, range.upperBound <= end { continue }
+                lastV4End = range.upperBound
+            case .v6:
+                let range = network.v6Range!
+                if let end = lastV6End, range.upperBound <= end { continue }
+                lastV6End = range.upperBound
+            }
+            result.append(network)
+        }
+        return result
+    }
+}
+
+/// Domain names as lists and DNS logs write them.
+public enum DomainName {
+    /// Lowercase, without a trailing dot; nil unless it is a plausible DNS name (labels of letters, digits, '-', '_').
+    public static func normalise(_ raw: some StringProtocol) -> String? {
+        var text = raw.lowercased()
+        if text.hasPrefix("*.") { text.removeFirst(2) }
+        if text.hasSuffix(".") { text.removeLast() }
+        guard !text.isEmpty, text.utf8.count <= 253, text.contains(".") else { return nil }
+        for label in text.split(separator: ".", omittingEmptySubsequences: false) {
+            guard !label.isEmpty, label.utf8.count <= 63,
+                label.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 })
+            else { return nil }
+        }
+        // An all-numeric last label is an address, not a name.
+        if text.split(separator: ".").last!.allSatisfy(\.isNumber) { return nil }
+        return text
+    }
+}
+
+extension StringProtocol {
+    func trimmingListWhitespace() -> Substring {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" || first == "\r" || first == "\"" || first == "\u{FEFF}" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" || last == "\r" || last == "\"" { text = text.dropLast() }
+        return text
+    }
+}

@@ -1,0 +1,178 @@
+/// Answers "which lists contain this address" for IPv4 and IPv6. Built once per set of list versions,
+/// immutable, shareable across threads.
+///
+/// IPv4 uses a two-level table: 65,536 slots for the top 16 bits, each either the answer for its whole /16
+/// or a short sorted run of (low 16 bits → answer) boundaries searched in a few steps. Answers are ids of
+/// distinct combinations of lists (0: none), so overlapping lists cost nothing at lookup time.
+/// IPv6 uses one sorted array of disjoint ranges and a binary search.
+public struct IPMatcher: Sendable {
+    /// Per /16: bit 63 set → the low 32 bits are the answer for the whole /16; else offset (low 32) and count (high 31).
+    @usableFromInline let top: [UInt64]
+    @usableFromInline let bucketStarts: [UInt16]
+    @usableFromInline let bucketAnswers: [UInt32]
+    @usableFromInline let v6Starts: [UInt128]
+    @usableFromInline let v6Ends: [UInt128]
+    @usableFromInline let v6Answers: [UInt32]
+    /// Answer id → the indices of the lists it stands for (index 0 is the empty set).
+    public let combinations: [[Int]]
+
+    /// Builds a matcher over lists given as arrays of networks; list `i` is reported as `i`.
+    public init(lists: [[IPNetwork]]) {
+        var v4: [(UInt32, UInt32, Int)] = []
+        var v6: [(UInt128, UInt128, Int)] = []
+        for (index, networks) in lists.enumerated() {
+            for network in networks {
+                if let range = network.v4Range { v4.append((range.lowerBound, range.upperBound, index)) }
+                if let range = network.v6Range { v6.append((range.lowerBound, range.upperBound, index)) }
+            }
+        }
+        var combinations: [[Int]] = [[]]
+        var ids: [[Int]: UInt32] = [[]: 0]
+        func id(_ lists: [Int]) -> UInt32 {
+            if let existing = ids[lists] { return existing }
+            let new = UInt32(combinations.count)
+            combinations.append(lists)
+            ids[lists] = new
+            return new
+        }
+        let v4Segments = Self.segments(v4.map { (UInt128($0.0), UInt128($0.1), $0.2) }, id: id)
+        let v6Segments = Self.segments(v6, id: id)
+        self.combinations = combinations
+
+        // IPv4 two-level table, from the boundaries where the answer changes.
+        var boundaries: [(UInt32, UInt32)] = []
+        boundaries.reserveCapacity(v4Segments.count * 2)
+        for (position, segment) in v4Segments.enumerated() {
+            let start = UInt32(segment.0)
+            let end = UInt32(min(segment.1, UInt128(UInt32.max)))
+            boundaries.append((start, segment.2))
+            let nextStart = position + 1 < v4Segments.count ? UInt32(v4Segments[position + 1].0) : nil
+            if end < UInt32.max && nextStart != end + 1 { boundaries.append((end + 1, 0)) }
+        }
+        var top = [UInt64](repeating: 1 << 63, count: 65_536)
+        var starts: [UInt16] = []
+        var answers: [UInt32] = []
+        var next = 0
+        var current: UInt32 = 0
+        for slot in 0..<65_536 {
+            let base = UInt32(slot) << 16
+            while next < boundaries.count && boundaries[next].0 <= base {
+                current = boundaries[next].1
+                next += 1
+            }
+            var probe = next
+            if probe < boundaries.count && boundaries[probe].0 <= base | 0xFFFF {
+                top[slot] = UInt64(starts.count) | UInt64(1) << 32
+                starts.append(0)
+                answers.append(current)
+                var count = 1
+                while probe < boundaries.count && boundaries[probe].0 <= base | 0xFFFF {
+                    starts.append(UInt16(truncatingIfNeeded: boundaries[probe].0))
+                    answers.append(boundaries[probe].1)
+                    count += 1
+                    probe += 1
+                }
+                top[slot] = UInt64(starts.count - count) | UInt64(count) << 32
+            } else {
+                top[slot] = 1 << 63 | UInt64(current)
+            }
+        }
+        self.top = top
+        self.bucketStarts = starts
+        self.bucketAnswers = answers
+        self.v6Starts = v6Segments.map(\.0)
+        self.v6Ends = v6Segments.map(\.1)
+        self.v6Answers = v6Segments.map(\.2)
+    }
+
+    /// Disjoint segments (start, end, combination id) of the union of the intervals, via a sweep over their ends.
+    static func segments(_ intervals: [(UInt128, UInt128, Int)], id: (([Int]) -> UInt32)) -> [(UInt128, UInt128, UInt32)] {
+        guard !intervals.isEmpty else { return [] }
+        // Events: (position, +list) at start, (end + 1, -list) after the end. End + 1 may overflow for the last address.
+        var events: [(UInt128, Bool, Int)] = []
+        events.reserveCapacity(intervals.count * 2)
+        for (start, end, list) in intervals {
+            events.append((start, true, list))
+            if end != UInt128.max { events.append((end + 1, false, list)) }
+        }
+        events.sort { $0.0 < $1.0 }
+        var active: [Int: Int] = [:]
+        var result: [(UInt128, UInt128, UInt32)] = []
+        var index = 0
+        var openStart: UInt128?
+        var openAnswer: UInt32 = 0
+        while index < events.count {
+            let position = events[index].0
+            while index < events.count && events[index].0 == position {
+                let (_, isStart, list) = events[index]
+                active[list, default: 0] += isStart ? 1 : -1
+                if active[list] == 0 { active.removeValue(forKey: list) }
+                index += 1
+            }
+            let answer = active.isEmpty ? 0 : id(active.keys.sorted())
+            if let start = openStart, openAnswer != 0, answer != openAnswer {
+                result.append((start, position - 1, openAnswer))
+            }
+            if answer != openAnswer || openStart == nil {
+                openStart = position
+                openAnswer = answer
+            }
+        }
+        if let start = openStart, openAnswer != 0 {
+            result.append((start, UInt128.max, openAnswer))
+        }
+        // Merge neighbours with the same answer.
+        var merged: [(UInt128, UInt128, UInt32)] = []
+        for segment in result {
+            if let last = merged.last, last.2 == segment.2, last.1 &+ 1 == segment.0 {
+                merged[merged.count - 1].1 = segment.1
+            } else {
+                merged.append(segment)
+            }
+        }
+        return merged
+    }
+
+    /// The answer id for an IPv4 address (0: on no list).
+    @inlinable
+    public func answer(v4 address: UInt32) -> UInt32 {
+        let slot = self.top[Int(address >> 16)]
+        if slot >> 63 == 1 { return UInt32(truncatingIfNeeded: slot) }
+        let offset = Int(UInt32(truncatingIfNeeded: slot))
+        let count = Int(slot >> 32)
+        let low = UInt16(truncatingIfNeeded: address)
+        // Last boundary <= low.
+        var lo = offset
+        var hi = offset + count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) >> 1
+            if self.bucketStarts[mid] <= low { lo = mid } else { hi = mid - 1 }
+        }
+        return self.bucketStarts[lo] <= low ? self.bucketAnswers[lo] : 0
+    }
+
+    /// The answer id for an IPv6 address (0: on no list).
+    public func answer(v6 address: UInt128) -> UInt32 {
+        var lo = 0
+        var hi = self.v6Starts.count - 1
+        guard hi >= 0, self.v6Starts[0] <= address else { return 0 }
+        while lo < hi {
+            let mid = (lo + hi + 1) >> 1
+            if self.v6Starts[mid] <= address { lo = mid } else { hi = mid - 1 }
+        }
+        return address <= self.v6Ends[lo] ? self.v6Answers[lo] : 0
+    }
+
+    /// The indices of the lists containing the address.
+    public func lists(containing network: IPNetwork) -> [Int] {
+        switch network {
+        case .v4(let address, _): return self.combinations[Int(self.answer(v4: address))]
+        case .v6(let address, _): return self.combinations[Int(self.answer(v6: address))]
+        }
+    }
+
+    /// Bytes held by the tables (for the benchmark's memory figure).
+    public var tableBytes: Int {
+        self.top.count * 8 + self.bucketStarts.count * 2 + self.bucketAnswers.count * 4 + self.v6Starts.count * 32 + self.v6Answers.count * 4
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import ThreatLists
+
+/// Lookups per second of `IPMatcher` against a sorted-range binary search over the same ranges, build time and
+/// table size, IPv6 lookups, and the parse throughput of every list format.
+struct ListsBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lists", abstract: "Benchmark list parsing and IP matching.")
+
+    @Option(help: "Directory with ipsum/ipsum.txt and firehol/firehol_level1.netset (../shared/data).") var data: String = "../shared/data"
+    @Option(help: "Total IPv4 entries (real lists topped up with synthetic CIDRs of mixed lengths).") var entries: Int = 250_000
+    @Option(help: "Lookups per measurement.") var lookups: Int = 50_000_000
+
+    func run() throws {
+        var generator = Xorshift(seed: 0x5EED)
+        // Real lists first.
+        let ipsum = ListParser.parse(try Self.read("\(self.data)/ipsum/ipsum.txt"), format: .txt, content: .addresses).networks
+        let firehol = ListParser.parse(try Self.read("\(self.data)/firehol/firehol_level1.netset"), format: .txt, content: .addresses).networks
+        var synthetic: [IPNetwork] = []
+        let lengths: [UInt8] = [12, 16, 20, 22, 24, 24, 26, 28, 30, 32, 32, 32]
+        while ipsum.count + firehol.count + synthetic.count < self.entries {
+            synthetic.append(IPNetwork(v4: UInt32(truncatingIfNeeded: generator.next()), prefix: lengths[Int(generator.next() % UInt64(lengths.count))]))
+        }
+        let lists = [ipsum, firehol, synthetic]
+        let total = lists.reduce(0) { $0 + $1.count }
+
+        let rssBefore = Self.residentBytes()
+        let buildStart = DispatchTime.now().uptimeNanoseconds
+        let matcher = IPMatcher(lists: lists)
+        let buildMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e6
+        let rssAfter = Self.residentBytes()
+        print(String(format: "ipv4 matcher: %d entries in 3 lists (ipsum %d, firehol %d, synthetic %d); build %.1f ms; tables %.1f MB; resident growth %.1f MB",
+                     total, ipsum.count, firehol.count, synthetic.count, buildMilliseconds, Double(matcher.tableBytes) / 1e6, Double(rssAfter - rssBefore) / 1e6))
+
+        // Baseline: one sorted array of disjoint ranges, binary search over all of them.
+        let baseline = SortedRanges(lists: lists)
+        let probes = self.lookups
+        var seed = Xorshift(seed: 42)
+        let (matcherRate, matcherHits) = Self.measure(probes) { seed.next32() } lookup: { matcher.answer(v4: $0) }
+        seed = Xorshift(seed: 42)
+        let (baselineRate, baselineHits) = Self.measure(probes) { seed.next32() } lookup: { baseline.answer($0) }
+        seed = Xorshift(seed: 42)
+        let (generatorRate, _) = Self.measure(probes) { seed.next32() } lookup: { $0 & 1 }
+        print(String(format: "ipv4 random lookups, one thread: IPMatcher %.1f M/s (hits %d), sorted-range binary search %.1f M/s (hits %d), ratio %.1fx; the random generator alone %.0f M/s",
+                     matcherRate / 1e6, matcherHits, baselineRate / 1e6, baselineHits, matcherRate / baselineRate, generatorRate / 1e6))
+
+        // IPv6: 50,000 synthetic networks.
+        var v6: [IPNetwork] = []
+        for _ in 0..<50_000 {
+            let address = UInt128(0x2000) << 112 | UInt128(generator.next()) << 64 | UInt128(generator.next())
+            v6.append(IPNetwork(v6: address, prefix: [32, 48, 56, 64, 128][Int(generator.next() % 5)]))
+        }
+        let v6Matcher = IPMatcher(lists: [v6])
+        seed = Xorshift(seed: 7)
+        let (v6Rate, v6Hits) = Self.measure(probes / 5) {
+            UInt128(0x2000) << 112 | UInt128(seed.next() & 0x0000_FFFF_FFFF_FFFF) << 64 | UInt128(seed.next())
+        } lookup: { v6Matcher.answer(v6: $0) }
+        print(String(format: "ipv6 random lookups against 50,000 networks: %.1f M/s (hits %d)", v6Rate / 1e6, v6Hits))
+
+        // Parse throughput of every format on generated files of ~20 MB.
+        for format in ListFormat.allCases {
+            let bytes = Self.sample(format, approximateBytes: 20_000_000, generator: &generator)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let parsed = ListParser.parse(bytes, format: format, content: .addressesAndDomains)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            print(String(format: "parse %@: %.1f MB in %.2f s = %.1f MB/s (%d entries, %d malformed)",
+                         format.rawValue, Double(bytes.count) / 1e6, seconds, Double(bytes.count) / 1e6 / seconds, parsed.entryCount, parsed.malformedCount))
+        }
+    }
+
+    static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path) (pass --data)") }
+        return Array(data)
+    }
+
+    /// Lookups per second and the number of hits, so the work cannot be optimised away.
+    @inline(never)
+    static func measure<Address>(_ count: Int, next: () -> Address, lookup: (Address) -> UInt32) -> (Double, Int) {
+        var hits = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<count where lookup(next()) != 0 { hits += 1 }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (Double(count) / seconds, hits)
+    }
+
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+    }
+
+    /// A synthetic file in the format, about `approximateBytes` long.
+    static func sample(_ format: ListFormat, approximateBytes: Int, generator: inout Xorshift) -> [UInt8] {
+        var text = ""
+        text.reserveCapacity(approximateBytes + 1000)
+        func ip() -> String {
+            let v = generator.next32()
+            return "\(v >> 24).\((v >> 16) & 255).\((v >> 8) & 255).\(v & 255)"
+        }
+        switch format {
+        case .txt: text += "# generated\n"
+        case .stix: text += #"{"type":"bundle","id":"bundle--1","objects":["#
+        case .otxCSV: text += "Indicator type,Indicator,Description\n"
+        case .alienVault: break
+        case .proofPoint: text += "ip,category,score,first_seen,last_seen,ports (|)\n"
+        case .fireEye: text += "reportId,title,ip,cidr,domain,observationTime\n"
+        }
+        var first = true
+        while text.utf8.count < approximateBytes {
+            switch format {
+            case .txt: text += "\(ip())\n"
+            case .stix:
+                text += (first ? "" : ",") + #"{"type":"indicator","spec_version":"2.1","pattern_type":"stix","pattern":"[ipv4-addr:value = '\#(ip())']"}"#
+            case .otxCSV: text += "IPv4,\(ip()),generated\n"
+            case .alienVault: text += "\(ip())#4#2#Malicious Host#US#Ashburn#39.04,-77.48#11\n"
+            case .proofPoint: text += "\(ip()),1,100,2020-01-01,2020-01-02,\n"
+            case .fireEye: text += "01-1,Example,\(ip()),,,1494944400\n"
+            }
+            first = false
+        }
+        if format == .stix { text += "]}" }
+        return Array(text.utf8)
+    }
+}
+
+/// The baseline: disjoint ranges sorted by start, answered by binary search over all of them.
+struct SortedRanges {
+    let starts: [UInt32]
+    let ends: [UInt32]
+
+    init(lists: [[IPNetwork]]) {
+        let ranges = lists.flatMap { $0.compactMap(\.v4Range) }.sorted { $0.lowerBound < $1.lowerBound }
+        var starts: [UInt32] = []
+        var ends: [UInt32] = []
+        for range in ranges {
+            if let last = ends.last, range.lowerBound <= last &+ 1, !starts.isEmpty, last != UInt32.max {
+                ends[ends.count - 1] = max(last, range.upperBound)
+            } else if let last = ends.last, last == UInt32.max {
+                continue
+            } else {
+                starts.append(range.lowerBound)
+                ends.append(range.upperBound)
+            }
+        }
+        self.starts = starts
+        self.ends = ends
+    }
+
+    @inline(__always)
+    func answer(_ address: UInt32) -> UInt32 {
+        var lo = 0
+        var hi = self.starts.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if self.starts[mid] <= address { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 && address <= self.ends[lo - 1] ? 1 : 0
+    }
+}
+
+/// xorshift64*: fast, deterministic random numbers for lookups.
+struct Xorshift {
+    var state: UInt64
+    init(seed: UInt64) { self.state = seed | 1 }
+    @inline(__always)
+    mutating func next() -> UInt64 {
+        self.state ^= self.state >> 12
+        self.state ^= self.state << 25
+        self.state ^= self.state >> 27
+        return self.state &* 0x2545_F491_4F6C_DD1D
+    }
+    @inline(__always)
+    mutating func next32() -> UInt32 { UInt32(truncatingIfNeeded: self.next() >> 32) }
+}
