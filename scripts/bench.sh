@@ -55,3 +55,6 @@ run "guardpost GetDetector" "$port" "$key" "$secret" "/detector/$detector"
 run "guardpost ListMembers(1000 members, page 50, onlyAssociated=false)" "$port" "$key" "$secret" "/detector/$detector/member?maxResults=50&onlyAssociated=false"
 run "moto_server GetDetector" "$moto_port" AKIAMOTOBENCH0000000 moto "/detector/$moto_detector"
 run "moto_server ListMembers" "$moto_port" AKIAMOTOBENCH0000000 moto "/detector/$moto_detector/member?maxResults=50&onlyAssociated=false" || true
+
+echo "== lists: parsing and matching (one core)"
+taskset -c 0 "$bin/guardpost-bench" lists --data ../shared/data

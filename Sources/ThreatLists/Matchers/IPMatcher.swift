@@ -1,12 +1,16 @@
 /// Answers "which lists contain this address" for IPv4 and IPv6. Built once per set of list versions,
 /// immutable, shareable across threads.
 ///
-/// IPv4 uses a two-level table: 65,536 slots for the top 16 bits, each either the answer for its whole /16
-/// or a short sorted run of (low 16 bits → answer) boundaries searched in a few steps. Answers are ids of
+/// IPv4 uses a two-level table: 2^20 slots for the top 20 bits (8 MB), each either the answer for its whole /20
+/// or a short sorted run of (low 12 bits → answer) boundaries searched in a few steps. Answers are ids of
 /// distinct combinations of lists (0: none), so overlapping lists cost nothing at lookup time.
 /// IPv6 uses one sorted array of disjoint ranges and a binary search.
 public struct IPMatcher: Sendable {
-    /// Per /16: bit 63 set → the low 32 bits are the answer for the whole /16; else offset (low 32) and count (high 31).
+    /// Bits of the address that index the top table.
+    public static let topBits: UInt32 = 20
+    @usableFromInline static let lowBits: UInt32 = 32 - topBits
+    @usableFromInline static let lowMask: UInt32 = (1 << lowBits) - 1
+    /// Per /20: bit 63 set → the low 32 bits are the answer for the whole /20; else offset (low 32) and count (high 31).
     @usableFromInline let top: [UInt64]
     @usableFromInline let bucketStarts: [UInt16]
     @usableFromInline let bucketAnswers: [UInt32]
@@ -49,30 +53,30 @@ public struct IPMatcher: Sendable {
             let nextStart = position + 1 < v4Segments.count ? UInt32(v4Segments[position + 1].0) : nil
             if end < UInt32.max && nextStart != end + 1 { boundaries.append((end + 1, 0)) }
         }
-        var top = [UInt64](repeating: 1 << 63, count: 65_536)
+        let slots = 1 << Int(Self.topBits)
+        var top = [UInt64](repeating: 1 << 63, count: slots)
         var starts: [UInt16] = []
         var answers: [UInt32] = []
         var next = 0
         var current: UInt32 = 0
-        for slot in 0..<65_536 {
-            let base = UInt32(slot) << 16
+        for slot in 0..<slots {
+            let base = UInt32(slot) << Self.lowBits
+            let last = base | Self.lowMask
             while next < boundaries.count && boundaries[next].0 <= base {
                 current = boundaries[next].1
                 next += 1
             }
             var probe = next
-            if probe < boundaries.count && boundaries[probe].0 <= base | 0xFFFF {
-                top[slot] = UInt64(starts.count) | UInt64(1) << 32
+            if probe < boundaries.count && boundaries[probe].0 <= last {
+                let offset = starts.count
                 starts.append(0)
                 answers.append(current)
-                var count = 1
-                while probe < boundaries.count && boundaries[probe].0 <= base | 0xFFFF {
-                    starts.append(UInt16(truncatingIfNeeded: boundaries[probe].0))
+                while probe < boundaries.count && boundaries[probe].0 <= last {
+                    starts.append(UInt16(truncatingIfNeeded: boundaries[probe].0 & Self.lowMask))
                     answers.append(boundaries[probe].1)
-                    count += 1
                     probe += 1
                 }
-                top[slot] = UInt64(starts.count - count) | UInt64(count) << 32
+                top[slot] = UInt64(offset) | UInt64(starts.count - offset) << 32
             } else {
                 top[slot] = 1 << 63 | UInt64(current)
             }
@@ -136,19 +140,28 @@ public struct IPMatcher: Sendable {
     /// The answer id for an IPv4 address (0: on no list).
     @inlinable
     public func answer(v4 address: UInt32) -> UInt32 {
-        let slot = self.top[Int(address >> 16)]
-        if slot >> 63 == 1 { return UInt32(truncatingIfNeeded: slot) }
-        let offset = Int(UInt32(truncatingIfNeeded: slot))
-        let count = Int(slot >> 32)
-        let low = UInt16(truncatingIfNeeded: address)
-        // Last boundary <= low.
-        var lo = offset
-        var hi = offset + count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) >> 1
-            if self.bucketStarts[mid] <= low { lo = mid } else { hi = mid - 1 }
+        self.top.withUnsafeBufferPointer { top in
+            let slot = top[Int(address >> Self.lowBits)]
+            if slot >> 63 == 1 { return UInt32(truncatingIfNeeded: slot) }
+            let offset = Int(UInt32(truncatingIfNeeded: slot))
+            let count = Int(slot >> 32)
+            let low = UInt16(truncatingIfNeeded: address & Self.lowMask)
+            return self.bucketStarts.withUnsafeBufferPointer { starts in
+                // The last boundary <= low (the first boundary of a bucket is 0).
+                var index = offset
+                let end = offset + count
+                if count <= 8 {
+                    while index + 1 < end && starts[index + 1] <= low { index += 1 }
+                } else {
+                    var hi = end - 1
+                    while index < hi {
+                        let mid = (index + hi + 1) >> 1
+                        if starts[mid] <= low { index = mid } else { hi = mid - 1 }
+                    }
+                }
+                return self.bucketAnswers.withUnsafeBufferPointer { $0[index] }
+            }
         }
-        return self.bucketStarts[lo] <= low ? self.bucketAnswers[lo] : 0
     }
 
     /// The answer id for an IPv6 address (0: on no list).
