@@ -39,7 +39,7 @@ let package = Package(
         /// List formats (TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE) and the IP/domain matchers.
         .target(
             name: "ThreatLists",
-            dependencies: []
+            dependencies: ["GuardDutyModel"]
         ),
         /// The administrator server: Hummingbird application, API handlers, PostgreSQL stores.
         .target(

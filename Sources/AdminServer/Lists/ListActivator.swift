@@ -86,8 +86,7 @@ public struct ListActivator: Service {
 
     /// Parses fetched bytes and applies the entry limit; a file with no usable entry is an error.
     public static func outcome(parsing bytes: [UInt8], job: ListActivationJob) -> ListActivationOutcome {
-        let format = ListFormat(rawValue: job.format.rawValue) ?? .txt
-        let parsed = ListParser.parse(bytes, format: format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses)
+        let parsed = ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses)
         let examples = parsed.malformedExamples.prefix(3).map(\.description).joined(separator: "; ")
         guard parsed.entryCount <= job.kind.maxEntries else {
             return .failed(

@@ -1,12 +1,7 @@
-/// The formats GuardDuty accepts for trusted IP lists, threat lists and entity lists.
-public enum ListFormat: String, Sendable, CaseIterable, Codable {
-    case txt = "TXT"
-    case stix = "STIX"
-    case otxCSV = "OTX_CSV"
-    case alienVault = "ALIEN_VAULT"
-    case proofPoint = "PROOF_POINT"
-    case fireEye = "FIRE_EYE"
-}
+import GuardDutyModel
+
+/// The formats GuardDuty accepts for trusted IP lists, threat lists and entity lists (the API's enum).
+public typealias ListFormat = ListFileFormat
 
 /// What a list may hold: IP lists (IPSet, ThreatIntelSet) hold addresses and networks only; entity lists also domains.
 public enum ListContent: Sendable {

@@ -105,16 +105,7 @@ public struct PostgresMemberStore: MemberStore {
             let settings = isOrganizationAdmin
                 ? try await connection.organizationSettings(admin: caller.accountId, region: caller.region, logger: self.logger) : nil
             let limit = isOrganizationAdmin ? Validate.maxOrganizationMembers : Validate.maxMembersPerAdministrator
-            var count = 0
-            for try await (value) in try await connection.query(
-                """
-                SELECT count(*) FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region)
-                  AND relationship_status <> 'Removed'
-                """,
-                logger: self.logger
-            ).decode(Int.self) {
-                count = value
-            }
+            var count = try await connection.memberCount(admin: caller.accountId, region: caller.region, logger: self.logger)
             let existing = try await self.members(connection, admin: caller.accountId, region: caller.region, accountIds: accounts.map(\.accountId))
             var unprocessed: [UnprocessedAccount] = []
             for account in accounts {

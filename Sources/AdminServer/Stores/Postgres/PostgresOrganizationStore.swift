@@ -206,16 +206,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
                 throw Self.notDelegatedAdmin
             }
             let settings = try await connection.organizationSettings(admin: caller.accountId, region: caller.region, logger: self.logger)
-            var count = 0
-            for try await (value) in try await connection.query(
-                """
-                SELECT count(*) FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region)
-                  AND relationship_status <> 'Removed'
-                """,
-                logger: self.logger
-            ).decode(Int.self) {
-                count = value
-            }
+            let count = try await connection.memberCount(admin: caller.accountId, region: caller.region, logger: self.logger)
             return DescribeOrganizationConfigurationResponse(settings: settings, memberAccountLimitReached: count >= Validate.maxOrganizationMembers)
         }
     }

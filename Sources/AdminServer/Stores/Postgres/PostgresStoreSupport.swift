@@ -188,6 +188,19 @@ extension PostgresConnection {
         return nil
     }
 
+    /// Members an administrator has in a region, removed ones left out (what counts against the quota).
+    func memberCount(admin: String, region: String, logger: Logger) async throws -> Int {
+        for try await (count) in try await self.query(
+            """
+            SELECT count(*) FROM members WHERE administrator_id = \(admin) AND region = \(region) AND relationship_status <> 'Removed'
+            """,
+            logger: logger
+        ).decode(Int.self) {
+            return count
+        }
+        return 0
+    }
+
     func accountExists(_ account: String, logger: Logger) async throws -> Bool {
         for try await _ in try await self.query("SELECT 1 FROM accounts WHERE account_id = \(account)", logger: logger).decode(Int.self) {
             return true
