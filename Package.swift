@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "AdminServer", targets: ["AdminServer"]),
         .library(name: "ThreatLists", targets: ["ThreatLists"]),
+        .library(name: "Detection", targets: ["Detection"]),
+        .executable(name: "guardpost-agent", targets: ["guardpost-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -40,6 +42,18 @@ let package = Package(
         .target(
             name: "ThreatLists",
             dependencies: ["GuardDutyModel"]
+        ),
+        /// zlib, for gzip-compressed logs (Debian's zlib1g-dev).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        /// Log parsers, detection rules, the engine and aggregation of repeated activity into findings.
+        .target(
+            name: "Detection",
+            dependencies: ["GuardDutyModel", "ThreatLists", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        /// `guardpost-agent`: offline scan now; the agent runtime later.
+        .executableTarget(
+            name: "guardpost-agent",
+            dependencies: ["Detection", "ThreatLists", "GuardDutyModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         /// The administrator server: Hummingbird application, API handlers, PostgreSQL stores.
         .target(
@@ -85,6 +99,7 @@ let package = Package(
         .testTarget(name: "GuardDutyModelTests", dependencies: ["GuardDutyModel"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ThreatListsTests", dependencies: ["ThreatLists"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "ThreatLists", "GuardDutyModel"]),
         .testTarget(
             name: "AdminServerTests",
             dependencies: [

@@ -1,0 +1,376 @@
+import Foundation
+import GuardDutyModel
+
+/// Turns log records into GuardDuty findings. Feed it records of any source in any order, then ask for the
+/// findings: threshold rules are evaluated over fixed windows of record time (never the wall clock), so the same
+/// logs always give the same findings. Not thread-safe: one engine per scan or per agent pipeline.
+public final class DetectionEngine {
+    /// Thresholds, as documented in the README.
+    public struct Thresholds: Sendable {
+        public var windowSeconds: Int64 = 600
+        public var bruteForceAttempts = 20
+        public var portscanPorts = 50
+        public var portSweepHosts = 50
+        public var spambotHosts = 25
+        public var denialOfServicePacketsPerMinute = 100_000
+        public var exfiltrationQueries = 5
+        public init() {}
+    }
+
+    public let intelligence: Intelligence
+    public let thresholds: Thresholds
+    public let names = NameTable()
+    let defaultAccount: String
+    let defaultRegion: String
+    let aggregator: FindingAggregator
+
+    // Windowed flow state: keys hold (window, local, remote/port …).
+    struct Pair: Hashable { var window: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress; var port: Int; var inbound: Bool }
+    struct HostPort: Hashable { var window: Int64; var interface: Int; var local: IPAddress; var port: Int }
+    struct HostRemote: Hashable { var window: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress }
+    struct Flood: Hashable { var minute: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress; var protocolNumber: Int; var port: Int }
+    var bruteForce: [Pair: (count: Int, first: Int64, account: Int)] = [:]
+    var portsByRemote: [HostRemote: (ports: Set<Int>, first: Int64, account: Int, accepted: Bool)] = [:]
+    var remotesByPort: [HostPort: (remotes: Set<IPAddress>, first: Int64, account: Int)] = [:]
+    var floods: [Flood: (packets: Int, first: Int64, account: Int)] = [:]
+    struct Exfil: Hashable { var window: Int64; var instance: String; var domain: String; var account: String; var region: String }
+    var exfiltration: [Exfil: (count: Int, first: Int64, example: String)] = [:]
+
+    public init(intelligence: Intelligence, accountId: String = "000000000000", region: String = "us-east-1", detectorId: String,
+                thresholds: Thresholds = Thresholds()) {
+        self.intelligence = intelligence
+        self.thresholds = thresholds
+        self.defaultAccount = accountId
+        self.defaultRegion = region
+        self.aggregator = FindingAggregator(detectorId: detectorId)
+    }
+
+    // MARK: VPC Flow Logs
+
+    public func process(_ record: FlowRecord) {
+        guard let source = record.source, let destination = record.destination else { return }
+        let sourcePrivate = source.isPrivateOrBogon
+        let destinationPrivate = destination.isPrivateOrBogon
+        // Which side is ours: the private one; when both are public, the server port's side.
+        let inbound: Bool
+        if sourcePrivate && destinationPrivate { return }
+        if sourcePrivate != destinationPrivate { inbound = destinationPrivate } else { inbound = record.destinationPort <= record.sourcePort }
+        let local = inbound ? destination : source
+        let remote = inbound ? source : destination
+        if self.intelligence.isTrusted(remote) { return }
+        let window = record.start / self.thresholds.windowSeconds
+        let localPort = inbound ? record.destinationPort : record.sourcePort
+        let remotePort = inbound ? record.sourcePort : record.destinationPort
+
+        let lists = self.intelligence.threatListNames(for: remote)
+        if !lists.isEmpty {
+            self.aggregator.add(self.flowObservation(
+                "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom", record: record, local: local, remote: remote, inbound: inbound,
+                localPort: localPort, remotePort: remotePort, key: "\(remote)",
+                description: "EC2 instance \(self.instanceName(record)) is communicating \(inbound ? "inbound from" : "outbound with") \(remote), an IP address on the threat list \(lists.joined(separator: ", ")).",
+                evidence: Finding.Evidence(threatIntelligenceDetails: lists.map { Finding.ThreatIntelligenceDetail(threatListName: $0) }),
+                role: inbound ? "TARGET" : "ACTOR"
+            ))
+        }
+        let servicePort = inbound ? record.destinationPort : record.destinationPort
+        if record.protocolNumber == 6 && (servicePort == 22 || servicePort == 3389) {
+            let key = Pair(window: window, interface: record.interfaceId, local: local, remote: remote, port: servicePort, inbound: inbound)
+            let current = self.bruteForce[key]
+            self.bruteForce[key] = ((current?.count ?? 0) + 1, min(current?.first ?? record.start, record.start), record.accountId)
+        }
+        guard !inbound else { return }
+        let hostRemote = HostRemote(window: window, interface: record.interfaceId, local: local, remote: remote)
+        var ports = self.portsByRemote[hostRemote] ?? ([], record.start, record.accountId, false)
+        if ports.ports.count <= self.thresholds.portscanPorts { ports.ports.insert(record.destinationPort) }
+        ports.first = min(ports.first, record.start)
+        ports.accepted = ports.accepted || record.accepted
+        self.portsByRemote[hostRemote] = ports
+        let hostPort = HostPort(window: window, interface: record.interfaceId, local: local, port: record.destinationPort)
+        var remotes = self.remotesByPort[hostPort] ?? ([], record.start, record.accountId)
+        if remotes.remotes.count <= max(self.thresholds.portSweepHosts, self.thresholds.spambotHosts) { remotes.remotes.insert(remote) }
+        remotes.first = min(remotes.first, record.start)
+        self.remotesByPort[hostPort] = remotes
+        if record.packets >= 1_000 {
+            let flood = Flood(minute: record.start / 60, interface: record.interfaceId, local: local, remote: remote, protocolNumber: record.protocolNumber,
+                              port: record.destinationPort)
+            let current = self.floods[flood]
+            self.floods[flood] = ((current?.packets ?? 0) + record.packets, min(current?.first ?? record.start, record.start), record.accountId)
+        }
+    }
+
+    func instanceName(_ record: FlowRecord) -> String {
+        self.names.name(record.instanceId) ?? self.names.name(record.interfaceId).map { "with network interface \($0)" } ?? "(unknown)"
+    }
+
+    func flowResource(interface: Int, instance: Int, local: IPAddress) -> Finding.Resource {
+        Finding.Resource(
+            resourceType: "Instance",
+            instanceDetails: Finding.InstanceDetails(
+                instanceId: self.names.name(instance),
+                networkInterfaces: [Finding.NetworkInterface(networkInterfaceId: self.names.name(interface), privateIpAddress: local.description)]
+            )
+        )
+    }
+
+    func flowObservation(
+        _ type: String, record: FlowRecord, local: IPAddress, remote: IPAddress, inbound: Bool, localPort: Int, remotePort: Int,
+        key: String, description: String, evidence: Finding.Evidence? = nil, role: String, weight: Int = 1
+    ) -> Observation {
+        Observation(
+            type: type, key: "\(self.names.name(record.interfaceId) ?? "-")|\(role)|\(key)", time: record.start,
+            accountId: self.names.name(record.accountId) ?? self.defaultAccount, region: self.defaultRegion,
+            resource: self.flowResource(interface: record.interfaceId, instance: record.instanceId, local: local), resourceRole: role,
+            action: .network(Finding.NetworkConnectionAction(
+                blocked: !record.accepted, direction: inbound ? "INBOUND" : "OUTBOUND", protocolName: Self.protocolName(record.protocolNumber),
+                local: local.description, localPort: localPort, remote: remote.description, remotePort: remotePort
+            )),
+            evidence: evidence, additionalInfo: [:], description: description, weight: weight
+        )
+    }
+
+    static func protocolName(_ number: Int) -> String {
+        switch number {
+        case 6: return "TCP"
+        case 17: return "UDP"
+        case 1: return "ICMP"
+        case 58: return "ICMPV6"
+        default: return "Unknown"
+        }
+    }
+
+    /// Evaluates the window rules over everything seen so far.
+    func evaluateFlowWindows() {
+        for (key, value) in self.bruteForce where value.count >= self.thresholds.bruteForceAttempts {
+            let type = key.port == 22 ? "UnauthorizedAccess:EC2/SSHBruteForce" : "UnauthorizedAccess:EC2/RDPBruteForce"
+            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0,
+                                    destinationPort: key.port, protocolNumber: 6, packets: 0, bytes: 0, start: value.first, end: value.first, accepted: true, instanceId: 0)
+            var observation = self.flowObservation(
+                type, record: record, local: key.local, remote: key.remote, inbound: key.inbound,
+                localPort: key.inbound ? key.port : 0, remotePort: key.inbound ? 0 : key.port, key: "\(key.remote)",
+                description: key.inbound
+                    ? "\(key.remote) is performing \(key.port == 22 ? "SSH" : "RDP") brute force attacks against \(key.local): \(value.count) connection attempts in \(self.thresholds.windowSeconds / 60) minutes."
+                    : "\(key.local) is performing \(key.port == 22 ? "SSH" : "RDP") brute force attacks against \(key.remote): \(value.count) connection attempts in \(self.thresholds.windowSeconds / 60) minutes.",
+                role: key.inbound ? "TARGET" : "ACTOR", weight: value.count
+            )
+            // GuardDuty rates it High when the instance is the attacker.
+            if !key.inbound { observation.severity = 8 }
+            self.aggregator.add(observation)
+        }
+        for (key, value) in self.portsByRemote where value.ports.count >= self.thresholds.portscanPorts {
+            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0, destinationPort: 0,
+                                    protocolNumber: 6, packets: 0, bytes: 0, start: value.first, end: value.first, accepted: value.accepted, instanceId: 0)
+            self.aggregator.add(self.flowObservation(
+                "Recon:EC2/Portscan", record: record, local: key.local, remote: key.remote, inbound: false, localPort: 0,
+                remotePort: value.ports.min() ?? 0, key: "\(key.remote)",
+                description: "\(key.local) is performing outbound port scans against remote host \(key.remote): \(value.ports.count) or more ports in \(self.thresholds.windowSeconds / 60) minutes.",
+                role: "ACTOR"
+            ))
+        }
+        for (key, value) in self.remotesByPort {
+            let isSpam = key.port == 25 && value.remotes.count >= self.thresholds.spambotHosts
+            let isSweep = value.remotes.count >= self.thresholds.portSweepHosts
+            guard isSpam || isSweep else { continue }
+            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0, destinationPort: key.port,
+                                    protocolNumber: 6, packets: 0, bytes: 0, start: value.first, end: value.first, accepted: true, instanceId: 0)
+            let example = value.remotes.min { $0.value < $1.value }!
+            self.aggregator.add(self.flowObservation(
+                isSpam ? "Backdoor:EC2/Spambot" : "Impact:EC2/PortSweep", record: record, local: key.local, remote: example, inbound: false,
+                localPort: 0, remotePort: key.port, key: "port \(key.port)",
+                description: isSpam
+                    ? "\(key.local) is communicating with \(value.remotes.count) or more remote hosts on port 25 in \(self.thresholds.windowSeconds / 60) minutes."
+                    : "\(key.local) is probing port \(key.port) on \(value.remotes.count) or more IP addresses in \(self.thresholds.windowSeconds / 60) minutes.",
+                role: "ACTOR"
+            ))
+        }
+        for (key, value) in self.floods where value.packets >= self.thresholds.denialOfServicePacketsPerMinute {
+            let type: String
+            switch (key.protocolNumber, key.port) {
+            case (17, 53): type = "Backdoor:EC2/DenialOfService.Dns"
+            case (17, 80), (17, 443): type = "Backdoor:EC2/DenialOfService.UdpOnTcpPorts"
+            case (17, _): type = "Backdoor:EC2/DenialOfService.Udp"
+            case (6, _): type = "Backdoor:EC2/DenialOfService.Tcp"
+            default: type = "Backdoor:EC2/DenialOfService.UnusualProtocol"
+            }
+            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0, destinationPort: key.port,
+                                    protocolNumber: key.protocolNumber, packets: value.packets, bytes: 0, start: value.first, end: value.first, accepted: true, instanceId: 0)
+            self.aggregator.add(self.flowObservation(
+                type, record: record, local: key.local, remote: key.remote, inbound: false, localPort: 0, remotePort: key.port, key: "\(key.remote)",
+                description: "\(key.local) sent \(value.packets) \(Self.protocolName(key.protocolNumber)) packets to \(key.remote) in one minute.",
+                role: "ACTOR"
+            ))
+        }
+    }
+
+    // MARK: CloudTrail
+
+    public func process(_ event: CloudTrailEvent) {
+        let account = event.recipientAccountId ?? self.defaultAccount
+        let region = event.awsRegion ?? self.defaultRegion
+        let remote = event.sourceIPAddress.flatMap { IPAddress.parse(Array($0.utf8)) }
+        if let remote, self.intelligence.isTrusted(remote) { return }
+        let succeeded = event.errorCode == nil && (event.eventName != "ConsoleLogin" || event.consoleLoginResult == "Success")
+        var types: [(String, String, Finding.Evidence?)] = []
+        let who = event.userName ?? event.identityArn ?? event.principalId ?? "unknown principal"
+
+        if event.identityType == "Root", event.invokedBy == nil, event.eventType != "AwsServiceEvent", succeeded {
+            types.append(("Policy:IAMUser/RootCredentialUsage", "The API \(event.eventName) was invoked using root credentials from \(event.sourceIPAddress ?? "an unknown address").", nil))
+        }
+        // An attempt counts too (the error is in the action): turning the trail off is what an intruder does first.
+        if event.eventSource == "cloudtrail.amazonaws.com", ["StopLogging", "DeleteTrail"].contains(event.eventName) {
+            types.append((
+                "Stealth:IAMUser/CloudTrailLoggingDisabled",
+                event.errorCode == nil
+                    ? "AWS CloudTrail logging was disabled by \(who) (\(event.eventName))."
+                    : "\(who) attempted to disable AWS CloudTrail logging (\(event.eventName), which failed with \(event.errorCode!)).",
+                nil
+            ))
+        }
+        if event.eventSource == "iam.amazonaws.com", ["UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"].contains(event.eventName), succeeded {
+            types.append(("Stealth:IAMUser/PasswordPolicyChange", "The account password policy was changed by \(who) (\(event.eventName)).", nil))
+        }
+        if let agent = event.userAgent?.lowercased() {
+            for (needle, type) in [("kali", "PenTest:IAMUser/KaliLinux"), ("parrot", "PenTest:IAMUser/ParrotLinux"), ("pentoo", "PenTest:IAMUser/PentooLinux")]
+            where agent.contains(needle) {
+                types.append((type, "The API \(event.eventName) was invoked by \(who) from a machine whose user agent names \(needle.capitalized) Linux.", nil))
+            }
+        }
+        if let remote {
+            let lists = self.intelligence.threatListNames(for: remote)
+            if !lists.isEmpty {
+                let isRecon = ["Get", "List", "Describe"].contains { event.eventName.hasPrefix($0) }
+                types.append((
+                    isRecon ? "Recon:IAMUser/MaliciousIPCaller.Custom" : "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+                    "The API \(event.eventName) was invoked by \(who) from \(remote), an IP address on the threat list \(lists.joined(separator: ", ")).",
+                    Finding.Evidence(threatIntelligenceDetails: lists.map { Finding.ThreatIntelligenceDetail(threatListName: $0) })
+                ))
+            }
+            // Instance-role credentials (ASIA…, session named after the instance) used from a public address.
+            if event.identityType == "AssumedRole", let arn = event.identityArn, let session = arn.split(separator: "/").last, session.hasPrefix("i-"),
+                event.accessKeyId?.hasPrefix("ASIA") == true, !remote.isPrivateOrBogon, event.invokedBy == nil
+            {
+                types.append((
+                    "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+                    "Credentials created for EC2 instance \(session) through its launch role were used from the external IP address \(remote) (\(event.eventName)).", nil
+                ))
+            }
+        }
+        for (type, description, evidence) in types {
+            self.aggregator.add(Observation(
+                type: type, key: "\(event.accessKeyId ?? event.principalId ?? "-")|\(event.sourceIPAddress ?? "-")",
+                time: event.eventTime, accountId: account, region: region,
+                resource: Finding.Resource(resourceType: "AccessKey", accessKeyDetails: Finding.AccessKeyDetails(
+                    accessKeyId: event.accessKeyId, principalId: event.principalId,
+                    userName: event.userName ?? (event.identityType == "Root" ? "Root" : event.identityArn?.split(separator: "/").last.map(String.init)),
+                    userType: event.identityType
+                )),
+                resourceRole: "TARGET",
+                action: .api(Finding.AwsApiCallAction(
+                    api: event.eventName, callerType: remote == nil ? "AWS Service" : "Remote IP", errorCode: event.errorCode, userAgent: event.userAgent,
+                    remoteIp: remote?.description, serviceName: event.eventSource
+                )),
+                evidence: evidence, additionalInfo: [:], description: description
+            ))
+        }
+    }
+
+    // MARK: DNS
+
+    public func process(_ query: DNSQuery) {
+        var name = query.queryName.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        let account = query.accountId ?? self.defaultAccount
+        let region = query.region ?? self.defaultRegion
+        let instance = query.instanceId ?? query.sourceAddress ?? "unknown"
+        var hits: [(String, String, Finding.Evidence?)] = []
+        if let list = self.intelligence.builtInDomains.lists(matching: name).first {
+            let type = self.intelligence.builtInDomainTypes[list]
+            hits.append((type, "EC2 instance \(instance) is querying \(name), a domain on Guardpost's list for \(type).", nil))
+        }
+        let custom = self.intelligence.threatDomains.lists(matching: name).map { self.intelligence.threatDomainListNames[$0] }
+        if !custom.isEmpty {
+            hits.append((
+                "Impact:EC2/MaliciousDomainRequest.Custom", "EC2 instance \(instance) is querying \(name), a domain on the threat list \(custom.joined(separator: ", ")).",
+                Finding.Evidence(threatIntelligenceDetails: custom.map { Finding.ThreatIntelligenceDetail(threatListName: $0) })
+            ))
+        }
+        if query.answers.contains(where: { $0.hasPrefix("169.254.169.254") || $0 == "fd00:ec2::254" }) {
+            hits.append(("UnauthorizedAccess:EC2/MetadataDNSRebind", "EC2 instance \(instance) resolved \(name) to the instance metadata service address.", nil))
+        }
+        for (type, description, evidence) in hits {
+            self.aggregator.add(self.dnsObservation(type, query: query, name: name, instance: instance, account: account, region: region,
+                                                    key: name, description: description, evidence: evidence))
+        }
+        if DNSExfiltration.looksLikeExfiltration(name) {
+            let key = Exfil(window: query.time / self.thresholds.windowSeconds, instance: instance, domain: DNSExfiltration.registeredDomain(name),
+                            account: account, region: region)
+            let current = self.exfiltration[key]
+            self.exfiltration[key] = ((current?.count ?? 0) + 1, min(current?.first ?? query.time, query.time), min(current?.example ?? name, name))
+        }
+    }
+
+    func dnsObservation(_ type: String, query: DNSQuery, name: String, instance: String, account: String, region: String, key: String,
+                        description: String, evidence: Finding.Evidence?, time: Int64? = nil, weight: Int = 1) -> Observation {
+        Observation(
+            type: type, key: "\(instance)|\(key)", time: time ?? query.time, accountId: account, region: region,
+            resource: Finding.Resource(resourceType: "Instance", instanceDetails: Finding.InstanceDetails(instanceId: query.instanceId)),
+            resourceRole: "ACTOR", action: .dns(Finding.DnsRequestAction(domain: name, protocolName: query.transport ?? "UDP", blocked: false)),
+            evidence: evidence, additionalInfo: [:], description: description, weight: weight
+        )
+    }
+
+    func evaluateDNSWindows() {
+        for (key, value) in self.exfiltration where value.count >= self.thresholds.exfiltrationQueries {
+            let query = DNSQuery(time: value.first, accountId: key.account, region: key.region, queryName: value.example, queryType: nil, rcode: nil,
+                                 sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil, answers: [])
+            self.aggregator.add(self.dnsObservation(
+                "Trojan:EC2/DNSDataExfiltration", query: query, name: value.example, instance: key.instance, account: key.account, region: key.region,
+                key: key.domain,
+                description: "EC2 instance \(key.instance) sent \(value.count) DNS queries with long, high-entropy labels under \(key.domain) in \(self.thresholds.windowSeconds / 60) minutes, a pattern of data exfiltration through DNS.",
+                evidence: nil, weight: value.count
+            ))
+        }
+    }
+
+    // MARK: results
+
+    /// All findings so far (window rules evaluated now), highest severity first.
+    public func findings() -> [Finding] {
+        self.evaluateFlowWindows()
+        self.evaluateDNSWindows()
+        // Window observations are re-added on every call; keep the aggregator idempotent by clearing their state.
+        self.bruteForce.removeAll()
+        self.portsByRemote.removeAll()
+        self.remotesByPort.removeAll()
+        self.floods.removeAll()
+        self.exfiltration.removeAll()
+        return self.aggregator.all()
+    }
+}
+
+/// The DNS exfiltration heuristic: data encoded in long, high-entropy labels below one registered domain.
+public enum DNSExfiltration {
+    /// True when the part before the registered domain is at least 40 characters of labels with high character entropy.
+    public static func looksLikeExfiltration(_ name: String) -> Bool {
+        let registered = self.registeredDomain(name)
+        guard name.count > registered.count + 40 else { return false }
+        let prefix = name.dropLast(registered.count + 1).filter { $0 != "." }
+        guard prefix.count >= 40 else { return false }
+        return self.entropy(prefix) >= 3.5
+    }
+
+    /// The last two labels (a public-suffix list is not shipped).
+    public static func registeredDomain(_ name: String) -> String {
+        let labels = name.split(separator: ".")
+        return labels.suffix(2).joined(separator: ".")
+    }
+
+    static func entropy(_ text: some StringProtocol) -> Double {
+        var counts: [Character: Int] = [:]
+        for character in text { counts[character, default: 0] += 1 }
+        let total = Double(text.count)
+        return counts.values.reduce(0) { sum, count in
+            let p = Double(count) / total
+            return sum - p * log2(p)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import GuardDutyModel
+
+/// One occurrence of a finding type, before aggregation.
+struct Observation {
+    var type: String
+    /// What identifies "the same activity" for this type (resource, role, remote party).
+    var key: String
+    var time: Int64
+    var accountId: String
+    var region: String
+    var resource: Finding.Resource
+    var resourceRole: String
+    var action: Finding.Action
+    var evidence: Finding.Evidence?
+    var additionalInfo: [String: String]
+    var description: String
+    /// How many underlying events this observation stands for (connection attempts, queries…).
+    var weight: Int = 1
+    /// Overrides the type's default severity (brute force by the instance itself is High).
+    var severity: Double? = nil
+}
+
+/// Folds repeated activity into one finding per (account, region, type, key): `service.count` grows,
+/// `eventFirstSeen`/`eventLastSeen` widen. The details kept are those of the earliest observation, so the result
+/// does not depend on the order records arrive in.
+final class FindingAggregator {
+    private var findings: [String: (finding: Finding, first: Observation)] = [:]
+    let detectorId: String
+
+    init(detectorId: String) {
+        self.detectorId = detectorId
+    }
+
+    static func findingId(_ observation: Observation) -> String {
+        let key = "\(observation.accountId)|\(observation.region)|\(observation.type)|\(observation.key)"
+        return SHA256.hash(data: Array(key.utf8)).prefix(16).map { byte in
+            let hex = Array("0123456789abcdef")
+            return String([hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+        }.joined()
+    }
+
+    func add(_ observation: Observation) {
+        guard let info = FindingCatalog.all[observation.type] else { return }
+        let id = Self.findingId(observation)
+        if var existing = self.findings[id] {
+            existing.finding.service.count += observation.weight
+            let first = min(Timestamps.parse(existing.finding.service.eventFirstSeen) ?? observation.time, observation.time)
+            let last = max(Timestamps.parse(existing.finding.service.eventLastSeen) ?? observation.time, observation.time)
+            existing.finding.service.eventFirstSeen = Timestamps.format(first)
+            existing.finding.service.eventLastSeen = Timestamps.format(last)
+            existing.finding.createdAt = existing.finding.service.eventFirstSeen
+            existing.finding.updatedAt = existing.finding.service.eventLastSeen
+            if (observation.time, observation.description) < (existing.first.time, existing.first.description) {
+                existing.first = observation
+                existing.finding.service.action = observation.action
+                existing.finding.description = observation.description
+                existing.finding.resource = observation.resource
+                existing.finding.service.evidence = observation.evidence
+            }
+            self.findings[id] = existing
+            return
+        }
+        let time = Timestamps.format(observation.time)
+        var additional = observation.additionalInfo
+        additional["sample"] = "false"
+        let additionalJSON = (try? JSONSerialization.data(withJSONObject: additional, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let finding = Finding(
+            accountId: observation.accountId,
+            arn: "arn:aws:guardduty:\(observation.region):\(observation.accountId):detector/\(self.detectorId)/finding/\(id)",
+            createdAt: time, description: observation.description, id: id, region: observation.region,
+            resource: observation.resource,
+            service: Finding.Service(
+                action: observation.action, evidence: observation.evidence, count: observation.weight, detectorId: self.detectorId,
+                eventFirstSeen: time, eventLastSeen: time, resourceRole: observation.resourceRole,
+                additionalInfo: Finding.AdditionalInfo(value: additionalJSON), featureName: info.featureName
+            ),
+            severity: observation.severity ?? info.severity, title: info.title, type: observation.type, updatedAt: time
+        )
+        self.findings[id] = (finding, observation)
+    }
+
+    /// Findings sorted by severity (highest first), then type and id.
+    func all() -> [Finding] {
+        self.findings.values.map(\.finding).sorted {
+            ($0.severity, $1.type, $1.id) > ($1.severity, $0.type, $0.id)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The finding types the engine produces, with GuardDuty's default severity, resource type and wording.
+public struct FindingTypeInfo: Sendable {
+    public var type: String
+    public var severity: Double
+    public var resourceType: String
+    public var featureName: String
+    public var title: String
+}
+
+/// GuardDuty's catalogue for the types Guardpost detects (severities: Low 2, Medium 5, High 8).
+public enum FindingCatalog {
+    static func info(_ type: String, _ severity: Double, _ resource: String, _ feature: String, _ title: String) -> (String, FindingTypeInfo) {
+        (type, FindingTypeInfo(type: type, severity: severity, resourceType: resource, featureName: feature, title: title))
+    }
+
+    public static let all: [String: FindingTypeInfo] = Dictionary(uniqueKeysWithValues: [
+        info("UnauthorizedAccess:EC2/SSHBruteForce", 2, "Instance", "FlowLogs", "SSH brute force attacks against an EC2 instance."),
+        info("UnauthorizedAccess:EC2/RDPBruteForce", 2, "Instance", "FlowLogs", "RDP brute force attacks against an EC2 instance."),
+        info("Recon:EC2/Portscan", 5, "Instance", "FlowLogs", "An EC2 instance is performing outbound port scans against a remote host."),
+        info("Impact:EC2/PortSweep", 8, "Instance", "FlowLogs", "An EC2 instance is probing a port on a large number of IP addresses."),
+        info("Backdoor:EC2/Spambot", 5, "Instance", "FlowLogs", "An EC2 instance is exhibiting unusual behavior by communicating with a remote host on port 25."),
+        info("Backdoor:EC2/DenialOfService.Tcp", 8, "Instance", "FlowLogs", "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using TCP."),
+        info("Backdoor:EC2/DenialOfService.Udp", 8, "Instance", "FlowLogs", "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP."),
+        info("Backdoor:EC2/DenialOfService.Dns", 8, "Instance", "FlowLogs", "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using DNS."),
+        info("Backdoor:EC2/DenialOfService.UdpOnTcpPorts", 8, "Instance", "FlowLogs", "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP on TCP ports."),
+        info("Backdoor:EC2/DenialOfService.UnusualProtocol", 8, "Instance", "FlowLogs", "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using an unusual protocol."),
+        info("UnauthorizedAccess:EC2/MaliciousIPCaller.Custom", 5, "Instance", "FlowLogs", "An EC2 instance is communicating with an IP address on a custom threat list."),
+        info("Backdoor:EC2/C&CActivity.B!DNS", 8, "Instance", "DnsLogs", "An EC2 instance is querying a domain name associated with a known command and control server."),
+        info("CryptoCurrency:EC2/BitcoinTool.B!DNS", 8, "Instance", "DnsLogs", "An EC2 instance is querying a domain name associated with cryptocurrency-related activity."),
+        info("Trojan:EC2/DNSDataExfiltration", 8, "Instance", "DnsLogs", "An EC2 instance is exfiltrating data through DNS queries."),
+        info("Trojan:EC2/DGADomainRequest.C!DNS", 8, "Instance", "DnsLogs", "An EC2 instance is querying algorithmically generated domains."),
+        info("Trojan:EC2/DropPoint!DNS", 5, "Instance", "DnsLogs", "An EC2 instance is querying a domain known to hold credentials and other data captured by malware."),
+        info("Trojan:EC2/PhishingDomainRequest!DNS", 8, "Instance", "DnsLogs", "An EC2 instance is querying domains involved in phishing attacks."),
+        info("Trojan:EC2/BlackholeTraffic!DNS", 5, "Instance", "DnsLogs", "An EC2 instance is querying a domain name that is being redirected to a black hole IP address."),
+        info("Trojan:EC2/DriveBySourceTraffic!DNS", 5, "Instance", "DnsLogs", "An EC2 instance is querying a domain name of a remote host that is a known source of Drive-By download attacks."),
+        info("UnauthorizedAccess:EC2/MetadataDNSRebind", 8, "Instance", "DnsLogs", "An EC2 instance is performing DNS lookups that resolve to the instance metadata service."),
+        info("Impact:EC2/MaliciousDomainRequest.Reputation", 8, "Instance", "DnsLogs", "An EC2 instance is querying a domain name with a low reputation score associated with known malicious domains."),
+        info("Impact:EC2/SuspiciousDomainRequest.Reputation", 2, "Instance", "DnsLogs", "An EC2 instance is querying a suspicious domain name with a low reputation score."),
+        info("Impact:EC2/AbusedDomainRequest.Reputation", 5, "Instance", "DnsLogs", "An EC2 instance is querying a domain name with a low reputation score associated with known abused domains."),
+        info("Impact:EC2/BitcoinDomainRequest.Reputation", 8, "Instance", "DnsLogs", "An EC2 instance is querying a domain name with a low reputation score associated with cryptocurrency-related activity."),
+        info("Impact:EC2/MaliciousDomainRequest.Custom", 8, "Instance", "DnsLogs", "An EC2 instance is querying a domain on a custom threat list."),
+        info("Policy:IAMUser/RootCredentialUsage", 2, "AccessKey", "CloudTrail", "API was invoked using root credentials."),
+        info("Stealth:IAMUser/CloudTrailLoggingDisabled", 2, "AccessKey", "CloudTrail", "AWS CloudTrail trail was disabled."),
+        info("Stealth:IAMUser/PasswordPolicyChange", 2, "AccessKey", "CloudTrail", "Account password policy was weakened."),
+        info("PenTest:IAMUser/KaliLinux", 5, "AccessKey", "CloudTrail", "An API was invoked from a Kali Linux computer."),
+        info("PenTest:IAMUser/ParrotLinux", 5, "AccessKey", "CloudTrail", "An API was invoked from a Parrot Security Linux computer."),
+        info("PenTest:IAMUser/PentooLinux", 5, "AccessKey", "CloudTrail", "An API was invoked from a Pentoo Linux computer."),
+        info("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "An API was invoked from an IP address on a custom threat list."),
+        info("Recon:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from an IP address on a custom threat list."),
+        info("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 8, "AccessKey", "CloudTrail", "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from an external IP address."),
+    ])
+}

@@ -1,0 +1,49 @@
+import Foundation
+import ThreatLists
+
+/// The lists in force for a detector — threat and trusted IP lists, threat entity lists — and the built-in
+/// domain intelligence shipped as data files (`intel/dns-domains.tsv`).
+public struct Intelligence: Sendable {
+    public var threatIPs: IPMatcher
+    public var threatListNames: [String]
+    public var trustedIPs: IPMatcher
+    public var threatDomains: DomainMatcher
+    public var threatDomainListNames: [String]
+    /// Built-in domains, each list standing for one finding type.
+    public var builtInDomains: DomainMatcher
+    public var builtInDomainTypes: [String]
+
+    public init(
+        threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = []
+    ) {
+        self.threatIPs = IPMatcher(lists: threatLists.map(\.list.networks))
+        self.threatListNames = threatLists.map(\.name)
+        self.trustedIPs = IPMatcher(lists: trustedLists.map(\.networks))
+        self.threatDomains = DomainMatcher(lists: threatLists.map(\.list.domains))
+        self.threatDomainListNames = threatLists.map(\.name)
+        let types = Array(Set(builtInDomains.map(\.type))).sorted()
+        self.builtInDomainTypes = types
+        self.builtInDomains = DomainMatcher(lists: types.map { type in builtInDomains.filter { $0.type == type }.map(\.domain) })
+    }
+
+    /// Reads `FINDING_TYPE<TAB>DOMAIN` lines ('#' comments).
+    public static func builtInDomains(tsv: String) -> [(type: String, domain: String)] {
+        tsv.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#") else { return nil }
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2 else { return nil }
+            return (String(parts[0]), String(parts[1]).trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    func threatListNames(for address: IPAddress) -> [String] {
+        guard !address.isPrivateOrBogon else { return [] }
+        let lists = address.isV6 ? self.threatIPs.combinations[Int(self.threatIPs.answer(v6: address.value))]
+            : self.threatIPs.combinations[Int(self.threatIPs.answer(v4: UInt32(address.value)))]
+        return lists.map { self.threatListNames[$0] }
+    }
+
+    func isTrusted(_ address: IPAddress) -> Bool {
+        address.isV6 ? self.trustedIPs.answer(v6: address.value) != 0 : self.trustedIPs.answer(v4: UInt32(address.value)) != 0
+    }
+}

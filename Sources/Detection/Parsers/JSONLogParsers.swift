@@ -1,0 +1,100 @@
+import Foundation
+
+/// CloudTrail as it is delivered: files of `{"Records":[…]}`, JSON arrays of events, or JSON lines.
+/// A record that is not an event is counted as malformed and skipped.
+public struct CloudTrailParser {
+    public var statistics = ParseStatistics()
+
+    public init() {}
+
+    public mutating func parse(_ data: [UInt8], _ body: (CloudTrailEvent) -> Void) {
+        self.statistics.bytes += data.count
+        let trimmed = data.drop { $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }
+        // A whole document first ({"Records": …} or an array); else JSON lines.
+        if let first = trimmed.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+            let document = try? JSONSerialization.jsonObject(with: Data(trimmed))
+        {
+            let records: [Any]
+            if let object = document as? [String: Any] {
+                records = (object["Records"] as? [Any]) ?? [object]
+            } else {
+                records = (document as? [Any]) ?? []
+            }
+            for (index, record) in records.enumerated() { self.event(record, line: index + 1, body) }
+            return
+        }
+        var lineNumber = 0
+        for line in data.split(separator: 10, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) else {
+                self.statistics.malformed(lineNumber, String(decoding: line, as: UTF8.self), "not JSON")
+                continue
+            }
+            if let wrapper = object as? [String: Any], let records = wrapper["Records"] as? [Any] {
+                for record in records { self.event(record, line: lineNumber, body) }
+            } else {
+                self.event(object, line: lineNumber, body)
+            }
+        }
+    }
+
+    private mutating func event(_ value: Any, line: Int, _ body: (CloudTrailEvent) -> Void) {
+        guard let record = value as? [String: Any], let name = record["eventName"] as? String, let source = record["eventSource"] as? String,
+            let timeText = record["eventTime"] as? String, let time = Timestamps.parse(timeText)
+        else {
+            self.statistics.malformed(line, "\(value)", "not a CloudTrail event (eventName, eventSource and eventTime are required)")
+            return
+        }
+        let identity = record["userIdentity"] as? [String: Any] ?? [:]
+        let response = record["responseElements"] as? [String: Any]
+        self.statistics.records += 1
+        body(CloudTrailEvent(
+            eventTime: time, eventSource: source, eventName: name, eventType: record["eventType"] as? String,
+            awsRegion: record["awsRegion"] as? String, sourceIPAddress: record["sourceIPAddress"] as? String,
+            userAgent: record["userAgent"] as? String, errorCode: record["errorCode"] as? String,
+            recipientAccountId: record["recipientAccountId"] as? String ?? identity["accountId"] as? String,
+            identityType: identity["type"] as? String, identityArn: identity["arn"] as? String,
+            principalId: identity["principalId"] as? String, accessKeyId: identity["accessKeyId"] as? String,
+            userName: identity["userName"] as? String, invokedBy: identity["invokedBy"] as? String,
+            consoleLoginResult: response?["ConsoleLogin"] as? String, readOnly: record["readOnly"] as? Bool
+        ))
+    }
+}
+
+/// Route 53 Resolver query logs: one JSON object per line.
+public struct DNSLogParser {
+    public var statistics = ParseStatistics()
+
+    public init() {}
+
+    public mutating func parse(_ data: [UInt8], _ body: (DNSQuery) -> Void) {
+        self.statistics.bytes += data.count
+        var lineNumber = 0
+        for line in data.split(separator: 10, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                let name = object["query_name"] as? String, let timeText = object["query_timestamp"] as? String,
+                let time = Timestamps.parse(timeText)
+            else {
+                self.statistics.malformed(lineNumber, String(decoding: line, as: UTF8.self), "not a Route 53 Resolver query log record")
+                continue
+            }
+            var answers: [String] = []
+            if let list = object["answers"] as? [[String: Any]] {
+                answers = list.compactMap { $0["Rdata"] as? String }
+            } else if let single = object["answers"] as? [String: Any], let data = single["Rdata"] as? String {
+                answers = [data]
+            }
+            let sourceIds = object["srcids"] as? [String: Any]
+            self.statistics.records += 1
+            body(DNSQuery(
+                time: time, accountId: object["account_id"] as? String, region: object["region"] as? String, queryName: name,
+                queryType: object["query_type"] as? String, rcode: object["rcode"] as? String, sourceAddress: object["srcaddr"] as? String,
+                instanceId: sourceIds?["instance"] as? String, vpcId: object["vpc_id"] as? String, transport: object["transport"] as? String,
+                answers: answers
+            ))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import CZlib
+import Foundation
+
+/// Reads log inputs as the scanner and the agent take them: files (gzip or not, by content), every file of a
+/// directory in name order (AWS names log objects by time), or `-` for standard input.
+public enum LogInput {
+    /// The files a path stands for (in a directory: every file but documentation and scripts, in name order).
+    public static func files(_ path: String) throws -> [String] {
+        if path == "-" { return ["-"] }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LogInputError(description: "\(path): no such file or directory")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return [] }
+        var files: [String] = []
+        for case let relative as String in enumerator {
+            let full = (path as NSString).appendingPathComponent(relative)
+            var nested: ObjCBool = false
+            let skipped = ["md", "yml", "yaml", "py", "sh", "txt"].contains((relative as NSString).pathExtension.lowercased())
+            if FileManager.default.fileExists(atPath: full, isDirectory: &nested), !nested.boolValue, !relative.hasPrefix("."), !skipped {
+                files.append(full)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// The bytes of a file or of standard input, gunzipped when they start with gzip's magic number.
+    public static func read(_ path: String) throws -> [UInt8] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else { throw LogInputError(description: "\(path): cannot be read") }
+            data = contents
+        }
+        let bytes = Array(data)
+        if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B { return try self.gunzip(bytes, name: path) }
+        return bytes
+    }
+
+    /// Decompresses gzip (all members, as `gzip -d` does).
+    public static func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw LogInputError(description: "\(name): zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count * 6)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var input = input
+        try input.withUnsafeMutableBufferPointer { source in
+            stream.next_in = source.baseAddress
+            stream.avail_in = UInt32(source.count)
+            while true {
+                let status: Int32 = chunk.withUnsafeMutableBufferPointer { target in
+                    stream.next_out = target.baseAddress
+                    stream.avail_out = UInt32(target.count)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                if status == Z_STREAM_END {
+                    // Concatenated gzip members.
+                    if stream.avail_in > 0 { inflateReset(&stream); continue }
+                    break
+                }
+                guard status == Z_OK || status == Z_BUF_ERROR, !(status == Z_BUF_ERROR && stream.avail_in == 0) else {
+                    if status == Z_BUF_ERROR { throw LogInputError(description: "\(name): gzip data ends early (truncated file)") }
+                    throw LogInputError(description: "\(name): not valid gzip data")
+                }
+            }
+        }
+        return output
+    }
+}
+
+/// Why an input could not be read.
+public struct LogInputError: Error, CustomStringConvertible {
+    public let description: String
+}

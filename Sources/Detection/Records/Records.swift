@@ -1,0 +1,84 @@
+import ThreatLists
+
+/// An IPv4 or IPv6 address as the engine keys on it (IPv4 in the low 32 bits).
+public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
+    public var value: UInt128
+    public var isV6: Bool
+
+    public init(v4: UInt32) {
+        self.value = UInt128(v4)
+        self.isV6 = false
+    }
+
+    public init(v6: UInt128) {
+        self.value = v6
+        self.isV6 = true
+    }
+
+    public static func parse<Bytes: Collection>(_ bytes: Bytes) -> IPAddress? where Bytes.Element == UInt8 {
+        if let v4 = IPAddressParser.ipv4(bytes) { return IPAddress(v4: v4) }
+        if let v6 = IPAddressParser.ipv6(bytes) { return IPAddress(v6: v6) }
+        return nil
+    }
+
+    public var network: IPNetwork { self.isV6 ? IPNetwork(v6: self.value) : IPNetwork(v4: UInt32(self.value)) }
+
+    /// Private, loopback, link-local, documentation and other special-purpose space: never a remote party.
+    public var isPrivateOrBogon: Bool { self.network.isBogon }
+
+    public var description: String { self.network.description }
+}
+
+/// One VPC Flow Logs record (the fields the rules use; `-` fields are nil).
+public struct FlowRecord: Sendable {
+    public var accountId: Int
+    public var interfaceId: Int
+    public var source: IPAddress?
+    public var destination: IPAddress?
+    public var sourcePort: Int
+    public var destinationPort: Int
+    public var protocolNumber: Int
+    public var packets: Int
+    public var bytes: Int
+    public var start: Int64
+    public var end: Int64
+    public var accepted: Bool
+    /// Interned string ids for the account, interface and (v3+) instance, resolved by the parser's `names`.
+    public var instanceId: Int
+}
+
+/// One CloudTrail management (or data) event, with the fields the rules read.
+public struct CloudTrailEvent: Sendable {
+    public var eventTime: Int64
+    public var eventSource: String
+    public var eventName: String
+    public var eventType: String?
+    public var awsRegion: String?
+    public var sourceIPAddress: String?
+    public var userAgent: String?
+    public var errorCode: String?
+    public var recipientAccountId: String?
+    public var identityType: String?
+    public var identityArn: String?
+    public var principalId: String?
+    public var accessKeyId: String?
+    public var userName: String?
+    public var invokedBy: String?
+    public var consoleLoginResult: String?
+    public var readOnly: Bool?
+}
+
+/// One Route 53 Resolver query log record.
+public struct DNSQuery: Sendable {
+    public var time: Int64
+    public var accountId: String?
+    public var region: String?
+    public var queryName: String
+    public var queryType: String?
+    public var rcode: String?
+    public var sourceAddress: String?
+    public var instanceId: String?
+    public var vpcId: String?
+    public var transport: String?
+    public var answers: [String]
+}

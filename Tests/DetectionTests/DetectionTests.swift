@@ -1,0 +1,276 @@
+import Detection
+import Foundation
+import GuardDutyModel
+import Testing
+import ThreatLists
+
+/// Helpers: an engine over given lists, fed text.
+struct Scanner {
+    let engine: DetectionEngine
+    var flow: FlowLogParser
+
+    init(threats: [String] = [], trusted: [String] = [], domains: [(type: String, domain: String)] = []) {
+        let threatList = ListParser.parse(Array(threats.joined(separator: "\n").utf8), format: .txt, content: .addressesAndDomains)
+        let trustedList = ListParser.parse(Array(trusted.joined(separator: "\n").utf8), format: .txt, content: .addresses)
+        self.engine = DetectionEngine(
+            intelligence: Intelligence(threatLists: threats.isEmpty ? [] : [("threats.txt", threatList)], trustedLists: trusted.isEmpty ? [] : [trustedList],
+                                       builtInDomains: domains),
+            accountId: "123456789012", detectorId: "d0000000000000000000000000000000"
+        )
+        self.flow = FlowLogParser(names: self.engine.names)
+    }
+
+    mutating func flowLines(_ lines: [String]) {
+        let engine = self.engine
+        self.flow.parse(Array(lines.joined(separator: "\n").utf8)) { engine.process($0) }
+    }
+
+    func cloudTrail(_ bytes: [UInt8]) {
+        var parser = CloudTrailParser()
+        parser.parse(bytes) { self.engine.process($0) }
+    }
+
+    func dns(_ lines: [String]) {
+        var parser = DNSLogParser()
+        parser.parse(Array(lines.joined(separator: "\n").utf8)) { self.engine.process($0) }
+    }
+
+    func types() -> [String: Finding] {
+        Dictionary(self.engine.findings().map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+enum SharedData {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/data")
+    static var exists: Bool { FileManager.default.fileExists(atPath: self.root.path) }
+    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: self.root.appendingPathComponent(path))) }
+}
+
+func flowLine(_ src: String, _ dst: String, _ srcPort: Int, _ dstPort: Int, start: Int, protocolNumber: Int = 6, packets: Int = 3,
+              action: String = "ACCEPT", eni: String = "eni-0abc") -> String {
+    "2 123456789012 \(eni) \(src) \(dst) \(srcPort) \(dstPort) \(protocolNumber) \(packets) 240 \(start) \(start + 5) \(action) OK"
+}
+
+@Suite("Flow log rules")
+struct FlowRuleTests {
+    @Test func inboundSSHBruteForceIsLowAndOutboundIsHigh() {
+        var scanner = Scanner()
+        scanner.flowLines((0..<25).map { flowLine("198.51.100.200".replacingOccurrences(of: "198.51.100", with: "45.9.20"), "10.0.0.5", 40_000 + $0, 22, start: 1_700_000_000 + $0) })
+        scanner.flowLines((0..<25).map { flowLine("10.0.0.9", "45.9.20.77", 50_000 + $0, 3389, start: 1_700_000_000 + $0, eni: "eni-0def") })
+        let findings = scanner.engine.findings()
+        let ssh = try! #require(findings.first { $0.type == "UnauthorizedAccess:EC2/SSHBruteForce" })
+        #expect(ssh.severity == 2 && ssh.service.resourceRole == "TARGET" && ssh.service.count == 25)
+        #expect(ssh.service.action.networkConnectionAction?.remoteIpDetails?.ipAddressV4 == "45.9.20.200")
+        let rdp = try! #require(findings.first { $0.type == "UnauthorizedAccess:EC2/RDPBruteForce" })
+        #expect(rdp.severity == 8 && rdp.service.resourceRole == "ACTOR")
+    }
+
+    @Test func belowTheThresholdNothingFires() {
+        var scanner = Scanner()
+        scanner.flowLines((0..<19).map { flowLine("45.9.20.200", "10.0.0.5", 40_000 + $0, 22, start: 1_700_000_000 + $0) })
+        #expect(scanner.engine.findings().isEmpty)
+    }
+
+    @Test func portscanAndPortSweepFromTheInstance() {
+        var scanner = Scanner()
+        scanner.flowLines((0..<60).map { flowLine("10.0.0.5", "45.9.20.1", 33_000, 1_000 + $0, start: 1_700_000_000, action: "REJECT") })
+        scanner.flowLines((0..<60).map { flowLine("10.0.0.6", "45.9.21.\($0)", 33_001, 6379, start: 1_700_000_100, eni: "eni-0sweep") })
+        let types = scanner.types()
+        #expect(types["Recon:EC2/Portscan"]?.severity == 5)
+        #expect(types["Impact:EC2/PortSweep"]?.severity == 8)
+        #expect(types["Recon:EC2/Portscan"]?.service.action.networkConnectionAction?.blocked == true)
+    }
+
+    @Test func denialOfServiceByProtocol() {
+        var scanner = Scanner()
+        scanner.flowLines([flowLine("10.0.0.5", "45.9.20.1", 5000, 53, start: 1_700_000_000, protocolNumber: 17, packets: 150_000)])
+        scanner.flowLines([flowLine("10.0.0.5", "45.9.20.2", 5000, 8080, start: 1_700_000_000, protocolNumber: 6, packets: 120_000)])
+        let types = scanner.types()
+        #expect(types["Backdoor:EC2/DenialOfService.Dns"] != nil)
+        #expect(types["Backdoor:EC2/DenialOfService.Tcp"] != nil)
+    }
+
+    @Test func threatListHitsAreSuppressedByTrustedListsAndNeverOnPrivateAddresses() {
+        var hit = Scanner(threats: ["45.9.20.0/24", "10.0.0.0/8"])
+        hit.flowLines([flowLine("45.9.20.9", "10.0.0.5", 4444, 443, start: 1_700_000_000), flowLine("10.0.0.7", "10.0.0.5", 1, 2, start: 1_700_000_000)])
+        let findings = hit.engine.findings()
+        #expect(findings.map(\.type) == ["UnauthorizedAccess:EC2/MaliciousIPCaller.Custom"])
+        #expect(findings[0].service.evidence?.threatIntelligenceDetails.first?.threatListName == "threats.txt")
+        var trusted = Scanner(threats: ["45.9.20.0/24"], trusted: ["45.9.20.9"])
+        trusted.flowLines([flowLine("45.9.20.9", "10.0.0.5", 4444, 443, start: 1_700_000_000)])
+        #expect(trusted.engine.findings().isEmpty)
+    }
+
+    @Test func customFormatsNodataIPv6AndMalformedLines() {
+        var scanner = Scanner(threats: ["2a01:4f8:ffff::/48", "45.9.20.9"])
+        scanner.flowLines([
+            "version account-id interface-id instance-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status",
+            "5 123456789012 eni-0abc i-0123456789abcdef0 45.9.20.9 10.0.0.5 4444 443 6 3 240 1700000000 1700000005 ACCEPT OK",
+            "5 123456789012 eni-0abc - - - - - - - - 1700000000 1700000005 - NODATA",
+            "5 123456789012 eni-0abc i-0123456789abcdef0 2a01:4f8:ffff::1 fd00::5 4444 443 6 3 240 1700000000 1700000005 ACCEPT OK",
+            "this line is broken",
+            "5 123456789012 eni-0abc i-0123456789abcdef0 45.9.20.9 10.0.0.5 port 443 6 3 240 1700000000 1700000005 ACCEPT OK",
+        ])
+        #expect(scanner.flow.statistics.records == 2)
+        #expect(scanner.flow.statistics.skipped == 1)
+        #expect(scanner.flow.statistics.malformed == 2)
+        let findings = scanner.engine.findings()
+        #expect(findings.count == 2)
+        #expect(findings.allSatisfy { $0.resource.instanceDetails?.instanceId == "i-0123456789abcdef0" })
+    }
+
+    @Test func theSameRecordsInAnyOrderGiveTheSameFindings() throws {
+        var lines = (0..<30).map { flowLine("45.9.20.200", "10.0.0.5", 40_000 + $0, 22, start: 1_700_000_000 + $0 * 7) }
+        lines += (0..<55).map { flowLine("10.0.0.5", "45.9.20.1", 33_000, 1_000 + $0, start: 1_700_000_050 + $0) }
+        var first = Scanner(threats: ["45.9.20.1"])
+        first.flowLines(lines)
+        var generator = SystemRandomNumberGenerator()
+        var second = Scanner(threats: ["45.9.20.1"])
+        second.flowLines(lines.shuffled(using: &generator))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(first.engine.findings()) == encoder.encode(second.engine.findings()))
+    }
+}
+
+@Suite("CloudTrail rules")
+struct CloudTrailRuleTests {
+    func event(_ name: String, source: String, identity: String = #"{"type":"IAMUser","userName":"alice","principalId":"AIDA1","accessKeyId":"AKIA1","arn":"arn:aws:iam::123456789012:user/alice"}"#,
+               ip: String = "45.9.20.9", agent: String = "aws-cli/2.0", error: String? = nil) -> String {
+        #"{"eventTime":"2024-01-01T00:00:00Z","eventName":"\#(name)","eventSource":"\#(source)","sourceIPAddress":"\#(ip)","userAgent":"\#(agent)","userIdentity":\#(identity)\#(error.map { #","errorCode":"\#($0)""# } ?? "")}"#
+    }
+
+    @Test func everyCloudTrailRuleOnItsEvent() {
+        let scanner = Scanner(threats: ["203.0.113.0/24", "45.9.21.1"])
+        let lines = [
+            self.event("DescribeInstances", source: "ec2.amazonaws.com", identity: #"{"type":"Root","arn":"arn:aws:iam::123456789012:root","principalId":"123456789012"}"#),
+            self.event("StopLogging", source: "cloudtrail.amazonaws.com"),
+            self.event("UpdateAccountPasswordPolicy", source: "iam.amazonaws.com"),
+            self.event("ListBuckets", source: "s3.amazonaws.com", agent: "Boto3/1.7.61 Python/3.6.5 Linux/4.14.0-kali3-amd64"),
+            self.event("ListUsers", source: "iam.amazonaws.com", ip: "45.9.21.1"),
+            self.event("CreateUser", source: "iam.amazonaws.com", ip: "45.9.21.1"),
+            self.event("GetCallerIdentity", source: "sts.amazonaws.com",
+                       identity: #"{"type":"AssumedRole","accessKeyId":"ASIA123","principalId":"AROA1:i-0123","arn":"arn:aws:sts::123456789012:assumed-role/web/i-0123456789abcdef0"}"#,
+                       ip: "45.9.22.1"),
+        ]
+        scanner.cloudTrail(Array(lines.joined(separator: "\n").utf8))
+        let types = Set(scanner.engine.findings().map(\.type))
+        #expect(types == [
+            "Policy:IAMUser/RootCredentialUsage", "Stealth:IAMUser/CloudTrailLoggingDisabled", "Stealth:IAMUser/PasswordPolicyChange",
+            "PenTest:IAMUser/KaliLinux", "Recon:IAMUser/MaliciousIPCaller.Custom", "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+            "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        ])
+    }
+
+    @Test func benignLookAlikesStayQuiet() {
+        let scanner = Scanner(threats: ["203.0.113.0/24"])
+        let lines = [
+            // A failed root console login, root activity by an AWS service, an instance role used from inside the VPC.
+            #"{"eventTime":"2024-01-01T00:00:00Z","eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com","sourceIPAddress":"45.9.20.9","responseElements":{"ConsoleLogin":"Failure"},"userIdentity":{"type":"Root","principalId":"123456789012"}}"#,
+            #"{"eventTime":"2024-01-01T00:00:00Z","eventName":"Decrypt","eventSource":"kms.amazonaws.com","sourceIPAddress":"ec2.amazonaws.com","eventType":"AwsServiceEvent","userIdentity":{"type":"Root","invokedBy":"ec2.amazonaws.com"}}"#,
+            self.event("GetObject", source: "s3.amazonaws.com",
+                       identity: #"{"type":"AssumedRole","accessKeyId":"ASIA123","arn":"arn:aws:sts::123456789012:assumed-role/web/i-0123456789abcdef0"}"#, ip: "10.0.3.4"),
+            self.event("StartLogging", source: "cloudtrail.amazonaws.com"),
+            "not json at all",
+        ]
+        var parser = CloudTrailParser()
+        parser.parse(Array(lines.joined(separator: "\n").utf8)) { scanner.engine.process($0) }
+        #expect(scanner.engine.findings().isEmpty)
+        #expect(parser.statistics.malformed == 1 && parser.statistics.records == 4)
+    }
+
+    @Test("the panther compromised-root scenario", .enabled(if: SharedData.exists))
+    func pantherScenario() throws {
+        let scanner = Scanner(threats: ["92.55.146.245", "200.58.83.179"])
+        scanner.cloudTrail(try SharedData.bytes("panther-scenario/compromised-root-creds/attacker_cloudtrail.native.json"))
+        scanner.cloudTrail(try SharedData.bytes("panther-scenario/compromised-root-creds/victim_cloudtrail.native.json"))
+        var flow = FlowLogParser(names: scanner.engine.names)
+        flow.parse(try SharedData.bytes("panther-scenario/compromised-root-creds/attacker_vpc.native.log")) { scanner.engine.process($0) }
+        let findings = scanner.engine.findings()
+        let types = Set(findings.map(\.type))
+        #expect(types.isSuperset(of: [
+            "Policy:IAMUser/RootCredentialUsage", "Stealth:IAMUser/CloudTrailLoggingDisabled", "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+            "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom",
+        ]))
+        // The victim's own activity from 71.253.251.71 is no threat-list hit (its root logins are root usage, as GuardDuty reports them).
+        #expect(!findings.contains { $0.type.contains("MaliciousIPCaller") && $0.service.action.awsApiCallAction?.remoteIpDetails?.ipAddressV4 == "71.253.251.71" })
+        #expect(findings.first { $0.type == "Policy:IAMUser/RootCredentialUsage" }?.service.eventFirstSeen == "2020-11-01T08:29:10.000Z")
+    }
+
+    @Test("stratus-red-team techniques that GuardDuty detects", .enabled(if: SharedData.exists))
+    func stratusRedTeam() throws {
+        let expectations = [
+            "aws.defense-evasion.cloudtrail-stop.json": "Stealth:IAMUser/CloudTrailLoggingDisabled",
+            "aws.defense-evasion.cloudtrail-delete.json": "Stealth:IAMUser/CloudTrailLoggingDisabled",
+            "aws.credential-access.ec2-steal-instance-credentials.json": "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        ]
+        for (file, type) in expectations {
+            let scanner = Scanner()
+            scanner.cloudTrail(try SharedData.bytes("stratus-red-team/\(file)"))
+            #expect(scanner.engine.findings().contains { $0.type == type }, "\(file)")
+        }
+    }
+}
+
+@Suite("DNS rules")
+struct DNSRuleTests {
+    func query(_ name: String, instance: String = "i-0abc", time: String = "2024-01-01T00:00:00Z", answers: String = "[]") -> String {
+        #"{"version":"1.100000","account_id":"123456789012","region":"us-east-1","vpc_id":"vpc-1","query_timestamp":"\#(time)","query_name":"\#(name)","query_type":"A","query_class":"IN","rcode":"NOERROR","answers":\#(answers),"srcaddr":"10.0.0.5","srcport":"5353","transport":"UDP","srcids":{"instance":"\#(instance)"}}"#
+    }
+
+    @Test func builtInDomainsCustomListsAndRebinding() {
+        let scanner = Scanner(threats: ["evil.example.net"], domains: [
+            (type: "Backdoor:EC2/C&CActivity.B!DNS", domain: "c2.guarddutyc2activityb.com"),
+            (type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", domain: "supportxmr.com"),
+        ])
+        scanner.dns([
+            self.query("C2.GuardDutyC2ActivityB.com."), self.query("pool.supportxmr.com"), self.query("www.evil.example.net"),
+            self.query("rebind.example.org", answers: #"[{"Rdata":"169.254.169.254","Type":"A","Class":"IN"}]"#),
+            self.query("www.amazon.com"), self.query("guarddutyc2activityb.com"),
+        ])
+        let types = scanner.types()
+        #expect(Set(types.keys) == [
+            "Backdoor:EC2/C&CActivity.B!DNS", "CryptoCurrency:EC2/BitcoinTool.B!DNS", "Impact:EC2/MaliciousDomainRequest.Custom",
+            "UnauthorizedAccess:EC2/MetadataDNSRebind",
+        ])
+        #expect(types["Backdoor:EC2/C&CActivity.B!DNS"]?.service.action.dnsRequestAction?.domain == "c2.guarddutyc2activityb.com")
+    }
+
+    @Test("every line of guardduty-tester's queries.txt is DNS exfiltration", .enabled(if: SharedData.exists))
+    func testerExfiltrationQueries() throws {
+        let names = String(decoding: try SharedData.bytes("guardduty-tester/queries.txt"), as: UTF8.self).split(separator: "\n").map(String.init)
+        let detected = names.filter { DNSExfiltration.looksLikeExfiltration($0.lowercased()) }
+        #expect(detected.count == names.count, "recall \(detected.count)/\(names.count)")
+        let scanner = Scanner()
+        scanner.dns(names.prefix(20).map { self.query($0) })
+        let finding = try #require(scanner.types()["Trojan:EC2/DNSDataExfiltration"])
+        #expect(finding.service.count == 20 && finding.severity == 8)
+    }
+
+    @Test func ordinaryNamesAreNotExfiltration() {
+        for name in ["www.google.com", "ec2.us-east-1.amazonaws.com", "ip-10-0-0-5.ec2.internal",
+                     "d1a2b3c4d5e6f7.cloudfront.net", "_dmarc.example.com", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com"] {
+            #expect(!DNSExfiltration.looksLikeExfiltration(name), "\(name)")
+        }
+    }
+}
+
+@Suite("Inputs")
+struct InputTests {
+    @Test func gzipInputIsReadTransparently() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gp-gzip-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = flowLine("45.9.20.9", "10.0.0.5", 4444, 443, start: 1_700_000_000) + "\n"
+        try text.write(to: directory.appendingPathComponent("a.log"), atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", directory.appendingPathComponent("a.log").path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(try LogInput.read(directory.appendingPathComponent("a.log.gz").path) == Array(text.utf8))
+        #expect(try LogInput.files(directory.path).map { ($0 as NSString).lastPathComponent } == ["a.log", "a.log.gz"])
+        #expect(throws: LogInputError.self) { try LogInput.gunzip([0x1F, 0x8B, 8, 0, 0, 0], name: "broken.gz") }
+    }
+}
