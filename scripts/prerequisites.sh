@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Guardpost needs on Debian, only when it is missing:
-# PostgreSQL server binaries, libpq/libcurl headers, Chromium (console tests, later), and the Python
+# PostgreSQL server binaries, libpq/libcurl/zlib headers, and the Python
 # clients (awscli, boto3, pytest, requests, moto). Sourced by test.sh, demo.sh and bench.sh.
 set -euo pipefail
 
@@ -11,6 +11,8 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true
 if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then missing_apt+=(postgresql); fi
 dpkg -s libpq-dev >/dev/null 2>&1 || missing_apt+=(libpq-dev)
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing_apt+=(libcurl4-openssl-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing_apt+=(zlib1g-dev)
+command -v gzip >/dev/null 2>&1 || missing_apt+=(gzip)
 command -v runuser >/dev/null 2>&1 || missing_apt+=(util-linux)
 if [ ${#missing_apt[@]} -gt 0 ]; then
     echo "installing apt packages: ${missing_apt[*]}" >&2

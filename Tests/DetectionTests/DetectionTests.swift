@@ -274,3 +274,79 @@ struct InputTests {
         #expect(throws: LogInputError.self) { try LogInput.gunzip([0x1F, 0x8B, 8, 0, 0, 0], name: "broken.gz") }
     }
 }
+
+@Suite("False positives")
+struct FalsePositiveTests {
+    /// A generated day of a small fleet's ordinary traffic: web servers taking HTTPS from many clients, instances
+    /// calling public APIs, the occasional SSH from the office, DNS for ordinary and CDN names (NXDOMAIN typos
+    /// included), and IAM users reading the account from the office.
+    @Test func aBenignDayYieldsNoHighFinding() {
+        var generator = SplitMixGenerator(seed: 2024)
+        var scanner = Scanner(trusted: [], domains: [(type: "Backdoor:EC2/C&CActivity.B!DNS", domain: "c2.guarddutyc2activityb.com")])
+        var flows: [String] = []
+        let day: Int = 1_700_000_000
+        for minute in 0..<(24 * 60) {
+            let start = day + minute * 60
+            for instance in 0..<20 {
+                let local = "10.0.1.\(instance + 10)"
+                let eni = "eni-\(String(instance, radix: 16))"
+                // Inbound HTTPS from the internet.
+                for _ in 0..<3 {
+                    let client = "\(generator.next() % 200 + 11).\(generator.next() % 256).\(generator.next() % 256).\(generator.next() % 254 + 1)"
+                    flows.append(flowLine(client, local, Int(generator.next() % 30_000 + 30_000), 443, start: start, eni: eni))
+                }
+                // Outbound HTTPS to a handful of public APIs.
+                let api = ["52.94.1.\(instance)", "142.250.1.10", "151.101.1.69"][Int(generator.next() % 3)]
+                flows.append(flowLine(local, api, Int(generator.next() % 30_000 + 30_000), 443, start: start, eni: eni))
+            }
+            if minute % 90 == 0 { flows.append(flowLine("203.0.113.50", "10.0.1.10", 50_000 + minute, 22, start: start, eni: "eni-0")) }
+        }
+        scanner.flowLines(flows)
+        var queries: [String] = []
+        for index in 0..<20_000 {
+            let names = ["api.github.com", "d111111abcdef8.cloudfront.net", "s3.us-east-1.amazonaws.com", "ntp.ubuntu.com",
+                         "www.google.com", "registry.npmjs.org", "gooogle.com", "updates.example.com"]
+            let name = names[Int(generator.next() % UInt64(names.count))]
+            queries.append(DNSRuleTests().query(name, instance: "i-\(index % 20)", time: Timestamps.format(Int64(day + index * 4))))
+        }
+        scanner.dns(queries)
+        let events = (0..<2_000).map { index in
+            CloudTrailRuleTests().event(["DescribeInstances", "ListBuckets", "GetObject", "PutObject"][index % 4], source: "ec2.amazonaws.com", ip: "198.51.100.7")
+        }
+        scanner.cloudTrail(Array(events.joined(separator: "\n").utf8))
+        let findings = scanner.engine.findings()
+        let high = findings.filter { $0.severity >= 7 }
+        #expect(high.isEmpty, "\(high.map(\.type))")
+        #expect(findings.isEmpty, "benign day produced \(findings.map(\.type)) from \(flows.count) flow records, \(queries.count) queries, \(events.count) events")
+    }
+
+    @Test func randomLookingNXDomainBurstIsDGA() {
+        let scanner = Scanner()
+        let names = ["xkqzvbnmtrwplf", "qwrtzpsdfghjkl", "zxcvbnmqwrtpsd", "mnbvcxzlkjhgfd", "plkmjnhbgvfcdx", "qazwsxedcrfvtg",
+                     "yhnujmikolpqaz", "wsxcdevfrbgtnh", "rfvtgbyhnujmki", "tgbyhnujmikolp", "bgtnhymjuklopq"]
+        scanner.dns(names.map { DNSRuleTests().query("\($0).com", time: "2024-01-01T00:00:00Z").replacingOccurrences(of: "NOERROR", with: "NXDOMAIN") })
+        #expect(scanner.types()["Trojan:EC2/DGADomainRequest.B"] != nil)
+    }
+
+    @Test func aScannerThatFindsAnOpenPortIsAProbe() {
+        var scanner = Scanner()
+        var lines = (0..<12).map { flowLine("45.9.20.200", "10.0.0.5", 40_000 + $0, 1_000 + $0, start: 1_700_000_000, action: "REJECT") }
+        lines.append(flowLine("45.9.20.200", "10.0.0.5", 40_100, 6379, start: 1_700_000_010))
+        scanner.flowLines(lines)
+        let probe = scanner.types()["Recon:EC2/PortProbeUnprotectedPort"]
+        #expect(probe?.service.action.portProbeAction?.portProbeDetails.first?.localPortDetails.port == 6379)
+        #expect(probe?.severity == 5)
+    }
+}
+
+struct SplitMixGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { self.state = seed }
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -14,6 +14,8 @@ public final class DetectionEngine {
         public var spambotHosts = 25
         public var denialOfServicePacketsPerMinute = 100_000
         public var exfiltrationQueries = 5
+        public var probedPorts = 10
+        public var dgaDomains = 10
         public init() {}
     }
 
@@ -24,15 +26,29 @@ public final class DetectionEngine {
     let defaultRegion: String
     let aggregator: FindingAggregator
 
-    // Windowed flow state: keys hold (window, local, remote/port …).
-    struct Pair: Hashable { var window: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress; var port: Int; var inbound: Bool }
-    struct HostPort: Hashable { var window: Int64; var interface: Int; var local: IPAddress; var port: Int }
-    struct HostRemote: Hashable { var window: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress }
+    /// One connection as the window rules need it, kept compact: buffered per window and evaluated by sorting
+    /// when the window closes, so memory follows the records of the open windows only.
+    struct Connection {
+        var interface: Int32
+        var instance: Int32
+        var account: Int32
+        var port: UInt16
+        var accepted: Bool
+        var start: Int64
+        var local: IPAddress
+        var remote: IPAddress
+    }
+    struct WindowBuffer {
+        var outbound: [Connection] = []
+        var inbound: [Connection] = []
+        var bruteForce: [(connection: Connection, inbound: Bool)] = []
+    }
+    var windows: [Int64: WindowBuffer] = [:]
+    var newestWindow: Int64 = .min
     struct Flood: Hashable { var minute: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress; var protocolNumber: Int; var port: Int }
-    var bruteForce: [Pair: (count: Int, first: Int64, account: Int)] = [:]
-    var portsByRemote: [HostRemote: (ports: Set<Int>, first: Int64, account: Int, accepted: Bool)] = [:]
-    var remotesByPort: [HostPort: (remotes: Set<IPAddress>, first: Int64, account: Int)] = [:]
     var floods: [Flood: (packets: Int, first: Int64, account: Int)] = [:]
+    struct DGA: Hashable { var window: Int64; var instance: String; var account: String; var region: String }
+    var dga: [DGA: (names: Set<String>, first: Int64)] = [:]
     struct Exfil: Hashable { var window: Int64; var instance: String; var domain: String; var account: String; var region: String }
     var exfiltration: [Exfil: (count: Int, first: Int64, example: String)] = [:]
 
@@ -72,25 +88,23 @@ public final class DetectionEngine {
                 role: inbound ? "TARGET" : "ACTOR"
             ))
         }
-        let servicePort = inbound ? record.destinationPort : record.destinationPort
-        if record.protocolNumber == 6 && (servicePort == 22 || servicePort == 3389) {
-            let key = Pair(window: window, interface: record.interfaceId, local: local, remote: remote, port: servicePort, inbound: inbound)
-            let current = self.bruteForce[key]
-            self.bruteForce[key] = ((current?.count ?? 0) + 1, min(current?.first ?? record.start, record.start), record.accountId)
+        let connection = Connection(
+            interface: Int32(truncatingIfNeeded: record.interfaceId), instance: Int32(truncatingIfNeeded: record.instanceId),
+            account: Int32(truncatingIfNeeded: record.accountId), port: UInt16(truncatingIfNeeded: record.destinationPort),
+            accepted: record.accepted, start: record.start, local: local, remote: remote
+        )
+        // Close windows two behind the newest: logs arrive in time order, with some overlap between files.
+        if window > self.newestWindow {
+            self.newestWindow = window
+            for closed in self.windows.keys where closed < window - 1 { self.closeWindow(closed) }
         }
-        guard !inbound else { return }
-        let hostRemote = HostRemote(window: window, interface: record.interfaceId, local: local, remote: remote)
-        var ports = self.portsByRemote[hostRemote] ?? ([], record.start, record.accountId, false)
-        if ports.ports.count <= self.thresholds.portscanPorts { ports.ports.insert(record.destinationPort) }
-        ports.first = min(ports.first, record.start)
-        ports.accepted = ports.accepted || record.accepted
-        self.portsByRemote[hostRemote] = ports
-        let hostPort = HostPort(window: window, interface: record.interfaceId, local: local, port: record.destinationPort)
-        var remotes = self.remotesByPort[hostPort] ?? ([], record.start, record.accountId)
-        if remotes.remotes.count <= max(self.thresholds.portSweepHosts, self.thresholds.spambotHosts) { remotes.remotes.insert(remote) }
-        remotes.first = min(remotes.first, record.start)
-        self.remotesByPort[hostPort] = remotes
-        if record.packets >= 1_000 {
+        var buffer = self.windows[window] ?? WindowBuffer()
+        if record.protocolNumber == 6 && (record.destinationPort == 22 || record.destinationPort == 3389) {
+            buffer.bruteForce.append((connection, inbound))
+        }
+        if inbound { buffer.inbound.append(connection) } else { buffer.outbound.append(connection) }
+        self.windows[window] = buffer
+        if !inbound && record.packets >= 1_000 {
             let flood = Flood(minute: record.start / 60, interface: record.interfaceId, local: local, remote: remote, protocolNumber: record.protocolNumber,
                               port: record.destinationPort)
             let current = self.floods[flood]
@@ -138,50 +152,133 @@ public final class DetectionEngine {
         }
     }
 
-    /// Evaluates the window rules over everything seen so far.
-    func evaluateFlowWindows() {
-        for (key, value) in self.bruteForce where value.count >= self.thresholds.bruteForceAttempts {
-            let type = key.port == 22 ? "UnauthorizedAccess:EC2/SSHBruteForce" : "UnauthorizedAccess:EC2/RDPBruteForce"
-            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0,
-                                    destinationPort: key.port, protocolNumber: 6, packets: 0, bytes: 0, start: value.first, end: value.first, accepted: true, instanceId: 0)
+    /// A synthetic record carrying what the observation helpers read.
+    func record(_ connection: Connection, protocolNumber: Int = 6) -> FlowRecord {
+        FlowRecord(accountId: Int(connection.account), interfaceId: Int(connection.interface), source: nil, destination: nil, sourcePort: 0,
+                   destinationPort: Int(connection.port), protocolNumber: protocolNumber, packets: 0, bytes: 0, start: connection.start,
+                   end: connection.start, accepted: connection.accepted, instanceId: Int(connection.instance))
+    }
+
+    /// Runs of equal keys in a sorted array.
+    static func runs<T>(_ items: [T], sameGroup: (T, T) -> Bool, _ body: (ArraySlice<T>) -> Void) {
+        var start = 0
+        while start < items.count {
+            var end = start + 1
+            while end < items.count && sameGroup(items[start], items[end]) { end += 1 }
+            body(items[start..<end])
+            start = end
+        }
+    }
+
+    /// Evaluates the window rules of one window and forgets it.
+    func closeWindow(_ window: Int64) {
+        guard let buffer = self.windows.removeValue(forKey: window) else { return }
+        let minutes = self.thresholds.windowSeconds / 60
+        func less(_ a: IPAddress, _ b: IPAddress) -> Bool { a.isV6 == b.isV6 ? a.value < b.value : !a.isV6 }
+
+        // Brute force: attempts per (interface, local, remote, port, direction).
+        let attempts = buffer.bruteForce.sorted {
+            ($0.connection.interface, $0.connection.port, $0.inbound ? 1 : 0) != ($1.connection.interface, $1.connection.port, $1.inbound ? 1 : 0)
+                ? ($0.connection.interface, $0.connection.port, $0.inbound ? 1 : 0) < ($1.connection.interface, $1.connection.port, $1.inbound ? 1 : 0)
+                : $0.connection.local != $1.connection.local ? less($0.connection.local, $1.connection.local) : less($0.connection.remote, $1.connection.remote)
+        }
+        Self.runs(attempts, sameGroup: {
+            $0.connection.interface == $1.connection.interface && $0.connection.port == $1.connection.port && $0.inbound == $1.inbound
+                && $0.connection.local == $1.connection.local && $0.connection.remote == $1.connection.remote
+        }) { run in
+            guard run.count >= self.thresholds.bruteForceAttempts, let first = run.min(by: { $0.connection.start < $1.connection.start }) else { return }
+            let port = Int(first.connection.port)
+            let inbound = first.inbound
             var observation = self.flowObservation(
-                type, record: record, local: key.local, remote: key.remote, inbound: key.inbound,
-                localPort: key.inbound ? key.port : 0, remotePort: key.inbound ? 0 : key.port, key: "\(key.remote)",
-                description: key.inbound
-                    ? "\(key.remote) is performing \(key.port == 22 ? "SSH" : "RDP") brute force attacks against \(key.local): \(value.count) connection attempts in \(self.thresholds.windowSeconds / 60) minutes."
-                    : "\(key.local) is performing \(key.port == 22 ? "SSH" : "RDP") brute force attacks against \(key.remote): \(value.count) connection attempts in \(self.thresholds.windowSeconds / 60) minutes.",
-                role: key.inbound ? "TARGET" : "ACTOR", weight: value.count
+                port == 22 ? "UnauthorizedAccess:EC2/SSHBruteForce" : "UnauthorizedAccess:EC2/RDPBruteForce", record: self.record(first.connection),
+                local: first.connection.local, remote: first.connection.remote, inbound: inbound,
+                localPort: inbound ? port : 0, remotePort: inbound ? 0 : port, key: "\(first.connection.remote)",
+                description: inbound
+                    ? "\(first.connection.remote) is performing \(port == 22 ? "SSH" : "RDP") brute force attacks against \(first.connection.local): \(run.count) connection attempts in \(minutes) minutes."
+                    : "\(first.connection.local) is performing \(port == 22 ? "SSH" : "RDP") brute force attacks against \(first.connection.remote): \(run.count) connection attempts in \(minutes) minutes.",
+                role: inbound ? "TARGET" : "ACTOR", weight: run.count
             )
             // GuardDuty rates it High when the instance is the attacker.
-            if !key.inbound { observation.severity = 8 }
+            if !inbound { observation.severity = 8 }
             self.aggregator.add(observation)
         }
-        for (key, value) in self.portsByRemote where value.ports.count >= self.thresholds.portscanPorts {
-            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0, destinationPort: 0,
-                                    protocolNumber: 6, packets: 0, bytes: 0, start: value.first, end: value.first, accepted: value.accepted, instanceId: 0)
+
+        // Outbound, by (interface, local, remote, port): port scans of one remote host.
+        let byRemote = buffer.outbound.sorted {
+            $0.interface != $1.interface ? $0.interface < $1.interface
+                : $0.local != $1.local ? less($0.local, $1.local)
+                : $0.remote != $1.remote ? less($0.remote, $1.remote) : $0.port < $1.port
+        }
+        Self.runs(byRemote, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote }) { run in
+            var ports = 0
+            var previous: UInt16?
+            for connection in run where connection.port != previous { ports += 1; previous = connection.port }
+            guard ports >= self.thresholds.portscanPorts, let first = run.min(by: { $0.start < $1.start }) else { return }
+            var record = self.record(first)
+            record.accepted = run.contains { $0.accepted }
             self.aggregator.add(self.flowObservation(
-                "Recon:EC2/Portscan", record: record, local: key.local, remote: key.remote, inbound: false, localPort: 0,
-                remotePort: value.ports.min() ?? 0, key: "\(key.remote)",
-                description: "\(key.local) is performing outbound port scans against remote host \(key.remote): \(value.ports.count) or more ports in \(self.thresholds.windowSeconds / 60) minutes.",
+                "Recon:EC2/Portscan", record: record, local: first.local, remote: first.remote, inbound: false, localPort: 0,
+                remotePort: Int(run.map(\.port).min() ?? 0), key: "\(first.remote)",
+                description: "\(first.local) is performing outbound port scans against remote host \(first.remote): \(ports) ports in \(minutes) minutes.",
                 role: "ACTOR"
             ))
         }
-        for (key, value) in self.remotesByPort {
-            let isSpam = key.port == 25 && value.remotes.count >= self.thresholds.spambotHosts
-            let isSweep = value.remotes.count >= self.thresholds.portSweepHosts
-            guard isSpam || isSweep else { continue }
-            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0, destinationPort: key.port,
-                                    protocolNumber: 6, packets: 0, bytes: 0, start: value.first, end: value.first, accepted: true, instanceId: 0)
-            let example = value.remotes.min { $0.value < $1.value }!
+
+        // Outbound, by (interface, local, port, remote): sweeps of one port and spam.
+        let byPort = buffer.outbound.sorted {
+            $0.interface != $1.interface ? $0.interface < $1.interface
+                : $0.local != $1.local ? less($0.local, $1.local)
+                : $0.port != $1.port ? $0.port < $1.port : less($0.remote, $1.remote)
+        }
+        Self.runs(byPort, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.port == $1.port }) { run in
+            var hosts = 0
+            var previous: IPAddress?
+            for connection in run where connection.remote != previous { hosts += 1; previous = connection.remote }
+            let port = Int(run.first!.port)
+            let isSpam = port == 25 && hosts >= self.thresholds.spambotHosts
+            guard isSpam || hosts >= self.thresholds.portSweepHosts, let first = run.min(by: { $0.start < $1.start }) else { return }
+            let example = run.min { less($0.remote, $1.remote) }!.remote
             self.aggregator.add(self.flowObservation(
-                isSpam ? "Backdoor:EC2/Spambot" : "Impact:EC2/PortSweep", record: record, local: key.local, remote: example, inbound: false,
-                localPort: 0, remotePort: key.port, key: "port \(key.port)",
+                isSpam ? "Backdoor:EC2/Spambot" : "Impact:EC2/PortSweep", record: self.record(first), local: first.local, remote: example, inbound: false,
+                localPort: 0, remotePort: port, key: "port \(port)",
                 description: isSpam
-                    ? "\(key.local) is communicating with \(value.remotes.count) or more remote hosts on port 25 in \(self.thresholds.windowSeconds / 60) minutes."
-                    : "\(key.local) is probing port \(key.port) on \(value.remotes.count) or more IP addresses in \(self.thresholds.windowSeconds / 60) minutes.",
+                    ? "\(first.local) is communicating with \(hosts) remote hosts on port 25 in \(minutes) minutes."
+                    : "\(first.local) is probing port \(port) on \(hosts) IP addresses in \(minutes) minutes.",
                 role: "ACTOR"
             ))
         }
+
+        // Inbound, by (interface, local, remote, port): a remote host trying many ports and getting through on some.
+        let probes = buffer.inbound.sorted {
+            $0.interface != $1.interface ? $0.interface < $1.interface
+                : $0.local != $1.local ? less($0.local, $1.local)
+                : $0.remote != $1.remote ? less($0.remote, $1.remote) : $0.port < $1.port
+        }
+        let sensitive: Set<Int> = [22, 23, 3389, 1433, 3306, 5432, 6379, 9200, 9300, 11211, 27017]
+        Self.runs(probes, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote }) { run in
+            var ports = 0
+            var previous: UInt16?
+            for connection in run where connection.port != previous { ports += 1; previous = connection.port }
+            let open = Set(run.filter(\.accepted).map { Int($0.port) })
+            guard ports >= self.thresholds.probedPorts, !open.isEmpty, let first = run.min(by: { $0.start < $1.start }) else { return }
+            let port = open.min()!
+            self.aggregator.add(Observation(
+                type: "Recon:EC2/PortProbeUnprotectedPort", key: "\(self.names.name(Int(first.interface)) ?? "-")|TARGET|\(port)", time: first.start,
+                accountId: self.names.name(Int(first.account)) ?? self.defaultAccount, region: self.defaultRegion,
+                resource: self.flowResource(interface: Int(first.interface), instance: Int(first.instance), local: first.local), resourceRole: "TARGET",
+                action: .portProbe(Finding.PortProbeAction(blocked: false, portProbeDetails: open.sorted().prefix(8).map {
+                    Finding.PortProbeDetail(localPort: $0, local: first.local.description, remote: first.remote.description)
+                })),
+                evidence: nil, additionalInfo: [:],
+                description: "\(first.remote) probed \(ports) ports of \(first.local); port \(port) is open to it.",
+                severity: open.isDisjoint(with: sensitive) ? nil : 5
+            ))
+        }
+    }
+
+    /// Closes every open window and evaluates the flood counters.
+    func evaluateFlowWindows() {
+        for window in self.windows.keys.sorted() { self.closeWindow(window) }
         for (key, value) in self.floods where value.packets >= self.thresholds.denialOfServicePacketsPerMinute {
             let type: String
             switch (key.protocolNumber, key.port) {
@@ -199,6 +296,7 @@ public final class DetectionEngine {
                 role: "ACTOR"
             ))
         }
+        self.floods.removeAll()
     }
 
     // MARK: CloudTrail
@@ -300,6 +398,13 @@ public final class DetectionEngine {
             self.aggregator.add(self.dnsObservation(type, query: query, name: name, instance: instance, account: account, region: region,
                                                     key: name, description: description, evidence: evidence))
         }
+        if query.rcode == "NXDOMAIN", DNSExfiltration.looksGenerated(name) {
+            let key = DGA(window: query.time / self.thresholds.windowSeconds, instance: instance, account: account, region: region)
+            var state = self.dga[key] ?? ([], query.time)
+            if state.names.count < 64 { state.names.insert(name) }
+            state.first = min(state.first, query.time)
+            self.dga[key] = state
+        }
         if DNSExfiltration.looksLikeExfiltration(name) {
             let key = Exfil(window: query.time / self.thresholds.windowSeconds, instance: instance, domain: DNSExfiltration.registeredDomain(name),
                             account: account, region: region)
@@ -319,6 +424,17 @@ public final class DetectionEngine {
     }
 
     func evaluateDNSWindows() {
+        for (key, value) in self.dga where value.names.count >= self.thresholds.dgaDomains {
+            let example = value.names.min()!
+            let query = DNSQuery(time: value.first, accountId: key.account, region: key.region, queryName: example, queryType: nil, rcode: "NXDOMAIN",
+                                 sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil, answers: [])
+            self.aggregator.add(self.dnsObservation(
+                "Trojan:EC2/DGADomainRequest.B", query: query, name: example, instance: key.instance, account: key.account, region: key.region,
+                key: "dga",
+                description: "EC2 instance \(key.instance) queried \(value.names.count) or more random-looking domains that do not exist in \(self.thresholds.windowSeconds / 60) minutes, as malware using a domain generation algorithm does.",
+                evidence: nil, weight: value.names.count
+            ))
+        }
         for (key, value) in self.exfiltration where value.count >= self.thresholds.exfiltrationQueries {
             let query = DNSQuery(time: value.first, accountId: key.account, region: key.region, queryName: value.example, queryType: nil, rcode: nil,
                                  sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil, answers: [])
@@ -337,11 +453,8 @@ public final class DetectionEngine {
     public func findings() -> [Finding] {
         self.evaluateFlowWindows()
         self.evaluateDNSWindows()
-        // Window observations are re-added on every call; keep the aggregator idempotent by clearing their state.
-        self.bruteForce.removeAll()
-        self.portsByRemote.removeAll()
-        self.remotesByPort.removeAll()
-        self.floods.removeAll()
+        // Window state was consumed; later records start new windows.
+        self.dga.removeAll()
         self.exfiltration.removeAll()
         return self.aggregator.all()
     }
@@ -356,6 +469,17 @@ public enum DNSExfiltration {
         let prefix = name.dropLast(registered.count + 1).filter { $0 != "." }
         guard prefix.count >= 40 else { return false }
         return self.entropy(prefix) >= 3.5
+    }
+
+    /// A second-level label of 12 or more characters that reads as random: high entropy, few vowels, or digits mixed in.
+    public static func looksGenerated(_ name: String) -> Bool {
+        let labels = name.split(separator: ".")
+        guard labels.count >= 2 else { return false }
+        let label = labels[labels.count - 2]
+        guard label.count >= 12, label.allSatisfy({ $0.isLetter || $0.isNumber }) else { return false }
+        let vowels = label.filter { "aeiou".contains($0) }.count
+        let digits = label.filter(\.isNumber).count
+        return self.entropy(label) >= 3.3 && (Double(vowels) / Double(label.count) < 0.3 || digits >= 2)
     }
 
     /// The last two labels (a public-suffix list is not shipped).

@@ -16,6 +16,8 @@ public enum FindingCatalog {
     public static let all: [String: FindingTypeInfo] = Dictionary(uniqueKeysWithValues: [
         info("UnauthorizedAccess:EC2/SSHBruteForce", 2, "Instance", "FlowLogs", "SSH brute force attacks against an EC2 instance."),
         info("UnauthorizedAccess:EC2/RDPBruteForce", 2, "Instance", "FlowLogs", "RDP brute force attacks against an EC2 instance."),
+        info("Recon:EC2/PortProbeUnprotectedPort", 2, "Instance", "FlowLogs", "An unprotected port on an EC2 instance is being probed by a remote host."),
+        info("Trojan:EC2/DGADomainRequest.B", 8, "Instance", "DnsLogs", "An EC2 instance is querying algorithmically generated domains."),
         info("Recon:EC2/Portscan", 5, "Instance", "FlowLogs", "An EC2 instance is performing outbound port scans against a remote host."),
         info("Impact:EC2/PortSweep", 8, "Instance", "FlowLogs", "An EC2 instance is probing a port on a large number of IP addresses."),
         info("Backdoor:EC2/Spambot", 5, "Instance", "FlowLogs", "An EC2 instance is exhibiting unusual behavior by communicating with a remote host on port 25."),

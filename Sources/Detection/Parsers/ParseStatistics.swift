@@ -24,19 +24,23 @@ public struct ParseStatistics: Sendable, Equatable {
 
 /// Strings seen in records, stored once and referred to by small integers on the hot path.
 public final class NameTable {
-    private var ids: [[UInt8]: Int] = [:]
+    /// Keyed by a 64-bit FNV-1a hash of the bytes, so a lookup allocates nothing (ids are names seen in logs:
+    /// a collision would merge two names, at odds of about n²/2⁶⁵).
+    private var ids: [UInt64: Int] = [:]
     public private(set) var names: [String] = [""]
 
     public init() {}
 
     /// Id 0 is "absent".
+    @inline(__always)
     func intern<Bytes: Collection>(_ bytes: Bytes) -> Int where Bytes.Element == UInt8 {
         if bytes.count == 1 && bytes.first == UInt8(ascii: "-") { return 0 }
-        let key = Array(bytes)
-        if let id = self.ids[key] { return id }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        if let id = self.ids[hash] { return id }
         let id = self.names.count
-        self.names.append(String(decoding: key, as: UTF8.self))
-        self.ids[key] = id
+        self.names.append(String(decoding: Array(bytes), as: UTF8.self))
+        self.ids[hash] = id
         return id
     }
 

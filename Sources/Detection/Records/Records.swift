@@ -24,7 +24,21 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public var network: IPNetwork { self.isV6 ? IPNetwork(v6: self.value) : IPNetwork(v4: UInt32(self.value)) }
 
     /// Private, loopback, link-local, documentation and other special-purpose space: never a remote party.
-    public var isPrivateOrBogon: Bool { self.network.isBogon }
+    @inline(__always)
+    public var isPrivateOrBogon: Bool {
+        guard !self.isV6 else { return self.network.isBogon }
+        let a = UInt32(truncatingIfNeeded: self.value)
+        switch a >> 24 {
+        case 0, 10, 127, 224...255: return true
+        case 100: return a & 0xFFC0_0000 == 0x6440_0000
+        case 169: return a & 0xFFFF_0000 == 0xA9FE_0000
+        case 172: return a & 0xFFF0_0000 == 0xAC10_0000
+        case 192: return a & 0xFFFF_0000 == 0xC0A8_0000 || a & 0xFFFF_FF00 == 0xC000_0000 || a & 0xFFFF_FF00 == 0xC000_0200
+        case 198: return a & 0xFFFE_0000 == 0xC612_0000 || a & 0xFFFF_FF00 == 0xC633_6400
+        case 203: return a & 0xFFFF_FF00 == 0xCB00_7100
+        default: return false
+        }
+    }
 
     public var description: String { self.network.description }
 }
