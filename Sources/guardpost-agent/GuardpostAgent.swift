@@ -52,13 +52,14 @@ struct Scan: ParsableCommand {
         for path in try self.flowLogs.flatMap(LogInput.files) {
             // Each file may carry its own header (custom formats).
             flowParser.fields = FlowLogParser.defaultFields
-            flowParser.parse(try LogInput.read(path)) { engine.process($0) }
+            flowParser.linesRead = 0
+            try LogInput.forEachChunk(path) { chunk in flowParser.parse(chunk) { engine.process($0) } }
         }
         for path in try self.cloudTrail.flatMap(LogInput.files) {
             cloudTrailParser.parse(try LogInput.read(path)) { engine.process($0) }
         }
         for path in try self.dnsLogs.flatMap(LogInput.files) {
-            dnsParser.parse(try LogInput.read(path)) { engine.process($0) }
+            try LogInput.forEachChunk(path) { chunk in dnsParser.parse(chunk) { engine.process($0) } }
         }
         let findings = engine.findings()
         if self.output == "json" {

@@ -98,12 +98,15 @@ public final class DetectionEngine {
             self.newestWindow = window
             for closed in self.windows.keys where closed < window - 1 { self.closeWindow(closed) }
         }
-        var buffer = self.windows[window] ?? WindowBuffer()
+        // Appended in place (a copy of the buffer would copy its arrays on every record).
         if record.protocolNumber == 6 && (record.destinationPort == 22 || record.destinationPort == 3389) {
-            buffer.bruteForce.append((connection, inbound))
+            self.windows[window, default: WindowBuffer()].bruteForce.append((connection, inbound))
         }
-        if inbound { buffer.inbound.append(connection) } else { buffer.outbound.append(connection) }
-        self.windows[window] = buffer
+        if inbound {
+            self.windows[window, default: WindowBuffer()].inbound.append(connection)
+        } else {
+            self.windows[window, default: WindowBuffer()].outbound.append(connection)
+        }
         if !inbound && record.packets >= 1_000 {
             let flood = Flood(minute: record.start / 60, interface: record.interfaceId, local: local, remote: remote, protocolNumber: record.protocolNumber,
                               port: record.destinationPort)

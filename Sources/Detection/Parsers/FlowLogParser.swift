@@ -15,6 +15,8 @@ public struct FlowLogParser {
     public var fields: [Field]
     public let names: NameTable
     public var statistics = ParseStatistics()
+    /// Lines read so far in the current file (chunks of one file continue the count).
+    public var linesRead = 0
 
     public init(names: NameTable, fields: [Field] = FlowLogParser.defaultFields) {
         self.names = names
@@ -24,7 +26,8 @@ public struct FlowLogParser {
     /// Parses a whole file's bytes, calling `body` for each record.
     public mutating func parse(_ data: [UInt8], _ body: (FlowRecord) -> Void) {
         self.statistics.bytes += data.count
-        var lineNumber = 0
+        var lineNumber = self.linesRead
+        defer { self.linesRead = lineNumber }
         var start = 0
         var tokens: [Range<Int>] = []
         tokens.reserveCapacity(32)

@@ -39,6 +39,39 @@ public enum LogInput {
         return bytes
     }
 
+    /// Calls `body` with pieces of the input that end at line ends, so that large line-oriented logs are read in
+    /// constant memory. Gzip input is decompressed whole first.
+    public static func forEachChunk(_ path: String, chunkSize: Int = 8 << 20, _ body: ([UInt8]) throws -> Void) throws {
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else {
+            try body(try self.read(path))
+            return
+        }
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        var first = true
+        while true {
+            let data = handle.readData(ofLength: chunkSize)
+            if first {
+                first = false
+                if data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B {
+                    try body(try self.read(path))
+                    return
+                }
+            }
+            if data.isEmpty { break }
+            var chunk = carry
+            chunk.append(contentsOf: data)
+            if let lastNewline = chunk.lastIndex(of: 10) {
+                carry = Array(chunk[(lastNewline + 1)...])
+                chunk.removeSubrange((lastNewline + 1)...)
+                try body(chunk)
+            } else {
+                carry = chunk
+            }
+        }
+        if !carry.isEmpty { try body(carry) }
+    }
+
     /// Decompresses gzip (all members, as `gzip -d` does).
     public static func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
         var stream = z_stream()
