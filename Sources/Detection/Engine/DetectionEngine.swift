@@ -377,7 +377,7 @@ public final class DetectionEngine {
     // MARK: DNS
 
     public func process(_ query: DNSQuery) {
-        var name = query.queryName.lowercased()
+        var name = query.queryName.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? query.queryName.lowercased() : query.queryName
         if name.hasSuffix(".") { name.removeLast() }
         let account = query.accountId ?? self.defaultAccount
         let region = query.region ?? self.defaultRegion
@@ -387,7 +387,8 @@ public final class DetectionEngine {
             let type = self.intelligence.builtInDomainTypes[list]
             hits.append((type, "EC2 instance \(instance) is querying \(name), a domain on Guardpost's list for \(type).", nil))
         }
-        let custom = self.intelligence.threatDomains.lists(matching: name).map { self.intelligence.threatDomainListNames[$0] }
+        let custom = self.intelligence.threatDomains.count == 0
+            ? [] : self.intelligence.threatDomains.lists(matching: name).map { self.intelligence.threatDomainListNames[$0] }
         if !custom.isEmpty {
             hits.append((
                 "Impact:EC2/MaliciousDomainRequest.Custom", "EC2 instance \(instance) is querying \(name), a domain on the threat list \(custom.joined(separator: ", ")).",
@@ -467,6 +468,8 @@ public final class DetectionEngine {
 public enum DNSExfiltration {
     /// True when the part before the registered domain is at least 40 characters of labels with high character entropy.
     public static func looksLikeExfiltration(_ name: String) -> Bool {
+        // Cheap exit first: most names are short.
+        guard name.utf8.count > 44 else { return false }
         let registered = self.registeredDomain(name)
         guard name.count > registered.count + 40 else { return false }
         let prefix = name.dropLast(registered.count + 1).filter { $0 != "." }

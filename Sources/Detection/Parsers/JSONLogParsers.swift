@@ -64,6 +64,81 @@ public struct CloudTrailParser {
 
 /// Route 53 Resolver query logs: one JSON object per line.
 public struct DNSLogParser {
+    /// The common case without a JSON tree: every `"key": "value"` pair of the line in one pass (nested keys
+    /// included: `instance` of `srcids`, `Rdata` of `answers`). Lines with escapes take the full parser.
+    static func fastQuery(_ line: ArraySlice<UInt8>) -> DNSQuery? {
+        guard !line.contains(UInt8(ascii: "\\")) else { return nil }
+        var query = DNSQuery(time: 0, accountId: nil, region: nil, queryName: "", queryType: nil, rcode: nil, sourceAddress: nil, instanceId: nil,
+                             vpcId: nil, transport: nil, answers: [])
+        var haveTime = false
+        var index = line.startIndex
+        var pendingKey: Range<Int>?
+        while index < line.endIndex {
+            let byte = line[index]
+            if byte == 34 {
+                var end = index + 1
+                while end < line.endIndex && line[end] != 34 { end += 1 }
+                guard end < line.endIndex else { return nil }
+                let token = (index + 1)..<end
+                index = end + 1
+                while index < line.endIndex && line[index] == 32 { index += 1 }
+                if index < line.endIndex && line[index] == 58 {
+                    pendingKey = token
+                    index += 1
+                    continue
+                }
+                if let key = pendingKey {
+                    let value = line[token]
+                    switch Key(line[key]) {
+                    case .queryName: query.queryName = String(decoding: value, as: UTF8.self)
+                    case .queryTimestamp:
+                        guard let time = Timestamps.parse(String(decoding: value, as: UTF8.self)) else { return nil }
+                        query.time = time
+                        haveTime = true
+                    case .queryType: query.queryType = String(decoding: value, as: UTF8.self)
+                    case .rcode: query.rcode = String(decoding: value, as: UTF8.self)
+                    case .srcaddr: query.sourceAddress = String(decoding: value, as: UTF8.self)
+                    case .accountId: query.accountId = String(decoding: value, as: UTF8.self)
+                    case .region: query.region = String(decoding: value, as: UTF8.self)
+                    case .instance: query.instanceId = String(decoding: value, as: UTF8.self)
+                    case .vpcId: query.vpcId = String(decoding: value, as: UTF8.self)
+                    case .transport: query.transport = String(decoding: value, as: UTF8.self)
+                    case .rdata: query.answers.append(String(decoding: value, as: UTF8.self))
+                    case .other: break
+                    }
+                }
+                pendingKey = nil
+                continue
+            }
+            if byte == 44 || byte == 123 { pendingKey = nil }
+            index += 1
+        }
+        guard haveTime, !query.queryName.isEmpty else { return nil }
+        return query
+    }
+
+    /// The keys the rules read, recognised by their bytes.
+    enum Key {
+        case queryName, queryTimestamp, queryType, rcode, srcaddr, accountId, region, instance, vpcId, transport, rdata, other
+
+        init(_ bytes: ArraySlice<UInt8>) {
+            switch bytes.count {
+            case 10 where bytes.elementsEqual("query_name".utf8): self = .queryName
+            case 15 where bytes.elementsEqual("query_timestamp".utf8): self = .queryTimestamp
+            case 10 where bytes.elementsEqual("query_type".utf8): self = .queryType
+            case 5 where bytes.elementsEqual("rcode".utf8): self = .rcode
+            case 5 where bytes.elementsEqual("Rdata".utf8): self = .rdata
+            case 7 where bytes.elementsEqual("srcaddr".utf8): self = .srcaddr
+            case 10 where bytes.elementsEqual("account_id".utf8): self = .accountId
+            case 6 where bytes.elementsEqual("region".utf8): self = .region
+            case 8 where bytes.elementsEqual("instance".utf8): self = .instance
+            case 6 where bytes.elementsEqual("vpc_id".utf8): self = .vpcId
+            case 9 where bytes.elementsEqual("transport".utf8): self = .transport
+            default: self = .other
+            }
+        }
+    }
+
     public var statistics = ParseStatistics()
 
     public init() {}
@@ -74,6 +149,11 @@ public struct DNSLogParser {
         for line in data.split(separator: 10, omittingEmptySubsequences: false) {
             lineNumber += 1
             guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
+            if let query = Self.fastQuery(line) {
+                self.statistics.records += 1
+                body(query)
+                continue
+            }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                 let name = object["query_name"] as? String, let timeText = object["query_timestamp"] as? String,
                 let time = Timestamps.parse(timeText)
