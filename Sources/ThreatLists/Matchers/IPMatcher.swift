@@ -19,6 +19,8 @@ public struct IPMatcher: Sendable {
     @usableFromInline let v6Answers: [UInt32]
     /// Answer id → the indices of the lists it stands for (index 0 is the empty set).
     public let combinations: [[Int]]
+    /// No list has an entry: lookups answer 0 without touching memory.
+    public let isEmpty: Bool
 
     /// Builds a matcher over lists given as arrays of networks; list `i` is reported as `i`.
     public init(lists: [[IPNetwork]]) {
@@ -39,6 +41,7 @@ public struct IPMatcher: Sendable {
             ids[lists] = new
             return new
         }
+        self.isEmpty = v4.isEmpty && v6.isEmpty
         let v4Segments = Self.segments(v4.map { (UInt128($0.0), UInt128($0.1), $0.2) }, id: id)
         let v6Segments = Self.segments(v6, id: id)
         self.combinations = combinations
@@ -53,7 +56,8 @@ public struct IPMatcher: Sendable {
             let nextStart = position + 1 < v4Segments.count ? UInt32(v4Segments[position + 1].0) : nil
             if end < UInt32.max && nextStart != end + 1 { boundaries.append((end + 1, 0)) }
         }
-        let slots = 1 << Int(Self.topBits)
+        // An IPv4 table only when there is IPv4 to hold (it is 8 MB).
+        let slots = v4.isEmpty ? 0 : 1 << Int(Self.topBits)
         var top = [UInt64](repeating: 1 << 63, count: slots)
         var starts: [UInt16] = []
         var answers: [UInt32] = []
@@ -141,6 +145,7 @@ public struct IPMatcher: Sendable {
     @inlinable
     public func answer(v4 address: UInt32) -> UInt32 {
         self.top.withUnsafeBufferPointer { top in
+            if top.isEmpty { return 0 }
             let slot = top[Int(address >> Self.lowBits)]
             if slot >> 63 == 1 { return UInt32(truncatingIfNeeded: slot) }
             let offset = Int(UInt32(truncatingIfNeeded: slot))
