@@ -350,3 +350,31 @@ struct SplitMixGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("CloudTrail reader", .enabled(if: SharedData.exists))
+struct CloudTrailReaderTests {
+    /// The byte-level reader and the JSONSerialization one see the same events in every CloudTrail file we have.
+    @Test func byteLevelReaderAgreesWithTheFullParser() throws {
+        let directory = SharedData.root.appendingPathComponent("stratus-red-team")
+        var files = try FileManager.default.contentsOfDirectory(atPath: directory.path).map { "stratus-red-team/\($0)" }
+        files += ["panther-scenario/compromised-root-creds/attacker_cloudtrail.native.json", "panther-scenario/enrichment-example/attacker_cloudtrail.native.json"]
+        var compared = 0
+        for file in files where file.hasSuffix(".json") {
+            guard let bytes = try? SharedData.bytes(file) else { continue }
+            func read(_ byteLevel: Bool) -> [String] {
+                var parser = CloudTrailParser(byteLevel: byteLevel)
+                var out: [String] = []
+                parser.parse(bytes) { event in
+                    out.append([String(event.eventTime), event.eventSource, event.eventName, event.sourceIPAddress ?? "-", event.userAgent ?? "-",
+                                event.errorCode ?? "-", event.identityType ?? "-", event.identityArn ?? "-", event.accessKeyId ?? "-",
+                                event.userName ?? "-", event.invokedBy ?? "-", event.consoleLoginResult ?? "-", event.recipientAccountId ?? "-"].joined(separator: "|"))
+                }
+                return out
+            }
+            let fast = read(true)
+            #expect(fast == read(false), "\(file)")
+            compared += fast.count
+        }
+        #expect(compared > 300)
+    }
+}

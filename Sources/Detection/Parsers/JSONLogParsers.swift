@@ -4,11 +4,30 @@ import Foundation
 /// A record that is not an event is counted as malformed and skipped.
 public struct CloudTrailParser {
     public var statistics = ParseStatistics()
+    /// Use the byte-level reader (falls back to JSONSerialization on input it does not understand).
+    public var byteLevel: Bool
 
-    public init() {}
+    public init(byteLevel: Bool = true) {
+        self.byteLevel = byteLevel
+    }
 
     public mutating func parse(_ data: [UInt8], _ body: (CloudTrailEvent) -> Void) {
         self.statistics.bytes += data.count
+        // The byte-level reader first; events it delivered are buffered so that a fallback never repeats them.
+        var events: [CloudTrailEvent] = []
+        var malformed = 0
+        let understood = self.byteLevel && data.withUnsafeBufferPointer { buffer -> Bool in
+            var scanner = CloudTrailScanner(buffer)
+            let ok = scanner.events { events.append($0) }
+            malformed = scanner.malformed
+            return ok
+        }
+        if understood {
+            self.statistics.records += events.count
+            for _ in 0..<malformed { self.statistics.malformed(0, "", "not a CloudTrail event (eventName, eventSource and eventTime are required)") }
+            for event in events { body(event) }
+            return
+        }
         let trimmed = data.drop { $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }
         // A whole document first ({"Records": …} or an array); else JSON lines.
         if let first = trimmed.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),

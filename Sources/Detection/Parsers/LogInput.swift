@@ -31,7 +31,10 @@ public enum LogInput {
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            guard let contents = FileManager.default.contents(atPath: path) else { throw LogInputError(description: "\(path): cannot be read") }
+            // Mapped, so that the one copy made below is the only one in memory.
+            guard let contents = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+                throw LogInputError(description: "\(path): cannot be read")
+            }
             data = contents
         }
         let bytes = Array(data)
