@@ -36,7 +36,7 @@ let package = Package(
         /// AWS Signature Version 4: signing (clients, tests, bench) and verifying (server).
         .target(
             name: "SigV4",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["GuardDutyModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
         /// List formats (TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE) and the IP/domain matchers.
         .target(
