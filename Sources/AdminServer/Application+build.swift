@@ -63,12 +63,14 @@ public struct PostgresStores: Sendable {
     public let members: PostgresMemberStore
     public let organization: PostgresOrganizationStore
     public let lists: PostgresListStore
+    public let agentChannel: PostgresAgentChannelStore
     public let changes: ChangeSignal
 
     public init(client: PostgresClient, secrets: SecretBox, logger: Logger, activationRequested: @escaping @Sendable () -> Void = {}) {
         let context = PostgresStoreContext(client: client, logger: logger, secrets: secrets)
         self.changes = context.changes
         self.lists = PostgresListStore(context: context, activationRequested: activationRequested)
+        self.agentChannel = PostgresAgentChannelStore(context: context)
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)
@@ -124,6 +126,7 @@ public func buildApplication(
     )
     guardDuty.addRoutes(to: api)
     guardDuty.addListRoutes(to: api, store: stores.lists)
+    AgentChannelRoutes(store: stores.agentChannel, changes: stores.changes).addRoutes(to: api)
 
     var app = Application(
         router: router,

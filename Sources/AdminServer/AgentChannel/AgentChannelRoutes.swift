@@ -1,0 +1,75 @@
+import Foundation
+import GuardDutyModel
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The agent channel under `/agent/v1` (SigV4 with the account's keys, like the API):
+/// - `GET /agent/v1/config?detectorId=ID&version=N[&wait=SECONDS]` answers the effective configuration as soon as
+///   its version is past N, else 304 after `wait` seconds (default 30, at most 60). Any change committed by any
+///   replica wakes waiting agents within about 100 ms (the change signal is checked ten times a second).
+/// - `GET /agent/v1/lists/{sha256}` answers the normalised content of a list in force for the caller, with the
+///   hash as ETag (immutable, cacheable).
+public struct AgentChannelRoutes: Sendable {
+    let store: any AgentChannelStore
+    let changes: ChangeSignal
+
+    public init(store: any AgentChannelStore, changes: ChangeSignal) {
+        self.store = store
+        self.changes = changes
+    }
+
+    public func addRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+        group.get("/agent/v1/config") { request, context -> Response in
+            let caller = try context.requireCaller()
+            guard let detectorId = APIBody.queryValue("detectorId", request) else {
+                throw GuardDutyError.badRequest("The request is rejected because the query parameter detectorId is missing.")
+            }
+            try Validate.detectorId(detectorId)
+            let known = try APIBody.queryValue("version", request).map { raw -> Int in
+                guard let value = Int(raw), value >= 0 else {
+                    throw GuardDutyError.badRequest("The request is rejected because version '\(raw.prefix(20))' is not a non-negative integer.")
+                }
+                return value
+            } ?? -1
+            let wait = min(60, max(0, Double(APIBody.queryValue("wait", request) ?? "30") ?? 30))
+            let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+            while true {
+                let generation = self.changes.generation
+                let config = try await self.store.agentConfig(caller: caller, detectorId: detectorId)
+                if config.version > known {
+                    var response = try APIBody.json(config)
+                    response.headers[.eTag] = "\"\(config.version)\""
+                    return response
+                }
+                // Sleep until something changes or the wait is over.
+                while self.changes.generation == generation {
+                    guard ContinuousClock.now < deadline else {
+                        var headers = HTTPFields()
+                        headers[.eTag] = "\"\(config.version)\""
+                        return Response(status: .notModified, headers: headers)
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+        group.get("/agent/v1/lists/:sha256") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let sha = try APIBody.parameter("sha256", context)
+            guard sha.utf8.count == 64, sha.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+                throw GuardDutyError.badRequest("The request is rejected because '\(sha.prefix(80))' is not a lowercase hex SHA-256.")
+            }
+            if request.headers[.ifNoneMatch] == "\"\(sha)\"" {
+                return Response(status: .notModified)
+            }
+            guard let body = try await self.store.listContentInForce(caller: caller, sha256: sha) else {
+                throw GuardDutyError.notFound("No list with content \(sha) is in force for the current account.")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; charset=utf-8"
+            headers[.eTag] = "\"\(sha)\""
+            headers[.cacheControl] = "private, max-age=31536000, immutable"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+    }
+}
