@@ -40,10 +40,13 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
+        let intel = Self.intelDirectory(self.intelDir)
         let intelligence = Intelligence(
             threatLists: try self.threatLists.map { try Self.loadList($0, content: .addressesAndDomains) },
             trustedLists: try self.trustedLists.map { try Self.loadList($0, content: .addresses).list },
-            builtInDomains: Self.builtInDomains(self.intelDir)
+            builtInDomains: intel.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? [],
+            torNodes: Self.addresses(intel, "tor-exit-nodes.txt"),
+            miningPools: Self.addresses(intel, "mining-pool-ips.txt")
         )
         let engine = DetectionEngine(intelligence: intelligence, accountId: self.accountId, region: self.region, detectorId: self.detectorId)
         var flowParser = FlowLogParser(names: engine.names)
@@ -93,18 +96,22 @@ struct Scan: ParsableCommand {
     }
 
     /// The shipped intel: --intel-dir, GUARDPOST_INTEL_DIR, next to the installed binary, or the source tree's intel/.
-    static func builtInDomains(_ explicit: String?) -> [(type: String, domain: String)] {
+    static func intelDirectory(_ explicit: String?) -> String? {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [explicit, ProcessInfo.processInfo.environment["GUARDPOST_INTEL_DIR"],
                           executable.appendingPathComponent("../share/guardpost/intel").path,
                           executable.appendingPathComponent("../../intel").path, "intel"].compactMap { $0 }
-        for directory in candidates {
-            if let text = try? String(contentsOfFile: "\(directory)/dns-domains.tsv", encoding: .utf8) {
-                return Intelligence.builtInDomains(tsv: text)
-            }
+        for directory in candidates where FileManager.default.fileExists(atPath: "\(directory)/dns-domains.tsv") {
+            return directory
         }
         FileHandle.standardError.write(Data("warning: no built-in intelligence found (dns-domains.tsv); pass --intel-dir\n".utf8))
-        return []
+        return nil
+    }
+
+    /// An address list of the intel directory (TXT format), empty when absent.
+    static func addresses(_ directory: String?, _ file: String) -> [IPNetwork] {
+        guard let directory, let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else { return [] }
+        return ListParser.parse(Array(data), format: .txt, content: .addresses).networks
     }
 
     static func table(_ findings: [Finding]) -> String {

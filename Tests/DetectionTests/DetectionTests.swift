@@ -378,3 +378,39 @@ struct CloudTrailReaderTests {
         #expect(compared > 300)
     }
 }
+
+@Suite("Built-in address intelligence")
+struct BuiltInAddressTests {
+    @Test func torAndMiningPoolAddressesFromTheIntelFiles() {
+        let intelligence = Intelligence(
+            torNodes: [IPNetwork.parse("185.220.101.50")!], miningPools: [IPNetwork.parse("94.130.12.0/24")!]
+        )
+        let engine = DetectionEngine(intelligence: intelligence, accountId: "123456789012", detectorId: "d")
+        var flow = FlowLogParser(names: engine.names)
+        flow.parse(Array([
+            flowLine("10.0.0.5", "185.220.101.50", 40_000, 9001, start: 1_700_000_000),
+            flowLine("10.0.0.6", "94.130.12.7", 40_001, 3333, start: 1_700_000_000),
+            flowLine("10.0.0.7", "8.8.8.8", 40_002, 53, start: 1_700_000_000, protocolNumber: 17),
+        ].joined(separator: "\n").utf8)) { engine.process($0) }
+        var trail = CloudTrailParser()
+        trail.parse(Array([
+            CloudTrailRuleTests().event("ListBuckets", source: "s3.amazonaws.com", ip: "185.220.101.50"),
+            CloudTrailRuleTests().event("CreateUser", source: "iam.amazonaws.com", ip: "185.220.101.50"),
+        ].joined(separator: "\n").utf8)) { engine.process($0) }
+        #expect(Set(engine.findings().map(\.type)) == [
+            "UnauthorizedAccess:EC2/TorClient", "CryptoCurrency:EC2/BitcoinTool.B", "Recon:IAMUser/TorIPCaller", "UnauthorizedAccess:IAMUser/TorIPCaller",
+        ])
+    }
+
+    @Test func theShippedIntelFilesParse() throws {
+        let intel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("intel")
+        for file in ["tor-exit-nodes.txt", "mining-pool-ips.txt"] {
+            let list = ListParser.parse(Array(try Data(contentsOf: intel.appendingPathComponent(file))), format: .txt, content: .addresses)
+            #expect(list.malformedCount == 0, "\(file)")
+        }
+        let domains = Intelligence.builtInDomains(tsv: try String(contentsOf: intel.appendingPathComponent("dns-domains.tsv"), encoding: .utf8))
+        #expect(domains.count >= 20)
+        #expect(domains.allSatisfy { FindingCatalog.all[$0.type] != nil }, "every type in dns-domains.tsv is one the engine knows")
+    }
+}

@@ -88,6 +88,19 @@ public final class DetectionEngine {
                 role: inbound ? "TARGET" : "ACTOR"
             ))
         }
+        // Built-in address intelligence: Tor relays, mining pools (the instance reaching out to them).
+        let builtIn: [(String, String)] = [
+            self.intelligence.isTorNode(remote) ? ("UnauthorizedAccess:EC2/TorClient", "a Tor relay") : nil,
+            self.intelligence.isMiningPool(remote) ? ("CryptoCurrency:EC2/BitcoinTool.B", "a cryptocurrency mining pool") : nil,
+        ].compactMap { $0 }
+        for (type, what) in builtIn {
+            self.aggregator.add(self.flowObservation(
+                type, record: record, local: local, remote: remote, inbound: inbound, localPort: localPort, remotePort: remotePort,
+                key: "\(remote)",
+                description: "EC2 instance \(self.instanceName(record)) is communicating \(inbound ? "inbound from" : "outbound with") \(remote), \(what).",
+                role: inbound ? "TARGET" : "ACTOR"
+            ))
+        }
         let connection = Connection(
             interface: Int32(truncatingIfNeeded: record.interfaceId), instance: Int32(truncatingIfNeeded: record.instanceId),
             account: Int32(truncatingIfNeeded: record.accountId), port: UInt16(truncatingIfNeeded: record.destinationPort),
@@ -343,6 +356,13 @@ public final class DetectionEngine {
                     isRecon ? "Recon:IAMUser/MaliciousIPCaller.Custom" : "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
                     "The API \(event.eventName) was invoked by \(who) from \(remote), an IP address on the threat list \(lists.joined(separator: ", ")).",
                     Finding.Evidence(threatIntelligenceDetails: lists.map { Finding.ThreatIntelligenceDetail(threatListName: $0) })
+                ))
+            }
+            if self.intelligence.isTorNode(remote) {
+                let isRecon = ["Get", "List", "Describe"].contains { event.eventName.hasPrefix($0) }
+                types.append((
+                    isRecon ? "Recon:IAMUser/TorIPCaller" : "UnauthorizedAccess:IAMUser/TorIPCaller",
+                    "The API \(event.eventName) was invoked by \(who) from \(remote), a Tor exit node.", nil
                 ))
             }
             // Instance-role credentials (ASIA…, session named after the instance) used from a public address.

@@ -16,6 +16,10 @@ public enum FindingCatalog {
     public static let all: [String: FindingTypeInfo] = Dictionary(uniqueKeysWithValues: [
         info("UnauthorizedAccess:EC2/SSHBruteForce", 2, "Instance", "FlowLogs", "SSH brute force attacks against an EC2 instance."),
         info("UnauthorizedAccess:EC2/RDPBruteForce", 2, "Instance", "FlowLogs", "RDP brute force attacks against an EC2 instance."),
+        info("UnauthorizedAccess:EC2/TorClient", 8, "Instance", "FlowLogs", "An EC2 instance is making connections to a Tor Guard or an Authority node."),
+        info("CryptoCurrency:EC2/BitcoinTool.B", 8, "Instance", "FlowLogs", "An EC2 instance is communicating with a cryptocurrency mining pool."),
+        info("UnauthorizedAccess:IAMUser/TorIPCaller", 5, "AccessKey", "CloudTrail", "An API was invoked from a Tor exit node IP address."),
+        info("Recon:IAMUser/TorIPCaller", 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from a Tor exit node IP address."),
         info("Recon:EC2/PortProbeUnprotectedPort", 2, "Instance", "FlowLogs", "An unprotected port on an EC2 instance is being probed by a remote host."),
         info("Trojan:EC2/DGADomainRequest.B", 8, "Instance", "DnsLogs", "An EC2 instance is querying algorithmically generated domains."),
         info("Recon:EC2/Portscan", 5, "Instance", "FlowLogs", "An EC2 instance is performing outbound port scans against a remote host."),

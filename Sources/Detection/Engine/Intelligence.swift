@@ -12,10 +12,16 @@ public struct Intelligence: Sendable {
     /// Built-in domains, each list standing for one finding type.
     public var builtInDomains: DomainMatcher
     public var builtInDomainTypes: [String]
+    /// Built-in address lists: Tor relays and exit nodes, mining pools (`intel/*.txt`).
+    public var torNodes: IPMatcher
+    public var miningPools: IPMatcher
 
     public init(
-        threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = []
+        threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
+        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = []
     ) {
+        self.torNodes = IPMatcher(lists: torNodes.isEmpty ? [] : [torNodes])
+        self.miningPools = IPMatcher(lists: miningPools.isEmpty ? [] : [miningPools])
         self.threatIPs = IPMatcher(lists: threatLists.map(\.list.networks))
         self.threatListNames = threatLists.map(\.name)
         self.trustedIPs = IPMatcher(lists: trustedLists.map(\.networks))
@@ -42,6 +48,14 @@ public struct Intelligence: Sendable {
             : self.threatIPs.combinations[Int(self.threatIPs.answer(v4: UInt32(address.value)))]
         return lists.map { self.threatListNames[$0] }
     }
+
+    static func contains(_ matcher: IPMatcher, _ address: IPAddress) -> Bool {
+        guard !matcher.isEmpty, !address.isPrivateOrBogon else { return false }
+        return address.isV6 ? matcher.answer(v6: address.value) != 0 : matcher.answer(v4: UInt32(address.value)) != 0
+    }
+
+    func isTorNode(_ address: IPAddress) -> Bool { Self.contains(self.torNodes, address) }
+    func isMiningPool(_ address: IPAddress) -> Bool { Self.contains(self.miningPools, address) }
 
     func isTrusted(_ address: IPAddress) -> Bool {
         address.isV6 ? self.trustedIPs.answer(v6: address.value) != 0 : self.trustedIPs.answer(v4: UInt32(address.value)) != 0
