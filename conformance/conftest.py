@@ -1,5 +1,6 @@
 """Fixtures for the conformance suite: a real guardpost-admin server on its embedded PostgreSQL (or on
 DATABASE_URL), accounts created with its CLI, and the real boto3 and `aws` CLI as clients."""
+import glob
 import json
 import os
 import shutil
@@ -101,9 +102,10 @@ class Server:
             return
         # The server stops the embedded cluster it started; stop it in case a CLI call left it running.
         pg_dir = os.path.join(self.data_dir, "postgres")
+        pg_ctl = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")) or [shutil.which("pg_ctl") or "pg_ctl"]
         if os.path.exists(os.path.join(pg_dir, "postmaster.pid")):
-            subprocess.run(["runuser", "-u", "postgres", "--", "pg_ctl", "stop", "-m", "immediate", "-D", os.path.realpath(pg_dir)]
-                           if os.getuid() == 0 else ["pg_ctl", "stop", "-m", "immediate", "-D", pg_dir], capture_output=True)
+            command = [pg_ctl[-1], "stop", "-m", "immediate", "-D", os.path.realpath(pg_dir)]
+            subprocess.run((["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []) + command, capture_output=True)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def create_account(self, account_id=None, email=None, management=False):
@@ -166,6 +168,14 @@ def send(request):
     """Sends a prepared AWSRequest with requests, exactly as signed."""
     prepared = request.prepare()
     return requests.request(prepared.method, prepared.url, headers=dict(prepared.headers), data=prepared.body, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def lists_dir():
+    """A directory to pass as serve --lists-dir."""
+    directory = tempfile.mkdtemp(prefix="guardpost-lists-")
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -2,21 +2,12 @@
 list content in force is served by hash."""
 import hashlib
 import os
-import shutil
-import tempfile
 import threading
 import time
 
 import pytest
 
 from conftest import Server, send
-
-
-@pytest.fixture(scope="module")
-def lists_dir():
-    directory = tempfile.mkdtemp(prefix="guardpost-agent-lists-")
-    yield directory
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

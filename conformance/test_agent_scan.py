@@ -3,9 +3,7 @@ clear failures for bad arguments and unreadable input."""
 import gzip
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 
 import pytest
 

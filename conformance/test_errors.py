@@ -2,7 +2,6 @@
 never a crash, never a half-written change."""
 import datetime
 import json
-import subprocess
 
 import pytest
 import requests

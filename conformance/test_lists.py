@@ -3,7 +3,6 @@ moto_server), background activation to ACTIVE or ERROR with details, limits, and
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -34,13 +33,6 @@ def moto():
     yield endpoint, s3
     process.terminate()
     process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def lists_dir():
-    directory = tempfile.mkdtemp(prefix="guardpost-lists-")
-    yield directory
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

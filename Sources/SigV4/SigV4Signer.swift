@@ -32,10 +32,16 @@ public struct SigV4Request: Sendable {
     /// All values of a header joined with ',' and trimmed, as the canonical request lists them.
     public func canonicalHeaderValue(_ lowercasedName: String) -> String? {
         var values: [String] = []
-        for header in self.headers where header.name.lowercased() == lowercasedName {
+        for header in self.headers where Self.equalIgnoringASCIICase(header.name, lowercasedName) {
             values.append(SigV4Encoding.trimAll(header.value))
         }
         return values.isEmpty ? nil : values.joined(separator: ",")
+    }
+
+    /// `name` equals `lowercased` ignoring ASCII case, without allocating (this runs for every header of every request).
+    static func equalIgnoringASCIICase(_ name: String, _ lowercased: String) -> Bool {
+        guard name.utf8.count == lowercased.utf8.count else { return false }
+        return zip(name.utf8, lowercased.utf8).allSatisfy { a, b in (a >= 65 && a <= 90 ? a + 32 : a) == b }
     }
 }
 

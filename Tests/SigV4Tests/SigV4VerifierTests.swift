@@ -75,9 +75,14 @@ struct SigV4VerifierTests {
     }
 
     @Test func refusesAnotherServiceAndAnUnsignedHost() throws {
-        var request = SigV4Request(method: "GET", rawPath: "/", headers: [(name: "host", value: "x")])
-        SigV4Signer(credentials: self.credentials, region: "us-east-1", service: "s3").sign(&request, timestamp: self.timestamp)
-        #expect(throws: SigV4Failure.self) { try SigV4Verifier().precheck(request, now: self.now) }
+        var otherService = SigV4Request(method: "GET", rawPath: "/", headers: [(name: "host", value: "x")])
+        SigV4Signer(credentials: self.credentials, region: "us-east-1", service: "s3").sign(&otherService, timestamp: self.timestamp)
+        #expect(throws: SigV4Failure.self) { try SigV4Verifier().precheck(otherService, now: self.now) }
+        // Signed without the Host header, then sent with one: the signature does not cover where it was sent.
+        var hostless = SigV4Request(method: "GET", rawPath: "/", headers: [(name: "content-type", value: "application/json")])
+        SigV4Signer(credentials: self.credentials, region: "us-east-1").sign(&hostless, timestamp: self.timestamp)
+        hostless.headers.append((name: "host", value: "x"))
+        #expect(throws: SigV4Failure.self) { try SigV4Verifier().precheck(hostless, now: self.now) }
     }
 
     @Test func refusesAContentHashThatDoesNotMatchTheBody() {

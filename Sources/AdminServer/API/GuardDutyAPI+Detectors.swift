@@ -7,9 +7,6 @@ extension GuardDutyAPI {
         group.post("/detector") { _, context -> Response in
             let caller = try context.requireCaller()
             let body = try APIBody.decode(CreateDetectorRequest.self, from: context)
-            guard body.enable != nil else {
-                throw GuardDutyError.badRequest("The request is rejected because the required field 'enable' is missing.")
-            }
             let id = try await self.detectors.createDetector(caller: caller, request: body)
             return try APIBody.json(CreateDetectorResponse(detectorId: id))
         }

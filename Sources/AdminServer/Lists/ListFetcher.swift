@@ -60,7 +60,7 @@ public struct ListFetcher: Sendable {
         guard let url = URL(string: location), let host = url.host?.lowercased(), host.hasSuffix(".amazonaws.com") else { return nil }
         let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         let labels = host.split(separator: ".")
-        if let first = labels.first, first == "s3" || first.hasPrefix("s3-") || (labels.count > 1 && labels[0] == "s3" ) {
+        if let first = labels.first, first == "s3" || first.hasPrefix("s3-") {
             // Path-style: s3[-region|.region].amazonaws.com/bucket/key
             guard let slash = path.firstIndex(of: "/") else { return nil }
             return (String(path[..<slash]), String(path[path.index(after: slash)...]))

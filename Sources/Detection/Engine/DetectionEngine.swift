@@ -154,7 +154,7 @@ public final class DetectionEngine {
                 blocked: !record.accepted, direction: inbound ? "INBOUND" : "OUTBOUND", protocolName: Self.protocolName(record.protocolNumber),
                 local: local.description, localPort: localPort, remote: remote.description, remotePort: remotePort
             )),
-            evidence: evidence, additionalInfo: [:], description: description, weight: weight
+            evidence: evidence, description: description, weight: weight
         )
     }
 
@@ -285,7 +285,7 @@ public final class DetectionEngine {
                 action: .portProbe(Finding.PortProbeAction(blocked: false, portProbeDetails: open.sorted().prefix(8).map {
                     Finding.PortProbeDetail(localPort: $0, local: first.local.description, remote: first.remote.description)
                 })),
-                evidence: nil, additionalInfo: [:],
+                evidence: nil,
                 description: "\(first.remote) probed \(ports) ports of \(first.local); port \(port) is open to it.",
                 severity: open.isDisjoint(with: sensitive) ? nil : 5
             ))
@@ -320,7 +320,7 @@ public final class DetectionEngine {
     public func process(_ event: CloudTrailEvent) {
         let account = event.recipientAccountId ?? self.defaultAccount
         let region = event.awsRegion ?? self.defaultRegion
-        let remote = event.sourceIPAddress.flatMap { IPAddress.parse(Array($0.utf8)) }
+        let remote = event.sourceIPAddress.flatMap { IPAddress.parse($0.utf8) }
         if let remote, self.intelligence.isTrusted(remote) { return }
         let succeeded = event.errorCode == nil && (event.eventName != "ConsoleLogin" || event.consoleLoginResult == "Success")
         var types: [(String, String, Finding.Evidence?)] = []
@@ -389,7 +389,7 @@ public final class DetectionEngine {
                     api: event.eventName, callerType: remote == nil ? "AWS Service" : "Remote IP", errorCode: event.errorCode, userAgent: event.userAgent,
                     remoteIp: remote?.description, serviceName: event.eventSource
                 )),
-                evidence: evidence, additionalInfo: [:], description: description
+                evidence: evidence, description: description
             ))
         }
     }
@@ -443,7 +443,7 @@ public final class DetectionEngine {
             type: type, key: "\(instance)|\(key)", time: time ?? query.time, accountId: account, region: region,
             resource: Finding.Resource(resourceType: "Instance", instanceDetails: Finding.InstanceDetails(instanceId: query.instanceId)),
             resourceRole: "ACTOR", action: .dns(Finding.DnsRequestAction(domain: name, protocolName: query.transport ?? "UDP", blocked: false)),
-            evidence: evidence, additionalInfo: [:], description: description, weight: weight
+            evidence: evidence, description: description, weight: weight
         )
     }
 

@@ -14,7 +14,6 @@ struct Observation {
     var resourceRole: String
     var action: Finding.Action
     var evidence: Finding.Evidence?
-    var additionalInfo: [String: String]
     var description: String
     /// How many underlying events this observation stands for (connection attempts, queries…).
     var weight: Int = 1
@@ -63,9 +62,8 @@ final class FindingAggregator {
             return
         }
         let time = Timestamps.format(observation.time)
-        var additional = observation.additionalInfo
-        additional["sample"] = "false"
-        let additionalJSON = (try? JSONSerialization.data(withJSONObject: additional, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // Detected findings are never samples (CreateSampleFindings marks its own with "sample": true).
+        let additionalJSON = #"{"sample":false}"#
         let finding = Finding(
             accountId: observation.accountId,
             arn: "arn:aws:guardduty:\(observation.region):\(observation.accountId):detector/\(self.detectorId)/finding/\(id)",

@@ -44,20 +44,25 @@ public struct Intelligence: Sendable {
 
     func threatListNames(for address: IPAddress) -> [String] {
         guard !address.isPrivateOrBogon else { return [] }
-        let lists = address.isV6 ? self.threatIPs.combinations[Int(self.threatIPs.answer(v6: address.value))]
-            : self.threatIPs.combinations[Int(self.threatIPs.answer(v4: UInt32(address.value)))]
-        return lists.map { self.threatListNames[$0] }
+        return self.threatIPs.combinations[Int(self.threatIPs.answer(address))].map { self.threatListNames[$0] }
     }
 
     static func contains(_ matcher: IPMatcher, _ address: IPAddress) -> Bool {
-        guard !matcher.isEmpty, !address.isPrivateOrBogon else { return false }
-        return address.isV6 ? matcher.answer(v6: address.value) != 0 : matcher.answer(v4: UInt32(address.value)) != 0
+        !address.isPrivateOrBogon && matcher.answer(address) != 0
     }
 
     func isTorNode(_ address: IPAddress) -> Bool { Self.contains(self.torNodes, address) }
     func isMiningPool(_ address: IPAddress) -> Bool { Self.contains(self.miningPools, address) }
 
     func isTrusted(_ address: IPAddress) -> Bool {
-        address.isV6 ? self.trustedIPs.answer(v6: address.value) != 0 : self.trustedIPs.answer(v4: UInt32(address.value)) != 0
+        self.trustedIPs.answer(address) != 0
+    }
+}
+
+extension IPMatcher {
+    /// The answer id for an address of either family (0: on no list).
+    @inline(__always)
+    func answer(_ address: IPAddress) -> UInt32 {
+        address.isV6 ? self.answer(v6: address.value) : self.answer(v4: UInt32(truncatingIfNeeded: address.value))
     }
 }

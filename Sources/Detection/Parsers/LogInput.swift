@@ -50,17 +50,14 @@ public enum LogInput {
             return
         }
         defer { try? handle.close() }
-        var carry: [UInt8] = []
-        var first = true
+        let magic = handle.readData(ofLength: 2)
+        if magic.count == 2 && magic[magic.startIndex] == 0x1F && magic[magic.startIndex + 1] == 0x8B {
+            try body(try self.read(path))
+            return
+        }
+        var carry = Array(magic)
         while true {
             let data = handle.readData(ofLength: chunkSize)
-            if first {
-                first = false
-                if data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B {
-                    try body(try self.read(path))
-                    return
-                }
-            }
             if data.isEmpty { break }
             var chunk = carry
             chunk.append(contentsOf: data)

@@ -18,7 +18,7 @@ public enum Timestamps {
             let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month)
         else { return nil }
-        return Self.days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
+        return CivilDate.days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
     }
 
     /// `2020-10-30T23:25:32.000Z`, GuardDuty's form.
@@ -28,9 +28,5 @@ public enum Timestamps {
         let (year, month, day) = CivilDate.date(days: days)
         let pad = CivilDate.pad
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2)).000Z"
-    }
-
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        CivilDate.days(year: year, month: month, day: day)
     }
 }

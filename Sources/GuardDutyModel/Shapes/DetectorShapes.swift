@@ -35,7 +35,7 @@ public struct DetectorFeatureConfiguration: Codable, Sendable {
 
 /// `CreateDetectorRequest`.
 public struct CreateDetectorRequest: Codable, Sendable {
-    public var enable: Bool?
+    public var enable: Bool
     public var clientToken: String?
     public var findingPublishingFrequency: FindingPublishingFrequency?
     public var dataSources: DataSourceConfigurations?

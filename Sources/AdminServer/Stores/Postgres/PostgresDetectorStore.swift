@@ -21,19 +21,18 @@ public struct PostgresDetectorStore: DetectorStore {
         try FeatureRules.validate(request.features)
         let logger = self.context.logger
         return try await self.context.transaction { connection in
-            if let existing = try await connection.detector(
-                id: try await connection.detectorId(account: caller.accountId, region: caller.region, logger: logger) ?? "", logger: logger
-            ) {
+            for try await (existingId, existingToken) in try await connection.query(
+                "SELECT detector_id, client_token FROM detectors WHERE account_id = \(caller.accountId) AND region = \(caller.region)",
+                logger: logger
+            ).decode((String, String?).self) {
                 // A retried CreateDetector with the same client token answers the same detector.
-                if let token = request.clientToken, !token.isEmpty, try await self.clientToken(of: existing.detectorId, connection) == token {
-                    return existing.detectorId
-                }
+                if let token = request.clientToken, !token.isEmpty, existingToken == token { return existingId }
                 throw GuardDutyError.badRequest("The request is rejected because a detector already exists for the current account.")
             }
             var features = FeatureSettings()
             features.apply(features: request.features, dataSources: request.dataSources, now: PostgresStoreContext.now)
             let id = PostgresStoreContext.newIdentifier()
-            let status = (request.enable ?? true) ? "ENABLED" : "DISABLED"
+            let status = request.enable ? "ENABLED" : "DISABLED"
             let frequency = (request.findingPublishingFrequency ?? .sixHours).rawValue
             try await connection.query(
                 """
@@ -46,15 +45,6 @@ public struct PostgresDetectorStore: DetectorStore {
             )
             return id
         }
-    }
-
-    private func clientToken(of detectorId: String, _ connection: PostgresConnection) async throws -> String? {
-        for try await (token) in try await connection.query(
-            "SELECT client_token FROM detectors WHERE detector_id = \(detectorId)", logger: self.context.logger
-        ).decode(String?.self) {
-            return token
-        }
-        return nil
     }
 
     public func getDetector(caller: Caller, detectorId: String) async throws -> GetDetectorResponse {
@@ -121,18 +111,10 @@ public struct PostgresDetectorStore: DetectorStore {
                 """,
                 logger: logger
             )
-            // The detector's own agents and, when it is an administrator, its associated members' agents.
-            var affected = [caller.accountId]
-            for try await (member) in try await connection.query(
-                """
-                SELECT account_id FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region)
-                  AND relationship_status IN ('Enabled', 'Disabled')
-                """,
-                logger: logger
-            ).decode(String.self) {
-                affected.append(member)
-            }
-            try await connection.bumpConfigVersion(accounts: affected, region: caller.region, logger: logger)
+            try await connection.bumpConfigVersion(
+                accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: logger),
+                region: caller.region, logger: logger
+            )
         }
     }
 

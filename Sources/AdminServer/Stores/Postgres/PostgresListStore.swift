@@ -26,21 +26,6 @@ public struct PostgresListStore: ListStore {
         }
     }
 
-    /// The accounts whose agents use this account's lists: itself and its associated members.
-    private func affectedAccounts(_ connection: PostgresConnection, owner: String, region: String) async throws -> [String] {
-        var accounts = [owner]
-        for try await (member) in try await connection.query(
-            """
-            SELECT account_id FROM members WHERE administrator_id = \(owner) AND region = \(region)
-              AND relationship_status IN ('Enabled', 'Disabled')
-            """,
-            logger: self.logger
-        ).decode(String.self) {
-            accounts.append(member)
-        }
-        return accounts
-    }
-
     public func createList(caller: Caller, detectorId: String, kind: ListKind, request: CreateListRequest) async throws -> String {
         try Validate.list(name: request.name, location: request.location, expectedBucketOwner: request.expectedBucketOwner)
         try Validate.clientToken(request.clientToken)
@@ -166,7 +151,7 @@ public struct PostgresListStore: ListStore {
                     logger: self.logger
                 )
                 try await connection.bumpConfigVersion(
-                    accounts: try await self.affectedAccounts(connection, owner: caller.accountId, region: caller.region), region: caller.region,
+                    accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger), region: caller.region,
                     logger: self.logger
                 )
             case nil:
@@ -183,7 +168,7 @@ public struct PostgresListStore: ListStore {
             try await self.ownedList(connection, caller: caller, detectorId: detectorId, kind: kind, listId: listId)
             try await connection.query("DELETE FROM lists WHERE list_id = \(listId)", logger: self.logger)
             try await connection.bumpConfigVersion(
-                accounts: try await self.affectedAccounts(connection, owner: caller.accountId, region: caller.region), region: caller.region,
+                accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger), region: caller.region,
                 logger: self.logger
             )
         }
@@ -264,7 +249,7 @@ public struct PostgresListStore: ListStore {
             }
             if let (account, region) = owner {
                 try await connection.bumpConfigVersion(
-                    accounts: try await self.affectedAccounts(connection, owner: account, region: region), region: region, logger: self.logger
+                    accounts: try await connection.accountAndAssociatedMembers(account, region: region, logger: self.logger), region: region, logger: self.logger
                 )
             }
         }

@@ -174,6 +174,22 @@ extension PostgresConnection {
         )
     }
 
+    /// An account and its associated (Enabled or Disabled) members: the accounts whose agents run with its settings
+    /// and lists, so whose config versions move when those change.
+    func accountAndAssociatedMembers(_ account: String, region: String, logger: Logger) async throws -> [String] {
+        var accounts = [account]
+        for try await (member) in try await self.query(
+            """
+            SELECT account_id FROM members WHERE administrator_id = \(account) AND region = \(region)
+              AND relationship_status IN ('Enabled', 'Disabled')
+            """,
+            logger: logger
+        ).decode(String.self) {
+            accounts.append(member)
+        }
+        return accounts
+    }
+
     /// The associated administrator of an account in a region, if any.
     func administratorOf(account: String, region: String, logger: Logger) async throws -> String? {
         for try await (admin) in try await self.query(
