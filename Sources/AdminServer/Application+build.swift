@@ -64,6 +64,7 @@ public struct PostgresStores: Sendable {
     public let organization: PostgresOrganizationStore
     public let lists: PostgresListStore
     public let agentChannel: PostgresAgentChannelStore
+    public let findings: PostgresFindingStore
     public let changes: ChangeSignal
 
     public init(client: PostgresClient, secrets: SecretBox, logger: Logger, activationRequested: @escaping @Sendable () -> Void = {}) {
@@ -71,6 +72,7 @@ public struct PostgresStores: Sendable {
         self.changes = context.changes
         self.lists = PostgresListStore(context: context, activationRequested: activationRequested)
         self.agentChannel = PostgresAgentChannelStore(context: context)
+        self.findings = PostgresFindingStore(context: context)
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)
@@ -126,7 +128,8 @@ public func buildApplication(
     )
     guardDuty.addRoutes(to: api)
     guardDuty.addListRoutes(to: api, store: stores.lists)
-    AgentChannelRoutes(store: stores.agentChannel, changes: stores.changes).addRoutes(to: api)
+    FindingsAPI(store: stores.findings).addRoutes(to: api)
+    AgentChannelRoutes(store: stores.agentChannel, findings: stores.findings, changes: stores.changes).addRoutes(to: api)
 
     var app = Application(
         router: router,

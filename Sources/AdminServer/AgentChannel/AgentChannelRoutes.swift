@@ -10,12 +10,17 @@ import NIOCore
 ///   replica wakes waiting agents within about 100 ms (the change signal is checked ten times a second).
 /// - `GET /agent/v1/lists/{sha256}` answers the normalised content of a list in force for the caller, with the
 ///   hash as ETag (immutable, cacheable).
+/// - `POST /agent/v1/findings` stores a batch (`AgentFindingBatch`) of the caller's findings: an idempotent upsert
+///   that only moves findings forward; 200 with what it did means the whole batch is durable.
+/// - `POST /agent/v1/heartbeat` records the agent (`AgentHeartbeat`) for coverage and usage.
 public struct AgentChannelRoutes: Sendable {
     let store: any AgentChannelStore
+    let findings: any FindingStore
     let changes: ChangeSignal
 
-    public init(store: any AgentChannelStore, changes: ChangeSignal) {
+    public init(store: any AgentChannelStore, findings: any FindingStore, changes: ChangeSignal) {
         self.store = store
+        self.findings = findings
         self.changes = changes
     }
 
@@ -52,6 +57,19 @@ public struct AgentChannelRoutes: Sendable {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
+        }
+        group.post("/agent/v1/findings") { _, context -> Response in
+            let caller = try context.requireCaller()
+            let batch = try APIBody.decode(AgentFindingBatch.self, from: context)
+            try Validate.detectorId(batch.detectorId)
+            return try APIBody.json(try await self.findings.ingest(caller: caller, detectorId: batch.detectorId, findings: batch.findings))
+        }
+        group.post("/agent/v1/heartbeat") { _, context -> Response in
+            let caller = try context.requireCaller()
+            let heartbeat = try APIBody.decode(AgentHeartbeat.self, from: context)
+            try Validate.detectorId(heartbeat.detectorId)
+            try await self.store.heartbeat(caller: caller, heartbeat: heartbeat)
+            return APIBody.empty()
         }
         group.get("/agent/v1/lists/:sha256") { request, context -> Response in
             let caller = try context.requireCaller()

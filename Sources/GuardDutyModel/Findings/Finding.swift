@@ -104,6 +104,8 @@ public struct Finding: Codable, Sendable, Equatable {
         public var serviceName: String
         public var additionalInfo: AdditionalInfo?
         public var featureName: String?
+        /// `USEFUL` or `NOT_USEFUL`, set by UpdateFindingsFeedback.
+        public var userFeedback: String?
 
         public init(
             action: Action, evidence: Evidence?, count: Int, detectorId: String, eventFirstSeen: String, eventLastSeen: String,

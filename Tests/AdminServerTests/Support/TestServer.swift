@@ -87,3 +87,46 @@ func require<T>(_ value: T?, _ message: String = "missing value") throws -> T {
 struct TestFailure: Error {
     let message: String
 }
+
+extension TestServer {
+    /// Makes `member` an Enabled member of `admin` by invitation (CreateMembers, InviteMembers, AcceptAdministratorInvitation).
+    func enroll(admin: IssuedAccessKey, adminDetector: String, member: IssuedAccessKey, memberDetector: String) async throws {
+        try await self.call(admin, .post, "/detector/\(adminDetector)/member", json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
+        try await self.call(admin, .post, "/detector/\(adminDetector)/member/invite", json: #"{"accountIds":["\#(member.accountId)"]}"#)
+        let invitations = try await self.call(member, .get, "/invitation")
+        let invitationId = try require((invitations.body["invitations"] as? [[String: Any]])?.first?["invitationId"] as? String)
+        let accepted = try await self.call(
+            member, .post, "/detector/\(memberDetector)/administrator", json: #"{"administratorId":"\#(admin.accountId)","invitationId":"\#(invitationId)"}"#
+        )
+        guard accepted.status == 200 else { throw TestFailure(message: "accept failed: \(accepted.body)") }
+    }
+
+    /// Sends findings through the agent channel as the account's agent would; returns status and body.
+    @discardableResult
+    func ingest(_ key: IssuedAccessKey, detectorId: String, _ findings: [Finding], region: String = "us-east-1") async throws -> (status: Int, body: [String: Any], errorType: String?) {
+        let batch = AgentFindingBatch(detectorId: detectorId, findings: findings)
+        let json = String(decoding: try JSONEncoder().encode(batch), as: UTF8.self)
+        return try await self.call(key, .post, "/agent/v1/findings", json: json, region: region)
+    }
+}
+
+/// A detected finding as an agent would send it.
+func makeFinding(
+    account: String, detectorId: String, id: String, type: String = "UnauthorizedAccess:EC2/SSHBruteForce", severity: Double = 2,
+    updatedAt: String = "2026-11-20T10:00:00.000Z", count: Int = 1, instanceId: String = "i-0123456789abcdef0", remoteIp: String = "203.0.113.7",
+    region: String = "us-east-1"
+) -> Finding {
+    Finding(
+        accountId: account, arn: "arn:aws:guardduty:\(region):\(account):detector/\(detectorId)/finding/\(id)", createdAt: "2026-11-20T09:00:00.000Z",
+        description: "test", id: id, region: region,
+        resource: Finding.Resource(resourceType: "Instance", instanceDetails: Finding.InstanceDetails(instanceId: instanceId)),
+        service: Finding.Service(
+            action: .network(Finding.NetworkConnectionAction(
+                blocked: false, direction: "INBOUND", protocolName: "TCP", local: "10.0.0.5", localPort: 22, remote: remoteIp, remotePort: 50000
+            )),
+            evidence: nil, count: count, detectorId: detectorId, eventFirstSeen: "2026-11-20T09:00:00.000Z", eventLastSeen: updatedAt,
+            resourceRole: "TARGET", additionalInfo: nil, featureName: "FlowLogs"
+        ),
+        severity: severity, title: "test", type: type, updatedAt: updatedAt
+    )
+}

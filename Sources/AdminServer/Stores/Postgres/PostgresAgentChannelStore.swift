@@ -81,4 +81,58 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             return nil
         }
     }
+
+    public func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws {
+        guard (8...64).contains(heartbeat.agentId.utf8.count),
+              heartbeat.agentId.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 == 45 })
+        else {
+            throw GuardDutyError.badRequest("The request is rejected because agentId must be 8 to 64 letters, digits or '-'.")
+        }
+        guard heartbeat.hostname.utf8.count <= 255, heartbeat.version.utf8.count <= 64, heartbeat.sources.count <= 100 else {
+            throw GuardDutyError.badRequest("The request is rejected because the hostname, version or source list is longer than allowed (255, 64, 100).")
+        }
+        let dataSources: Set<String> = ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS"]
+        for source in heartbeat.sources where !dataSources.contains(source.dataSource) || source.recordsSinceLast < 0 || source.bytesSinceLast < 0 {
+            throw GuardDutyError.badRequest(
+                "The request is rejected because source '\(source.path.prefix(100))' has data source '\(source.dataSource.prefix(20))' (FLOW_LOGS, CLOUD_TRAIL, DNS_LOGS or S3_LOGS) or negative counters."
+            )
+        }
+        try await self.context.transaction(signalsChange: false) { connection in
+            _ = try await connection.ownedDetector(caller, heartbeat.detectorId, logger: self.logger)
+            var stored = false
+            for try await _ in try await connection.query(
+                """
+                INSERT INTO agents AS a (agent_id, account_id, region, detector_id, hostname, version, config_version, sources)
+                VALUES (\(heartbeat.agentId), \(caller.accountId), \(caller.region), \(heartbeat.detectorId), \(heartbeat.hostname),
+                        \(heartbeat.version), \(heartbeat.configVersion), \(PostgresStoreContext.encodeJSON(heartbeat.sources))::jsonb)
+                ON CONFLICT (agent_id) DO UPDATE SET
+                    region = EXCLUDED.region, detector_id = EXCLUDED.detector_id, hostname = EXCLUDED.hostname, version = EXCLUDED.version,
+                    config_version = EXCLUDED.config_version, sources = EXCLUDED.sources, last_seen = now()
+                WHERE a.account_id = EXCLUDED.account_id
+                RETURNING 1
+                """,
+                logger: self.logger
+            ).decode(Int.self) {
+                stored = true
+            }
+            guard stored else {
+                throw GuardDutyError.badRequest("The request is rejected because agent \(heartbeat.agentId) belongs to another account.")
+            }
+            var totals: [String: (Int, Int)] = [:]
+            for source in heartbeat.sources where source.recordsSinceLast > 0 || source.bytesSinceLast > 0 {
+                let current = totals[source.dataSource] ?? (0, 0)
+                totals[source.dataSource] = (current.0 + source.recordsSinceLast, current.1 + source.bytesSinceLast)
+            }
+            for (dataSource, (records, bytes)) in totals {
+                try await connection.query(
+                    """
+                    INSERT INTO usage_daily AS u (account_id, region, day, data_source, records, bytes)
+                    VALUES (\(caller.accountId), \(caller.region), (now() AT TIME ZONE 'UTC')::date, \(dataSource), \(records), \(bytes))
+                    ON CONFLICT (account_id, region, day, data_source) DO UPDATE SET records = u.records + EXCLUDED.records, bytes = u.bytes + EXCLUDED.bytes
+                    """,
+                    logger: self.logger
+                )
+            }
+        }
+    }
 }

@@ -20,8 +20,10 @@ public struct PostgresStoreContext: Sendable {
     }
 
     /// Runs `body` in one transaction; unique and foreign-key violations become `StoreError.conflict`.
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        defer { self.changes.bump() }
+    /// `signalsChange: false` is for writes no cache or waiting agent reads (findings, heartbeats), so that they do
+    /// not wake every long-polling agent.
+    func transaction<Result: Sendable>(signalsChange: Bool = true, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        defer { if signalsChange { self.changes.bump() } }
         do {
             return try await self.client.withTransaction(logger: self.logger) { connection in
                 try await body(connection)

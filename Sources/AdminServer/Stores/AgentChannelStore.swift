@@ -1,0 +1,10 @@
+import GuardDutyModel
+
+/// The agent channel's view of the database.
+public protocol AgentChannelStore: Sendable {
+    func agentConfig(caller: Caller, detectorId: String) async throws -> AgentConfig
+    /// Normalised list content, if a list with that content is in force for the caller.
+    func listContentInForce(caller: Caller, sha256: String) async throws -> String?
+    /// Records an agent's heartbeat (the agent row, and its usage per data source and day).
+    func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws
+}

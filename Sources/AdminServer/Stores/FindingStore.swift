@@ -1,0 +1,37 @@
+import GuardDutyModel
+
+/// Every account's findings, the administrator's view of them, and suppression rules.
+public protocol FindingStore: Sendable {
+    /// Stores a batch an agent (or CreateSampleFindings) produced for the caller's own detector: an upsert keyed by
+    /// finding id that only moves a finding forward, with the suppression rules in force applied to new findings.
+    func ingest(caller: Caller, detectorId: String, findings: [Finding]) async throws -> IngestSummary
+    func listFindings(caller: Caller, detectorId: String, request: ListFindingsRequest) async throws -> ListFindingsResponse
+    /// The findings as JSON documents, in the requested order (default: the order of `ids`); unknown ids are left out.
+    func getFindings(caller: Caller, detectorId: String, ids: [String], sort: SortCriteria?) async throws -> [String]
+    func statistics(caller: Caller, detectorId: String, request: GetFindingsStatisticsRequest) async throws -> FindingStatistics
+    func setArchived(caller: Caller, detectorId: String, ids: [String], archived: Bool) async throws
+    func setFeedback(caller: Caller, detectorId: String, ids: [String], feedback: String) async throws
+    func createSampleFindings(caller: Caller, detectorId: String, types: [String]?) async throws
+
+    func createFilter(caller: Caller, detectorId: String, request: FilterRequest) async throws -> String
+    func getFilter(caller: Caller, detectorId: String, name: String) async throws -> GetFilterResponse
+    func updateFilter(caller: Caller, detectorId: String, name: String, request: FilterRequest) async throws -> String
+    func deleteFilter(caller: Caller, detectorId: String, name: String) async throws
+    func listFilters(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<String>
+}
+
+/// What an ingest did: findings stored for the first time, moved forward, or already known at least as far.
+public struct IngestSummary: Codable, Sendable, Equatable {
+    public var created: Int
+    public var updated: Int
+    public var unchanged: Int
+    /// New findings a suppression rule archived.
+    public var suppressed: Int
+
+    public init(created: Int = 0, updated: Int = 0, unchanged: Int = 0, suppressed: Int = 0) {
+        self.created = created
+        self.updated = updated
+        self.unchanged = unchanged
+        self.suppressed = suppressed
+    }
+}

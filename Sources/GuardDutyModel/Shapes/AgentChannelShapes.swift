@@ -1,0 +1,109 @@
+/// The agent channel's wire shapes (Guardpost's own protocol under `/agent/v1`, beside the GuardDuty API), shared
+/// by the server and the agent.
+
+/// What an agent runs with: the detector's effective settings (its administrator's, for an associated member)
+/// and the descriptors of the lists in force, at a config version that only moves forward.
+public struct AgentConfig: Codable, Sendable, Equatable {
+    public var detectorId: String
+    public var accountId: String
+    public var region: String
+    public var version: Int
+    public var status: String
+    public var findingPublishingFrequency: String
+    public var features: [String: String]
+    /// The administrator whose settings and lists are in force, if the account is an associated member.
+    public var administratorId: String?
+    public var lists: [ListDescriptor]
+
+    /// A list in force: fetch its normalised content from `/agent/v1/lists/{sha256}`.
+    public struct ListDescriptor: Codable, Sendable, Equatable {
+        public var id: String
+        public var kind: String
+        public var name: String
+        public var format: String
+        public var sha256: String
+        public var entryCount: Int
+        public var trusted: Bool
+
+        public init(id: String, kind: String, name: String, format: String, sha256: String, entryCount: Int, trusted: Bool) {
+            self.id = id
+            self.kind = kind
+            self.name = name
+            self.format = format
+            self.sha256 = sha256
+            self.entryCount = entryCount
+            self.trusted = trusted
+        }
+    }
+
+    public init(
+        detectorId: String, accountId: String, region: String, version: Int, status: String, findingPublishingFrequency: String,
+        features: [String: String], administratorId: String?, lists: [ListDescriptor]
+    ) {
+        self.detectorId = detectorId
+        self.accountId = accountId
+        self.region = region
+        self.version = version
+        self.status = status
+        self.findingPublishingFrequency = findingPublishingFrequency
+        self.features = features
+        self.administratorId = administratorId
+        self.lists = lists
+    }
+}
+
+/// `POST /agent/v1/findings`: a batch of findings of the caller's detector (at most 500).
+public struct AgentFindingBatch: Codable, Sendable {
+    public var detectorId: String
+    public var findings: [Finding]
+
+    public init(detectorId: String, findings: [Finding]) {
+        self.detectorId = detectorId
+        self.findings = findings
+    }
+}
+
+/// `POST /agent/v1/heartbeat`: who the agent is and what it analysed since its last heartbeat.
+public struct AgentHeartbeat: Codable, Sendable, Equatable {
+    public var agentId: String
+    public var detectorId: String
+    public var hostname: String
+    public var version: String
+    /// The config version the agent runs with.
+    public var configVersion: Int
+    public var sources: [Source]
+
+    /// One log source: cumulative counters, and what was analysed since the last acknowledged heartbeat.
+    public struct Source: Codable, Sendable, Equatable {
+        /// `FLOW_LOGS`, `CLOUD_TRAIL` or `DNS_LOGS`.
+        public var dataSource: String
+        public var path: String
+        public var records: Int
+        public var errors: Int
+        /// Seconds between now and the newest record's time (nil before the first record).
+        public var lagSeconds: Double?
+        public var recordsSinceLast: Int
+        public var bytesSinceLast: Int
+
+        public init(dataSource: String, path: String, records: Int, errors: Int, lagSeconds: Double?, recordsSinceLast: Int, bytesSinceLast: Int) {
+            self.dataSource = dataSource
+            self.path = path
+            self.records = records
+            self.errors = errors
+            self.lagSeconds = lagSeconds
+            self.recordsSinceLast = recordsSinceLast
+            self.bytesSinceLast = bytesSinceLast
+        }
+    }
+
+    public init(agentId: String, detectorId: String, hostname: String, version: String, configVersion: Int, sources: [Source]) {
+        self.agentId = agentId
+        self.detectorId = detectorId
+        self.hostname = hostname
+        self.version = version
+        self.configVersion = configVersion
+        self.sources = sources
+    }
+}
+
+
