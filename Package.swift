@@ -50,10 +50,25 @@ let package = Package(
             name: "Detection",
             dependencies: ["GuardDutyModel", "ThreatLists", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        /// `guardpost-agent`: offline scan now; the agent runtime later.
+        /// The member agent's runtime: configuration sync, log tailing, detection, the durable outbox, heartbeats.
+        .target(
+            name: "MemberAgent",
+            dependencies: [
+                "Detection", "ThreatLists", "GuardDutyModel", "SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// `guardpost-agent`: `run` (the member agent), `invitations list|accept`, and the offline `scan`.
         .executableTarget(
             name: "guardpost-agent",
-            dependencies: ["Detection", "ThreatLists", "GuardDutyModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "MemberAgent", "Detection", "ThreatLists", "GuardDutyModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         /// The administrator server: Hummingbird application, API handlers, PostgreSQL stores.
         .target(
@@ -100,6 +115,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ThreatListsTests", dependencies: ["ThreatLists"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "ThreatLists", "GuardDutyModel"]),
+        .testTarget(name: "MemberAgentTests", dependencies: ["MemberAgent", "Detection", "GuardDutyModel", "SigV4"]),
         .testTarget(
             name: "AdminServerTests",
             dependencies: [

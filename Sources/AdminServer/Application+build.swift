@@ -135,7 +135,10 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
         services: (dependencies.runsClient ? [dependencies.client] : [])
-            + [ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, logger: dependencies.logger), activator],
+            + [
+                ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, logger: dependencies.logger), activator,
+                FindingRetention(client: dependencies.client, logger: dependencies.logger),
+            ],
         onServerRunning: { channel in
             await dependencies.onListening(channel.localAddress?.port ?? configuration.port)
         },

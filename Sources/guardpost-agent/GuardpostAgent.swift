@@ -2,16 +2,124 @@ import ArgumentParser
 import Detection
 import Foundation
 import GuardDutyModel
+import Logging
+import MemberAgent
 import ThreatLists
 
-/// `guardpost-agent`: the member agent. `scan` detects offline over log files and prints the findings.
+/// `guardpost-agent`: the member agent. `run` detects continuously and reports to the administrator server;
+/// `invitations` answers the administrator's invitation; `scan` detects offline over log files.
 @main
-struct GuardpostAgent: ParsableCommand {
+struct GuardpostAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-agent",
         abstract: "Guardpost's member agent: detect GuardDuty findings in CloudTrail, VPC Flow Logs and DNS logs.",
-        subcommands: [Scan.self]
+        subcommands: [Run.self, InvitationsCommand.self, Scan.self]
     )
+}
+
+/// Where the administrator server is and who the agent is, as the AWS CLI takes them.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("endpoint-url"), help: "The administrator server, e.g. http://admin.example:8080 (or GUARDPOST_ENDPOINT_URL).")
+    var endpointURL: String?
+    @Option(help: "Region (else AWS_REGION, AWS_DEFAULT_REGION, or the profile's region).") var region: String?
+    @Option(help: "Profile in ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
+    var profile: String?
+
+    func client() throws -> GuardpostClient {
+        guard let endpoint = self.endpointURL ?? ProcessInfo.processInfo.environment["GUARDPOST_ENDPOINT_URL"] else {
+            throw ValidationError("pass --endpoint-url (or set GUARDPOST_ENDPOINT_URL)")
+        }
+        return try GuardpostClient(endpointURL: endpoint, configuration: try AWSConfiguration.resolve(profile: self.profile, region: self.region))
+    }
+}
+
+/// `guardpost-agent run`: the member agent.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the member agent: follow the logs, detect, deliver findings, receive the administrator's settings and lists."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(name: .customLong("state-dir"), help: "Agent id, file offsets, cached lists, the outbox of undelivered findings.") var stateDirectory: String
+    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (followed as it grows).") var flowLogs: [String] = []
+    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory.") var cloudTrail: [String] = []
+    @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory.") var dnsLogs: [String] = []
+    @Option(name: .customLong("intel-dir"), help: "Built-in intelligence directory (defaults to the one shipped with Guardpost).") var intelDir: String?
+    @Option(name: .customLong("heartbeat-seconds"), help: "Seconds between heartbeats (an agent silent for 60 s is unhealthy).") var heartbeatSeconds: Double = 15
+    @Option(name: .customLong("idle-flush-seconds"), help: "Judge open detection windows after this long without new records.") var idleFlushSeconds: Double = 30
+    @Option(name: .customLong("updates-every-seconds"), help: "Publish updates of existing findings this often instead of at the finding publishing frequency (testing).")
+    var updatesEverySeconds: Double?
+
+    func validate() throws {
+        guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
+            throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
+        }
+        guard self.heartbeatSeconds >= 1, self.heartbeatSeconds <= 55 else { throw ValidationError("--heartbeat-seconds must be from 1 to 55") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let client = try self.connection.client()
+        var options = AgentOptions(
+            endpointURL: self.connection.endpointURL ?? ProcessInfo.processInfo.environment["GUARDPOST_ENDPOINT_URL"]!,
+            aws: client.configurationForAgent, stateDirectory: self.stateDirectory,
+            flowLogs: self.flowLogs, cloudTrail: self.cloudTrail, dnsLogs: self.dnsLogs
+        )
+        options.intelDirectory = Scan.intelDirectory(self.intelDir)
+        options.heartbeatInterval = .milliseconds(Int(self.heartbeatSeconds * 1000))
+        options.idleFlushSeconds = self.idleFlushSeconds
+        options.updateIntervalOverride = self.updatesEverySeconds
+        let runtime = try AgentRuntime(options: options, logger: Logger(label: "guardpost-agent"))
+        let task = Task { try await runtime.run() }
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            sources.append(source)
+        }
+        do {
+            try await task.value
+        } catch is CancellationError {
+        }
+        _ = sources
+    }
+}
+
+/// `guardpost-agent invitations list|accept`.
+struct InvitationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invitations", abstract: "The administrator's invitations to this account.", subcommands: [List.self, Accept.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List pending invitations (as ListInvitations).")
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() async throws {
+            let invitations = try await Invitations(client: try self.connection.client()).list()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(["invitations": invitations]), as: UTF8.self))
+        }
+    }
+
+    struct Accept: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accept the administrator's invitation (creates this account's detector in the region when it has none)."
+        )
+        @OptionGroup var connection: ConnectionOptions
+        @Option(name: .customLong("administrator-id"), help: "The administrator's account id.") var administratorId: String
+        @Option(name: .customLong("invitation-id"), help: "The invitation (default: the administrator's pending one).") var invitationId: String?
+
+        func run() async throws {
+            let detectorId = try await Invitations(client: try self.connection.client()).accept(
+                administratorId: self.administratorId, invitationId: self.invitationId
+            )
+            print(#"{"detectorId": "\#(detectorId)", "administratorId": "\#(self.administratorId)"}"#)
+        }
+    }
 }
 
 /// `guardpost-agent scan`: read logs, apply the lists and the rules, print findings (JSON or a table) and a summary.

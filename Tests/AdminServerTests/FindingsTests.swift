@@ -1,6 +1,7 @@
 import AdminServer
 import Foundation
 import GuardDutyModel
+import PostgresNIO
 import Testing
 
 /// Findings stored through the agent channel and read through the GuardDuty findings operations, on real PostgreSQL.
@@ -262,6 +263,30 @@ struct FindingsTests {
             let document = try await self.findings(server, key, detector, [self.ids(listed)[0]]).first
             let info = (document?["service"] as? [String: Any])?["additionalInfo"] as? [String: Any]
             #expect(info?["value"] as? String == #"{"sample":true}"#)
+        }
+    }
+
+    @Test func retentionDropsWholeWeeksOlderThanNinetyDaysAndKeepsTheRest() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            try await server.ingest(key, detectorId: detector, [makeFinding(account: key.accountId, detectorId: detector, id: "recent")])
+            // A week of findings stored 20 weeks ago.
+            let old = try await server.postgres.query("SELECT (date_trunc('week', now() AT TIME ZONE 'UTC') - interval '20 weeks')::date::text").decode(String.self)
+            var week = ""
+            for try await (value) in old { week = value }
+            let name = "findings_" + week.replacingOccurrences(of: "-", with: "")
+            try await server.postgres.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(name) PARTITION OF findings FOR VALUES FROM ('\(week)') TO ('\(week)'::date + 7)"))
+            try await server.postgres.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO findings (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at, resource_type, finding)
+                VALUES ('\(week)', '\(key.accountId)', 'us-east-1', 'ancient', '\(detector)', 'Recon:EC2/Portscan', 5, 1, now(), now(), 'Instance', '{}')
+                """))
+            var dropped = 0
+            for try await (value) in try await server.postgres.query("SELECT guardpost_maintain_finding_partitions()").decode(Int.self) { dropped = value }
+            #expect(dropped == 1)
+            var remaining: [String] = []
+            for try await (id) in try await server.postgres.query("SELECT finding_id FROM findings ORDER BY 1").decode(String.self) { remaining.append(id) }
+            #expect(remaining == ["recent"])
         }
     }
 }

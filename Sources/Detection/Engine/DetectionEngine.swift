@@ -19,7 +19,8 @@ public final class DetectionEngine {
         public init() {}
     }
 
-    public let intelligence: Intelligence
+    /// The lists and built-in intelligence in force; an agent swaps it between records when its configuration changes.
+    public var intelligence: Intelligence
     public let thresholds: Thresholds
     public let names = NameTable()
     let defaultAccount: String
@@ -292,10 +293,13 @@ public final class DetectionEngine {
         }
     }
 
-    /// Closes every open window and evaluates the flood counters.
-    func evaluateFlowWindows() {
-        for window in self.windows.keys.sorted() { self.closeWindow(window) }
-        for (key, value) in self.floods where value.packets >= self.thresholds.denialOfServicePacketsPerMinute {
+    /// Closes the windows that end at or before `watermark` (all when nil) and evaluates their flood counters.
+    func evaluateFlowWindows(before watermark: Int64?) {
+        let window = self.thresholds.windowSeconds
+        for start in self.windows.keys.sorted() where watermark.map({ (start + 1) * window <= $0 }) ?? true { self.closeWindow(start) }
+        let closed = self.floods.filter { key, _ in watermark.map { (key.minute + 1) * 60 <= $0 } ?? true }
+        for key in closed.keys { self.floods.removeValue(forKey: key) }
+        for (key, value) in closed where value.packets >= self.thresholds.denialOfServicePacketsPerMinute {
             let type: String
             switch (key.protocolNumber, key.port) {
             case (17, 53): type = "Backdoor:EC2/DenialOfService.Dns"
@@ -312,7 +316,6 @@ public final class DetectionEngine {
                 role: "ACTOR"
             ))
         }
-        self.floods.removeAll()
     }
 
     // MARK: CloudTrail
@@ -447,8 +450,14 @@ public final class DetectionEngine {
         )
     }
 
-    func evaluateDNSWindows() {
-        for (key, value) in self.dga where value.names.count >= self.thresholds.dgaDomains {
+    func evaluateDNSWindows(before watermark: Int64?) {
+        let window = self.thresholds.windowSeconds
+        func due(_ start: Int64) -> Bool { watermark.map { (start + 1) * window <= $0 } ?? true }
+        let dga = self.dga.filter { due($0.key.window) }
+        let exfiltration = self.exfiltration.filter { due($0.key.window) }
+        for key in dga.keys { self.dga.removeValue(forKey: key) }
+        for key in exfiltration.keys { self.exfiltration.removeValue(forKey: key) }
+        for (key, value) in dga where value.names.count >= self.thresholds.dgaDomains {
             let example = value.names.min()!
             let query = DNSQuery(time: value.first, accountId: key.account, region: key.region, queryName: example, queryType: nil, rcode: "NXDOMAIN",
                                  sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil, answers: [])
@@ -459,7 +468,7 @@ public final class DetectionEngine {
                 evidence: nil, weight: value.names.count
             ))
         }
-        for (key, value) in self.exfiltration where value.count >= self.thresholds.exfiltrationQueries {
+        for (key, value) in exfiltration where value.count >= self.thresholds.exfiltrationQueries {
             let query = DNSQuery(time: value.first, accountId: key.account, region: key.region, queryName: value.example, queryType: nil, rcode: nil,
                                  sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil, answers: [])
             self.aggregator.add(self.dnsObservation(
@@ -473,14 +482,28 @@ public final class DetectionEngine {
 
     // MARK: results
 
-    /// All findings so far (window rules evaluated now), highest severity first.
+    /// All findings so far, highest severity first. Every open window is evaluated and closed now; later records
+    /// start new windows.
     public func findings() -> [Finding] {
-        self.evaluateFlowWindows()
-        self.evaluateDNSWindows()
-        // Window state was consumed; later records start new windows.
-        self.dga.removeAll()
-        self.exfiltration.removeAll()
+        self.findings(closingWindowsBefore: nil)
+    }
+
+    /// All findings so far, with only the windows that end at or before `watermark` (epoch seconds of record time)
+    /// evaluated and closed: what a streaming agent calls as its logs advance, so that a window is judged whole.
+    public func findings(closingWindowsBefore watermark: Int64?) -> [Finding] {
+        self.evaluateFlowWindows(before: watermark)
+        self.evaluateDNSWindows(before: watermark)
         return self.aggregator.all()
+    }
+
+    /// Takes back findings from an earlier run, so that repeated activity after a restart updates them.
+    public func restore(_ findings: [Finding]) {
+        for finding in findings { self.aggregator.restore(finding) }
+    }
+
+    /// Whether any window is still open (its records counted but not yet judged).
+    public var hasOpenWindows: Bool {
+        !self.windows.isEmpty || !self.floods.isEmpty || !self.dga.isEmpty || !self.exfiltration.isEmpty
     }
 }
 

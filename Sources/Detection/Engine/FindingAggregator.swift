@@ -79,6 +79,16 @@ final class FindingAggregator {
         self.findings[id] = (finding, observation)
     }
 
+    /// Takes back a finding from an earlier run (an agent's checkpoint), so that new occurrences add to its count.
+    func restore(_ finding: Finding) {
+        let first = Observation(
+            type: finding.type, key: "", time: Timestamps.parse(finding.service.eventFirstSeen) ?? 0, accountId: finding.accountId, region: finding.region,
+            resource: finding.resource, resourceRole: finding.service.resourceRole, action: finding.service.action, evidence: finding.service.evidence,
+            description: finding.description
+        )
+        self.findings[finding.id] = (finding, first)
+    }
+
     /// Findings sorted by severity (highest first), then type and id.
     func all() -> [Finding] {
         self.findings.values.map(\.finding).sorted {

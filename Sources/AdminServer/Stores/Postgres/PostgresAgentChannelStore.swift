@@ -22,7 +22,9 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             ).decode(Int.self) {
                 version = value
             }
-            let admin = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger)
+            // Only an Enabled member runs with its administrator's settings; a stopped (Disabled) or disassociated
+            // member's agents fall back to the account's own, as a standalone account's.
+            let admin = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger)
             var frequency = detector.frequency
             var features = detector.features
             if let admin {
@@ -67,7 +69,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
 
     public func listContentInForce(caller: Caller, sha256: String) async throws -> String? {
         try await self.context.client.withConnection { connection in
-            let owner = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
+            let owner = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
             for try await (body) in try await connection.query(
                 """
                 SELECT c.body FROM list_contents c

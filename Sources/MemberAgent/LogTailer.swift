@@ -1,0 +1,134 @@
+import Detection
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The three foundational data sources, named as the agent channel and GuardDuty's usage statistics name them.
+public enum DataSource: String, Codable, Sendable, CaseIterable {
+    case flowLogs = "FLOW_LOGS"
+    case cloudTrail = "CLOUD_TRAIL"
+    case dnsLogs = "DNS_LOGS"
+}
+
+/// Where the agent is in one file: the file's identity (device and inode, so a rename keeps it and a
+/// replacement is a new file) and the offset of the first byte not yet analysed.
+public struct FileCursor: Codable, Sendable, Equatable {
+    public var path: String
+    public var device: UInt64
+    public var inode: UInt64
+    public var offset: Int64
+
+    var key: String { "\(self.device):\(self.inode)" }
+}
+
+/// Follows one `--flow-logs`/`--cloudtrail`/`--dns-logs` argument: a file, or a directory whose files (and new ones
+/// appearing later) are read in name order. Appended lines are read as they arrive (a partial last line waits for
+/// its newline); a file replaced at the same path (rotation) or truncated is read from its start; gzip files and
+/// CloudTrail's `{"Records":[…]}` documents are read whole once their size has stopped changing.
+public final class LogTailer {
+    public let dataSource: DataSource
+    public let path: String
+    /// Cursors by file identity; saved in the checkpoint.
+    public private(set) var cursors: [String: FileCursor] = [:]
+    /// Sizes seen at the previous poll, to tell a finished whole-document file from one still being written.
+    private var lastSizes: [String: Int64] = [:]
+    /// At most this many bytes are read from one file per poll, so one huge file does not starve the others.
+    public var maxBytesPerPoll = 64 << 20
+
+    public init(dataSource: DataSource, path: String, cursors: [FileCursor] = []) {
+        self.dataSource = dataSource
+        self.path = path
+        for cursor in cursors { self.cursors[cursor.key] = cursor }
+    }
+
+    /// New complete content, file by file: `(file identity, path, bytes, whether the read starts at offset 0)`.
+    /// The cursor moves past the bytes as soon as `body` returns.
+    public func poll(_ body: (_ key: String, _ path: String, _ bytes: [UInt8], _ fromStart: Bool) throws -> Void) throws {
+        let files: [String]
+        do {
+            files = try LogInput.files(self.path)
+        } catch {
+            return  // Not there yet (a directory the log shipper creates later): nothing to read.
+        }
+        var present: Set<String> = []
+        for file in files {
+            var info = stat()
+            guard stat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let key = "\(info.st_dev):\(info.st_ino)"
+            present.insert(key)
+            var cursor = self.cursors[key] ?? FileCursor(path: file, device: UInt64(info.st_dev), inode: UInt64(info.st_ino), offset: 0)
+            cursor.path = file
+            let size = Int64(info.st_size)
+            if size < cursor.offset { cursor.offset = 0 }  // truncated and rewritten
+            let previousSize = self.lastSizes[key]
+            self.lastSizes[key] = size
+            guard size > cursor.offset else {
+                self.cursors[key] = cursor
+                continue
+            }
+            if try Self.isWholeDocument(file, dataSource: self.dataSource) {
+                // Read once, complete: only when the size held still since the previous poll.
+                guard cursor.offset == 0, previousSize == size else {
+                    self.cursors[key] = cursor
+                    continue
+                }
+                try body(key, file, try LogInput.read(file), true)
+                cursor.offset = size
+                self.cursors[key] = cursor
+                continue
+            }
+            let bytes = try Self.read(file, from: cursor.offset, count: min(Int(size - cursor.offset), self.maxBytesPerPoll))
+            guard let lastNewline = bytes.lastIndex(of: 10) else {
+                self.cursors[key] = cursor
+                continue
+            }
+            let complete = Array(bytes[...lastNewline])
+            try body(key, file, complete, cursor.offset == 0)
+            cursor.offset += Int64(complete.count)
+            self.cursors[key] = cursor
+        }
+        // Forget files that are gone (rotated away and deleted).
+        for key in self.cursors.keys where !present.contains(key) {
+            self.cursors.removeValue(forKey: key)
+            self.lastSizes.removeValue(forKey: key)
+        }
+    }
+
+    /// Gzip files, and CloudTrail files that are one JSON document rather than JSON lines.
+    static func isWholeDocument(_ file: String, dataSource: DataSource) throws -> Bool {
+        let head = try Self.read(file, from: 0, count: 64)
+        if head.count >= 2, head[0] == 0x1f, head[1] == 0x8b { return true }
+        guard dataSource == .cloudTrail else { return false }
+        guard let first = head.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }) else { return false }
+        if first == UInt8(ascii: "[") { return true }
+        // `{"Records"` starts a delivered CloudTrail file; any other object starts JSON lines.
+        let text = String(decoding: head, as: UTF8.self).replacingOccurrences(of: " ", with: "")
+        return text.hasPrefix("{\"Records\"")
+    }
+
+    /// The first line of a file (a flow log header, when the agent resumes in the middle of the file).
+    public static func firstLine(_ file: String) -> [UInt8]? {
+        guard let head = try? Self.read(file, from: 0, count: 4096), let newline = head.firstIndex(of: 10) else { return nil }
+        return Array(head[...newline])
+    }
+
+    static func read(_ file: String, from offset: Int64, count: Int) throws -> [UInt8] {
+        let fd = open(file, O_RDONLY)
+        guard fd >= 0 else { throw AgentError.configuration("\(file): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var total = 0
+        while total < count {
+            let result = buffer.withUnsafeMutableBufferPointer { pointer in
+                pread(fd, pointer.baseAddress! + total, count - total, off_t(offset) + off_t(total))
+            }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { break }
+            total += result
+        }
+        buffer.removeLast(count - total)
+        return buffer
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import GuardDutyModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files written so that a crash at any instant leaves either the old content or the new, never a torn file:
+/// write a temporary file, fsync it, rename it over the target, fsync the directory.
+public enum DurableFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = "\(path).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw AgentError.configuration("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBufferPointer { buffer in
+                Glibc.write(fd, buffer.baseAddress! + written, bytes.count - written)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                close(fd)
+                unlink(temporary)
+                throw AgentError.configuration("cannot write \(temporary): \(message)")
+            }
+            written += result
+        }
+        guard fsync(fd) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            unlink(temporary)
+            throw AgentError.configuration("cannot fsync \(temporary): \(message)")
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw AgentError.configuration("cannot rename \(temporary) to \(path): \(message)")
+        }
+        Self.syncDirectory(directory)
+    }
+
+    static func syncDirectory(_ directory: String) {
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}
+
+/// The agent's durable outbox: findings wait here, one file per batch named by a growing sequence number, until the
+/// administrator acknowledges them. Batches are sent oldest first; a batch the server refuses as invalid moves to
+/// `rejected/` with the reason beside it (kept for the operator, counted, never silently dropped).
+public final class Outbox: @unchecked Sendable {
+    public let directory: String
+    private let lock = NSLock()
+    private var nextSequence: UInt64
+    /// Findings per batch file: well under the channel's 500 and its 1 MiB body limit for GuardDuty-sized findings.
+    public static let batchSize = 200
+
+    public init(directory: String) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: "\(directory)/rejected", withIntermediateDirectories: true)
+        let existing = try Self.batchNames(directory)
+        self.nextSequence = (existing.last.flatMap { UInt64($0.prefix(20)) } ?? 0) + 1
+    }
+
+    static func batchNames(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".batch.json") && !$0.contains(".tmp-") }.sorted()
+    }
+
+    /// Writes the findings as one or more batch files, durably, before returning.
+    public func append(detectorId: String, findings: [Finding]) throws {
+        guard !findings.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        var start = 0
+        while start < findings.count {
+            let slice = Array(findings[start..<min(start + Self.batchSize, findings.count)])
+            let bytes = Array(try encoder.encode(AgentFindingBatch(detectorId: detectorId, findings: slice)))
+            let name = self.lock.withLock { () -> String in
+                defer { self.nextSequence += 1 }
+                return String(format: "%020llu.batch.json", self.nextSequence)
+            }
+            try DurableFile.write(bytes, to: "\(self.directory)/\(name)")
+            start += Self.batchSize
+        }
+    }
+
+    /// The oldest batch waiting, with its file name.
+    public func oldest() throws -> (name: String, body: [UInt8])? {
+        guard let name = try Self.batchNames(self.directory).first else { return nil }
+        guard let data = FileManager.default.contents(atPath: "\(self.directory)/\(name)") else { return nil }
+        return (name, Array(data))
+    }
+
+    public var pendingBatches: Int { (try? Self.batchNames(self.directory).count) ?? 0 }
+
+    public var rejectedBatches: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "\(self.directory)/rejected")) ?? []).filter { $0.hasSuffix(".batch.json") }.count
+    }
+
+    /// The administrator acknowledged the batch.
+    public func acknowledge(_ name: String) throws {
+        try FileManager.default.removeItem(atPath: "\(self.directory)/\(name)")
+        DurableFile.syncDirectory(self.directory)
+    }
+
+    /// The administrator refused the batch as invalid: keep it aside with the reason.
+    public func reject(_ name: String, reason: String) throws {
+        try DurableFile.write(Array(reason.utf8), to: "\(self.directory)/rejected/\(name).reason.txt")
+        try FileManager.default.moveItem(atPath: "\(self.directory)/\(name)", toPath: "\(self.directory)/rejected/\(name)")
+        DurableFile.syncDirectory(self.directory)
+    }
+}
