@@ -129,6 +129,7 @@ public func buildApplication(
     guardDuty.addRoutes(to: api)
     guardDuty.addListRoutes(to: api, store: stores.lists)
     FindingsAPI(store: stores.findings).addRoutes(to: api)
+    CoverageAPI(store: stores.agentChannel).addRoutes(to: api)
     AgentChannelRoutes(store: stores.agentChannel, findings: stores.findings, changes: stores.changes).addRoutes(to: api)
 
     var app = Application(
@@ -148,6 +149,7 @@ public func buildApplication(
         if dependencies.migrate {
             try await Migrator(logger: dependencies.logger).migrate(client: dependencies.client)
         }
+        try await FindingRetention.maintain(client: dependencies.client, logger: dependencies.logger)
         ready.markReady()
     }
     return app

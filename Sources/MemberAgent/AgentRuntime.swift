@@ -145,7 +145,7 @@ public final class AgentRuntime: @unchecked Sendable {
         while !Task.isCancelled {
             do {
                 let response = try await self.client.send(
-                    "GET", "/agent/v1/config", query: "detectorId=\(detectorId)&version=\(known)&wait=30", timeout: .seconds(50)
+                    "GET", "/agent/v1/config", query: "detectorId=\(detectorId)" + (known >= 0 ? "&version=\(known)&wait=30" : ""), timeout: .seconds(50)
                 )
                 delay = 1
                 guard response.status == 200 else { continue }

@@ -98,14 +98,14 @@ public final class LogTailer {
 
     /// Gzip files, and CloudTrail files that are one JSON document rather than JSON lines.
     static func isWholeDocument(_ file: String, dataSource: DataSource) throws -> Bool {
-        let head = try Self.read(file, from: 0, count: 64)
+        let head = try Self.read(file, from: 0, count: 512)
         if head.count >= 2, head[0] == 0x1f, head[1] == 0x8b { return true }
         guard dataSource == .cloudTrail else { return false }
         guard let first = head.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }) else { return false }
         if first == UInt8(ascii: "[") { return true }
         // `{"Records"` starts a delivered CloudTrail file; any other object starts JSON lines.
-        let text = String(decoding: head, as: UTF8.self).replacingOccurrences(of: " ", with: "")
-        return text.hasPrefix("{\"Records\"")
+        let compact = head.filter { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }
+        return compact.starts(with: Array(#"{"Records""#.utf8))
     }
 
     /// The first line of a file (a flow log header, when the agent resumes in the middle of the file).

@@ -208,7 +208,8 @@ struct Scan: ParsableCommand {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [explicit, ProcessInfo.processInfo.environment["GUARDPOST_INTEL_DIR"],
                           executable.appendingPathComponent("../share/guardpost/intel").path,
-                          executable.appendingPathComponent("../../intel").path, "intel"].compactMap { $0 }
+                          executable.appendingPathComponent("../../intel").path,
+                          executable.appendingPathComponent("../../../intel").path, "intel"].compactMap { $0 }
         for directory in candidates where FileManager.default.fileExists(atPath: "\(directory)/dns-domains.tsv") {
             return directory
         }

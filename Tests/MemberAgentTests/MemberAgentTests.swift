@@ -127,7 +127,7 @@ struct LogTailerTests {
     @Test func wholeCloudTrailDocumentsAreReadOnceWhenTheyStopGrowing() throws {
         let directory = try temporaryDirectory()
         let file = "\(directory)/trail.json"
-        try append(#"{"Records":[{"eventName":"A"}"#, to: file)
+        try append("{\n  \"Records\": [\n    {\"eventName\":\"A\"}", to: file)
         let tailer = LogTailer(dataSource: .cloudTrail, path: file)
         var reads = 0
         try tailer.poll { _, _, _, _ in reads += 1 }

@@ -3,8 +3,9 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Keeps the weekly partitions of `findings` in step with the clock: creates the coming weeks' partitions and drops
-/// those older than 90 days (GuardDuty's retention), at start and then every hour. Dropping a partition is
-/// instant and leaves no dead rows, unlike DELETE. Replicas may all run it; the SQL function is idempotent.
+/// those older than 90 days (GuardDuty's retention). The server runs it once at start (after migrations) and then
+/// every hour. Dropping a partition is instant and leaves no dead rows, unlike DELETE. Replicas may all run it;
+/// the SQL function is idempotent.
 public struct FindingRetention: Service {
     let client: PostgresClient
     let logger: Logger
@@ -16,22 +17,27 @@ public struct FindingRetention: Service {
         self.interval = interval
     }
 
+    /// One pass: returns how many expired partitions were dropped.
+    @discardableResult
+    public static func maintain(client: PostgresClient, logger: Logger) async throws -> Int {
+        var dropped = 0
+        for try await (count) in try await client.query("SELECT guardpost_maintain_finding_partitions()", logger: logger).decode(Int.self) {
+            dropped = count
+        }
+        if dropped > 0 { logger.info("dropped expired finding partitions", metadata: ["count": "\(dropped)"]) }
+        return dropped
+    }
+
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                var pause = self.interval
+                try? await Task.sleep(for: self.interval)
+                if Task.isCancelled { return }
                 do {
-                    for try await (dropped) in try await self.client.query(
-                        "SELECT guardpost_maintain_finding_partitions()", logger: self.logger
-                    ).decode(Int.self) where dropped > 0 {
-                        self.logger.info("dropped expired finding partitions", metadata: ["count": "\(dropped)"])
-                    }
+                    try await Self.maintain(client: self.client, logger: self.logger)
                 } catch {
-                    if Task.isCancelled { return }
-                    self.logger.warning("finding partition maintenance failed; retrying in 30 s", metadata: ["error": "\(error)"])
-                    pause = .seconds(30)
+                    self.logger.warning("finding partition maintenance failed; retrying at the next interval", metadata: ["error": "\(String(reflecting: error))"])
                 }
-                try? await Task.sleep(for: pause)
             }
         }
     }

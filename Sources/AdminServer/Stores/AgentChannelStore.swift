@@ -7,4 +7,6 @@ public protocol AgentChannelStore: Sendable {
     func listContentInForce(caller: Caller, sha256: String) async throws -> String?
     /// Records an agent's heartbeat (the agent row, and its usage per data source and day).
     func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws
+    /// The agents of the caller and of its Enabled members in the region, healthy when heard from within 60 s.
+    func coverage(caller: Caller, detectorId: String) async throws -> [CoverageResource]
 }

@@ -107,3 +107,65 @@ public struct AgentHeartbeat: Codable, Sendable, Equatable {
 }
 
 
+
+/// `CoverageResource` of ListCoverage: one agent, reported as an EC2 resource with its agent version.
+public struct CoverageResource: Codable, Sendable, Equatable {
+    public var resourceId: String
+    public var detectorId: String
+    public var accountId: String
+    public var resourceDetails: Details
+    public var coverageStatus: String
+    public var issue: String?
+    /// Epoch seconds of the last heartbeat.
+    public var updatedAt: Double
+
+    public struct Details: Codable, Sendable, Equatable {
+        public var resourceType: String
+        public var ec2InstanceDetails: Instance
+    }
+
+    public struct Instance: Codable, Sendable, Equatable {
+        public var instanceId: String
+        public var agentDetails: AgentDetails
+        public var managementType: String
+    }
+
+    public struct AgentDetails: Codable, Sendable, Equatable {
+        public var version: String
+    }
+
+    public init(agentId: String, hostname: String, detectorId: String, accountId: String, version: String, healthy: Bool, issue: String?, updatedAt: Double) {
+        self.resourceId = agentId
+        self.detectorId = detectorId
+        self.accountId = accountId
+        self.resourceDetails = Details(
+            resourceType: "EC2", ec2InstanceDetails: Instance(instanceId: hostname, agentDetails: AgentDetails(version: version), managementType: "MANUAL")
+        )
+        self.coverageStatus = healthy ? "HEALTHY" : "UNHEALTHY"
+        self.issue = issue
+        self.updatedAt = updatedAt
+    }
+}
+
+/// ListCoverage's and GetCoverageStatistics' request members.
+public struct CoverageRequest: Codable, Sendable {
+    public var nextToken: String?
+    public var maxResults: Int?
+    public var filterCriteria: FilterCriteria?
+    public var sortCriteria: SortCriteria?
+    public var statisticsType: [String]?
+
+    public struct FilterCriteria: Codable, Sendable {
+        public var filterCriterion: [Criterion]?
+    }
+
+    public struct Criterion: Codable, Sendable {
+        public var criterionKey: String?
+        public var filterCondition: Condition?
+    }
+
+    public struct Condition: Codable, Sendable {
+        public var equals: [String]?
+        public var notEquals: [String]?
+    }
+}

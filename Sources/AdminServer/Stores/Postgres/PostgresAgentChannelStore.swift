@@ -137,4 +137,43 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             }
         }
     }
+
+    /// An agent silent for longer than this is unhealthy.
+    public static let healthySeconds = 60.0
+
+    public func coverage(caller: Caller, detectorId: String) async throws -> [CoverageResource] {
+        try await self.context.client.withConnection { connection in
+            _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
+            var resources: [CoverageResource] = []
+            for try await row in try await connection.query(
+                """
+                SELECT a.agent_id, a.hostname, a.detector_id, a.account_id, a.version, a.config_version, d.config_version,
+                       extract(epoch from a.last_seen)::float8, extract(epoch from now() - a.last_seen)::float8, a.sources::text
+                FROM agents a JOIN detectors d ON d.detector_id = a.detector_id
+                WHERE a.region = \(caller.region) AND (a.account_id = \(caller.accountId) OR a.account_id IN (
+                    SELECT account_id FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND relationship_status = 'Enabled'))
+                ORDER BY a.account_id, a.agent_id
+                """,
+                logger: self.logger
+            ).decode((String, String, String, String, String, Int, Int, Double, Double, String).self) {
+                let (agentId, hostname, detector, account, version, applied, current, lastSeen, silence, sourcesJSON) = row
+                var issues: [String] = []
+                if silence > Self.healthySeconds {
+                    issues.append("No heartbeat from agent \(agentId) on \(hostname) for \(Int(silence)) seconds.")
+                }
+                if applied < current, silence > 5 {
+                    issues.append("The agent runs configuration version \(applied); the detector is at version \(current).")
+                }
+                let sources = (try? PostgresStoreContext.decodeJSON([AgentHeartbeat.Source].self, sourcesJSON)) ?? []
+                for source in sources where source.errors > 0 {
+                    issues.append("\(source.errors) malformed records in \(source.dataSource) source \(source.path).")
+                }
+                resources.append(CoverageResource(
+                    agentId: agentId, hostname: hostname, detectorId: detector, accountId: account, version: version,
+                    healthy: silence <= Self.healthySeconds, issue: issues.isEmpty ? nil : issues.joined(separator: " "), updatedAt: lastSeen
+                ))
+            }
+            return resources
+        }
+    }
 }

@@ -1,0 +1,60 @@
+import AdminServer
+import Foundation
+import GuardDutyModel
+import PostgresNIO
+import Testing
+
+/// Agent heartbeats feed ListCoverage / GetCoverageStatistics and usage, on real PostgreSQL.
+@Suite("Coverage")
+struct CoverageTests {
+    func heartbeat(_ server: TestServer, _ key: IssuedAccessKey, detector: String, agent: String, records: Int = 10) async throws -> Int {
+        let body = AgentHeartbeat(
+            agentId: agent, detectorId: detector, hostname: "host-\(agent)", version: "0.4.0", configVersion: 1,
+            sources: [.init(dataSource: "FLOW_LOGS", path: "/var/log/flow", records: records, errors: 0, lagSeconds: 3, recordsSinceLast: records, bytesSinceLast: records * 100)]
+        )
+        return try await server.call(key, .post, "/agent/v1/heartbeat", json: String(decoding: try JSONEncoder().encode(body), as: UTF8.self)).status
+    }
+
+    @Test func silentAgentsBecomeUnhealthyAndAdministratorsSeeTheirMembersAgents() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.account()
+            let member = try await server.account()
+            let adminDetector = try await server.createDetector(admin)
+            let memberDetector = try await server.createDetector(member)
+            try await server.enroll(admin: admin, adminDetector: adminDetector, member: member, memberDetector: memberDetector)
+            #expect(try await self.heartbeat(server, member, detector: memberDetector, agent: "agent-aaaa1111") == 200)
+            #expect(try await self.heartbeat(server, member, detector: memberDetector, agent: "agent-bbbb2222") == 200)
+            #expect(try await self.heartbeat(server, admin, detector: adminDetector, agent: "agent-cccc3333") == 200)
+            // An agent id belongs to one account; another account's detector is refused.
+            #expect(try await self.heartbeat(server, admin, detector: adminDetector, agent: "agent-aaaa1111") == 400)
+            #expect(try await self.heartbeat(server, admin, detector: memberDetector, agent: "agent-dddd4444") == 400)
+            try await server.postgres.query("UPDATE agents SET last_seen = now() - interval '2 minutes' WHERE agent_id = 'agent-bbbb2222'")
+            let listed = try await server.call(admin, .post, "/detector/\(adminDetector)/coverage", json: #"{"sortCriteria":{"attributeName":"COVERAGE_STATUS","orderBy":"DESC"}}"#)
+            let resources = try require(listed.body["resources"] as? [[String: Any]])
+            #expect(resources.count == 3)
+            #expect(resources.first?["resourceId"] as? String == "agent-bbbb2222")
+            #expect(resources.first?["coverageStatus"] as? String == "UNHEALTHY")
+            #expect((resources.first?["issue"] as? String)?.contains("No heartbeat") == true)
+            let healthyOnly = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/coverage",
+                json: #"{"filterCriteria":{"filterCriterion":[{"criterionKey":"ACCOUNT_ID","filterCondition":{"equals":["\#(member.accountId)"]}},{"criterionKey":"COVERAGE_STATUS","filterCondition":{"equals":["HEALTHY"]}}]}}"#
+            )
+            #expect((healthyOnly.body["resources"] as? [[String: Any]])?.compactMap { $0["resourceId"] as? String } == ["agent-aaaa1111"])
+            let statistics = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/coverage/statistics", json: #"{"statisticsType":["COUNT_BY_COVERAGE_STATUS","COUNT_BY_RESOURCE_TYPE"]}"#
+            )
+            let counts = statistics.body["coverageStatistics"] as? [String: [String: Int]]
+            #expect(counts?["countByCoverageStatus"] == ["HEALTHY": 2, "UNHEALTHY": 1])
+            #expect(counts?["countByResourceType"] == ["EC2": 3])
+            // The member sees only its own agents.
+            let own = try await server.call(member, .post, "/detector/\(memberDetector)/coverage", json: "{}")
+            #expect((own.body["resources"] as? [[String: Any]])?.count == 2)
+            // Usage accumulates per account, day and data source.
+            var records = 0
+            for try await (value) in try await server.postgres.query(
+                "SELECT records FROM usage_daily WHERE account_id = \(member.accountId) AND data_source = 'FLOW_LOGS'"
+            ).decode(Int.self) { records = value }
+            #expect(records == 20)
+        }
+    }
+}
