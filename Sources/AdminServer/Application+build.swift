@@ -65,6 +65,7 @@ public struct PostgresStores: Sendable {
     public let lists: PostgresListStore
     public let agentChannel: PostgresAgentChannelStore
     public let findings: PostgresFindingStore
+    public let webhooks: PostgresWebhookStore
     public let changes: ChangeSignal
 
     public init(client: PostgresClient, secrets: SecretBox, logger: Logger, activationRequested: @escaping @Sendable () -> Void = {}) {
@@ -73,6 +74,7 @@ public struct PostgresStores: Sendable {
         self.lists = PostgresListStore(context: context, activationRequested: activationRequested)
         self.agentChannel = PostgresAgentChannelStore(context: context)
         self.findings = PostgresFindingStore(context: context)
+        self.webhooks = PostgresWebhookStore(context: context)
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)
@@ -139,6 +141,7 @@ public func buildApplication(
             + [
                 ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, logger: dependencies.logger), activator,
                 FindingRetention(client: dependencies.client, logger: dependencies.logger),
+                EventDelivery(client: dependencies.client, http: httpClient, secrets: dependencies.secrets, logger: dependencies.logger),
             ],
         onServerRunning: { channel in
             await dependencies.onListening(channel.localAddress?.port ?? configuration.port)

@@ -14,7 +14,7 @@ struct GuardpostAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-admin",
         abstract: "Guardpost's administrator server: a GuardDuty-compatible API for a multi-account organisation.",
-        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self],
+        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self, Webhooks.self],
         defaultSubcommand: nil
     )
 }

@@ -136,15 +136,19 @@ public struct PostgresFindingStore: FindingStore {
             SELECT l.finding_id, l.existing_week IS NULL FROM located l JOIN upserted u USING (finding_id)
             """
         var newIds: [String] = []
+        var movedIds: [String] = []
         var summary = IngestSummary()
         for try await (id, isNew) in try await connection.query(builder.query, logger: self.logger).decode((String, Bool).self) {
             if isNew { newIds.append(id) } else { summary.updated += 1 }
+            movedIds.append(id)
         }
         summary.created = newIds.count
         summary.unchanged = findings.count - summary.created - summary.updated
         if !newIds.isEmpty {
             summary.suppressed = try await self.suppress(connection, caller: caller, account: caller.accountId, ids: newIds)
         }
+        // New findings and updates are events for the account's and its administrator's webhooks, in this transaction.
+        try await connection.enqueueFindingEvents(account: caller.accountId, region: caller.region, ids: movedIds, logger: self.logger)
         return summary
     }
 

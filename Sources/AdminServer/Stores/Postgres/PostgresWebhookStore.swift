@@ -1,0 +1,102 @@
+import Foundation
+import GuardDutyModel
+import Logging
+import PostgresNIO
+
+/// A webhook destination as `guardpost-admin webhooks list` shows it.
+public struct WebhookSummary: Codable, Sendable, Equatable {
+    public var webhookId: String
+    public var accountId: String
+    public var url: String
+    public var signed: Bool
+    public var pending: Int
+    public var delivered: Int
+    public var failedAttempts: Int
+    public var lastError: String?
+}
+
+/// The operator's webhook destinations: every finding event of the account (its own findings and, for an
+/// administrator, its Enabled members') is POSTed to each of them in EventBridge's envelope.
+public struct PostgresWebhookStore: Sendable {
+    let context: PostgresStoreContext
+    var logger: Logger { self.context.logger }
+
+    public init(context: PostgresStoreContext) {
+        self.context = context
+    }
+
+    public func add(accountId: String, url: String, secret: String?) async throws -> String {
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw StoreError.invalid("the webhook url must be an http(s) URL, not '\(url.prefix(200))'")
+        }
+        let sealed = try secret.map { try self.context.secrets.seal($0) }
+        let id = "wh-" + PostgresStoreContext.newIdentifier().prefix(16)
+        try await self.context.transaction { connection in
+            guard try await connection.accountExists(accountId, logger: self.logger) else {
+                throw StoreError.notFound("account \(accountId) does not exist")
+            }
+            try await connection.query(
+                "INSERT INTO webhooks (webhook_id, account_id, url, secret) VALUES (\(String(id)), \(accountId), \(url), \(sealed.map { ByteBuffer(bytes: $0) }))",
+                logger: self.logger
+            )
+            try await connection.query("INSERT INTO webhook_deliveries (webhook_id) VALUES (\(String(id)))", logger: self.logger)
+        }
+        return String(id)
+    }
+
+    public func list() async throws -> [WebhookSummary] {
+        var result: [WebhookSummary] = []
+        for try await row in try await self.context.client.query(
+            """
+            SELECT w.webhook_id, w.account_id, w.url, w.secret IS NOT NULL,
+                   (SELECT count(*) FROM event_outbox o WHERE o.webhook_id = w.webhook_id)::bigint,
+                   coalesce(d.delivered, 0)::bigint, coalesce(d.failed_attempts, 0)::bigint, d.last_error
+            FROM webhooks w LEFT JOIN webhook_deliveries d USING (webhook_id) ORDER BY w.account_id, w.created_at
+            """,
+            logger: self.logger
+        ).decode((String, String, String, Bool, Int, Int, Int, String?).self) {
+            result.append(WebhookSummary(
+                webhookId: row.0, accountId: row.1, url: row.2, signed: row.3, pending: row.4, delivered: row.5, failedAttempts: row.6, lastError: row.7
+            ))
+        }
+        return result
+    }
+
+    public func remove(webhookId: String) async throws {
+        try await self.context.transaction { connection in
+            var removed = false
+            for try await _ in try await connection.query(
+                "DELETE FROM webhooks WHERE webhook_id = \(webhookId) RETURNING 1", logger: self.logger
+            ).decode(Int.self) {
+                removed = true
+            }
+            guard removed else { throw StoreError.notFound("webhook \(webhookId) does not exist") }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Writes the events of findings that were just stored or moved forward (and are not suppressed) to the outbox
+    /// of every webhook of the finding's account and of its Enabled administrator, in the caller's transaction.
+    func enqueueFindingEvents(account: String, region: String, ids: [String], logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        var receivers = [account]
+        if let admin = try await self.enabledAdministrator(of: account, region: region, logger: logger) { receivers.append(admin) }
+        try await self.query(
+            """
+            INSERT INTO event_outbox (event_id, webhook_id, body)
+            SELECT e.event_id, w.webhook_id, json_build_object(
+                       'version', '0', 'id', e.event_id, 'detail-type', 'GuardDuty Finding', 'source', 'aws.guardduty',
+                       'account', w.account_id, 'time', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                       'region', f.region, 'resources', '[]'::json,
+                       'detail', jsonb_set(jsonb_set(f.finding, '{service,archived}', to_jsonb(f.archived)),
+                                           '{service,userFeedback}', coalesce(to_jsonb(f.feedback), 'null'::jsonb)))::text
+            FROM findings f
+            JOIN webhooks w ON w.account_id = ANY(\(receivers))
+            CROSS JOIN LATERAL (SELECT gen_random_uuid() AS event_id) e
+            WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = ANY(\(ids)) AND NOT f.suppressed
+            """,
+            logger: logger
+        )
+    }
+}
