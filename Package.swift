@@ -105,6 +105,9 @@ let package = Package(
             dependencies: [
                 "SigV4",
                 "ThreatLists",
+                "MemberAgent",
+                "GuardDutyModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

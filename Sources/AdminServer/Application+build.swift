@@ -132,14 +132,15 @@ public func buildApplication(
     guardDuty.addListRoutes(to: api, store: stores.lists)
     FindingsAPI(store: stores.findings).addRoutes(to: api)
     CoverageAPI(store: stores.agentChannel).addRoutes(to: api)
-    AgentChannelRoutes(store: stores.agentChannel, findings: stores.findings, changes: stores.changes).addRoutes(to: api)
+    let configVersions = ConfigVersionBoard()
+    AgentChannelRoutes(store: stores.agentChannel, findings: stores.findings, configVersions: configVersions).addRoutes(to: api)
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
         services: (dependencies.runsClient ? [dependencies.client] : [])
             + [
-                ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, logger: dependencies.logger), activator,
+                ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger), activator,
                 FindingRetention(client: dependencies.client, logger: dependencies.logger),
                 EventDelivery(client: dependencies.client, http: httpClient, secrets: dependencies.secrets, logger: dependencies.logger),
             ],

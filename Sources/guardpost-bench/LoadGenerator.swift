@@ -9,11 +9,11 @@ import SigV4
 /// `guardpost-bench`: the project's benchmark harness. `http` (the default) drives an API server; `lists`
 /// measures the list parsers and matchers.
 @main
-struct GuardpostBench: ParsableCommand {
+struct GuardpostBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-bench",
-        abstract: "Benchmarks: signed API load (http, the default) and list parsing/matching (lists).",
-        subcommands: [HTTPLoad.self, ListsBenchmark.self],
+        abstract: "Benchmarks: signed API load (http, the default), list parsing/matching (lists), the agent channel (push, ingest, heartbeats) and findings queries.",
+        subcommands: [HTTPLoad.self, ListsBenchmark.self, PushBenchmark.self, IngestBenchmark.self, HeartbeatBenchmark.self, FindingsQueryBenchmark.self],
         defaultSubcommand: HTTPLoad.self
     )
 }

@@ -10,12 +10,14 @@ public struct ChangeListener: Service {
     let client: PostgresClient
     let cache: CredentialCache
     let changes: ChangeSignal
+    let configVersions: ConfigVersionBoard
     let logger: Logger
 
-    public init(client: PostgresClient, cache: CredentialCache, changes: ChangeSignal, logger: Logger) {
+    public init(client: PostgresClient, cache: CredentialCache, changes: ChangeSignal, configVersions: ConfigVersionBoard, logger: Logger) {
         self.client = client
         self.cache = cache
         self.changes = changes
+        self.configVersions = configVersions
         self.logger = logger
     }
 
@@ -28,6 +30,7 @@ public struct ChangeListener: Service {
                             // Anything missed while (re)connecting is dropped wholesale.
                             self.cache.invalidateAll()
                             self.changes.bump()
+                            self.configVersions.invalidate()
                             for try await notification in notifications {
                                 self.apply(notification.payload)
                             }
@@ -38,6 +41,7 @@ public struct ChangeListener: Service {
                     self.logger.warning("change listener lost its connection; retrying", metadata: ["error": "\(error)"])
                     self.cache.invalidateAll()
                     self.changes.bump()
+                    self.configVersions.invalidate()
                     try? await Task.sleep(for: .seconds(1))
                 }
             }
@@ -46,6 +50,7 @@ public struct ChangeListener: Service {
 
     func apply(_ payload: String) {
         self.changes.bump()
+        self.configVersions.apply(payload)
         if payload.hasPrefix("key:") {
             self.cache.invalidateKey(String(payload.dropFirst(4)))
         } else if payload.hasPrefix("region:") {

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmarks of the agent channel and the findings store, on a release guardpost-admin with its embedded PostgreSQL:
+#  1. push: 1,000 long-polling agents (100 members x 10) and an administrator's settings change — p50/p99/max
+#     until every agent has the new configuration (goal p99 <= 1 s);
+#  2. heartbeats: 10,000 agents' heartbeats as fast as one server takes them (need: 10,000 / 30 s = 333/s);
+#  3. ingest: signed findings batches (500 x ~1.5 KB) through POST /agent/v1/findings vs psql upserting the same rows
+#     in batches of 500 into the same table, in the same run (goal >= 0.7x psql);
+#  4. findings queries: 1,000,000 findings of 100 members, the administrator's ListFindings / GetFindings /
+#     GetFindingsStatistics latency (goals p99 10 / 20 / 50 ms).
+# Usage: scripts/bench-agents.sh [FINDINGS_FOR_QUERIES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/prerequisites.sh
+total="${1:-1000000}"
+
+swift build -c release --product guardpost-admin
+swift build -c release --product guardpost-bench
+bin=.build/release
+data_dir=$(mktemp -d /tmp/guardpost-bench-agents-XXXXXX)
+port=$((20000 + RANDOM % 8000))
+"$bin/guardpost-admin" serve --port "$port" --data-dir "$data_dir" --log-level warning > "$data_dir/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+endpoint="http://127.0.0.1:$port"
+cli() { "$bin/guardpost-admin" "$@" --data-dir "$data_dir" --log-level warning; }
+pg_port=$(sed -n 4p "$data_dir/postgres/postmaster.pid")
+sql() { PGPASSWORD=$(cat "$data_dir/postgres.password") psql -q -h 127.0.0.1 -p "$pg_port" -U guardpost postgres "$@"; }
+
+cli accounts create --account-id 100000000000 --email admin@example.com > "$data_dir/admin.json"
+cli accounts create --account-id 100000000001 --email ingest@example.com > "$data_dir/ingest.json"
+: > "$data_dir/members.jsonl"
+for n in $(seq 1 100); do
+    cli accounts create --account-id "$((200000000000 + n))" --email "m$n@example.com" >> "$data_dir/members.jsonl"
+done
+echo "== $(nproc) cores; server and load generator on the same machine"
+"$bin/guardpost-bench" push --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --member-keys "$data_dir/members.jsonl" --agents-per-member 10 --rounds 3
+"$bin/guardpost-bench" heartbeats --endpoint "$endpoint" --member-keys "$data_dir/members.jsonl" --agents 10000 --duration 10 --concurrency 32
+
+echo "== ingest vs psql (same rows, same table, batches of 500)"
+"$bin/guardpost-bench" ingest --endpoint "$endpoint" --keys "$data_dir/ingest.json" --findings 20000 --batch 500 --concurrency 2 \
+    --emit-sql "$data_dir/baseline.sql" --sql-account 999999999999
+start=$(date +%s.%N)
+sql -f "$data_dir/baseline.sql"
+end=$(date +%s.%N)
+python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'psql baseline: 20000 rows in {s:.2f} s, {20000/s:.0f} rows/s')" "$start" "$end"
+
+echo "== findings queries over $total findings of 100 members"
+sql <<SQL
+INSERT INTO findings (created_week, account_id, region, finding_id, detector_id, type, severity, archived, count, created_at, updated_at,
+                      event_first_seen, event_last_seen, resource_type, resource_id, remote_ip, finding)
+SELECT date_trunc('week', now() AT TIME ZONE 'UTC')::date, m.account_id, 'us-east-1', md5(n::text), d.detector_id,
+       (ARRAY['UnauthorizedAccess:EC2/SSHBruteForce','Recon:EC2/Portscan','CryptoCurrency:EC2/BitcoinTool.B','Trojan:EC2/DropPoint!DNS','Policy:IAMUser/RootCredentialUsage'])[1 + n % 5],
+       (ARRAY[2,5,8])[1 + n % 3], n % 10 = 0, 1 + n % 50, now() - make_interval(secs => n), now() - make_interval(secs => n / 2),
+       now() - make_interval(secs => n), now() - make_interval(secs => n / 2), 'Instance', 'i-' || lpad(to_hex(n % 20000), 17, '0'),
+       '198.51.' || (n % 250) || '.' || (n % 200 + 1),
+       jsonb_build_object('accountId', m.account_id, 'id', md5(n::text), 'region', 'us-east-1', 'schemaVersion', '2.0', 'partition', 'aws',
+           'type', (ARRAY['UnauthorizedAccess:EC2/SSHBruteForce','Recon:EC2/Portscan','CryptoCurrency:EC2/BitcoinTool.B','Trojan:EC2/DropPoint!DNS','Policy:IAMUser/RootCredentialUsage'])[1 + n % 5],
+           'severity', (ARRAY[2,5,8])[1 + n % 3], 'title', 'Benchmark finding', 'description', repeat('An EC2 instance is behaving unusually. ', 25),
+           'resource', jsonb_build_object('resourceType', 'Instance', 'instanceDetails', jsonb_build_object('instanceId', 'i-' || lpad(to_hex(n % 20000), 17, '0'))),
+           'service', jsonb_build_object('archived', false, 'count', 1 + n % 50, 'detectorId', d.detector_id, 'resourceRole', 'TARGET', 'serviceName', 'guardduty',
+               'action', jsonb_build_object('actionType', 'NETWORK_CONNECTION', 'networkConnectionAction', jsonb_build_object('remoteIpDetails',
+                   jsonb_build_object('ipAddressV4', '198.51.' || (n % 250) || '.' || (n % 200 + 1)))))) 
+FROM generate_series(1, $total) n
+JOIN (SELECT account_id, row_number() OVER (ORDER BY account_id) - 1 AS k FROM accounts WHERE account_id LIKE '2000000%') m ON m.k = n % 100
+JOIN detectors d ON d.account_id = m.account_id AND d.region = 'us-east-1';
+ANALYZE findings;
+SQL
+sql -tc "SELECT count(*) || ' findings, ' || pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM findings, (SELECT oid FROM pg_class WHERE relname LIKE 'findings_2%') c" | head -1 || true
+"$bin/guardpost-bench" findings-query --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --requests 200
