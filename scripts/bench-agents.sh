@@ -7,20 +7,24 @@
 #     in batches of 500 into the same table, in the same run (goal >= 0.7x psql);
 #  4. findings queries: 1,000,000 findings of 100 members, the administrator's ListFindings / GetFindings /
 #     GetFindingsStatistics latency (goals p99 10 / 20 / 50 ms).
-# Usage: scripts/bench-agents.sh [FINDINGS_FOR_QUERIES]
+# Usage: scripts/bench-agents.sh [FINDINGS_FOR_QUERIES]   (BENCH="push heartbeats ingest queries" selects parts;
+#        KEEP=DIR keeps the server's data in DIR and leaves the server running for experiments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
 total="${1:-1000000}"
+parts="${BENCH:-push heartbeats ingest queries}"
+want() { [[ " $parts " == *" $1 "* ]]; }
 
 swift build -c release --product guardpost-admin
 swift build -c release --product guardpost-bench
 bin=.build/release
-data_dir=$(mktemp -d /tmp/guardpost-bench-agents-XXXXXX)
+data_dir=${KEEP:-$(mktemp -d /tmp/guardpost-bench-agents-XXXXXX)}
+mkdir -p "$data_dir"
 port=$((20000 + RANDOM % 8000))
 "$bin/guardpost-admin" serve --port "$port" --data-dir "$data_dir" --log-level warning > "$data_dir/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
+[ -n "${KEEP:-}" ] || trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
 endpoint="http://127.0.0.1:$port"
 cli() { "$bin/guardpost-admin" "$@" --data-dir "$data_dir" --log-level warning; }
@@ -34,9 +38,14 @@ for n in $(seq 1 100); do
     cli accounts create --account-id "$((200000000000 + n))" --email "m$n@example.com" >> "$data_dir/members.jsonl"
 done
 echo "== $(nproc) cores; server and load generator on the same machine"
-"$bin/guardpost-bench" push --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --member-keys "$data_dir/members.jsonl" --agents-per-member 10 --rounds 3
-"$bin/guardpost-bench" heartbeats --endpoint "$endpoint" --member-keys "$data_dir/members.jsonl" --agents 10000 --duration 10 --concurrency 32
+# push enrols the 100 members (with --rounds 0 it only enrols them, for the query benchmark).
+"$bin/guardpost-bench" push --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --member-keys "$data_dir/members.jsonl" \
+    --agents-per-member 10 --rounds "$(want push && echo 3 || echo 0)"
+if want heartbeats; then
+    "$bin/guardpost-bench" heartbeats --endpoint "$endpoint" --member-keys "$data_dir/members.jsonl" --agents 10000 --duration 10 --concurrency 32
+fi
 
+if want ingest; then
 echo "== ingest vs psql (same rows, same table, batches of 500)"
 "$bin/guardpost-bench" ingest --endpoint "$endpoint" --keys "$data_dir/ingest.json" --findings 20000 --batch 500 --concurrency 2 \
     --emit-sql "$data_dir/baseline.sql" --sql-account 999999999999
@@ -44,6 +53,8 @@ start=$(date +%s.%N)
 sql -f "$data_dir/baseline.sql"
 end=$(date +%s.%N)
 python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'psql baseline: 20000 rows in {s:.2f} s, {20000/s:.0f} rows/s')" "$start" "$end"
+fi
+want queries || exit 0
 
 echo "== findings queries over $total findings of 100 members"
 sql <<SQL
@@ -66,5 +77,5 @@ JOIN (SELECT account_id, row_number() OVER (ORDER BY account_id) - 1 AS k FROM a
 JOIN detectors d ON d.account_id = m.account_id AND d.region = 'us-east-1';
 ANALYZE findings;
 SQL
-sql -tc "SELECT count(*) || ' findings, ' || pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM findings, (SELECT oid FROM pg_class WHERE relname LIKE 'findings_2%') c" | head -1 || true
-"$bin/guardpost-bench" findings-query --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --requests 200
+sql -tc "SELECT (SELECT count(*) FROM findings) || ' findings stored, ' || pg_size_pretty(sum(pg_total_relation_size(relid))) FROM pg_partition_tree('findings')"
+"$bin/guardpost-bench" findings-query --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --requests "${REQUESTS:-200}"

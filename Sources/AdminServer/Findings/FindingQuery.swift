@@ -131,9 +131,11 @@ enum FindingQuery {
                         throw GuardDutyError.badRequest("The request is rejected because \(term.path) takes \"true\" or \"false\", not '\(value.prefix(40))'.")
                     }
                 }
-                let match = "\(name) = ANY(\(try builder.bind(flags)))"
+                // One value is written literally (it is a parsed Bool, not input text), so the planner can use the
+                // partial indexes on `NOT archived`.
+                let match = Set(flags).count == 1 ? (flags[0] ? name : "NOT \(name)") : "\(name) = ANY(\(try builder.bind(flags)))"
                 if case .equals = term.test { return match }
-                return "NOT \(match)"
+                return "NOT (\(match))"
             default: throw Self.notOrdered(term.path)
             }
         case .document(let indexed):
@@ -203,7 +205,10 @@ struct FindingSort {
         switch FindingColumn.of(attribute) {
         case .text(let name): self.init(expression: "coalesce(\(name), '')", kind: .text, descending: descending)
         case .double(let name), .integer(let name): self.init(expression: "\(name)::float8", kind: .number, descending: descending)
-        case .timestamp(let name): self.init(expression: "coalesce(\(name), 'epoch'::timestamptz)", kind: .timestamp, descending: descending)
+        case .timestamp(let name):
+            // updated_at and created_at are never NULL: sorting on the bare column lets the listing walk its index.
+            let expression = ["updated_at", "created_at"].contains(name) ? name : "coalesce(\(name), 'epoch'::timestamptz)"
+            self.init(expression: expression, kind: .timestamp, descending: descending)
         case .boolean(let name): self.init(expression: "\(name)::text", kind: .text, descending: descending)
         case .document:
             let pointer = attribute.split(separator: ".").joined(separator: ",")

@@ -290,11 +290,18 @@ public struct PostgresFindingStore: FindingStore {
         case "DESC": direction = "DESC"
         default: throw GuardDutyError.badRequest("The request is rejected because orderBy '\((request.orderBy ?? "").prefix(20))' is not ASC or DESC.")
         }
+        // Criteria on the rollup's columns only (and not grouping by resource): count from `finding_stats`, which a
+        // trigger keeps per account, week, day, type, severity and archived flag; otherwise count the findings.
+        let rolledUp = request.groupBy != "RESOURCE" && terms.allSatisfy { Self.rollupPaths.contains($0.path) }
+        let count = rolledUp ? "sum(total)" : "count(*)"
+        let last = rolledUp ? "max(last_updated)" : "max(updated_at)"
+        let day = rolledUp ? "day::timestamp" : "date_trunc('day', updated_at AT TIME ZONE 'UTC')"
+        let having = rolledUp ? "HAVING sum(total) > 0" : ""
         return try await self.context.client.withConnection { connection in
             let accounts = try await self.scope(connection, caller, detectorId)
             var builder = SQLBuilder()
             let scope = """
-                FROM findings WHERE account_id = ANY(\(try builder.bind(accounts))) AND region = \(try builder.bind(caller.region))
+                FROM \(rolledUp ? "finding_stats" : "findings") WHERE account_id = ANY(\(try builder.bind(accounts))) AND region = \(try builder.bind(caller.region))
                   AND \(try FindingQuery.condition(terms, into: &builder))
                 """
             var statistics = FindingStatistics()
@@ -302,7 +309,7 @@ public struct PostgresFindingStore: FindingStore {
                 let keys: String
                 switch groupBy {
                 case "ACCOUNT": keys = "account_id, NULL::text, NULL::text"
-                case "DATE": keys = "(extract(epoch from date_trunc('day', updated_at AT TIME ZONE 'UTC')))::text, NULL::text, NULL::text"
+                case "DATE": keys = "(extract(epoch from \(day)))::text, NULL::text, NULL::text"
                 case "FINDING_TYPE": keys = "type, NULL::text, NULL::text"
                 case "RESOURCE": keys = "coalesce(resource_id, ''), resource_type, account_id"
                 case "SEVERITY": keys = "severity::text, NULL::text, NULL::text"
@@ -312,8 +319,8 @@ public struct PostgresFindingStore: FindingStore {
                     )
                 }
                 builder.sql = """
-                    SELECT \(keys), count(*)::bigint, extract(epoch from max(updated_at))::float8, max(severity) \(scope)
-                    GROUP BY 1, 2, 3 ORDER BY 4 \(direction), 1 LIMIT \(maxResults)
+                    SELECT \(keys), \(count)::bigint, extract(epoch from \(last))::float8, max(severity) \(scope)
+                    GROUP BY 1, 2, 3 \(having) ORDER BY 4 \(direction), 1 LIMIT \(maxResults)
                     """
                 var groups: [FindingStatisticsGroup] = []
                 for try await (key, second, third, total, last, severity) in try await connection.query(builder.query, logger: self.logger)
@@ -343,7 +350,7 @@ public struct PostgresFindingStore: FindingStore {
                 default: statistics.groupedBySeverity = groups
                 }
             } else {
-                builder.sql = "SELECT severity, count(*)::bigint \(scope) GROUP BY severity"
+                builder.sql = "SELECT severity, \(count)::bigint \(scope) GROUP BY severity \(having)"
                 var counts: [String: Int] = [:]
                 for try await (severity, count) in try await connection.query(builder.query, logger: self.logger).decode((Double, Int).self) {
                     counts["\(severity)"] = count
@@ -353,6 +360,9 @@ public struct PostgresFindingStore: FindingStore {
             return statistics
         }
     }
+
+    /// Criteria paths the statistics rollup can answer (its columns have the names FindingQuery renders).
+    static let rollupPaths: Set<String> = ["accountId", "region", "type", "severity", "service.archived"]
 
     // MARK: the administrator's changes
 
