@@ -108,6 +108,15 @@ class Server:
             subprocess.run((["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []) + command, capture_output=True)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
+    def restart_postgres(self):
+        """Restarts the embedded PostgreSQL under the running server (fast shutdown: connections are cut)."""
+        pg_dir = os.path.realpath(os.path.join(self.data_dir, "postgres"))
+        pg_ctl = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")) or [shutil.which("pg_ctl") or "pg_ctl"]
+        command = [pg_ctl[-1], "restart", "-m", "fast", "-w", "-D", pg_dir, "-l", os.path.join(pg_dir, "restart.log")]
+        result = subprocess.run((["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []) + command,
+                                capture_output=True, text=True, timeout=120, cwd="/")
+        assert result.returncode == 0, result.stderr + result.stdout
+
     def create_account(self, account_id=None, email=None, management=False):
         account_id = account_id or "".join(random.choice("0123456789") for _ in range(12))
         args = ["accounts", "create", "--account-id", account_id, "--email", email or f"{account_id}@example.com"]

@@ -221,6 +221,14 @@ def test_organisation_with_real_agents(system, lists_dir, tmp_path):
     wait_equal(lambda: stored(east, admin_east, member1.account_id), expected1)
     wait_for(agent1.outbox_empty, what="an empty outbox")
 
+    # PostgreSQL restarts while the agent is sending: the server reconnects, the agent retries, nothing is lost.
+    with open(os.path.join(ENRICHMENT, "attacker_cloudtrail.native.json")) as f, open(logs1 / "cloudtrail" / "3.json", "w") as out:
+        out.write(f.read().replace("200.58.83.179", "92.55.146.245"))
+    server.restart_postgres()
+    expected1 = scan(member1.account_id, cloudtrail=[str(logs1 / "cloudtrail")], flow_logs=[str(logs1 / "flow")])
+    wait_equal(lambda: stored(east, admin_east, member1.account_id), expected1)
+    wait_for(agent1.outbox_empty, what="an empty outbox after the PostgreSQL restart")
+
     # Member 1's own detector sees its findings; member 2 sees none of member 1's.
     own = member1.client().list_findings(DetectorId=member1.client().list_detectors()["DetectorIds"][0])["FindingIds"]
     assert set(own) == set(expected1)

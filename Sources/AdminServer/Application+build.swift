@@ -132,6 +132,7 @@ public func buildApplication(
     guardDuty.addListRoutes(to: api, store: stores.lists)
     FindingsAPI(store: stores.findings).addRoutes(to: api)
     CoverageAPI(store: stores.agentChannel).addRoutes(to: api)
+    UsageAPI(store: stores.agentChannel).addRoutes(to: api)
     let configVersions = ConfigVersionBoard()
     AgentChannelRoutes(store: stores.agentChannel, findings: stores.findings, configVersions: configVersions).addRoutes(to: api)
 

@@ -55,6 +55,27 @@ struct CoverageTests {
                 "SELECT records FROM usage_daily WHERE account_id = \(member.accountId) AND data_source = 'FLOW_LOGS'"
             ).decode(Int.self) { records = value }
             #expect(records == 20)
+            // GetUsageStatistics: records analysed, per account, data source and feature, for the administrator's scope.
+            func usage(_ type: String, _ extra: String = "") async throws -> [String: Any] {
+                let response = try await server.call(
+                    admin, .post, "/detector/\(adminDetector)/usage/statistics",
+                    json: #"{"usageStatisticsType":"\#(type)","usageCriteria":{"dataSources":["FLOW_LOGS"]}\#(extra)}"#
+                )
+                #expect(response.status == 200, "\(response.body)")
+                return response.body["usageStatistics"] as? [String: Any] ?? [:]
+            }
+            let byAccount = try await usage("SUM_BY_ACCOUNT")["sumByAccount"] as? [[String: Any]]
+            #expect(byAccount?.first?["accountId"] as? String == member.accountId)
+            #expect((byAccount?.first?["total"] as? [String: String]) == ["amount": "20", "unit": "RECORDS"])
+            #expect((byAccount?.last?["total"] as? [String: String])?["amount"] == "10")
+            let bytes = try await usage("SUM_BY_DATA_SOURCE", #","unit":"BYTES""#)["sumByDataSource"] as? [[String: Any]]
+            #expect((bytes?.first?["total"] as? [String: String]) == ["amount": "3000", "unit": "BYTES"])
+            let top = try await usage("TOP_ACCOUNTS_BY_FEATURE")["topAccountsByFeature"] as? [[String: Any]]
+            #expect(top?.first?["feature"] as? String == "FLOW_LOGS")
+            let usd = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/usage/statistics", json: #"{"usageStatisticsType":"SUM_BY_ACCOUNT","usageCriteria":{},"unit":"USD"}"#
+            )
+            #expect(usd.status == 400)
         }
     }
 }

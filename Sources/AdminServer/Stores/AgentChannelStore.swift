@@ -9,4 +9,6 @@ public protocol AgentChannelStore: Sendable {
     func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws
     /// The agents of the caller and of its Enabled members in the region, healthy when heard from within 60 s.
     func coverage(caller: Caller, detectorId: String) async throws -> [CoverageResource]
+    /// Usage of the last 30 days (UTC days) of the caller and its Enabled members, per account, data source and day.
+    func usage(caller: Caller, detectorId: String) async throws -> [UsageRow]
 }

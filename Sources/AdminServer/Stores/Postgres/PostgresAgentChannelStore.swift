@@ -176,4 +176,24 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             return resources
         }
     }
+
+    public func usage(caller: Caller, detectorId: String) async throws -> [UsageRow] {
+        try await self.context.client.withConnection { connection in
+            _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
+            var rows: [UsageRow] = []
+            for try await row in try await connection.query(
+                """
+                SELECT account_id, data_source, day::text, records, bytes FROM usage_daily
+                WHERE region = \(caller.region) AND day > (now() AT TIME ZONE 'UTC')::date - 30
+                  AND (account_id = \(caller.accountId) OR account_id IN (
+                    SELECT account_id FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND relationship_status = 'Enabled'))
+                ORDER BY account_id, data_source, day
+                """,
+                logger: self.logger
+            ).decode((String, String, String, Int, Int).self) {
+                rows.append(UsageRow(accountId: row.0, dataSource: row.1, day: row.2, records: row.3, bytes: row.4))
+            }
+            return rows
+        }
+    }
 }
