@@ -69,3 +69,34 @@ def test_a_key_revoked_by_the_cli_is_refused_by_every_replica(replicas):
         with pytest.raises(client.exceptions.ClientError) as raised:
             client.list_detectors()
         assert raised.value.response["Error"]["Code"] == "UnrecognizedClientException"
+
+
+def test_an_agent_waiting_on_one_replica_is_woken_by_a_change_made_through_the_other(replicas):
+    import threading
+    from conftest import send
+    first, second = replicas
+    account = first.create_account()
+    detector_id = account.client().create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS")["DetectorId"]
+    version = send(account.signed("GET", f"/agent/v1/config?detectorId={detector_id}")).json()["version"]
+    result = {}
+
+    account.server = second
+    try:
+        waiting = account.signed("GET", f"/agent/v1/config?detectorId={detector_id}&version={version}&wait=30")  # to replica B
+    finally:
+        account.server = first
+
+    def poll():
+        started = time.time()
+        result["response"] = send(waiting)
+        result["seconds"] = time.time() - started
+    waiter = threading.Thread(target=poll)
+    waiter.start()
+    time.sleep(1.0)
+    changed_at = time.time()
+    account.client().update_detector(DetectorId=detector_id, FindingPublishingFrequency="ONE_HOUR")
+    waiter.join(timeout=35)
+    assert result["response"].status_code == 200
+    assert result["response"].json()["findingPublishingFrequency"] == "ONE_HOUR"
+    # Answered within a second or two of the change, long before the 30 s wait ran out.
+    assert result["seconds"] < 5.0
