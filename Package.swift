@@ -77,6 +77,7 @@ let package = Package(
                 "GuardDutyModel",
                 "SigV4",
                 "ThreatLists",
+                "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -173,6 +173,34 @@ class Account:
         return request
 
 
+def enrolled_pair(server, region="us-east-1"):
+    """A new administrator and a new member, Enabled by invitation: (admin, admin_detector, member, member_detector)."""
+    admin, member = server.create_account(), server.create_account()
+    gd = admin.client(region)
+    admin_detector = gd.create_detector(Enable=True)["DetectorId"]
+    member_detector = member.client(region).create_detector(Enable=True)["DetectorId"]
+    gd.create_members(DetectorId=admin_detector, AccountDetails=[{"AccountId": member.account_id, "Email": "m@example.com"}])
+    gd.invite_members(DetectorId=admin_detector, AccountIds=[member.account_id])
+    invitation = member.client(region).list_invitations()["Invitations"][0]["InvitationId"]
+    member.client(region).accept_administrator_invitation(DetectorId=member_detector, AdministratorId=admin.account_id, InvitationId=invitation)
+    return admin, admin_detector, member, member_detector
+
+
+def start_moto(access_key_id):
+    """A moto_server process as the S3 peer: (process, endpoint, boto3 s3 client)."""
+    port = free_port()
+    process = subprocess.Popen(["moto_server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(endpoint, timeout=0.5)
+            break
+        except requests.RequestException:
+            time.sleep(0.1)
+    s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id=access_key_id, aws_secret_access_key="moto")
+    return process, endpoint, s3
+
+
 def send(request):
     """Sends a prepared AWSRequest with requests, exactly as signed."""
     prepared = request.prepare()

@@ -6,7 +6,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import send
+from conftest import enrolled_pair, send
 
 
 def finding(account_id, detector_id, finding_id, region="us-east-1", remote="203.0.113.9", count=1, updated="2026-11-20T10:00:00.000Z"):
@@ -26,15 +26,7 @@ def finding(account_id, detector_id, finding_id, region="us-east-1", remote="203
 
 @pytest.fixture(scope="module")
 def org(server):
-    admin, member = server.create_account(), server.create_account()
-    gd = admin.client()
-    admin_detector = gd.create_detector(Enable=True)["DetectorId"]
-    member_detector = member.client().create_detector(Enable=True)["DetectorId"]
-    gd.create_members(DetectorId=admin_detector, AccountDetails=[{"AccountId": member.account_id, "Email": "m@example.com"}])
-    gd.invite_members(DetectorId=admin_detector, AccountIds=[member.account_id])
-    invitation = member.client().list_invitations()["Invitations"][0]["InvitationId"]
-    member.client().accept_administrator_invitation(DetectorId=member_detector, AdministratorId=admin.account_id, InvitationId=invitation)
-    return admin, admin_detector, member, member_detector
+    return enrolled_pair(server)
 
 
 def ingest(account, detector_id, findings):

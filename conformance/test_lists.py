@@ -3,32 +3,20 @@ moto_server), background activation to ACTIVE or ERROR with details, limits, and
 import http.server
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
 
-import boto3
 import pytest
-import requests
 
-from conftest import Server, free_port
+from conftest import Server, free_port, start_moto
 
 SHARED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data")
 
 
 @pytest.fixture(scope="module")
 def moto():
-    port = free_port()
-    process = subprocess.Popen(["moto_server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(endpoint, timeout=0.5)
-            break
-        except requests.RequestException:
-            time.sleep(0.1)
-    s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="AKIAMOTOLISTS0000000", aws_secret_access_key="moto")
+    process, endpoint, s3 = start_moto("AKIAMOTOLISTS0000000")
     s3.create_bucket(Bucket="threat-intel")
     yield endpoint, s3
     process.terminate()

@@ -93,7 +93,7 @@ def test_an_agent_waiting_on_one_replica_is_woken_by_a_change_made_through_the_o
     waiter = threading.Thread(target=poll)
     waiter.start()
     time.sleep(1.0)
-    changed_at = time.time()
+
     account.client().update_detector(DetectorId=detector_id, FindingPublishingFrequency="ONE_HOUR")
     waiter.join(timeout=35)
     assert result["response"].status_code == 200

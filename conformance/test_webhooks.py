@@ -7,9 +7,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 
-from conftest import free_port, send
+from conftest import enrolled_pair, free_port
 from test_findings import finding, ingest
 
 
@@ -57,14 +56,8 @@ def wait_for(predicate, timeout=40):
 
 def test_events_are_signed_retried_and_survive_a_restart(server):
     receiver = Receiver()
-    admin, member = server.create_account(), server.create_account()
+    admin, admin_detector, member, member_detector = enrolled_pair(server)
     gd = admin.client()
-    admin_detector = gd.create_detector(Enable=True)["DetectorId"]
-    member_detector = member.client().create_detector(Enable=True)["DetectorId"]
-    gd.create_members(DetectorId=admin_detector, AccountDetails=[{"AccountId": member.account_id, "Email": "m@example.com"}])
-    gd.invite_members(DetectorId=admin_detector, AccountIds=[member.account_id])
-    invitation = member.client().list_invitations()["Invitations"][0]["InvitationId"]
-    member.client().accept_administrator_invitation(DetectorId=member_detector, AdministratorId=admin.account_id, InvitationId=invitation)
     added = json.loads(server.cli("webhooks", "add", "--account-id", admin.account_id, "--url", receiver.url, "--secret", "s3cret").stdout)
     gd.create_filter(DetectorId=admin_detector, Name="noise", Action="ARCHIVE",
                      FindingCriteria={"Criterion": {"service.action.networkConnectionAction.remoteIpDetails.ipAddressV4": {"Eq": ["192.0.2.1"]}}})

@@ -17,14 +17,20 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Seconds an access key or the region list is trusted from memory when no NOTIFY arrives.
     public var credentialCacheSeconds: Double
-    /// Where list files may be fetched from.
+    /// Where list files may be fetched from (its S3 endpoint is also where publishing destinations are written).
     public var listSources: ListSources
+    /// Seconds between two runs of the S3 export of findings.
+    public var exportIntervalSeconds: Double
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources()) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources(),
+        exportIntervalSeconds: Double = 30
+    ) {
         self.host = host
         self.port = port
         self.credentialCacheSeconds = credentialCacheSeconds
         self.listSources = listSources
+        self.exportIntervalSeconds = exportIntervalSeconds
     }
 }
 
@@ -66,6 +72,7 @@ public struct PostgresStores: Sendable {
     public let agentChannel: PostgresAgentChannelStore
     public let findings: PostgresFindingStore
     public let webhooks: PostgresWebhookStore
+    public let publishingDestinations: PostgresPublishingDestinationStore
     public let changes: ChangeSignal
 
     public init(client: PostgresClient, secrets: SecretBox, logger: Logger, activationRequested: @escaping @Sendable () -> Void = {}) {
@@ -75,6 +82,7 @@ public struct PostgresStores: Sendable {
         self.agentChannel = PostgresAgentChannelStore(context: context)
         self.findings = PostgresFindingStore(context: context)
         self.webhooks = PostgresWebhookStore(context: context)
+        self.publishingDestinations = PostgresPublishingDestinationStore(context: context)
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)
@@ -133,6 +141,10 @@ public func buildApplication(
     FindingsAPI(store: stores.findings).addRoutes(to: api)
     CoverageAPI(store: stores.agentChannel).addRoutes(to: api)
     UsageAPI(store: stores.agentChannel).addRoutes(to: api)
+    PublishingDestinationsAPI(store: stores.publishingDestinations).addRoutes(to: api)
+    let s3 = configuration.listSources.s3Endpoint.map {
+        S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
+    }
     let configVersions = ConfigVersionBoard()
     AgentChannelRoutes(store: stores.agentChannel, findings: stores.findings, configVersions: configVersions).addRoutes(to: api)
 
@@ -144,6 +156,10 @@ public func buildApplication(
                 ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger), activator,
                 FindingRetention(client: dependencies.client, logger: dependencies.logger),
                 EventDelivery(client: dependencies.client, http: httpClient, secrets: dependencies.secrets, logger: dependencies.logger),
+                FindingExporter(
+                    client: dependencies.client, http: httpClient, s3: s3, logger: dependencies.logger,
+                    interval: .milliseconds(Int(configuration.exportIntervalSeconds * 1000))
+                ),
             ],
         onServerRunning: { channel in
             await dependencies.onListening(channel.localAddress?.port ?? configuration.port)

@@ -77,10 +77,12 @@ extension GuardpostAdmin {
         var credentialCacheSeconds: Double = 5
         @Option(name: .customLong("lists-dir"), help: "Directory that file:// list locations must be inside (file:// is refused without it).")
         var listsDir: String?
-        @Option(name: .customLong("s3-endpoint-url"), help: "S3-compatible endpoint for s3:// and S3 https list locations (signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
+        @Option(name: .customLong("s3-endpoint-url"), help: "S3-compatible endpoint for s3:// list locations and S3 publishing destinations (signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
         var s3EndpointURL: String?
         @Option(name: .customLong("s3-region"), help: "Region to sign S3 requests for.")
         var s3Region: String = ProcessInfo.processInfo.environment["AWS_REGION"] ?? "us-east-1"
+        @Option(name: .customLong("export-interval-seconds"), help: "Seconds between two exports of findings to S3 publishing destinations.")
+        var exportIntervalSeconds: Double = 30
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -103,7 +105,8 @@ extension GuardpostAdmin {
                     listSources: ListSources(
                         listsDirectory: self.listsDir, s3Endpoint: self.s3EndpointURL, s3Region: self.s3Region,
                         s3Credentials: Self.environmentCredentials()
-                    )
+                    ),
+                    exportIntervalSeconds: self.exportIntervalSeconds
                 ),
                 dependencies: ServerDependencies(
                     client: client, secrets: secrets, registry: registry, logger: logger,

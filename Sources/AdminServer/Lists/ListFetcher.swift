@@ -117,23 +117,13 @@ public struct ListFetcher: Sendable {
     }
 
     func fetchS3(bucket: String, key: String, expectedBucketOwner: String?) async throws -> [UInt8] {
-        guard let endpoint = self.sources.s3Endpoint, let components = URLComponents(string: endpoint), let host = components.host else {
+        guard let endpoint = self.sources.s3Endpoint else {
             throw ListFetchError(description: "S3 locations need an S3 endpoint: start the server with --s3-endpoint-url")
         }
-        let encodedKey = key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Encoding.percentEncode(String($0)) }.joined(separator: "/")
-        let basePath = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
-        let path = "\(basePath)/\(SigV4Encoding.percentEncode(bucket))/\(encodedKey)"
-        let authority = components.port.map { "\(host):\($0)" } ?? host
-        var headers: [String: String] = [:]
-        var signed = SigV4Request(
-            method: "GET", rawPath: path, headers: [(name: "host", value: authority), (name: "x-amz-content-sha256", value: SigV4.emptyPayloadHash)]
+        let client = S3Client(endpoint: endpoint, region: self.sources.s3Region, credentials: self.sources.s3Credentials)
+        let (url, headers) = try client.signed(
+            method: "GET", bucket: bucket, key: key, headers: expectedBucketOwner.map { [("x-amz-expected-bucket-owner", $0)] } ?? []
         )
-        if let owner = expectedBucketOwner { signed.headers.append((name: "x-amz-expected-bucket-owner", value: owner)) }
-        if let credentials = self.sources.s3Credentials {
-            SigV4Signer(credentials: credentials, region: self.sources.s3Region, service: "s3")
-                .sign(&signed, timestamp: SigV4Time.format(Int64(Date().timeIntervalSince1970)))
-        }
-        for header in signed.headers where header.name != "host" { headers[header.name] = header.value }
-        return try await self.fetchHTTP("\(components.scheme ?? "http")://\(authority)\(path)", headers: headers)
+        return try await self.fetchHTTP(url, headers: Dictionary(headers, uniquingKeysWith: { $1 }))
     }
 }

@@ -98,5 +98,18 @@ extension PostgresConnection {
             """,
             logger: logger
         )
+        // The same findings for the S3 publishing destinations of the account and of its administrator.
+        try await self.query(
+            """
+            INSERT INTO export_outbox (destination_id, finding_account, body)
+            SELECT p.destination_id, f.account_id,
+                   jsonb_set(jsonb_set(f.finding, '{service,archived}', to_jsonb(f.archived)),
+                             '{service,userFeedback}', coalesce(to_jsonb(f.feedback), 'null'::jsonb))::text
+            FROM findings f
+            JOIN publishing_destinations p ON p.account_id = ANY(\(receivers)) AND p.region = f.region AND p.status <> 'STOPPED'
+            WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = ANY(\(ids)) AND NOT f.suppressed
+            """,
+            logger: logger
+        )
     }
 }

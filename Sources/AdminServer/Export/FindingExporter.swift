@@ -1,0 +1,117 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Writes the export outbox to the S3 publishing destinations every interval: one gzip JSON-lines object per
+/// destination and run, at `PREFIX/AWSLogs/ACCOUNT/GuardDuty/REGION/YYYY/MM/DD/UUID.jsonl.gz` (ACCOUNT: the
+/// destination's owner). A new or changed destination is verified first (HEAD of the bucket). Success: the rows
+/// leave the outbox and the status is PUBLISHING; failure: UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY with the
+/// time the failures started, and the rows wait for the next run. Destinations are leased, so replicas share them.
+public struct FindingExporter: Service {
+    let client: PostgresClient
+    let http: HTTPClient
+    let s3: S3Client?
+    let logger: Logger
+    let interval: Duration
+
+    public init(client: PostgresClient, http: HTTPClient, s3: S3Client?, logger: Logger, interval: Duration) {
+        self.client = client
+        self.http = http
+        self.s3 = s3
+        self.logger = logger
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await self.exportOnce()
+                } catch {
+                    if Task.isCancelled { return }
+                    self.logger.warning("finding export failed; retrying at the next interval", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: self.interval)
+            }
+        }
+    }
+
+    /// One pass over every destination that is due.
+    public func exportOnce() async throws {
+        var claimed: [(id: String, arn: String, status: String, account: String, region: String)] = []
+        for try await row in try await self.client.query(
+            """
+            UPDATE publishing_destinations SET claimed_until = now() + interval '2 minutes'
+            WHERE status <> 'STOPPED' AND (claimed_until IS NULL OR claimed_until < now())
+            RETURNING destination_id, destination_arn, status, account_id, region
+            """,
+            logger: self.logger
+        ).decode((String, String, String, String, String).self) {
+            claimed.append(row)
+        }
+        for destination in claimed {
+            let outcome: String?
+            do {
+                outcome = try await self.export(destination)
+            } catch {
+                outcome = "\(error)"
+            }
+            if let failure = outcome {
+                try await self.client.query(
+                    """
+                    UPDATE publishing_destinations SET status = 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY',
+                           failure_started_at = coalesce(failure_started_at, now()), last_error = \(failure), claimed_until = NULL
+                    WHERE destination_id = \(destination.id)
+                    """,
+                    logger: self.logger
+                )
+            } else {
+                try await self.client.query(
+                    """
+                    UPDATE publishing_destinations SET status = 'PUBLISHING', failure_started_at = NULL, last_error = NULL, claimed_until = NULL
+                    WHERE destination_id = \(destination.id)
+                    """,
+                    logger: self.logger
+                )
+            }
+        }
+    }
+
+    /// nil when the destination works (verified, and everything pending written), else why not.
+    func export(_ destination: (id: String, arn: String, status: String, account: String, region: String)) async throws -> String? {
+        guard let s3 = self.s3 else { return "no S3 endpoint is configured: start the server with --s3-endpoint-url" }
+        let (bucket, prefix) = try PostgresPublishingDestinationStore.parseArn(destination.arn)
+        if destination.status != "PUBLISHING" {
+            let (status, answer) = try await s3.send(self.http, method: "HEAD", bucket: bucket, key: nil)
+            guard (200..<300).contains(status) else { return "bucket \(bucket) answered HTTP \(status) \(answer.prefix(200))" }
+        }
+        var ids: [Int] = []
+        var lines: [UInt8] = []
+        for try await (id, body) in try await self.client.query(
+            "SELECT export_id, body FROM export_outbox WHERE destination_id = \(destination.id) ORDER BY export_id LIMIT 10000",
+            logger: self.logger
+        ).decode((Int, String).self) {
+            ids.append(id)
+            lines += Array(body.utf8)
+            lines.append(10)
+        }
+        guard !ids.isEmpty else { return nil }
+        let now = Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        let path = String(format: "AWSLogs/%@/GuardDuty/%@/%04d/%02d/%02d/%@.jsonl.gz",
+                          destination.account, destination.region, parts.year!, parts.month!, parts.day!, UUID().uuidString.lowercased())
+        let key = prefix.isEmpty ? path : "\(prefix)/\(path)"
+        let (status, answer) = try await s3.send(
+            self.http, method: "PUT", bucket: bucket, key: key, body: Gzip.compress(lines),
+            headers: [("content-type", "application/x-ndjson"), ("content-encoding", "gzip")]
+        )
+        guard (200..<300).contains(status) else { return "writing s3://\(bucket)/\(key) answered HTTP \(status) \(answer.prefix(200))" }
+        try await self.client.query("DELETE FROM export_outbox WHERE export_id = ANY(\(ids))", logger: self.logger)
+        self.logger.info("exported findings", metadata: ["destination": "\(destination.id)", "count": "\(ids.count)", "object": "s3://\(bucket)/\(key)"])
+        return nil
+    }
+}
