@@ -157,6 +157,7 @@ public final class AgentRuntime: @unchecked Sendable {
                 self.logger.info("configuration applied", metadata: [
                     "version": "\(config.version)", "frequency": "\(config.findingPublishingFrequency)",
                     "lists": "\(config.lists.count)", "administrator": "\(config.administratorId ?? "none")",
+                    "s3DataEvents": "\(config.features["S3_DATA_EVENTS"] ?? "DISABLED")",
                 ])
             } catch {
                 if Task.isCancelled { return }
@@ -242,6 +243,8 @@ public final class AgentRuntime: @unchecked Sendable {
             }
             if let (newConfig, intelligence) = self.shared.takeOffer() {
                 engine.intelligence = intelligence
+                // S3 Protection: S3 data events are analysed only while the feature is in force for the account.
+                engine.s3DataEvents = newConfig.features["S3_DATA_EVENTS"] == "ENABLED"
                 if config?.findingPublishingFrequency != newConfig.findingPublishingFrequency {
                     nextUpdateAt = min(nextUpdateAt, Date().timeIntervalSince1970 + self.updateInterval(newConfig))
                 }
@@ -509,6 +512,7 @@ public struct BuiltInIntelligence: Sendable {
     let domains: [(type: String, domain: String)]
     let torNodes: [IPNetwork]
     let miningPools: [IPNetwork]
+    let maliciousIPs: [IPNetwork]
 
     public init(directory: String?) {
         self.domains = directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
@@ -518,9 +522,13 @@ public struct BuiltInIntelligence: Sendable {
         }
         self.torNodes = addresses("tor-exit-nodes.txt")
         self.miningPools = addresses("mining-pool-ips.txt")
+        self.maliciousIPs = addresses("malicious-ips.txt")
     }
 
     public func intelligence(threatLists: [(name: String, list: ParsedList)], trustedLists: [ParsedList]) -> Intelligence {
-        Intelligence(threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes, miningPools: self.miningPools)
+        Intelligence(
+            threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes, miningPools: self.miningPools,
+            maliciousIPs: self.maliciousIPs
+        )
     }
 }

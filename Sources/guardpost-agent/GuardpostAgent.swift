@@ -136,6 +136,8 @@ struct Scan: ParsableCommand {
     @Option(help: "Region for records that do not name one.") var region: String = "us-east-1"
     @Option(name: .customLong("detector-id"), help: "Detector id written into finding ARNs.") var detectorId: String = "00000000000000000000000000000000"
     @Option(help: "json (GetFindings' findings array) or table.") var output: String = "json"
+    @Flag(name: .customLong("no-s3-data-events"), help: "Ignore CloudTrail S3 data events (S3 Protection off); by default they are analysed when present.")
+    var noS3DataEvents = false
     @Option(name: .customLong("intel-dir"), help: "Directory with built-in intelligence (dns-domains.tsv); defaults to the one shipped with Guardpost.")
     var intelDir: String?
 
@@ -154,9 +156,11 @@ struct Scan: ParsableCommand {
             trustedLists: try self.trustedLists.map { try Self.loadList($0, content: .addresses).list },
             builtInDomains: intel.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? [],
             torNodes: Self.addresses(intel, "tor-exit-nodes.txt"),
-            miningPools: Self.addresses(intel, "mining-pool-ips.txt")
+            miningPools: Self.addresses(intel, "mining-pool-ips.txt"),
+            maliciousIPs: Self.addresses(intel, "malicious-ips.txt")
         )
         let engine = DetectionEngine(intelligence: intelligence, accountId: self.accountId, region: self.region, detectorId: self.detectorId)
+        engine.s3DataEvents = !self.noS3DataEvents
         var flowParser = FlowLogParser(names: engine.names)
         var cloudTrailParser = CloudTrailParser()
         var dnsParser = DNSLogParser()
@@ -188,6 +192,7 @@ struct Scan: ParsableCommand {
             for example in statistics.examples { summary += "  \(example)\n" }
         }
         let byType = Dictionary(grouping: findings, by: \.type).map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
+        if engine.s3DataEventsIgnored > 0 { summary += "s3 data events ignored (S3 Protection off): \(engine.s3DataEventsIgnored)\n" }
         summary += "findings: \(findings.count)\n" + byType.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + (byType.isEmpty ? "" : "\n")
         FileHandle.standardError.write(Data(summary.utf8))
     }

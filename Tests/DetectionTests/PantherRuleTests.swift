@@ -27,11 +27,17 @@ struct PantherRuleTests {
         }
     }
 
+    /// Cases of rules that span several services count only when their event is from `eventSource` (if given).
+    static let sources: [String: String] = ["AWS.CloudTrail.ResourceMadePublic": "s3.amazonaws.com"]
+
     static let mappings: [(file: String, rules: Set<String>, ourType: String, minimumPrecision: Double, minimumRecall: Double)] = [
         ("cloudtrail_rule_tests.jsonl", ["AWS.CloudTrail.Stopped"], "Stealth:IAMUser/CloudTrailLoggingDisabled", 0.5, 1.0),
         ("cloudtrail_rule_tests.jsonl", ["AWS.Root.Activity", "AWS.Console.RootLogin"], "Policy:IAMUser/RootCredentialUsage", 0.6, 1.0),
         ("cloudtrail_rule_tests.jsonl", ["AWS.CloudTrail.IMDSCredentialExfiltration"], "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 1.0, 1.0),
         ("vpcdns_rule_tests.jsonl", ["AWS.DNS.Crypto.Domain"], "CryptoCurrency:EC2/BitcoinTool.B!DNS", 1.0, 1.0),
+        ("cloudtrail_rule_tests.jsonl", ["AWS.S3.DeletePublicAccessBlock"], "Policy:S3/BucketBlockPublicAccessDisabled", 1.0, 1.0),
+        ("cloudtrail_rule_tests.jsonl", ["AWS.S3.DisableBucketLogging"], "Stealth:S3/ServerAccessLoggingDisabled", 1.0, 1.0),
+        ("cloudtrail_rule_tests.jsonl", ["AWS.CloudTrail.ResourceMadePublic"], "Policy:S3/BucketAnonymousAccessGranted", 1.0, 1.0),
     ]
 
     @Test("precision and recall of the rules that overlap", arguments: 0..<Self.mappings.count)
@@ -44,6 +50,7 @@ struct PantherRuleTests {
         for line in lines {
             let test = try JSONDecoder().decode(Case.self, from: Data(line.utf8))
             guard mapping.rules.contains(test.rule_id) else { continue }
+            if let source = Self.sources[test.rule_id], (test.log.value as? [String: Any])?["eventSource"] as? String != source { continue }
             let engine = DetectionEngine(intelligence: Intelligence(builtInDomains: Intelligence.builtInDomains(tsv: intel)), detectorId: "d")
             let bytes = Array(try JSONSerialization.data(withJSONObject: test.log.value))
             if mapping.file.hasPrefix("vpcdns") {

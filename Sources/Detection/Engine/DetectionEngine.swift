@@ -21,6 +21,11 @@ public final class DetectionEngine {
 
     /// The lists and built-in intelligence in force; an agent swaps it between records when its configuration changes.
     public var intelligence: Intelligence
+    /// Whether CloudTrail S3 data events are analysed (the S3_DATA_EVENTS feature, S3 Protection). `scan` analyses
+    /// them whenever the input has them; an agent follows its configuration.
+    public var s3DataEvents = true
+    /// S3 data events skipped because S3 Protection was off.
+    public private(set) var s3DataEventsIgnored = 0
     public let thresholds: Thresholds
     public let names = NameTable()
     let defaultAccount: String
@@ -325,6 +330,18 @@ public final class DetectionEngine {
         let region = event.awsRegion ?? self.defaultRegion
         let remote = event.sourceIPAddress.flatMap { IPAddress.parse($0.utf8) }
         if let remote, self.intelligence.isTrusted(remote) { return }
+        if Self.isS3DataEvent(event) {
+            // S3 Protection: data events are analysed only while the feature is in force, and only by the S3 rules.
+            if self.s3DataEvents {
+                self.processS3DataEvent(event, remote: remote, account: account, region: region)
+            } else {
+                self.s3DataEventsIgnored += 1
+            }
+            return
+        }
+        if event.eventSource.hasPrefix("s3") {
+            self.processS3ManagementEvent(event, remote: remote, account: account, region: region)
+        }
         let succeeded = event.errorCode == nil && (event.eventName != "ConsoleLogin" || event.consoleLoginResult == "Success")
         var types: [(String, String, Finding.Evidence?)] = []
         let who = event.userName ?? event.identityArn ?? event.principalId ?? "unknown principal"

@@ -15,11 +15,14 @@ public struct Intelligence: Sendable {
     /// Built-in address lists: Tor relays and exit nodes, mining pools (`intel/*.txt`).
     public var torNodes: IPMatcher
     public var miningPools: IPMatcher
+    /// Built-in known-malicious addresses (`intel/malicious-ips.txt`), GuardDuty's own threat intelligence here.
+    public var maliciousIPs: IPMatcher
 
     public init(
         threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
-        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = []
+        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = []
     ) {
+        self.maliciousIPs = IPMatcher(lists: maliciousIPs.isEmpty ? [] : [maliciousIPs])
         self.torNodes = IPMatcher(lists: torNodes.isEmpty ? [] : [torNodes])
         self.miningPools = IPMatcher(lists: miningPools.isEmpty ? [] : [miningPools])
         self.threatIPs = IPMatcher(lists: threatLists.map(\.list.networks))
@@ -53,6 +56,7 @@ public struct Intelligence: Sendable {
 
     func isTorNode(_ address: IPAddress) -> Bool { Self.contains(self.torNodes, address) }
     func isMiningPool(_ address: IPAddress) -> Bool { Self.contains(self.miningPools, address) }
+    func isKnownMalicious(_ address: IPAddress) -> Bool { Self.contains(self.maliciousIPs, address) }
 
     func isTrusted(_ address: IPAddress) -> Bool {
         self.trustedIPs.answer(address) != 0

@@ -147,7 +147,8 @@ struct CloudTrailScanner {
         var time: Int64?
         let ok = self.object { scanner, key in
             switch key {
-            case "eventTime", "eventSource", "eventName", "eventType", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "recipientAccountId":
+            case "eventTime", "eventSource", "eventName", "eventType", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "recipientAccountId",
+                 "eventCategory":
                 guard let value = scanner.stringValue() else { return false }
                 switch key {
                 case "eventTime": time = value.flatMap(Timestamps.parse)
@@ -158,14 +159,30 @@ struct CloudTrailScanner {
                 case "sourceIPAddress": event.sourceIPAddress = value
                 case "userAgent": event.userAgent = value
                 case "errorCode": event.errorCode = value
+                case "eventCategory": event.eventCategory = value
                 default: event.recipientAccountId = value
                 }
                 return true
-            case "readOnly":
+            case "readOnly", "managementEvent":
                 let start = scanner.index
                 guard scanner.skipValue() else { return false }
-                event.readOnly = scanner.bytes[start] == UInt8(ascii: "t") ? true : scanner.bytes[start] == UInt8(ascii: "f") ? false : nil
+                let flag: Bool? = scanner.bytes[start] == UInt8(ascii: "t") ? true : scanner.bytes[start] == UInt8(ascii: "f") ? false : nil
+                if key == "readOnly" { event.readOnly = flag } else { event.managementEvent = flag }
                 return true
+            case "requestParameters":
+                // Only S3 events keep their parameters (the bucket rules read them); the bucket name is read for all.
+                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
+                let start = scanner.index
+                let ok = scanner.object { inner, key in
+                    guard key == "bucketName" else { return inner.skipValue() }
+                    guard let value = inner.stringValue() else { return false }
+                    event.bucketName = value
+                    return true
+                }
+                if ok, event.eventSource.isEmpty || event.eventSource.hasPrefix("s3") {
+                    event.requestParameters = Array(scanner.bytes[start..<scanner.index])
+                }
+                return ok
             case "userIdentity":
                 guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
                 var accountId: String?
@@ -202,6 +219,7 @@ struct CloudTrailScanner {
             }
         }
         guard ok else { return nil }
+        if event.requestParameters != nil, !event.eventSource.hasPrefix("s3") { event.requestParameters = nil }
         guard let time, !event.eventName.isEmpty, !event.eventSource.isEmpty else {
             self.malformed += 1
             return CloudTrailEvent(eventTime: Int64.min, eventSource: "", eventName: "")

@@ -67,8 +67,9 @@ public struct CloudTrailParser {
         }
         let identity = record["userIdentity"] as? [String: Any] ?? [:]
         let response = record["responseElements"] as? [String: Any]
+        let parameters = record["requestParameters"] as? [String: Any]
         self.statistics.records += 1
-        body(CloudTrailEvent(
+        var event = CloudTrailEvent(
             eventTime: time, eventSource: source, eventName: name, eventType: record["eventType"] as? String,
             awsRegion: record["awsRegion"] as? String, sourceIPAddress: record["sourceIPAddress"] as? String,
             userAgent: record["userAgent"] as? String, errorCode: record["errorCode"] as? String,
@@ -77,7 +78,14 @@ public struct CloudTrailParser {
             principalId: identity["principalId"] as? String, accessKeyId: identity["accessKeyId"] as? String,
             userName: identity["userName"] as? String, invokedBy: identity["invokedBy"] as? String,
             consoleLoginResult: response?["ConsoleLogin"] as? String, readOnly: record["readOnly"] as? Bool
-        ))
+        )
+        event.eventCategory = record["eventCategory"] as? String
+        event.managementEvent = record["managementEvent"] as? Bool
+        event.bucketName = parameters?["bucketName"] as? String
+        if let parameters, source.hasPrefix("s3") {
+            event.requestParameters = (try? JSONSerialization.data(withJSONObject: parameters)).map(Array.init)
+        }
+        body(event)
     }
 }
 

@@ -80,6 +80,12 @@ public struct CloudTrailEvent: Sendable {
     public var invokedBy: String?
     public var consoleLoginResult: String?
     public var readOnly: Bool?
+    /// `Management` or `Data` (CloudTrail's eventCategory), and `managementEvent`, which tell S3 data events apart.
+    public var eventCategory: String? = nil
+    public var managementEvent: Bool? = nil
+    /// `requestParameters.bucketName`, and for S3 events the raw `requestParameters` JSON (the bucket-policy rules read it).
+    public var bucketName: String? = nil
+    public var requestParameters: [UInt8]? = nil
 }
 
 /// One Route 53 Resolver query log record.

@@ -89,6 +89,11 @@ public struct Finding: Codable, Sendable, Equatable {
         public var arn: String?
         public var name: String?
         public var type: String?
+        public init(arn: String?, name: String?, type: String?) {
+            self.arn = arn
+            self.name = name
+            self.type = type
+        }
     }
 
     /// `Service`: what GuardDuty observed.

@@ -54,5 +54,22 @@ public enum FindingCatalog {
         info("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "An API was invoked from an IP address on a custom threat list."),
         info("Recon:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from an IP address on a custom threat list."),
         info("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 8, "AccessKey", "CloudTrail", "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from an external IP address."),
+        // S3 Protection: bucket-policy changes (CloudTrail management events, always analysed) …
+        info("Policy:S3/BucketBlockPublicAccessDisabled", 2, "AccessKey", "CloudTrail", "Amazon S3 Block Public Access was disabled for an S3 bucket."),
+        info("Policy:S3/AccountBlockPublicAccessDisabled", 2, "AccessKey", "CloudTrail", "Amazon S3 Block Public Access was disabled for the account."),
+        info("Policy:S3/BucketAnonymousAccessGranted", 8, "AccessKey", "CloudTrail", "An S3 bucket has been granted access to anonymous users."),
+        info("Policy:S3/BucketPublicAccessGranted", 8, "AccessKey", "CloudTrail", "An S3 bucket has been granted public access to all AWS users."),
+        info("Stealth:S3/ServerAccessLoggingDisabled", 2, "AccessKey", "CloudTrail", "S3 server access logging was disabled for a bucket."),
+        // … and object-level activity (CloudTrail S3 data events, only while the S3_DATA_EVENTS feature is on).
+        info("PenTest:S3/KaliLinux", 5, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Kali Linux computer."),
+        info("PenTest:S3/ParrotLinux", 5, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Parrot Security Linux computer."),
+        info("PenTest:S3/PentooLinux", 5, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Pentoo Linux computer."),
+        info("UnauthorizedAccess:S3/MaliciousIPCaller.Custom", 8, "S3Bucket", "S3DataEvents", "An S3 API was invoked from an IP address on a custom threat list."),
+        info("Discovery:S3/MaliciousIPCaller.Custom", 8, "S3Bucket", "S3DataEvents", "An S3 API commonly used to discover resources was invoked from an IP address on a custom threat list."),
+        info("UnauthorizedAccess:S3/TorIPCaller", 8, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Tor exit node IP address."),
+        info("Discovery:S3/TorIPCaller", 5, "S3Bucket", "S3DataEvents", "An S3 API commonly used to discover resources was invoked from a Tor exit node IP address."),
+        info("Discovery:S3/MaliciousIPCaller", 8, "S3Bucket", "S3DataEvents", "An S3 API commonly used to discover resources was invoked from a known malicious IP address."),
+        info("Exfiltration:S3/MaliciousIPCaller", 8, "S3Bucket", "S3DataEvents", "An S3 API commonly used to collect data was invoked from a known malicious IP address."),
+        info("Impact:S3/MaliciousIPCaller", 8, "S3Bucket", "S3DataEvents", "An S3 API commonly used to tamper with data or processes was invoked from a known malicious IP address."),
     ])
 }
