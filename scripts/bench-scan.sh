@@ -2,7 +2,8 @@
 # Benchmark of `guardpost-agent scan` (release, pinned to one core) next to baselines measured in the same run:
 # `wc -l` and a plain Python split-and-set-lookup over the same flow logs, Python's json.loads over the same
 # CloudTrail, for 2 million flow records with a 250,000-entry threat list, CloudTrail and DNS logs.
-# Usage: scripts/bench-scan.sh [FLOW_RECORDS]
+# Also CloudTrail S3 data events (S3 Protection's high-volume stream).
+# Usage: scripts/bench-scan.sh [FLOW_RECORDS]   (PARTS="flow cloudtrail dns s3" selects what is measured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -42,6 +43,20 @@ for i in range(200_000):
                    "requestParameters": {"instancesSet": {"items": [{"instanceId": f"i-{i:017x}"}]}}, "responseElements": None,
                    "requestID": f"{i:032x}", "eventID": f"{i:032x}", "readOnly": True, "eventType": "AwsApiCall"})
 json.dump({"Records": events}, open(f"{work}/cloudtrail.json", "w"))
+s3 = []
+for i in range(200_000):
+    name = random.choice(["GetObject", "PutObject", "ListObjects", "HeadObject", "DeleteObject"])
+    s3.append({"eventVersion": "1.09", "eventTime": f"2024-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z",
+               "eventSource": "s3.amazonaws.com", "eventName": name, "awsRegion": "us-east-1",
+               "sourceIPAddress": f"{random.randint(1, 223)}.{random.randint(0, 255)}.1.2", "userAgent": "[aws-sdk-java/1.12.500 Linux/5.10]",
+               "recipientAccountId": "123456789012", "eventCategory": "Data", "managementEvent": False, "readOnly": name != "PutObject",
+               "userIdentity": {"type": "AssumedRole", "principalId": "AROAEXAMPLE:app", "arn": "arn:aws:sts::123456789012:assumed-role/app/app",
+                                "accountId": "123456789012", "accessKeyId": "ASIAEXAMPLE"},
+               "requestParameters": {"bucketName": f"data-{i % 40}", "Host": f"data-{i % 40}.s3.us-east-1.amazonaws.com", "key": f"objects/{i:08d}.parquet"},
+               "responseElements": None, "additionalEventData": {"bytesTransferredIn": 0, "bytesTransferredOut": 52311, "AuthenticationMethod": "AuthHeader"},
+               "resources": [{"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::data-{i % 40}/objects/{i:08d}.parquet"}, {"type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::data-{i % 40}"}],
+               "requestID": f"{i:016X}", "eventID": f"{i:032x}", "eventType": "AwsApiCall"})
+json.dump({"Records": s3}, open(f"{work}/s3-data-events.json", "w"))
 with open(f"{work}/dns.log", "w") as f:
     for i in range(1_000_000):
         f.write(json.dumps({"version": "1.100000", "account_id": "123456789012", "region": "us-east-1", "vpc_id": "vpc-1",
@@ -52,7 +67,10 @@ PY
 
 mb() { echo "scale=1; $(stat -c %s "$1") / 1000000" | bc; }
 t() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+parts="${PARTS:-flow cloudtrail dns s3}"
+want() { [[ " $parts " == *" $1 "* ]]; }
 echo "== $(nproc) cores; everything below pinned to core 0"
+if want flow; then
 flows_mb=$(mb "$work/flows.log")
 secs=$(t taskset -c 0 wc -l "$work/flows.log"); echo "wc -l over $flows_mb MB: ${secs}s = $(echo "$records / $secs / 1000000" | bc -l | cut -c1-5) M lines/s"
 cat > "$work/baseline.py" <<'PY'
@@ -69,7 +87,18 @@ secs=$(t taskset -c 0 "$bin" scan --flow-logs "$work/flows.log" --threat-list "$
 echo "guardpost-agent scan, flow logs (all rules, 250,000-entry threat list): ${secs}s = $(echo "$records / $secs / 1000000" | bc -l | cut -c1-5) M records/s"
 /usr/bin/time -f "  peak memory %M KB" taskset -c 0 "$bin" scan --flow-logs "$work/flows.log" --threat-list "$work/threats.txt" > /dev/null 2> "$work/time.txt" || true
 tail -1 "$work/time.txt"
+fi
+if want cloudtrail; then
 ct_mb=$(mb "$work/cloudtrail.json")
 secs=$(t taskset -c 0 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$work/cloudtrail.json"); echo "python json.load over $ct_mb MB CloudTrail: ${secs}s = $(echo "$ct_mb / $secs" | bc -l | cut -c1-5) MB/s"
 secs=$(t taskset -c 0 "$bin" scan --cloudtrail "$work/cloudtrail.json" --threat-list "$work/threats.txt"); echo "guardpost-agent scan, CloudTrail: ${secs}s = $(echo "$ct_mb / $secs" | bc -l | cut -c1-5) MB/s"
+fi
+if want dns; then
 secs=$(t taskset -c 0 "$bin" scan --dns-logs "$work/dns.log"); echo "guardpost-agent scan, DNS (1,000,000 queries): ${secs}s = $(echo "1 / $secs" | bc -l | cut -c1-5) M records/s"
+fi
+if want s3; then
+s3_mb=$(mb "$work/s3-data-events.json")
+secs=$(t taskset -c 0 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$work/s3-data-events.json"); echo "python json.load over $s3_mb MB of S3 data events: ${secs}s = $(echo "$s3_mb / $secs" | bc -l | cut -c1-5) MB/s"
+secs=$(t taskset -c 0 "$bin" scan --cloudtrail "$work/s3-data-events.json" --threat-list "$work/threats.txt"); echo "guardpost-agent scan, S3 data events (200,000, S3 Protection on): ${secs}s = $(echo "$s3_mb / $secs" | bc -l | cut -c1-5) MB/s"
+secs=$(t taskset -c 0 "$bin" scan --cloudtrail "$work/s3-data-events.json" --no-s3-data-events); echo "guardpost-agent scan, the same with S3 Protection off: ${secs}s = $(echo "$s3_mb / $secs" | bc -l | cut -c1-5) MB/s"
+fi

@@ -362,10 +362,9 @@ public final class DetectionEngine {
         if event.eventSource == "iam.amazonaws.com", ["UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"].contains(event.eventName), succeeded {
             types.append(("Stealth:IAMUser/PasswordPolicyChange", "The account password policy was changed by \(who) (\(event.eventName)).", nil))
         }
-        if let agent = event.userAgent?.lowercased() {
-            for (needle, type) in [("kali", "PenTest:IAMUser/KaliLinux"), ("parrot", "PenTest:IAMUser/ParrotLinux"), ("pentoo", "PenTest:IAMUser/PentooLinux")]
-            where agent.contains(needle) {
-                types.append((type, "The API \(event.eventName) was invoked by \(who) from a machine whose user agent names \(needle.capitalized) Linux.", nil))
+        if let agent = event.userAgent {
+            for (needle, name, type) in Self.penTestAgents where Self.containsIgnoringCase(agent, needle) {
+                types.append(("PenTest:IAMUser/\(type)", "The API \(event.eventName) was invoked by \(who) from a machine whose user agent names \(name).", nil))
             }
         }
         if let remote {

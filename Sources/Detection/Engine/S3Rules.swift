@@ -51,9 +51,9 @@ extension DetectionEngine {
         let who = event.userName ?? event.identityArn ?? event.principalId ?? "an anonymous caller"
         let bucket = event.bucketName ?? "an unknown bucket"
         var types: [(String, String, Finding.Evidence?)] = []
-        if let agent = event.userAgent?.lowercased() {
-            for (needle, type) in [("kali", "PenTest:S3/KaliLinux"), ("parrot", "PenTest:S3/ParrotLinux"), ("pentoo", "PenTest:S3/PentooLinux")] where agent.contains(needle) {
-                types.append((type, "The S3 API \(event.eventName) on \(bucket) was invoked by \(who) from a machine whose user agent names \(needle.capitalized) Linux.", nil))
+        if let agent = event.userAgent {
+            for (needle, name, type) in Self.penTestAgents where Self.containsIgnoringCase(agent, needle) {
+                types.append(("PenTest:S3/\(type)", "The S3 API \(event.eventName) on \(bucket) was invoked by \(who) from a machine whose user agent names \(name).", nil))
             }
         }
         if let remote, !remote.isPrivateOrBogon {
@@ -93,11 +93,39 @@ extension DetectionEngine {
         }
     }
 
+    /// Whether `text` contains the lowercase ASCII `needle`, ignoring case, without allocating.
+    static func containsIgnoringCase(_ text: String, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = pattern.first else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= pattern.count else { return false }
+            for start in 0...(bytes.count - pattern.count) where bytes[start] | 0x20 == first {
+                var index = 1
+                while index < pattern.count, bytes[start + index] | 0x20 == pattern[index] { index += 1 }
+                if index == pattern.count { return true }
+            }
+            return false
+        }
+    }
+
+    /// User-agent marks of penetration-testing distributions: (lowercase needle, name, finding type suffix).
+    static let penTestAgents: [(StaticString, String, String)] = [
+        ("kali", "Kali Linux", "KaliLinux"), ("parrot", "Parrot Security Linux", "ParrotLinux"), ("pentoo", "Pentoo Linux", "PentooLinux"),
+    ]
+
+    /// The management APIs the bucket-policy rules look at.
+    static let s3PolicyAPIs: Set<String> = [
+        "PutBucketPublicAccessBlock", "DeleteBucketPublicAccessBlock", "PutAccountPublicAccessBlock", "DeleteAccountPublicAccessBlock",
+        "PutBucketAcl", "PutBucketPolicy", "PutBucketLogging",
+    ]
+
     /// Management events that weaken a bucket's or the account's protection (always analysed, as GuardDuty does).
     func processS3ManagementEvent(_ event: CloudTrailEvent, remote: IPAddress?, account: String, region: String) {
-        guard event.errorCode == nil else { return }
+        guard event.errorCode == nil, Self.s3PolicyAPIs.contains(event.eventName) else { return }
         let isS3 = event.eventSource == "s3.amazonaws.com"
         let isS3Control = event.eventSource == "s3-control.amazonaws.com" || isS3
+        // Parsed only for the few APIs the rules read (the hot path never gets here).
         let parameters = event.requestParameters.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) } as? [String: Any] ?? [:]
         let who = event.userName ?? event.identityArn ?? event.principalId ?? "unknown principal"
         let bucket = event.bucketName ?? "an unknown bucket"

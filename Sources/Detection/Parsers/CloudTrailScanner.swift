@@ -171,7 +171,9 @@ struct CloudTrailScanner {
                 return true
             case "requestParameters":
                 // Only S3 events keep their parameters (the bucket rules read them); the bucket name is read for all.
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
+                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123,
+                      event.eventSource.isEmpty || event.eventSource.hasPrefix("s3")
+                else { return scanner.skipValue() }
                 let start = scanner.index
                 let ok = scanner.object { inner, key in
                     guard key == "bucketName" else { return inner.skipValue() }
@@ -179,7 +181,8 @@ struct CloudTrailScanner {
                     event.bucketName = value
                     return true
                 }
-                if ok, event.eventSource.isEmpty || event.eventSource.hasPrefix("s3") {
+                if ok, event.eventSource.isEmpty || event.eventSource.hasPrefix("s3"),
+                   event.eventName.isEmpty || DetectionEngine.s3PolicyAPIs.contains(event.eventName) {
                     event.requestParameters = Array(scanner.bytes[start..<scanner.index])
                 }
                 return ok
@@ -219,7 +222,9 @@ struct CloudTrailScanner {
             }
         }
         guard ok else { return nil }
-        if event.requestParameters != nil, !event.eventSource.hasPrefix("s3") { event.requestParameters = nil }
+        if event.requestParameters != nil, !event.eventSource.hasPrefix("s3") || !DetectionEngine.s3PolicyAPIs.contains(event.eventName) {
+            event.requestParameters = nil
+        }
         guard let time, !event.eventName.isEmpty, !event.eventSource.isEmpty else {
             self.malformed += 1
             return CloudTrailEvent(eventTime: Int64.min, eventSource: "", eventName: "")
