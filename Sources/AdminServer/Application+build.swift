@@ -73,6 +73,7 @@ public struct PostgresStores: Sendable {
     public let findings: PostgresFindingStore
     public let webhooks: PostgresWebhookStore
     public let publishingDestinations: PostgresPublishingDestinationStore
+    public let consoleSessions: ConsoleSessions
     public let changes: ChangeSignal
 
     public init(client: PostgresClient, secrets: SecretBox, logger: Logger, activationRequested: @escaping @Sendable () -> Void = {}) {
@@ -83,6 +84,7 @@ public struct PostgresStores: Sendable {
         self.findings = PostgresFindingStore(context: context)
         self.webhooks = PostgresWebhookStore(context: context)
         self.publishingDestinations = PostgresPublishingDestinationStore(context: context)
+        self.consoleSessions = ConsoleSessions(context: context)
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)
@@ -131,6 +133,7 @@ public func buildApplication(
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
+    ConsoleRoutes(stores: stores, sessions: stores.consoleSessions).addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: cache))
     let guardDuty = GuardDutyAPI(
         detectors: stores.detectors, members: stores.members, organization: stores.organization,

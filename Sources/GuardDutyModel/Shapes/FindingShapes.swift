@@ -5,6 +5,13 @@ public struct ListFindingsRequest: Codable, Sendable {
     public var sortCriteria: SortCriteria?
     public var maxResults: Int?
     public var nextToken: String?
+
+    public init(findingCriteria: FindingCriteria? = nil, sortCriteria: SortCriteria? = nil, maxResults: Int? = nil, nextToken: String? = nil) {
+        self.findingCriteria = findingCriteria
+        self.sortCriteria = sortCriteria
+        self.maxResults = maxResults
+        self.nextToken = nextToken
+    }
 }
 
 public struct ListFindingsResponse: Codable, Sendable {

@@ -1,0 +1,112 @@
+import AdminServer
+import Foundation
+import GuardDutyModel
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+
+/// The web console's pages and actions through the router, on real PostgreSQL.
+@Suite("Console")
+struct ConsoleTests {
+    struct Browser {
+        let server: TestServer
+        var cookie: String?
+
+        mutating func signIn(_ key: IssuedAccessKey, secret: String? = nil) async throws -> (status: Int, setCookie: String?) {
+            let body = "accessKeyId=\(key.accessKeyId)&secretAccessKey=\((secret ?? key.secretAccessKey).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&region=us-east-1"
+            let response = try await self.server.client.execute(
+                uri: "/console/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
+            )
+            let setCookie = response.headers[.setCookie]
+            if let setCookie, let value = setCookie.split(separator: ";").first { self.cookie = String(value) }
+            return (Int(response.status.code), setCookie)
+        }
+
+        func get(_ path: String) async throws -> (status: Int, html: String, location: String?) {
+            var headers = HTTPFields()
+            if let cookie { headers[.cookie] = cookie }
+            let response = try await self.server.client.execute(uri: path, method: .get, headers: headers, body: nil)
+            return (Int(response.status.code), String(buffer: response.body), response.headers[.location])
+        }
+
+        func post(_ path: String, _ form: String) async throws -> (status: Int, html: String, location: String?) {
+            var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            if let cookie { headers[.cookie] = cookie }
+            let response = try await self.server.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: form))
+            return (Int(response.status.code), String(buffer: response.body), response.headers[.location])
+        }
+
+        func csrf(_ html: String) throws -> String {
+            guard let range = html.range(of: #"name="csrf" value=""#) else { throw TestFailure(message: "no CSRF field") }
+            return String(html[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    @Test func signInSetsAStrictHttpOnlyCookieAndWrongSecretsAreRefused() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            _ = try await server.createDetector(key)
+            var browser = Browser(server: server)
+            #expect(try await browser.get("/console").location == "/console/login")
+            #expect(try await browser.signIn(key, secret: "wrong-secret-of-the-same-length-as-none").status == 401)
+            let signed = try await browser.signIn(key)
+            #expect(signed.status == 303)
+            let cookie = try require(signed.setCookie)
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=3600") && cookie.contains("Path=/console"))
+            for (path, text) in [("/console", "Current findings by severity"), ("/console/findings", "No findings match"), ("/console/usage", "last 30 days"),
+                                 ("/console/settings", "Finding publishing frequency"), ("/console/lists", "<table>"), ("/console/accounts", "Members")] {
+                let page = try await browser.get(path)
+                #expect(page.status == 200, "\(path)")
+                #expect(page.html.contains(text), "\(path)")
+                #expect(!page.html.contains("<script"), "\(path)")
+            }
+            // An expired session sends the browser back to the sign-in page.
+            try await server.postgres.query("UPDATE console_sessions SET expires_at = now() - interval '1 minute'")
+            #expect(try await browser.get("/console/findings").location == "/console/login")
+        }
+    }
+
+    @Test func changesNeedTheSessionsCSRFTokenAndFollowTheAPIsAuthorization() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.account()
+            let member = try await server.account()
+            let adminDetector = try await server.createDetector(admin)
+            let memberDetector = try await server.createDetector(member)
+            try await server.enroll(admin: admin, adminDetector: adminDetector, member: member, memberDetector: memberDetector)
+            try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "c1", severity: 8)])
+            var browser = Browser(server: server)
+            _ = try await browser.signIn(admin)
+            let findings = try await browser.get("/console/findings?severity=7")
+            #expect(findings.html.contains("UnauthorizedAccess:EC2/SSHBruteForce") && findings.html.contains(member.accountId))
+            let token = try browser.csrf(findings.html)
+            // Without the token nothing changes.
+            #expect(try await browser.post("/console/findings/archive", "id=c1&archived=true").status == 403)
+            #expect(try await browser.post("/console/findings/archive", "id=c1&archived=true&csrf=0000").status == 403)
+            #expect(try await browser.get("/console/findings?archived=true").html.contains("No findings match"))
+            let archived = try await browser.post("/console/findings/archive", "id=c1&archived=true&csrf=\(token)")
+            #expect(archived.status == 303)
+            #expect(try await browser.get("/console/findings?archived=true").html.contains("c1"))
+            // The detail pane shows the whole finding; feedback and frequency change through forms.
+            let detail = try await browser.get("/console/findings?archived=true&id=c1")
+            #expect(detail.html.contains("&quot;instanceId&quot;"))
+            #expect(try await browser.post("/console/findings/feedback", "id=c1&feedback=USEFUL&csrf=\(token)").status == 303)
+            #expect(try await browser.post("/console/settings/frequency", "findingPublishingFrequency=FIFTEEN_MINUTES&csrf=\(token)").status == 303)
+            #expect(try await server.call(admin, .get, "/detector/\(adminDetector)").body["findingPublishingFrequency"] as? String == "FIFTEEN_MINUTES")
+            // The member sees its own finding but cannot archive: the API's refusal, shown as a page.
+            var memberBrowser = Browser(server: server)
+            _ = try await memberBrowser.signIn(member)
+            let own = try await memberBrowser.get("/console/findings?archived=true&id=c1")
+            #expect(own.html.contains("c1"))
+            let refused = try await memberBrowser.post("/console/findings/archive", "id=c1&archived=false&csrf=\(try memberBrowser.csrf(own.html))")
+            #expect(refused.status == 400 && refused.html.contains("administrator"))
+            // Another account's finding id reveals nothing.
+            let outsider = try await server.account()
+            _ = try await server.createDetector(outsider)
+            var outsiderBrowser = Browser(server: server)
+            _ = try await outsiderBrowser.signIn(outsider)
+            #expect(!(try await outsiderBrowser.get("/console/findings?archived=true&id=c1").html.contains("instanceId")))
+        }
+    }
+}
