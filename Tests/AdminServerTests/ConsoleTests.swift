@@ -109,4 +109,54 @@ struct ConsoleTests {
             #expect(!(try await outsiderBrowser.get("/console/findings?archived=true&id=c1").html.contains("instanceId")))
         }
     }
+
+    @Test func membersListsFeaturesAndRulesAreManagedThroughForms() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.account()
+            let member = try await server.account()
+            let adminDetector = try await server.createDetector(admin)
+            let memberDetector = try await server.createDetector(member)
+            var adminBrowser = Browser(server: server)
+            _ = try await adminBrowser.signIn(admin)
+            let token = try adminBrowser.csrf(try await adminBrowser.get("/console/accounts").html)
+            #expect(try await adminBrowser.post("/console/accounts/change", "do=add&account=\(member.accountId)&email=m%40example.com&csrf=\(token)").status == 303)
+            #expect(try await adminBrowser.post("/console/accounts/change", "do=invite&account=\(member.accountId)&csrf=\(token)").status == 303)
+            #expect(try await adminBrowser.get("/console/accounts").html.contains("Invited"))
+            // The member accepts in its own console.
+            var memberBrowser = Browser(server: server)
+            _ = try await memberBrowser.signIn(member)
+            let invitations = try await memberBrowser.get("/console/accounts")
+            #expect(invitations.html.contains(admin.accountId))
+            let invitationId = try require(invitations.html.range(of: #"name="invitation" value=""#).map { String(invitations.html[$0.upperBound...].prefix { $0 != "\"" }) })
+            let accepted = try await memberBrowser.post(
+                "/console/invitations", "do=accept&administrator=\(admin.accountId)&invitation=\(invitationId)&csrf=\(try memberBrowser.csrf(invitations.html))"
+            )
+            #expect(accepted.status == 303)
+            #expect(try await adminBrowser.get("/console/accounts").html.contains("Enabled"))
+            // S3 Protection off for the administrator and its members.
+            #expect(try await adminBrowser.post("/console/features", "feature=S3_DATA_EVENTS&status=DISABLED&csrf=\(token)").status == 303)
+            let memberDetectors = try await server.call(admin, .post, "/detector/\(adminDetector)/member/detector/get", json: #"{"accountIds":["\#(member.accountId)"]}"#)
+            let features = ((memberDetectors.body["members"] as? [[String: Any]])?.first?["features"] as? [[String: Any]]) ?? []
+            #expect(features.first { $0["name"] as? String == "S3_DATA_EVENTS" }?["status"] as? String == "DISABLED")
+            #expect(try await adminBrowser.get("/console/features").html.contains("Turn on"))
+            // Lists: add (activation runs in the background), then delete.
+            let added = try await adminBrowser.post(
+                "/console/lists/create", "kind=THREAT_INTEL_SET&name=feeds&format=TXT&location=https%3A%2F%2Fexample.invalid%2Fl.txt&csrf=\(token)"
+            )
+            #expect(added.status == 303)
+            let listsPage = try await adminBrowser.get("/console/lists")
+            #expect(listsPage.html.contains("feeds"))
+            let listId = try require(listsPage.html.range(of: #"name="id" value=""#).map { String(listsPage.html[$0.upperBound...].prefix { $0 != "\"" }) })
+            #expect(try await adminBrowser.post("/console/lists/change", "kind=THREAT_INTEL_SET&id=\(listId)&do=delete&csrf=\(token)").status == 303)
+            #expect(!(try await adminBrowser.get("/console/lists").html.contains("feeds")))
+            // Suppression rules: the administrator adds and deletes one; the member cannot add one.
+            #expect(try await adminBrowser.post("/console/rules/create", "name=noise&attribute=type&operator=equals&value=Recon%3AEC2%2FPortscan&action=ARCHIVE&csrf=\(token)").status == 303)
+            #expect(try await server.call(admin, .get, "/detector/\(adminDetector)/filter").body["filterNames"] as? [String] == ["noise"])
+            let memberToken = try memberBrowser.csrf(try await memberBrowser.get("/console/settings").html)
+            #expect(try await memberBrowser.post("/console/rules/create", "name=mine&attribute=type&operator=equals&value=x&action=ARCHIVE&csrf=\(memberToken)").status == 400)
+            #expect(try await adminBrowser.post("/console/rules/delete", "name=noise&csrf=\(token)").status == 303)
+            #expect(try await server.call(admin, .get, "/detector/\(adminDetector)/filter").body["filterNames"] as? [String] == [])
+            _ = memberDetector
+        }
+    }
 }

@@ -29,7 +29,7 @@ enum ConsoleHTML {
 
     static let pages: [(path: String, title: String)] = [
         ("/console", "Summary"), ("/console/findings", "Findings"), ("/console/usage", "Usage"), ("/console/settings", "Settings"),
-        ("/console/lists", "Lists"), ("/console/accounts", "Accounts"),
+        ("/console/lists", "Lists"), ("/console/features", "S3 Protection"), ("/console/accounts", "Accounts"),
     ]
 
     static let style = """

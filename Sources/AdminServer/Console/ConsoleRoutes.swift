@@ -80,6 +80,7 @@ public struct ConsoleRoutes: Sendable {
                 try await self.detectors.updateDetector(caller: session.caller, detectorId: detector, request: body)
             }
         }
+        self.addManagementRoutes(to: console)
         console.post("settings/samples") { request, _ -> Response in
             try await self.act(request, back: "/console/findings") { session, detector, _ in
                 try await self.findings.createSampleFindings(caller: session.caller, detectorId: detector, types: nil)
@@ -280,12 +281,9 @@ public struct ConsoleRoutes: Sendable {
         let options = [("FIFTEEN_MINUTES", "15 minutes"), ("ONE_HOUR", "1 hour"), ("SIX_HOURS", "6 hours")].map { value, label in
             #"<option value="\#(value)"\#(current.findingPublishingFrequency.rawValue == value ? " selected" : "")>\#(label)</option>"#
         }.joined()
-        let filters = try await self.findings.listFilters(caller: session.caller, detectorId: detector, maxResults: 50, nextToken: nil).items
-        var rules = ""
-        for name in filters {
-            let filter = try await self.findings.getFilter(caller: session.caller, detectorId: detector, name: name)
-            let criteria = String(decoding: try JSONEncoder().encode(filter.findingCriteria), as: UTF8.self)
-            rules += "<tr><td>\(ConsoleHTML.escape(filter.name))</td><td>\(filter.action)</td><td>\(filter.rank)</td><td><code>\(ConsoleHTML.escape(criteria))</code></td></tr>"
+        var rules: [GetFilterResponse] = []
+        for name in try await self.findings.listFilters(caller: session.caller, detectorId: detector, maxResults: 50, nextToken: nil).items {
+            rules.append(try await self.findings.getFilter(caller: session.caller, detectorId: detector, name: name))
         }
         return """
             <section><h2>Detector</h2><p>Detector \(ConsoleHTML.escape(detector)) is \(current.status.rawValue).</p>
@@ -293,38 +291,28 @@ public struct ConsoleRoutes: Sendable {
             <label>Finding publishing frequency <select name="findingPublishingFrequency">\(options)</select></label> <button type="submit">Save</button></form></section>
             <section><h2>Sample findings</h2><form method="post" action="/console/settings/samples">\(ConsoleHTML.csrfField(session))
             <button type="submit">Generate sample findings</button></form></section>
-            <section><h2>Suppression rules and filters</h2><table><tr><th>Name</th><th>Action</th><th>Rank</th><th>Criteria</th></tr>\(rules)</table></section>
+            \(try self.rulesManagement(session, rules: rules))
             """
     }
 
     func listsPage(_ session: ConsoleSession, _ detector: String) async throws -> String {
-        var rows = ""
+        var rows: [(kind: ListKind, id: String, name: String, format: String, status: String, location: String)] = []
         for kind in ListKind.allCases {
             let page = try await self.lists.listLists(caller: session.caller, detectorId: detector, kind: kind, maxResults: 50, nextToken: nil)
             for id in page.items {
                 let list = try await self.lists.getList(caller: session.caller, detectorId: detector, kind: kind, listId: id)
                 let object = (try? JSONSerialization.jsonObject(with: try JSONEncoder().encode(list))) as? [String: Any] ?? [:]
-                rows += "<tr><td>\(kind.displayName)</td><td>\(ConsoleHTML.escape(object["name"] as? String ?? id))</td><td>\(ConsoleHTML.escape(object["format"] as? String ?? ""))</td><td>\(ConsoleHTML.escape(object["status"] as? String ?? ""))</td><td>\(ConsoleHTML.escape(object["location"] as? String ?? ""))</td></tr>"
+                rows.append((kind, id, object["name"] as? String ?? id, object["format"] as? String ?? "", object["status"] as? String ?? "", object["location"] as? String ?? ""))
             }
         }
-        return "<section><table><tr><th>Kind</th><th>Name</th><th>Format</th><th>Status</th><th>Location</th></tr>\(rows)</table></section>"
+        return self.listsManagement(session, rows: rows)
     }
 
     func accountsPage(_ session: ConsoleSession, _ detector: String) async throws -> String {
         let members = try await self.members.listMembers(caller: session.caller, detectorId: detector, onlyAssociated: false, maxResults: 50, nextToken: nil).items
         let coverage = try await self.agents.coverage(caller: session.caller, detectorId: detector)
-        let memberRows = members.map { member -> String in
-            let agents = coverage.filter { $0.accountId == member.accountId }
-            let healthy = agents.filter { $0.coverageStatus == "HEALTHY" }.count
-            return "<tr><td>\(ConsoleHTML.escape(member.accountId))</td><td>\(ConsoleHTML.escape(member.email))</td><td>\(member.relationshipStatus.rawValue)</td><td>\(healthy) of \(agents.count) healthy</td></tr>"
-        }.joined()
-        let agentRows = coverage.map { agent in
-            "<tr><td>\(ConsoleHTML.escape(agent.resourceId))</td><td>\(ConsoleHTML.escape(agent.accountId))</td><td>\(ConsoleHTML.escape(agent.resourceDetails.ec2InstanceDetails.instanceId))</td><td>\(agent.coverageStatus)</td><td>\(ConsoleHTML.escape(agent.issue ?? ""))</td></tr>"
-        }.joined()
-        return """
-            <section><h2>Members</h2><table><tr><th>Account</th><th>Email</th><th>Status</th><th>Agents</th></tr>\(memberRows)</table></section>
-            <section><h2>Agents</h2><table><tr><th>Agent</th><th>Account</th><th>Host</th><th>Status</th><th>Issue</th></tr>\(agentRows)</table></section>
-            """
+        let invitations = try await self.members.listInvitations(caller: session.caller, maxResults: 50, nextToken: nil).items
+        return self.accountsManagement(session, members: members, coverage: coverage, invitations: invitations)
     }
 }
 
