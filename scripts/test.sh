@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: builds once (debug, with tests), starts a throwaway PostgreSQL cluster unless DATABASE_URL
 # is given, runs the Swift tests against it, then the conformance suite (pytest, boto3 and the aws CLI) against
-# real guardpost-admin servers on their embedded PostgreSQL.
+# real guardpost-admin servers on their embedded PostgreSQL, real agents, moto_server and headless Chromium
+# (screenshots of the console under test-output/console/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The console's browser test needs Chromium (Debian's package) and websocket-client.
+export GUARDPOST_BROWSER_TESTS=1
 source scripts/prerequisites.sh
 
 echo "== building (debug, with tests)"

@@ -181,7 +181,8 @@ public struct ConsoleRoutes: Sendable {
         let bars = byDate.enumerated().map { index, group in
             let height = Double(group.totalFindings) / Double(peak) * 100
             let day = Date(timeIntervalSince1970: group.date ?? 0).formatted(.iso8601.year().month().day())
-            return #"<rect x="\#(index * 22)" y="\#(110 - height)" width="18" height="\#(height)" fill="\#(ConsoleHTML.band(group.severity ?? 0).colour)"><title>\#(day): \#(group.totalFindings)</title></rect>"#
+            let label = index % 3 == 0 ? #"<text x="\#(index * 22)" y="126" font-size="9">\#(day.suffix(5))</text>"# : ""
+            return #"<rect x="\#(index * 22)" y="\#(110 - height)" width="18" height="\#(height)" fill="\#(ConsoleHTML.band(group.severity ?? 0).colour)"><title>\#(day): \#(group.totalFindings)</title></rect>"# + label
         }.joined()
         func table(_ title: String, _ groups: [FindingStatisticsGroup], _ label: (FindingStatisticsGroup) -> String) -> String {
             let rows = groups.prefix(10).map { "<tr><td>\(ConsoleHTML.escape(label($0)))</td><td>\($0.totalFindings)</td></tr>" }.joined()
@@ -190,7 +191,7 @@ public struct ConsoleRoutes: Sendable {
         return """
             <section><h2>Current findings by severity</h2><div class="cards">\(cards)</div></section>
             <section><h2>Findings over time (last update per day, coloured by highest severity)</h2>
-            <svg width="\(max(200, byDate.count * 22))" height="112" role="img" aria-label="findings per day">\(bars)</svg></section>
+            <svg width="\(max(200, byDate.count * 22))" height="130" role="img" aria-label="findings per day">\(bars)</svg></section>
             \(table("Top finding types", try await self.statistics(session, detector, groupBy: "FINDING_TYPE")) { $0.findingType ?? "" })
             \(table("Most affected resources", try await self.statistics(session, detector, groupBy: "RESOURCE")) { "\($0.resourceType ?? "") \($0.resourceId ?? "") (\($0.accountId ?? ""))" })
             \(table("Accounts", try await self.statistics(session, detector, groupBy: "ACCOUNT")) { $0.accountId ?? "" })
@@ -234,8 +235,22 @@ public struct ConsoleRoutes: Sendable {
            let document = try await self.findings.getFindings(caller: session.caller, detectorId: detector, ids: [id], sort: nil).first,
            let object = try? JSONSerialization.jsonObject(with: Data(document.utf8)),
            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+            let finding = try? JSONDecoder().decode(Finding.self, from: Data(document.utf8))
+            let action = finding?.service.action
+            let remote = action?.networkConnectionAction?.remoteIpDetails ?? action?.awsApiCallAction?.remoteIpDetails
+            let facts: [(String, String?)] = [
+                ("Type", finding?.type), ("Severity", finding.map { "\(ConsoleHTML.band($0.severity).name) (\($0.severity))" }),
+                ("Description", finding?.description), ("Account / region", finding.map { "\($0.accountId) / \($0.region)" }),
+                ("Resource", finding.map { r in [r.resource.resourceType, r.resource.instanceDetails?.instanceId, r.resource.accessKeyDetails?.accessKeyId,
+                                                 r.resource.s3BucketDetails?.first?.name].compactMap { $0 }.joined(separator: " ") }),
+                ("Action", action.map { [$0.actionType, $0.awsApiCallAction?.api, $0.dnsRequestAction?.domain, $0.networkConnectionAction?.connectionDirection].compactMap { $0 }.joined(separator: " ") }),
+                ("Remote address", remote?.ipAddressV4 ?? remote?.ipAddressV6),
+                ("First / last seen", finding.map { "\($0.service.eventFirstSeen) / \($0.service.eventLastSeen)" }), ("Count", finding.map { String($0.service.count) }),
+                ("Additional info", finding?.service.additionalInfo?.value),
+            ]
+            let summary = facts.compactMap { name, value in value.map { "<tr><th>\(name)</th><td>\(ConsoleHTML.escape($0))</td></tr>" } }.joined()
             detail = """
-                <section><h2>Finding \(ConsoleHTML.escape(id))</h2>
+                <section><h2>Finding \(ConsoleHTML.escape(id))</h2><table>\(summary)</table>
                 <form method="post" action="/console/findings/feedback">\(ConsoleHTML.csrfField(session))<input type="hidden" name="id" value="\(ConsoleHTML.escape(id))">
                 <input type="hidden" name="back" value="\(ConsoleHTML.escape(back))">
                 <button name="feedback" value="USEFUL">Useful</button> <button name="feedback" value="NOT_USEFUL">Not useful</button></form>
