@@ -80,6 +80,12 @@ struct ConsoleTests {
             _ = try await browser.signIn(admin)
             let findings = try await browser.get("/console/findings?severity=7")
             #expect(findings.html.contains("UnauthorizedAccess:EC2/SSHBruteForce") && findings.html.contains(member.accountId))
+            // Any ListFindings criteria through the criteria field; a malformed one is a clear error.
+            let byPort = try await browser.get("/console/findings?criteria=%7B%22service.action.networkConnectionAction.localPortDetails.port%22%3A%7B%22equals%22%3A%5B%2222%22%5D%7D%7D")
+            #expect(byPort.html.contains("c1"))
+            let noMatch = try await browser.get("/console/findings?criteria=%7B%22service.action.networkConnectionAction.localPortDetails.port%22%3A%7B%22equals%22%3A%5B%223389%22%5D%7D%7D")
+            #expect(noMatch.html.contains("No findings match"))
+            #expect(try await browser.get("/console/findings?criteria=nonsense").status == 400)
             let token = try browser.csrf(findings.html)
             // Without the token nothing changes.
             #expect(try await browser.post("/console/findings/archive", "id=c1&archived=true").status == 403)

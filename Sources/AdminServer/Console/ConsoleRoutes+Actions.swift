@@ -47,7 +47,18 @@ extension ConsoleRoutes {
                 try await self.detectors.updateDetector(
                     caller: session.caller, detectorId: detector, request: try Self.shape(UpdateDetectorRequest.self, ["features": [feature]])
                 )
-                // The administrator's choice applies to its members, as organisation settings do.
+                // For a delegated administrator the choice is also the organisation's auto-enable setting (ALL/NONE).
+                do {
+                    try await self.organization.updateOrganizationConfiguration(
+                        caller: session.caller, detectorId: detector,
+                        request: try Self.shape(UpdateOrganizationConfigurationRequest.self, [
+                            "features": [["name": name, "autoEnable": status == "ENABLED" ? "ALL" : "NONE"]],
+                        ])
+                    )
+                } catch is GuardDutyError {
+                    // Not an organisation administrator: its invited members are updated below.
+                }
+                // The administrator's choice applies to its members.
                 let members = try await self.members.listMembers(caller: session.caller, detectorId: detector, onlyAssociated: true, maxResults: 50, nextToken: nil)
                 if !members.items.isEmpty {
                     _ = try await self.members.updateMemberDetectors(
@@ -118,7 +129,7 @@ extension ConsoleRoutes {
                 """
         }.joined()
         return """
-            <section><p>Features of this account's detector. A change also applies to every associated member (UpdateMemberDetectors), and reaches their agents within a second.</p>
+            <section><p>Features of this account's detector. A change also applies to every associated member (UpdateMemberDetectors) and, for an organisation's delegated administrator, becomes the organisation's auto-enable setting (ALL or NONE); agents receive it within a second.</p>
             <table><tr><th>Feature</th><th>Status</th><th></th></tr>\(rows)</table></section>
             """
     }

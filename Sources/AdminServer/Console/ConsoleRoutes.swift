@@ -14,6 +14,7 @@ public struct ConsoleRoutes: Sendable {
     let members: any MemberStore
     let lists: any ListStore
     let agents: any AgentChannelStore
+    let organization: any OrganizationStore
 
     public init(stores: PostgresStores, sessions: ConsoleSessions) {
         self.sessions = sessions
@@ -23,6 +24,7 @@ public struct ConsoleRoutes: Sendable {
         self.members = stores.members
         self.lists = stores.lists
         self.agents = stores.agentChannel
+        self.organization = stores.organization
     }
 
     static let cookie = "guardpost_session"
@@ -205,6 +207,13 @@ public struct ConsoleRoutes: Sendable {
         if let type = ConsoleHTML.query(request, "type") { criterion["type"] = Condition(equals: [type]) }
         if let account = ConsoleHTML.query(request, "account") { criterion["accountId"] = Condition(equals: [account]) }
         if let resource = ConsoleHTML.query(request, "resource") { criterion["resource.instanceDetails.instanceId"] = Condition(equals: [resource]) }
+        // Any other criteria, as ListFindings takes them: {"attribute.path": {"gte": 5}, …}.
+        if let raw = ConsoleHTML.query(request, "criteria") {
+            guard let extra = try? JSONDecoder().decode([String: Condition].self, from: Data(raw.utf8)) else {
+                throw GuardDutyError.badRequest("The criteria field is not JSON of the form {\"attribute.path\": {\"equals\": [\"value\"]}}.")
+            }
+            criterion.merge(extra) { _, new in new }
+        }
         let sortKey = ConsoleHTML.query(request, "sort") ?? "updatedAt"
         let order = ConsoleHTML.query(request, "order") == "ASC" ? "ASC" : "DESC"
         let list = ListFindingsRequest(
@@ -271,6 +280,7 @@ public struct ConsoleRoutes: Sendable {
             <label>Instance <input name="resource" value="\(ConsoleHTML.escape(ConsoleHTML.query(request, "resource") ?? ""))" size="14"></label>
             <label>Sort <select name="sort"><option value="updatedAt">Last seen</option><option value="severity"\(selected("sort", "severity"))>Severity</option><option value="type"\(selected("sort", "type"))>Type</option><option value="service.count"\(selected("sort", "service.count"))>Count</option></select></label>
             <select name="order"><option value="DESC">descending</option><option value="ASC"\(selected("order", "ASC"))>ascending</option></select>
+            <label>Criteria (JSON) <input name="criteria" size="40" placeholder='{"service.action.actionType":{"equals":["DNS_REQUEST"]}}' value="\(ConsoleHTML.escape(ConsoleHTML.query(request, "criteria") ?? ""))"></label>
             <label><select name="archived"><option value="false">Current</option><option value="true"\(selected("archived", "true"))>Archived</option></select></label>
             <button type="submit">Apply</button></form></section>
             <section><form id="bulk" method="post" action="/console/findings/archive">\(ConsoleHTML.csrfField(session))
