@@ -513,6 +513,7 @@ public struct BuiltInIntelligence: Sendable {
     let torNodes: [IPNetwork]
     let miningPools: [IPNetwork]
     let maliciousIPs: [IPNetwork]
+    let blackholes: [IPNetwork]
 
     public init(directory: String?) {
         self.domains = directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
@@ -523,12 +524,13 @@ public struct BuiltInIntelligence: Sendable {
         self.torNodes = addresses("tor-exit-nodes.txt")
         self.miningPools = addresses("mining-pool-ips.txt")
         self.maliciousIPs = addresses("malicious-ips.txt")
+        self.blackholes = addresses("blackhole-ips.txt")
     }
 
     public func intelligence(threatLists: [(name: String, list: ParsedList)], trustedLists: [ParsedList]) -> Intelligence {
         Intelligence(
             threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes, miningPools: self.miningPools,
-            maliciousIPs: self.maliciousIPs
+            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes
         )
     }
 }

@@ -157,7 +157,8 @@ struct Scan: ParsableCommand {
             builtInDomains: intel.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? [],
             torNodes: Self.addresses(intel, "tor-exit-nodes.txt"),
             miningPools: Self.addresses(intel, "mining-pool-ips.txt"),
-            maliciousIPs: Self.addresses(intel, "malicious-ips.txt")
+            maliciousIPs: Self.addresses(intel, "malicious-ips.txt"),
+            blackholes: Self.addresses(intel, "blackhole-ips.txt")
         )
         let engine = DetectionEngine(intelligence: intelligence, accountId: self.accountId, region: self.region, detectorId: self.detectorId)
         engine.s3DataEvents = !self.noS3DataEvents

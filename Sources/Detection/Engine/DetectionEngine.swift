@@ -16,6 +16,10 @@ public final class DetectionEngine {
         public var exfiltrationQueries = 5
         public var probedPorts = 10
         public var dgaDomains = 10
+        /// How long (record time) an instance's outbound ports and traffic volume are learned before they are judged.
+        public var baselineLearningSeconds: Int64 = 86_400
+        public var trafficVolumeFactor = 10
+        public var trafficVolumeMinimumBytes = 50_000_000
         public init() {}
     }
 
@@ -51,6 +55,7 @@ public final class DetectionEngine {
     }
     var windows: [Int64: WindowBuffer] = [:]
     var newestWindow: Int64 = .min
+    var baselines = FlowBaselines()
     struct Flood: Hashable { var minute: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress; var protocolNumber: Int; var port: Int }
     var floods: [Flood: (packets: Int, first: Int64, account: Int)] = [:]
     struct DGA: Hashable { var window: Int64; var instance: String; var account: String; var region: String }
@@ -98,6 +103,7 @@ public final class DetectionEngine {
         let builtIn: [(String, String)] = [
             self.intelligence.isTorNode(remote) ? ("UnauthorizedAccess:EC2/TorClient", "a Tor relay") : nil,
             self.intelligence.isMiningPool(remote) ? ("CryptoCurrency:EC2/BitcoinTool.B", "a cryptocurrency mining pool") : nil,
+            !inbound && self.intelligence.isBlackhole(remote) ? ("Trojan:EC2/BlackholeTraffic", "a black-holed address (a sinkhole of known-malicious infrastructure)") : nil,
         ].compactMap { $0 }
         for (type, what) in builtIn {
             self.aggregator.add(self.flowObservation(
@@ -112,10 +118,14 @@ public final class DetectionEngine {
             account: Int32(truncatingIfNeeded: record.accountId), port: UInt16(truncatingIfNeeded: record.destinationPort),
             accepted: record.accepted, start: record.start, local: local, remote: remote
         )
+        if !inbound && record.accepted {
+            self.learnOrJudge(record, local: local, remote: remote, localPort: localPort, remotePort: remotePort)
+        }
         // Close windows two behind the newest: logs arrive in time order, with some overlap between files.
         if window > self.newestWindow {
             self.newestWindow = window
             for closed in self.windows.keys where closed < window - 1 { self.closeWindow(closed) }
+            self.closeVolumes(before: window - 1)
         }
         // Appended in place (a copy of the buffer would copy its arrays on every record).
         if record.protocolNumber == 6 && (record.destinationPort == 22 || record.destinationPort == 3389) {
@@ -301,6 +311,7 @@ public final class DetectionEngine {
     /// Closes the windows that end at or before `watermark` (all when nil) and evaluates their flood counters.
     func evaluateFlowWindows(before watermark: Int64?) {
         let window = self.thresholds.windowSeconds
+        self.closeVolumes(before: watermark.map { $0 / window })
         for start in self.windows.keys.sorted() where watermark.map({ (start + 1) * window <= $0 }) ?? true { self.closeWindow(start) }
         let closed = self.floods.filter { key, _ in watermark.map { (key.minute + 1) * 60 <= $0 } ?? true }
         for key in closed.keys { self.floods.removeValue(forKey: key) }
@@ -519,7 +530,7 @@ public final class DetectionEngine {
 
     /// Whether any window is still open (its records counted but not yet judged).
     public var hasOpenWindows: Bool {
-        !self.windows.isEmpty || !self.floods.isEmpty || !self.dga.isEmpty || !self.exfiltration.isEmpty
+        !self.windows.isEmpty || !self.floods.isEmpty || !self.dga.isEmpty || !self.exfiltration.isEmpty || !self.baselines.volumes.isEmpty
     }
 }
 

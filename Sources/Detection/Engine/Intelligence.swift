@@ -17,11 +17,14 @@ public struct Intelligence: Sendable {
     public var miningPools: IPMatcher
     /// Built-in known-malicious addresses (`intel/malicious-ips.txt`), GuardDuty's own threat intelligence here.
     public var maliciousIPs: IPMatcher
+    /// Sinkholed (black-holed) addresses (`intel/blackhole-ips.txt`).
+    public var blackholes: IPMatcher
 
     public init(
         threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
-        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = []
+        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = [], blackholes: [IPNetwork] = []
     ) {
+        self.blackholes = IPMatcher(lists: blackholes.isEmpty ? [] : [blackholes])
         self.maliciousIPs = IPMatcher(lists: maliciousIPs.isEmpty ? [] : [maliciousIPs])
         self.torNodes = IPMatcher(lists: torNodes.isEmpty ? [] : [torNodes])
         self.miningPools = IPMatcher(lists: miningPools.isEmpty ? [] : [miningPools])
@@ -57,6 +60,7 @@ public struct Intelligence: Sendable {
     func isTorNode(_ address: IPAddress) -> Bool { Self.contains(self.torNodes, address) }
     func isMiningPool(_ address: IPAddress) -> Bool { Self.contains(self.miningPools, address) }
     func isKnownMalicious(_ address: IPAddress) -> Bool { Self.contains(self.maliciousIPs, address) }
+    func isBlackhole(_ address: IPAddress) -> Bool { Self.contains(self.blackholes, address) }
 
     func isTrusted(_ address: IPAddress) -> Bool {
         self.trustedIPs.answer(address) != 0

@@ -54,6 +54,9 @@ public enum FindingCatalog {
         info("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "An API was invoked from an IP address on a custom threat list."),
         info("Recon:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from an IP address on a custom threat list."),
         info("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 8, "AccessKey", "CloudTrail", "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from an external IP address."),
+        info("Trojan:EC2/BlackholeTraffic", 5, "Instance", "FlowLogs", "An EC2 instance is attempting to communicate with an IP address of a remote host that is a known black hole."),
+        info("Behavior:EC2/NetworkPortUnusual", 5, "Instance", "FlowLogs", "An EC2 instance is communicating with a remote host on an unusual server port."),
+        info("Behavior:EC2/TrafficVolumeUnusual", 5, "Instance", "FlowLogs", "An EC2 instance is generating unusually large amounts of network traffic to a remote host."),
         // S3 Protection: bucket-policy changes (CloudTrail management events, always analysed) …
         info("Policy:S3/BucketBlockPublicAccessDisabled", 2, "AccessKey", "CloudTrail", "Amazon S3 Block Public Access was disabled for an S3 bucket."),
         info("Policy:S3/AccountBlockPublicAccessDisabled", 2, "AccessKey", "CloudTrail", "Amazon S3 Block Public Access was disabled for the account."),

@@ -1,0 +1,82 @@
+import GuardDutyModel
+import ThreatLists
+
+/// Learned per-instance behaviour from flow logs (record time, never the wall clock): during the first
+/// `baselineLearningSeconds` after an instance is first seen, the remote ports it connects out to and the bytes it
+/// sends per window are learned; afterwards an outbound connection to a port never used is
+/// Behavior:EC2/NetworkPortUnusual, and a window sending more than `trafficVolumeFactor` × the learned average (and at
+/// least `trafficVolumeMinimumBytes`) is Behavior:EC2/TrafficVolumeUnusual. Learning depends on which records come
+/// first, so unlike the other rules these depend on record order within the learning period.
+struct FlowBaselines {
+    struct Instance {
+        var firstSeen: Int64
+        var ports: Set<Int> = []
+        var learnedBytes = 0
+        var learnedWindows: Set<Int64> = []
+    }
+
+    struct Volume: Hashable {
+        var instance: Int
+        var window: Int64
+    }
+
+    var instances: [Int: Instance] = [:]
+    /// Outbound bytes per instance and window, with the window's first record (for the finding's details).
+    var volumes: [Volume: (bytes: Int, sample: FlowRecord, local: IPAddress, remote: IPAddress)] = [:]
+}
+
+extension DetectionEngine {
+    /// The instance a flow record belongs to, for baselines: its instance id, else its network interface.
+    static func baselineKey(_ record: FlowRecord) -> Int { record.instanceId != 0 ? record.instanceId : -record.interfaceId }
+
+    /// Learns or judges one outbound, accepted connection to a public address.
+    func learnOrJudge(_ record: FlowRecord, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int) {
+        let key = Self.baselineKey(record)
+        var instance = self.baselines.instances[key] ?? FlowBaselines.Instance(firstSeen: record.start)
+        instance.firstSeen = min(instance.firstSeen, record.start)
+        let window = record.start / self.thresholds.windowSeconds
+        let learning = record.start < instance.firstSeen + self.thresholds.baselineLearningSeconds
+        if learning {
+            instance.ports.insert(remotePort)
+        } else if !instance.ports.contains(remotePort) {
+            self.aggregator.add(self.flowObservation(
+                "Behavior:EC2/NetworkPortUnusual", record: record, local: local, remote: remote, inbound: false, localPort: localPort,
+                remotePort: remotePort, key: "\(remotePort)",
+                description: "EC2 instance \(self.instanceName(record)) is communicating with \(remote) on port \(remotePort), which it had not used in its first \(self.thresholds.baselineLearningSeconds / 3600) hours.",
+                role: "ACTOR"
+            ))
+        }
+        self.baselines.instances[key] = instance
+        let volume = FlowBaselines.Volume(instance: key, window: window)
+        if let current = self.baselines.volumes[volume] {
+            self.baselines.volumes[volume] = (current.bytes + record.bytes, current.sample, current.local, current.remote)
+        } else {
+            self.baselines.volumes[volume] = (record.bytes, record, local, remote)
+        }
+    }
+
+    /// Folds a closed window's volumes into the learned averages, or judges them.
+    func closeVolumes(before end: Int64?) {
+        let due = self.baselines.volumes.filter { key, _ in end.map { key.window < $0 } ?? true }
+        for (key, value) in due.sorted(by: { $0.key.window < $1.key.window }) {
+            self.baselines.volumes.removeValue(forKey: key)
+            guard var instance = self.baselines.instances[key.instance] else { continue }
+            let windowStart = key.window * self.thresholds.windowSeconds
+            if windowStart < instance.firstSeen + self.thresholds.baselineLearningSeconds {
+                instance.learnedBytes += value.bytes
+                instance.learnedWindows.insert(key.window)
+                self.baselines.instances[key.instance] = instance
+                continue
+            }
+            guard !instance.learnedWindows.isEmpty else { continue }
+            let average = instance.learnedBytes / instance.learnedWindows.count
+            guard value.bytes >= self.thresholds.trafficVolumeMinimumBytes, value.bytes > average * self.thresholds.trafficVolumeFactor else { continue }
+            self.aggregator.add(self.flowObservation(
+                "Behavior:EC2/TrafficVolumeUnusual", record: value.sample, local: value.local, remote: value.remote, inbound: false,
+                localPort: value.sample.sourcePort, remotePort: value.sample.destinationPort, key: "volume",
+                description: "EC2 instance \(self.instanceName(value.sample)) sent \(value.bytes) bytes in \(self.thresholds.windowSeconds / 60) minutes, \(value.bytes / max(1, average))× its learned average of \(average) bytes.",
+                role: "ACTOR"
+            ))
+        }
+    }
+}
