@@ -21,8 +21,10 @@ struct FlowBaselines {
     }
 
     var instances: [Int: Instance] = [:]
-    /// Outbound bytes per instance and window, with the window's first record (for the finding's details).
-    var volumes: [Volume: (bytes: Int, sample: FlowRecord, local: IPAddress, remote: IPAddress)] = [:]
+    /// Outbound bytes per instance and window (updated in place on the hot path) …
+    var volumes: [Volume: Int] = [:]
+    /// … and the window's first record, for the finding's details.
+    var samples: [Volume: (sample: FlowRecord, local: IPAddress, remote: IPAddress)] = [:]
 }
 
 extension DetectionEngine {
@@ -32,13 +34,13 @@ extension DetectionEngine {
     /// Learns or judges one outbound, accepted connection to a public address.
     func learnOrJudge(_ record: FlowRecord, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int) {
         let key = Self.baselineKey(record)
-        var instance = self.baselines.instances[key] ?? FlowBaselines.Instance(firstSeen: record.start)
-        instance.firstSeen = min(instance.firstSeen, record.start)
-        let window = record.start / self.thresholds.windowSeconds
-        let learning = record.start < instance.firstSeen + self.thresholds.baselineLearningSeconds
+        // Mutated in place through the dictionary (a copy out and back would copy the port set on every record).
+        if self.baselines.instances[key] == nil { self.baselines.instances[key] = FlowBaselines.Instance(firstSeen: record.start) }
+        if record.start < self.baselines.instances[key]!.firstSeen { self.baselines.instances[key]!.firstSeen = record.start }
+        let learning = record.start < self.baselines.instances[key]!.firstSeen + self.thresholds.baselineLearningSeconds
         if learning {
-            instance.ports.insert(remotePort)
-        } else if !instance.ports.contains(remotePort) {
+            self.baselines.instances[key]!.ports.insert(remotePort)
+        } else if !self.baselines.instances[key]!.ports.contains(remotePort) {
             self.aggregator.add(self.flowObservation(
                 "Behavior:EC2/NetworkPortUnusual", record: record, local: local, remote: remote, inbound: false, localPort: localPort,
                 remotePort: remotePort, key: "\(remotePort)",
@@ -46,21 +48,19 @@ extension DetectionEngine {
                 role: "ACTOR"
             ))
         }
-        self.baselines.instances[key] = instance
-        let volume = FlowBaselines.Volume(instance: key, window: window)
-        if let current = self.baselines.volumes[volume] {
-            self.baselines.volumes[volume] = (current.bytes + record.bytes, current.sample, current.local, current.remote)
-        } else {
-            self.baselines.volumes[volume] = (record.bytes, record, local, remote)
-        }
+        let volume = FlowBaselines.Volume(instance: key, window: record.start / self.thresholds.windowSeconds)
+        if self.baselines.volumes[volume] == nil { self.baselines.samples[volume] = (record, local, remote) }
+        self.baselines.volumes[volume, default: 0] += record.bytes
     }
 
     /// Folds a closed window's volumes into the learned averages, or judges them.
     func closeVolumes(before end: Int64?) {
         let due = self.baselines.volumes.filter { key, _ in end.map { key.window < $0 } ?? true }
-        for (key, value) in due.sorted(by: { $0.key.window < $1.key.window }) {
+        for (key, bytes) in due.sorted(by: { $0.key.window < $1.key.window }) {
             self.baselines.volumes.removeValue(forKey: key)
-            guard var instance = self.baselines.instances[key.instance] else { continue }
+            guard let value = self.baselines.samples.removeValue(forKey: key).map({ (bytes: bytes, sample: $0.sample, local: $0.local, remote: $0.remote) }),
+                  var instance = self.baselines.instances[key.instance]
+            else { continue }
             let windowStart = key.window * self.thresholds.windowSeconds
             if windowStart < instance.firstSeen + self.thresholds.baselineLearningSeconds {
                 instance.learnedBytes += value.bytes

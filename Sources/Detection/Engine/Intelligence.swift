@@ -2,23 +2,24 @@ import Foundation
 import ThreatLists
 
 /// The lists in force for a detector — threat and trusted IP lists, threat entity lists — and the built-in
-/// domain intelligence shipped as data files (`intel/dns-domains.tsv`).
-public struct Intelligence: Sendable {
-    public var threatIPs: IPMatcher
-    public var threatListNames: [String]
-    public var trustedIPs: IPMatcher
-    public var threatDomains: DomainMatcher
-    public var threatDomainListNames: [String]
+/// domain intelligence shipped as data files (`intel/dns-domains.tsv`). A class, built once and never changed:
+/// the engine looks several things up per record, and a struct read through the engine would be copied each time.
+public final class Intelligence: Sendable {
+    public let threatIPs: IPMatcher
+    public let threatListNames: [String]
+    public let trustedIPs: IPMatcher
+    public let threatDomains: DomainMatcher
+    public let threatDomainListNames: [String]
     /// Built-in domains, each list standing for one finding type.
-    public var builtInDomains: DomainMatcher
-    public var builtInDomainTypes: [String]
+    public let builtInDomains: DomainMatcher
+    public let builtInDomainTypes: [String]
     /// Built-in address lists: Tor relays and exit nodes, mining pools (`intel/*.txt`).
-    public var torNodes: IPMatcher
-    public var miningPools: IPMatcher
+    public let torNodes: IPMatcher
+    public let miningPools: IPMatcher
     /// Built-in known-malicious addresses (`intel/malicious-ips.txt`), GuardDuty's own threat intelligence here.
-    public var maliciousIPs: IPMatcher
+    public let maliciousIPs: IPMatcher
     /// Sinkholed (black-holed) addresses (`intel/blackhole-ips.txt`).
-    public var blackholes: IPMatcher
+    public let blackholes: IPMatcher
 
     public init(
         threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
