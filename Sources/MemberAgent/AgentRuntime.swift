@@ -40,6 +40,8 @@ struct Checkpoint: Codable {
     var findings: [Finding]
     var pendingUpdates: [String]
     var nextUpdateAt: Double
+    /// What the learned rules (unusual ports and volumes, AnomalousBehavior) have learned.
+    var baselines: LearnedBaselines?
 }
 
 /// The member agent: configuration sync (long-poll, lists by hash), log tailing, detection, the durable outbox and
@@ -206,10 +208,11 @@ public final class AgentRuntime: @unchecked Sendable {
         let stateDirectory = self.options.stateDirectory
         let checkpointPath = "\(stateDirectory)/checkpoint.json"
         var checkpoint = (FileManager.default.contents(atPath: checkpointPath)).flatMap { try? JSONDecoder().decode(Checkpoint.self, from: $0) }
-            ?? Checkpoint(cursors: [:], findings: [], pendingUpdates: [], nextUpdateAt: 0)
+            ?? Checkpoint(cursors: [:], findings: [], pendingUpdates: [], nextUpdateAt: 0, baselines: nil)
         let engine = DetectionEngine(intelligence: self.builtIn.intelligence(threatLists: [], trustedLists: []), accountId: "000000000000",
                                      region: self.client.region, detectorId: detectorId)
         engine.restore(checkpoint.findings)
+        if let learned = checkpoint.baselines { engine.restore(learned) }
         var known = Dictionary(checkpoint.findings.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         var pendingUpdates = Set(checkpoint.pendingUpdates)
         var nextUpdateAt = checkpoint.nextUpdateAt
@@ -233,6 +236,7 @@ public final class AgentRuntime: @unchecked Sendable {
             checkpoint.findings = Array(known.values)
             checkpoint.pendingUpdates = Array(pendingUpdates)
             checkpoint.nextUpdateAt = nextUpdateAt
+            checkpoint.baselines = engine.learnedBaselines()
             try DurableFile.write(Array(try JSONEncoder().encode(checkpoint)), to: checkpointPath)
         }
 

@@ -56,6 +56,7 @@ public final class DetectionEngine {
     var windows: [Int64: WindowBuffer] = [:]
     var newestWindow: Int64 = .min
     var baselines = FlowBaselines()
+    var apiBaselines = APIBaselines()
     struct Flood: Hashable { var minute: Int64; var interface: Int; var local: IPAddress; var remote: IPAddress; var protocolNumber: Int; var port: Int }
     var floods: [Flood: (packets: Int, first: Int64, account: Int)] = [:]
     struct DGA: Hashable { var window: Int64; var instance: String; var account: String; var region: String }
@@ -369,6 +370,9 @@ public final class DetectionEngine {
                     : "\(who) attempted to disable AWS CloudTrail logging (\(event.eventName), which failed with \(event.errorCode!)).",
                 nil
             ))
+        }
+        if let anomaly = self.anomalousBehavior(event, s3Data: false) {
+            types.append((anomaly, "\(who) called \(event.eventName) (\(event.eventSource)), an API it had not used in its first \(self.thresholds.baselineLearningSeconds / 3600) hours of activity.", nil))
         }
         if event.eventSource == "iam.amazonaws.com", ["UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"].contains(event.eventName), succeeded {
             types.append(("Stealth:IAMUser/PasswordPolicyChange", "The account password policy was changed by \(who) (\(event.eventName)).", nil))

@@ -51,6 +51,9 @@ extension DetectionEngine {
         let who = event.userName ?? event.identityArn ?? event.principalId ?? "an anonymous caller"
         let bucket = event.bucketName ?? "an unknown bucket"
         var types: [(String, String, Finding.Evidence?)] = []
+        if let anomaly = self.anomalousBehavior(event, s3Data: true) {
+            types.append((anomaly, "\(who) called \(event.eventName) on \(bucket), an S3 API it had not used in its first \(self.thresholds.baselineLearningSeconds / 3600) hours of activity.", nil))
+        }
         if let agent = event.userAgent {
             for (needle, name, type) in Self.penTestAgents where Self.containsIgnoringCase(agent, needle) {
                 types.append(("PenTest:S3/\(type)", "The S3 API \(event.eventName) on \(bucket) was invoked by \(who) from a machine whose user agent names \(name).", nil))

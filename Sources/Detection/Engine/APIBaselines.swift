@@ -1,0 +1,118 @@
+import GuardDutyModel
+
+/// Learned per-principal API use from CloudTrail (record time): during the first `baselineLearningSeconds` after a
+/// principal (access key, else principal id) is first seen, the APIs it calls are learned; afterwards a call to an
+/// API it never used that belongs to an attack tactic is `<Tactic>:IAMUser/AnomalousBehavior`, and for S3 data events
+/// `Discovery|Exfiltration:S3/AnomalousBehavior` or `Impact:S3/AnomalousBehavior.Write|.Delete|.Permission`.
+/// Like the flow baselines, what is learned depends on which records come first.
+struct APIBaselines {
+    struct Principal {
+        var firstSeen: Int64
+        var apis: Set<String> = []
+    }
+    var principals: [String: Principal] = [:]
+}
+
+extension DetectionEngine {
+    /// The tactic an IAM-relevant management API serves, as GuardDuty's AnomalousBehavior types name them.
+    static func tactic(_ source: String, _ name: String) -> String? {
+        switch name {
+        case "StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "DeleteFlowLogs", "DeleteDetector", "DisassociateFromMasterAccount",
+             "DeleteResolverQueryLogConfig", "DeleteConfigRule", "StopConfigurationRecorder", "DeleteLogGroup", "LeaveOrganization":
+            return "DefenseEvasion"
+        case "CreateAccessKey", "CreateUser", "CreateLoginProfile", "UpdateLoginProfile", "ImportKeyPair", "CreateKeyPair", "AuthorizeSecurityGroupIngress",
+             "CreateFunction20150331", "AddPermission20150331v2", "UpdateFunctionCode20150331v2", "CreateTrustAnchor", "SendSSHPublicKey":
+            return "Persistence"
+        case "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "AddUserToGroup",
+             "UpdateAssumeRolePolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion", "PassRole":
+            return "PrivilegeEscalation"
+        case "GetSecretValue", "BatchGetSecretValue", "GetPasswordData", "GetParameters", "GetParameter", "GetFederationToken", "GetSessionToken",
+             "GetAuthorizationToken", "CreateLoginProfileToken":
+            return "CredentialAccess"
+        case "ModifySnapshotAttribute", "ModifyImageAttribute", "ModifyDBSnapshotAttribute", "PutBucketReplication", "CreateSnapshot", "CopySnapshot":
+            return "Exfiltration"
+        case "DeleteBucket", "TerminateInstances", "DeleteDBInstance", "DeleteDBCluster", "DeleteVolume", "DeleteSnapshot", "PutBucketLifecycle",
+             "DeleteBucketEncryption", "ScheduleKeyDeletion", "DisableKey", "RunInstances":
+            return "Impact"
+        case "ConsoleLogin", "GetSigninToken":
+            return source == "signin.amazonaws.com" ? "InitialAccess" : nil
+        default:
+            if name.hasPrefix("List") || name.hasPrefix("Describe") || name.hasPrefix("GetBucket") || name == "GetCallerIdentity" || name.hasPrefix("GetAccount") {
+                return "Discovery"
+            }
+            return nil
+        }
+    }
+
+    /// The S3 AnomalousBehavior type of an object-level API.
+    static func s3AnomalyType(_ name: String) -> String {
+        if name.hasSuffix("Acl") && name.hasPrefix("Put") || name == "PutObjectRetention" || name == "PutObjectLegalHold" { return "Impact:S3/AnomalousBehavior.Permission" }
+        if name.hasPrefix("Delete") { return "Impact:S3/AnomalousBehavior.Delete" }
+        if ["PutObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "RestoreObject", "PutObjectTagging"].contains(name) {
+            return "Impact:S3/AnomalousBehavior.Write"
+        }
+        if ["GetObject", "SelectObjectContent", "GetObjectTorrent"].contains(name) { return "Exfiltration:S3/AnomalousBehavior" }
+        return "Discovery:S3/AnomalousBehavior"
+    }
+
+    /// Learns the call, or returns the AnomalousBehavior type it is (nil when learned, learning, or not a tactic).
+    func anomalousBehavior(_ event: CloudTrailEvent, s3Data: Bool) -> String? {
+        guard let principal = event.accessKeyId ?? event.principalId ?? event.identityArn, event.identityType != "AWSService" else { return nil }
+        let api = s3Data ? "s3data:\(event.eventName)" : "\(event.eventSource):\(event.eventName)"
+        if self.apiBaselines.principals[principal] == nil { self.apiBaselines.principals[principal] = APIBaselines.Principal(firstSeen: event.eventTime) }
+        if event.eventTime < self.apiBaselines.principals[principal]!.firstSeen { self.apiBaselines.principals[principal]!.firstSeen = event.eventTime }
+        let learning = event.eventTime < self.apiBaselines.principals[principal]!.firstSeen + self.thresholds.baselineLearningSeconds
+        if learning {
+            self.apiBaselines.principals[principal]!.apis.insert(api)
+            return nil
+        }
+        guard !self.apiBaselines.principals[principal]!.apis.contains(api) else { return nil }
+        if s3Data { return Self.s3AnomalyType(event.eventName) }
+        return Self.tactic(event.eventSource, event.eventName).map { "\($0):IAMUser/AnomalousBehavior" }
+    }
+}
+
+/// What the engine has learned (flow and API baselines), in a form that outlives the process: flow baselines are
+/// keyed by instance (or interface, prefixed `eni:`) name rather than by this process's interned ids.
+public struct LearnedBaselines: Codable, Sendable, Equatable {
+    public struct Instance: Codable, Sendable, Equatable {
+        public var firstSeen: Int64
+        public var ports: [Int]
+        public var learnedBytes: Int
+        public var learnedWindows: [Int64]
+    }
+    public struct Principal: Codable, Sendable, Equatable {
+        public var firstSeen: Int64
+        public var apis: [String]
+    }
+    public var instances: [String: Instance]
+    public var principals: [String: Principal]
+}
+
+extension DetectionEngine {
+    /// The baselines learned so far (an agent keeps them in its checkpoint).
+    public func learnedBaselines() -> LearnedBaselines {
+        var instances: [String: LearnedBaselines.Instance] = [:]
+        for (key, instance) in self.baselines.instances {
+            let name = key > 0 ? self.names.name(key) : self.names.name(-key).map { "eni:\($0)" }
+            guard let name else { continue }
+            instances[name] = .init(firstSeen: instance.firstSeen, ports: instance.ports.sorted(), learnedBytes: instance.learnedBytes,
+                                    learnedWindows: instance.learnedWindows.sorted())
+        }
+        let principals = self.apiBaselines.principals.mapValues { LearnedBaselines.Principal(firstSeen: $0.firstSeen, apis: $0.apis.sorted()) }
+        return LearnedBaselines(instances: instances, principals: principals)
+    }
+
+    /// Takes back baselines learned by an earlier run, so that a restart does not learn again from scratch.
+    public func restore(_ learned: LearnedBaselines) {
+        for (name, instance) in learned.instances {
+            let key = name.hasPrefix("eni:") ? -self.names.intern(Array(name.dropFirst(4).utf8)) : self.names.intern(Array(name.utf8))
+            self.baselines.instances[key] = FlowBaselines.Instance(
+                firstSeen: instance.firstSeen, ports: Set(instance.ports), learnedBytes: instance.learnedBytes, learnedWindows: Set(instance.learnedWindows)
+            )
+        }
+        for (principal, state) in learned.principals {
+            self.apiBaselines.principals[principal] = APIBaselines.Principal(firstSeen: state.firstSeen, apis: Set(state.apis))
+        }
+    }
+}
