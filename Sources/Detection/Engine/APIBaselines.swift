@@ -8,9 +8,22 @@ import GuardDutyModel
 struct APIBaselines {
     struct Principal {
         var firstSeen: Int64
-        var apis: Set<String> = []
+        /// Hashes of the APIs called while learning (see `apiNames`): judging a call allocates nothing.
+        var apis: Set<UInt64> = []
     }
     var principals: [String: Principal] = [:]
+    /// The API behind each hash, for `learnedBaselines()`.
+    var apiNames: [UInt64: String] = [:]
+
+    /// FNV-1a of `[s3data:]SOURCE:NAME`.
+    static func hash(s3Data: Bool, source: String, name: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) { for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 } }
+        mix(s3Data ? "s3data" : source)
+        mix(":")
+        mix(name)
+        return hash
+    }
 }
 
 extension DetectionEngine {
@@ -58,17 +71,24 @@ extension DetectionEngine {
     /// Learns the call, or returns the AnomalousBehavior type it is (nil when learned, learning, or not a tactic).
     func anomalousBehavior(_ event: CloudTrailEvent, s3Data: Bool) -> String? {
         guard let principal = event.accessKeyId ?? event.principalId ?? event.identityArn, event.identityType != "AWSService" else { return nil }
-        let api = s3Data ? "s3data:\(event.eventName)" : "\(event.eventSource):\(event.eventName)"
-        if self.apiBaselines.principals[principal] == nil { self.apiBaselines.principals[principal] = APIBaselines.Principal(firstSeen: event.eventTime) }
-        if event.eventTime < self.apiBaselines.principals[principal]!.firstSeen { self.apiBaselines.principals[principal]!.firstSeen = event.eventTime }
-        let learning = event.eventTime < self.apiBaselines.principals[principal]!.firstSeen + self.thresholds.baselineLearningSeconds
-        if learning {
-            self.apiBaselines.principals[principal]!.apis.insert(api)
+        let api = APIBaselines.hash(s3Data: s3Data, source: event.eventSource, name: event.eventName)
+        guard let index = self.apiBaselines.principals.index(forKey: principal) else {
+            self.apiBaselines.principals[principal] = APIBaselines.Principal(firstSeen: event.eventTime, apis: [api])
+            self.rememberAPIName(api, s3Data: s3Data, event)
             return nil
         }
-        guard !self.apiBaselines.principals[principal]!.apis.contains(api) else { return nil }
+        if event.eventTime < self.apiBaselines.principals.values[index].firstSeen { self.apiBaselines.principals.values[index].firstSeen = event.eventTime }
+        if event.eventTime < self.apiBaselines.principals.values[index].firstSeen + self.thresholds.baselineLearningSeconds {
+            if self.apiBaselines.principals.values[index].apis.insert(api).inserted { self.rememberAPIName(api, s3Data: s3Data, event) }
+            return nil
+        }
+        guard !self.apiBaselines.principals.values[index].apis.contains(api) else { return nil }
         if s3Data { return Self.s3AnomalyType(event.eventName) }
         return Self.tactic(event.eventSource, event.eventName).map { "\($0):IAMUser/AnomalousBehavior" }
+    }
+
+    func rememberAPIName(_ hash: UInt64, s3Data: Bool, _ event: CloudTrailEvent) {
+        if self.apiBaselines.apiNames[hash] == nil { self.apiBaselines.apiNames[hash] = s3Data ? "s3data:\(event.eventName)" : "\(event.eventSource):\(event.eventName)" }
     }
 }
 
@@ -99,7 +119,9 @@ extension DetectionEngine {
             instances[name] = .init(firstSeen: instance.firstSeen, ports: instance.ports.sorted(), learnedBytes: instance.learnedBytes,
                                     learnedWindows: instance.learnedWindows.sorted())
         }
-        let principals = self.apiBaselines.principals.mapValues { LearnedBaselines.Principal(firstSeen: $0.firstSeen, apis: $0.apis.sorted()) }
+        let principals = self.apiBaselines.principals.mapValues { principal in
+            LearnedBaselines.Principal(firstSeen: principal.firstSeen, apis: principal.apis.compactMap { self.apiBaselines.apiNames[$0] }.sorted())
+        }
         return LearnedBaselines(instances: instances, principals: principals)
     }
 
@@ -112,7 +134,16 @@ extension DetectionEngine {
             )
         }
         for (principal, state) in learned.principals {
-            self.apiBaselines.principals[principal] = APIBaselines.Principal(firstSeen: state.firstSeen, apis: Set(state.apis))
+            var hashes: Set<UInt64> = []
+            for api in state.apis {
+                // Stored as `SOURCE:NAME` or `s3data:NAME`: the hash is of exactly that text.
+                guard let colon = api.firstIndex(of: ":") else { continue }
+                let source = String(api[..<colon]), name = String(api[api.index(after: colon)...])
+                let hash = APIBaselines.hash(s3Data: source == "s3data", source: source, name: name)
+                hashes.insert(hash)
+                self.apiBaselines.apiNames[hash] = api
+            }
+            self.apiBaselines.principals[principal] = APIBaselines.Principal(firstSeen: state.firstSeen, apis: hashes)
         }
     }
 }
