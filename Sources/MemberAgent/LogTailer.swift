@@ -36,6 +36,16 @@ public final class LogTailer {
     private var lastSizes: [String: Int64] = [:]
     /// At most this many bytes are read from one file per poll, so one huge file does not starve the others.
     public var maxBytesPerPoll = 64 << 20
+    /// Line files are read through a descriptor kept open, so a file renamed or deleted by rotation (logrotate,
+    /// a single watched path) is still read to its end before it is let go.
+    private var descriptors: [String: Int32] = [:]
+    /// Descriptors kept open at most; beyond this, those of files read to their end are closed first.
+    public var maxOpenFiles = 64
+    public var openFileCount: Int { self.descriptors.count }
+
+    deinit {
+        for fd in self.descriptors.values { close(fd) }
+    }
 
     public init(dataSource: DataSource, path: String, cursors: [FileCursor] = []) {
         self.dataSource = dataSource
@@ -79,21 +89,46 @@ public final class LogTailer {
                 self.cursors[key] = cursor
                 continue
             }
-            let bytes = try Self.read(file, from: cursor.offset, count: min(Int(size - cursor.offset), self.maxBytesPerPoll))
-            guard let lastNewline = bytes.lastIndex(of: 10) else {
-                self.cursors[key] = cursor
-                continue
+            if self.descriptors[key] == nil {
+                let fd = open(file, O_RDONLY)
+                if fd >= 0 { self.descriptors[key] = fd }
             }
-            let complete = Array(bytes[...lastNewline])
-            try body(key, file, complete, cursor.offset == 0)
-            cursor.offset += Int64(complete.count)
-            self.cursors[key] = cursor
+            try self.readLines(key: key, cursor: &cursor, size: size, body)
         }
-        // Forget files that are gone (rotated away and deleted).
+        // Bounded: a directory of many finished files must not hold a descriptor each.
+        if self.descriptors.count > self.maxOpenFiles {
+            for key in self.descriptors.keys.sorted() where self.descriptors.count > self.maxOpenFiles {
+                guard let cursor = self.cursors[key], cursor.offset >= (self.lastSizes[key] ?? .max), let fd = self.descriptors[key] else { continue }
+                close(fd)
+                self.descriptors.removeValue(forKey: key)
+            }
+        }
+        // Files no longer at their path (rotated away, deleted): finish them through the descriptor, then let go.
         for key in self.cursors.keys where !present.contains(key) {
+            if var cursor = self.cursors[key], let fd = self.descriptors[key] {
+                var info = stat()
+                if fstat(fd, &info) == 0, Int64(info.st_size) > cursor.offset {
+                    try self.readLines(key: key, cursor: &cursor, size: Int64(info.st_size), body)
+                }
+                close(fd)
+                self.descriptors.removeValue(forKey: key)
+            }
             self.cursors.removeValue(forKey: key)
             self.lastSizes.removeValue(forKey: key)
         }
+    }
+
+    /// Reads the complete lines between the cursor and `size` (through the open descriptor when there is one).
+    private func readLines(key: String, cursor: inout FileCursor, size: Int64, _ body: (String, String, [UInt8], Bool) throws -> Void) throws {
+        let count = min(Int(size - cursor.offset), self.maxBytesPerPoll)
+        let bytes = try self.descriptors[key].map { try Self.read(fd: $0, from: cursor.offset, count: count, name: cursor.path) }
+            ?? Self.read(cursor.path, from: cursor.offset, count: count)
+        if let lastNewline = bytes.lastIndex(of: 10) {
+            let complete = Array(bytes[...lastNewline])
+            try body(key, cursor.path, complete, cursor.offset == 0)
+            cursor.offset += Int64(complete.count)
+        }
+        self.cursors[key] = cursor
     }
 
     /// Gzip files, and CloudTrail files that are one JSON document rather than JSON lines.
@@ -118,6 +153,10 @@ public final class LogTailer {
         let fd = open(file, O_RDONLY)
         guard fd >= 0 else { throw AgentError.configuration("\(file): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        return try Self.read(fd: fd, from: offset, count: count, name: file)
+    }
+
+    static func read(fd: Int32, from offset: Int64, count: Int, name: String) throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
         var total = 0
         while total < count {

@@ -124,6 +124,30 @@ struct LogTailerTests {
         #expect(try self.drain(tailer) == ["x"])
     }
 
+    @Test func aSingleWatchedFileThatIsRotatedIsFinishedBeforeTheNewOneIsRead() throws {
+        let directory = try temporaryDirectory()
+        let file = "\(directory)/resolver.log"
+        try append("a\n", to: file)
+        let tailer = LogTailer(dataSource: .dnsLogs, path: file)
+        #expect(try self.drain(tailer) == ["a"])
+        // Written after the last poll, then rotated away (renamed, later deleted), and a new file takes the path.
+        try append("b\n", to: file)
+        try FileManager.default.moveItem(atPath: file, toPath: "\(directory)/resolver.log.1")
+        try FileManager.default.removeItem(atPath: "\(directory)/resolver.log.1")
+        try append("c\n", to: file)
+        #expect(Set(try self.drain(tailer)) == ["b", "c"])
+        #expect(try self.drain(tailer).isEmpty)
+    }
+
+    @Test func aDirectoryOfManyFilesDoesNotHoldADescriptorForEach() throws {
+        let directory = try temporaryDirectory()
+        for index in 0..<200 { try append("line \(index)\n", to: String(format: "%@/%03d.log", directory, index)) }
+        let tailer = LogTailer(dataSource: .flowLogs, path: directory)
+        tailer.maxOpenFiles = 16
+        #expect(try self.drain(tailer).count == 200)
+        #expect(tailer.openFileCount <= 16)
+    }
+
     @Test func wholeCloudTrailDocumentsAreReadOnceWhenTheyStopGrowing() throws {
         let directory = try temporaryDirectory()
         let file = "\(directory)/trail.json"
