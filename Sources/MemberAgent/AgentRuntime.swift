@@ -139,7 +139,7 @@ public final class AgentRuntime: @unchecked Sendable {
     /// the detection loop, which swaps it in between two polls of the sources.
     func syncConfiguration(detectorId: String) async {
         var known = -1
-        if let saved = self.savedConfig(), saved.detectorId == detectorId, let intelligence = try? self.intelligence(for: saved, download: false) {
+        if let saved = self.savedConfig(), saved.detectorId == detectorId, let intelligence = try? self.intelligence(for: saved) {
             self.shared.offer(saved, intelligence)
             known = saved.version
         }
@@ -180,13 +180,13 @@ public final class AgentRuntime: @unchecked Sendable {
             }
             try DurableFile.write(response.body, to: self.listPath(list.sha256))
         }
-        return try self.intelligence(for: config, download: false)
+        return try self.intelligence(for: config)
     }
 
     func listPath(_ sha256: String) -> String { "\(self.options.stateDirectory)/lists/\(sha256)" }
 
     /// The lists of a configuration (from the cache) with the built-in intelligence.
-    func intelligence(for config: AgentConfig, download: Bool) throws -> Intelligence {
+    func intelligence(for config: AgentConfig) throws -> Intelligence {
         var threats: [(name: String, list: ParsedList)] = []
         var trusted: [ParsedList] = []
         for list in config.lists {
@@ -265,9 +265,9 @@ public final class AgentRuntime: @unchecked Sendable {
             if current.status == "ENABLED" {
                 for (tailer, id) in sources {
                     try tailer.poll { key, path, bytes, fromStart in
-                        var records = 0
                         var newest: Int64 = 0
-                        var malformed = 0
+                        // The parser's counters before and after this chunk: what it read and what it skipped.
+                        let before: ParseStatistics, after: ParseStatistics
                         switch tailer.dataSource {
                         case .flowLogs:
                             var parser = flowParsers[key] ?? {
@@ -278,31 +278,29 @@ public final class AgentRuntime: @unchecked Sendable {
                                 }
                                 return parser
                             }()
-                            let before = parser.statistics
+                            before = parser.statistics
                             parser.parse(bytes) { record in
                                 engine.process(record)
                                 newest = max(newest, record.end)
                             }
-                            records = parser.statistics.records - before.records
-                            malformed = parser.statistics.malformed - before.malformed
+                            after = parser.statistics
                             flowParsers[key] = parser
                         case .cloudTrail:
-                            let before = cloudTrailParser.statistics
+                            before = cloudTrailParser.statistics
                             cloudTrailParser.parse(bytes) { event in
                                 engine.process(event)
                                 newest = max(newest, event.eventTime)
                             }
-                            records = cloudTrailParser.statistics.records - before.records
-                            malformed = cloudTrailParser.statistics.malformed - before.malformed
+                            after = cloudTrailParser.statistics
                         case .dnsLogs:
-                            let before = dnsParser.statistics
+                            before = dnsParser.statistics
                             dnsParser.parse(bytes) { query in
                                 engine.process(query)
                                 newest = max(newest, query.time)
                             }
-                            records = dnsParser.statistics.records - before.records
-                            malformed = dnsParser.statistics.malformed - before.malformed
+                            after = dnsParser.statistics
                         }
+                        let records = after.records - before.records, malformed = after.malformed - before.malformed
                         read += records
                         newestRecord = max(newestRecord, newest)
                         self.shared.count(source: id, records: records, malformed: malformed, bytes: bytes.count, newest: newest)
@@ -426,7 +424,6 @@ public final class AgentRuntime: @unchecked Sendable {
 final class SharedState: @unchecked Sendable {
     private let lock = NSLock()
     private var offered: (AgentConfig, Intelligence)?
-    private var config: AgentConfig?
     private var appliedVersion = 0
     private var newFindings = 0
     private var deliveredBatches = 0
@@ -446,7 +443,6 @@ final class SharedState: @unchecked Sendable {
     func offer(_ config: AgentConfig, _ intelligence: Intelligence) {
         self.lock.withLock {
             self.offered = (config, intelligence)
-            self.config = config
         }
     }
 
@@ -456,8 +452,6 @@ final class SharedState: @unchecked Sendable {
             return self.offered
         }
     }
-
-    func withConfig<T>(_ body: (AgentConfig?) -> T) -> T { self.lock.withLock { body(self.config) } }
 
     func setAppliedVersion(_ version: Int) { self.lock.withLock { self.appliedVersion = version } }
 

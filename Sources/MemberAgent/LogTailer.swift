@@ -39,6 +39,8 @@ public final class LogTailer {
     /// Line files are read through a descriptor kept open, so a file renamed or deleted by rotation (logrotate,
     /// a single watched path) is still read to its end before it is let go.
     private var descriptors: [String: Int32] = [:]
+    /// Whether a file (by identity) is read whole (gzip, a CloudTrail document): decided once from its first bytes.
+    private var wholeDocuments: [String: Bool] = [:]
     /// Descriptors kept open at most; beyond this, those of files read to their end are closed first.
     public var maxOpenFiles = 64
     public var openFileCount: Int { self.descriptors.count }
@@ -78,7 +80,9 @@ public final class LogTailer {
                 self.cursors[key] = cursor
                 continue
             }
-            if try Self.isWholeDocument(file, dataSource: self.dataSource) {
+            let whole = try self.wholeDocuments[key] ?? Self.isWholeDocument(file, dataSource: self.dataSource)
+            self.wholeDocuments[key] = whole
+            if whole {
                 // Read once, complete: only when the size held still since the previous poll.
                 guard cursor.offset == 0, previousSize == size else {
                     self.cursors[key] = cursor
@@ -115,6 +119,7 @@ public final class LogTailer {
             }
             self.cursors.removeValue(forKey: key)
             self.lastSizes.removeValue(forKey: key)
+            self.wholeDocuments.removeValue(forKey: key)
         }
     }
 

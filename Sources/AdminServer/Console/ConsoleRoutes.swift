@@ -2,6 +2,7 @@ import Foundation
 import GuardDutyModel
 import HTTPTypes
 import Hummingbird
+import SigV4
 
 /// The web console under `/console`: sign-in with an access key, then the signed-in account's pages. Every page
 /// and action calls the same stores as the API with the session's `Caller`, so an account sees and changes only
@@ -134,11 +135,7 @@ public struct ConsoleRoutes: Sendable {
         guard let session = try await self.session(request) else { throw ConsoleRefusal(message: "Sign in again: the session has expired.") }
         var request = request
         let form = ConsoleHTML.form(try await request.collectBody(upTo: 1 << 16))
-        let given: [UInt8] = Array((form["csrf"]?.first ?? "").utf8)
-        let expected: [UInt8] = Array(session.csrfToken.utf8)
-        var difference: UInt8 = given.count == expected.count ? 0 : 1
-        for (a, b) in zip(given, expected) { difference |= a ^ b }
-        guard difference == 0 else {
+        guard SigV4Encoding.constantTimeEquals(session.csrfToken, form["csrf"]?.first ?? "") else {
             throw ConsoleRefusal(message: "The form's CSRF token is missing or wrong: reload the page and try again.")
         }
         return (session, form)

@@ -3,6 +3,7 @@ import Foundation
 import GuardDutyModel
 import Logging
 import PostgresNIO
+import SigV4
 
 /// A signed-in console user: the account and region it acts as, and the token every change must carry.
 public struct ConsoleSession: Sendable, Equatable {
@@ -35,8 +36,7 @@ public struct ConsoleSessions: Sendable {
     /// Signs in with an access key id and its secret (compared in constant time); returns the cookie token.
     public func signIn(accessKeyId: String, secret: String, region: String, accounts: any AccountStore) async throws -> String? {
         guard (16...128).contains(accessKeyId.utf8.count), let key = try await accounts.accessKey(id: accessKeyId), !key.revoked else { return nil }
-        let expected = Array(key.secretAccessKey.utf8), given = Array(secret.utf8)
-        guard expected.count == given.count, zip(expected, given).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        guard SigV4Encoding.constantTimeEquals(key.secretAccessKey, secret) else { return nil }
         let token = Self.random()
         try await self.context.transaction(signalsChange: false) { connection in
             try await connection.query("DELETE FROM console_sessions WHERE expires_at < now()", logger: self.logger)

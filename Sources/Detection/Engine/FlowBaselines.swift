@@ -34,13 +34,16 @@ extension DetectionEngine {
     /// Learns or judges one outbound, accepted connection to a public address.
     func learnOrJudge(_ record: FlowRecord, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int) {
         let key = Self.baselineKey(record)
-        // Mutated in place through the dictionary (a copy out and back would copy the port set on every record).
-        if self.baselines.instances[key] == nil { self.baselines.instances[key] = FlowBaselines.Instance(firstSeen: record.start) }
-        if record.start < self.baselines.instances[key]!.firstSeen { self.baselines.instances[key]!.firstSeen = record.start }
-        let learning = record.start < self.baselines.instances[key]!.firstSeen + self.thresholds.baselineLearningSeconds
-        if learning {
-            self.baselines.instances[key]!.ports.insert(remotePort)
-        } else if !self.baselines.instances[key]!.ports.contains(remotePort) {
+        // Mutated in place through its index (a copy out and back would copy the port set on every record).
+        guard let index = self.baselines.instances.index(forKey: key) else {
+            self.baselines.instances[key] = FlowBaselines.Instance(firstSeen: record.start, ports: [remotePort])
+            self.addVolume(record, key: key, local: local, remote: remote)
+            return
+        }
+        if record.start < self.baselines.instances.values[index].firstSeen { self.baselines.instances.values[index].firstSeen = record.start }
+        if record.start < self.baselines.instances.values[index].firstSeen + self.thresholds.baselineLearningSeconds {
+            self.baselines.instances.values[index].ports.insert(remotePort)
+        } else if !self.baselines.instances.values[index].ports.contains(remotePort) {
             self.aggregator.add(self.flowObservation(
                 "Behavior:EC2/NetworkPortUnusual", record: record, local: local, remote: remote, inbound: false, localPort: localPort,
                 remotePort: remotePort, key: "\(remotePort)",
@@ -48,6 +51,10 @@ extension DetectionEngine {
                 role: "ACTOR"
             ))
         }
+        self.addVolume(record, key: key, local: local, remote: remote)
+    }
+
+    func addVolume(_ record: FlowRecord, key: Int, local: IPAddress, remote: IPAddress) {
         let volume = FlowBaselines.Volume(instance: key, window: record.start / self.thresholds.windowSeconds)
         if self.baselines.volumes[volume] == nil { self.baselines.samples[volume] = (record, local, remote) }
         self.baselines.volumes[volume, default: 0] += record.bytes

@@ -144,11 +144,15 @@ public struct PostgresFindingStore: FindingStore {
         }
         summary.created = newIds.count
         summary.unchanged = findings.count - summary.created - summary.updated
+        guard !movedIds.isEmpty else { return summary }
+        // The account and its Enabled administrator: whose suppression rules apply, and who receives the events.
+        var owners = [caller.accountId]
+        if let admin = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger) { owners.append(admin) }
         if !newIds.isEmpty {
-            summary.suppressed = try await self.suppress(connection, caller: caller, account: caller.accountId, ids: newIds)
+            summary.suppressed = try await self.suppress(connection, region: caller.region, account: caller.accountId, owners: owners, ids: newIds)
         }
-        // New findings and updates are events for the account's and its administrator's webhooks, in this transaction.
-        try await connection.enqueueFindingEvents(account: caller.accountId, region: caller.region, ids: movedIds, logger: self.logger)
+        // New findings and updates are events for the owners' webhooks and destinations, in this transaction.
+        try await connection.enqueueFindingEvents(account: caller.accountId, region: caller.region, ids: movedIds, receivers: owners, logger: self.logger)
         return summary
     }
 
@@ -163,16 +167,14 @@ public struct PostgresFindingStore: FindingStore {
         return details?.ipAddressV4 ?? details?.ipAddressV6
     }
 
-    /// Archives (as suppressed) those of `ids` that match an ARCHIVE filter in force for the account: its
-    /// administrator's when it is an Enabled member, and its own.
-    func suppress(_ connection: PostgresConnection, caller: Caller, account: String, ids: [String]) async throws -> Int {
-        var owners = [account]
-        if let admin = try await connection.enabledAdministrator(of: account, region: caller.region, logger: self.logger) { owners.append(admin) }
+    /// Archives (as suppressed) those of `ids` that match an ARCHIVE filter of `owners` (the account, and its
+    /// administrator when it is an Enabled member).
+    func suppress(_ connection: PostgresConnection, region: String, account: String, owners: [String], ids: [String]) async throws -> Int {
         var criteria: [FindingCriteria] = []
         for try await (text) in try await connection.query(
             """
             SELECT fl.criteria::text FROM filters fl JOIN detectors d ON d.detector_id = fl.detector_id
-            WHERE d.account_id = ANY(\(owners)) AND d.region = \(caller.region) AND fl.action = 'ARCHIVE' ORDER BY fl.rank, fl.name
+            WHERE d.account_id = ANY(\(owners)) AND d.region = \(region) AND fl.action = 'ARCHIVE' ORDER BY fl.rank, fl.name
             """,
             logger: self.logger
         ).decode(String.self) {
@@ -183,7 +185,7 @@ public struct PostgresFindingStore: FindingStore {
         let conditions = try criteria.map { "(" + (try FindingQuery.condition(try $0.terms(allowMatches: true), into: &builder)) + ")" }
         builder.sql = """
             UPDATE findings SET archived = true, suppressed = true
-            WHERE account_id = \(try builder.bind(account)) AND region = \(try builder.bind(caller.region))
+            WHERE account_id = \(try builder.bind(account)) AND region = \(try builder.bind(region))
               AND finding_id = ANY(\(try builder.bind(ids))) AND (\(conditions.joined(separator: " OR ")))
             RETURNING finding_id
             """
@@ -197,22 +199,11 @@ public struct PostgresFindingStore: FindingStore {
     /// The accounts whose findings the caller's detector shows: its own and its Enabled members'.
     func scope(_ connection: PostgresConnection, _ caller: Caller, _ detectorId: String) async throws -> [String] {
         _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-        var accounts = [caller.accountId]
-        for try await (member) in try await connection.query(
-            """
-            SELECT account_id FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND relationship_status = 'Enabled'
-            """,
-            logger: self.logger
-        ).decode(String.self) {
-            accounts.append(member)
-        }
-        return accounts
+        return [caller.accountId] + (try await connection.enabledMembers(of: caller.accountId, region: caller.region, logger: self.logger))
     }
 
     /// The stored document with the columns the administrator changes overlaid.
-    static let documentColumn = """
-        jsonb_set(jsonb_set(finding, '{service,archived}', to_jsonb(archived)), '{service,userFeedback}', coalesce(to_jsonb(feedback), 'null'::jsonb))::text
-        """
+    static let documentColumn = SQL.findingDocument() + "::text"
 
     public func listFindings(caller: Caller, detectorId: String, request: ListFindingsRequest) async throws -> ListFindingsResponse {
         let maxResults = request.maxResults ?? 50
@@ -509,13 +500,7 @@ public struct PostgresFindingStore: FindingStore {
     /// A new or changed suppression rule archives the findings it matches now, in the administrator's whole scope.
     private func archiveMatching(_ connection: PostgresConnection, caller: Caller, criteria: FindingCriteria?) async throws {
         guard let criteria else { return }
-        var accounts = [caller.accountId]
-        for try await (member) in try await connection.query(
-            "SELECT account_id FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND relationship_status = 'Enabled'",
-            logger: self.logger
-        ).decode(String.self) {
-            accounts.append(member)
-        }
+        let accounts = [caller.accountId] + (try await connection.enabledMembers(of: caller.accountId, region: caller.region, logger: self.logger))
         var builder = SQLBuilder()
         let condition = try FindingQuery.condition(try criteria.terms(allowMatches: true), into: &builder)
         builder.sql = """

@@ -89,6 +89,13 @@ enum SQL {
     static func isoTimestamp(_ column: String) -> String {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
+
+    /// A stored finding's document (jsonb) with the columns the administrator changes (archived, feedback) overlaid;
+    /// `table` is the alias of `findings` in the query, or empty.
+    static func findingDocument(_ table: String = "") -> String {
+        let t = table.isEmpty ? "" : "\(table)."
+        return "jsonb_set(jsonb_set(\(t)finding, '{service,archived}', to_jsonb(\(t)archived)), '{service,userFeedback}', coalesce(to_jsonb(\(t)feedback), 'null'::jsonb))"
+    }
 }
 
 /// A detector row as the stores use it.
@@ -231,5 +238,17 @@ extension PostgresConnection {
             return enabled
         }
         return false
+    }
+
+    /// The Enabled members of an administrator in a region: the accounts whose findings it sees and archives.
+    func enabledMembers(of administrator: String, region: String, logger: Logger) async throws -> [String] {
+        var members: [String] = []
+        for try await (member) in try await self.query(
+            "SELECT account_id FROM members WHERE administrator_id = \(administrator) AND region = \(region) AND relationship_status = 'Enabled'",
+            logger: logger
+        ).decode(String.self) {
+            members.append(member)
+        }
+        return members
     }
 }

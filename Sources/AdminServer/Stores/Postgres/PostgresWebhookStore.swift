@@ -76,38 +76,32 @@ public struct PostgresWebhookStore: Sendable {
 }
 
 extension PostgresConnection {
-    /// Writes the events of findings that were just stored or moved forward (and are not suppressed) to the outbox
-    /// of every webhook of the finding's account and of its Enabled administrator, in the caller's transaction.
-    func enqueueFindingEvents(account: String, region: String, ids: [String], logger: Logger) async throws {
+    /// Writes the findings that were just stored or moved forward (and are not suppressed) to the outboxes, in the
+    /// caller's transaction and one statement: an event per webhook, and a line per S3 publishing destination, of
+    /// each of `receivers` (the finding's account and its Enabled administrator).
+    func enqueueFindingEvents(account: String, region: String, ids: [String], receivers: [String], logger: Logger) async throws {
         guard !ids.isEmpty else { return }
-        var receivers = [account]
-        if let admin = try await self.enabledAdministrator(of: account, region: region, logger: logger) { receivers.append(admin) }
         try await self.query(
             """
-            INSERT INTO event_outbox (event_id, webhook_id, body)
-            SELECT e.event_id, w.webhook_id, json_build_object(
-                       'version', '0', 'id', e.event_id, 'detail-type', 'GuardDuty Finding', 'source', 'aws.guardduty',
-                       'account', w.account_id, 'time', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                       'region', f.region, 'resources', '[]'::json,
-                       'detail', jsonb_set(jsonb_set(f.finding, '{service,archived}', to_jsonb(f.archived)),
-                                           '{service,userFeedback}', coalesce(to_jsonb(f.feedback), 'null'::jsonb)))::text
-            FROM findings f
-            JOIN webhooks w ON w.account_id = ANY(\(receivers))
-            CROSS JOIN LATERAL (SELECT gen_random_uuid() AS event_id) e
-            WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = ANY(\(ids)) AND NOT f.suppressed
-            """,
-            logger: logger
-        )
-        // The same findings for the S3 publishing destinations of the account and of its administrator.
-        try await self.query(
-            """
-            INSERT INTO export_outbox (destination_id, finding_account, body)
-            SELECT p.destination_id, f.account_id,
-                   jsonb_set(jsonb_set(f.finding, '{service,archived}', to_jsonb(f.archived)),
-                             '{service,userFeedback}', coalesce(to_jsonb(f.feedback), 'null'::jsonb))::text
-            FROM findings f
-            JOIN publishing_destinations p ON p.account_id = ANY(\(receivers)) AND p.region = f.region AND p.status <> 'STOPPED'
-            WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = ANY(\(ids)) AND NOT f.suppressed
+            WITH moved AS (
+                SELECT f.account_id, f.region, \(unescaped: SQL.findingDocument("f")) AS document FROM findings f
+                WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = ANY(\(ids)) AND NOT f.suppressed
+            ), events AS (
+                INSERT INTO event_outbox (event_id, webhook_id, body)
+                SELECT e.event_id, w.webhook_id, json_build_object(
+                           'version', '0', 'id', e.event_id, 'detail-type', 'GuardDuty Finding', 'source', 'aws.guardduty',
+                           'account', w.account_id, 'time', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                           'region', m.region, 'resources', '[]'::json, 'detail', m.document)::text
+                FROM moved m
+                JOIN webhooks w ON w.account_id = ANY(\(receivers))
+                CROSS JOIN LATERAL (SELECT gen_random_uuid() AS event_id) e
+            ), exports AS (
+                INSERT INTO export_outbox (destination_id, finding_account, body)
+                SELECT p.destination_id, m.account_id, m.document::text
+                FROM moved m
+                JOIN publishing_destinations p ON p.account_id = ANY(\(receivers)) AND p.region = m.region AND p.status <> 'STOPPED'
+            )
+            SELECT 1
             """,
             logger: logger
         )
