@@ -169,7 +169,7 @@ struct Scan: ParsableCommand {
             // Each file may carry its own header (custom formats).
             flowParser.fields = FlowLogParser.defaultFields
             flowParser.linesRead = 0
-            try LogInput.forEachChunk(path) { chunk in flowParser.parse(chunk) { engine.process($0) } }
+            try LogInput.forEachChunk(path) { chunk in flowParser.parse(chunk, batches: engine.process(batch:)) }
         }
         for path in try self.cloudTrail.flatMap(LogInput.files) {
             cloudTrailParser.parse(try LogInput.read(path)) { engine.process($0) }

@@ -60,6 +60,23 @@ struct MatcherTests {
         #expect(matcher.lists(matching: "badexample.com") == [])
         #expect(matcher.lists(matching: "pool.org") == [])
     }
+
+    /// Thousands of domains in two overlapping lists: each domain and its subdomains answer with exactly its lists
+    /// (most specific first), names that only share a suffix with one do not.
+    @Test func domainMatcherOverThousandsOfDomains() {
+        var random = SplitMix(seed: 11)
+        let domains = (0..<5_000).map { index in "d\(index)-\(random.next() % 100_000).example\(index % 7).com" }
+        let matcher = DomainMatcher(lists: [domains, Array(domains.prefix(1_000)) + ["example3.com"]])
+        for (index, domain) in domains.enumerated() {
+            let expected = index < 1_000 ? [0, 1] : domain.hasSuffix("example3.com") ? [0, 1] : [0]
+            #expect(matcher.lists(matching: domain) == expected)
+            #expect(matcher.lists(matching: "A.B.\(domain.uppercased()).") == expected)
+            #expect(matcher.lists(matching: "x\(domain)") == (domain.hasSuffix("example3.com") ? [1] : []))
+        }
+        #expect(matcher.lists(matching: "www.example3.com") == [1])
+        #expect(matcher.lists(matching: "") == [])
+        #expect(matcher.lists(matching: ".") == [])
+    }
 }
 
 /// A small deterministic generator for tests.

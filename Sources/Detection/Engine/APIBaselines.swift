@@ -112,12 +112,14 @@ public struct LearnedBaselines: Codable, Sendable, Equatable {
 extension DetectionEngine {
     /// The baselines learned so far (an agent keeps them in its checkpoint).
     public func learnedBaselines() -> LearnedBaselines {
+        self.drainFlows()
         var instances: [String: LearnedBaselines.Instance] = [:]
-        for (key, instance) in self.baselines.instances {
-            let name = key > 0 ? self.names.name(key) : self.names.name(-key).map { "eni:\($0)" }
-            guard let name else { continue }
-            instances[name] = .init(firstSeen: instance.firstSeen, ports: instance.ports.sorted(), learnedBytes: instance.learnedBytes,
-                                    learnedWindows: instance.learnedWindows.sorted())
+        for (id, instance) in self.baselines.instances.enumerated() where instance.seen {
+            guard let name = self.names.name(id) else { continue }
+            instances[instance.viaInterface ? "eni:\(name)" : name] = .init(
+                firstSeen: instance.firstSeen, ports: instance.ports.sorted(), learnedBytes: instance.learnedBytes,
+                learnedWindows: instance.learnedWindows.sorted()
+            )
         }
         let principals = self.apiBaselines.principals.mapValues { principal in
             LearnedBaselines.Principal(firstSeen: principal.firstSeen, apis: principal.apis.compactMap { self.apiBaselines.apiNames[$0] }.sorted())
@@ -128,10 +130,16 @@ extension DetectionEngine {
     /// Takes back baselines learned by an earlier run, so that a restart does not learn again from scratch.
     public func restore(_ learned: LearnedBaselines) {
         for (name, instance) in learned.instances {
-            let key = name.hasPrefix("eni:") ? -self.names.intern(Array(name.dropFirst(4).utf8)) : self.names.intern(Array(name.utf8))
-            self.baselines.instances[key] = FlowBaselines.Instance(
-                firstSeen: instance.firstSeen, ports: Set(instance.ports), learnedBytes: instance.learnedBytes, learnedWindows: Set(instance.learnedWindows)
-            )
+            let viaInterface = name.hasPrefix("eni:")
+            let id = self.names.intern(Array((viaInterface ? name.dropFirst(4) : Substring(name)).utf8))
+            guard id > 0 else { continue }
+            self.baselines.reserve(id)
+            self.baselines.instances[id].seen = true
+            self.baselines.instances[id].viaInterface = viaInterface
+            self.baselines.instances[id].firstSeen = instance.firstSeen
+            self.baselines.instances[id].ports = PortSet(instance.ports)
+            self.baselines.instances[id].learnedBytes = instance.learnedBytes
+            self.baselines.instances[id].learnedWindows = Set(instance.learnedWindows)
         }
         for (principal, state) in learned.principals {
             var hashes: Set<UInt64> = []

@@ -7,12 +7,29 @@ import ThreatLists
 /// Behavior:EC2/NetworkPortUnusual, and a window sending more than `trafficVolumeFactor` × the learned average (and at
 /// least `trafficVolumeMinimumBytes`) is Behavior:EC2/TrafficVolumeUnusual. Learning depends on which records come
 /// first, so unlike the other rules these depend on record order within the learning period.
+///
+/// Instances are kept in an array indexed by their name id (the instance id, or the network interface's when the
+/// record names no instance), and each holds its current window's volume, so the hot path hashes nothing.
 struct FlowBaselines {
     struct Instance {
-        var firstSeen: Int64
-        var ports: Set<Int> = []
+        var seen = false
+        /// Keyed by its network interface (the records name no instance): exported as `eni:NAME`.
+        var viaInterface = false
+        var firstSeen: Int64 = 0
+        var ports = PortSet()
         var learnedBytes = 0
         var learnedWindows: Set<Int64> = []
+        /// The window being added up (`.min`: none), its bytes and its first record.
+        var window: Int64 = .min
+        var bytes = 0
+        var sample: VolumeSample?
+    }
+
+    /// A window's first record, for the finding's details.
+    struct VolumeSample {
+        var record: FlowRecord
+        var local: IPAddress
+        var remote: IPAddress
     }
 
     struct Volume: Hashable {
@@ -20,68 +37,194 @@ struct FlowBaselines {
         var window: Int64
     }
 
-    var instances: [Int: Instance] = [:]
-    /// Outbound bytes per instance and window (updated in place on the hot path) …
-    var volumes: [Volume: Int] = [:]
-    /// … and the window's first record, for the finding's details.
-    var samples: [Volume: (sample: FlowRecord, local: IPAddress, remote: IPAddress)] = [:]
+    var instances: [Instance] = []
+    /// Instances whose current window is open.
+    var open: [Int] = []
+    /// Windows an instance moved on from, and windows a late record reopened, waiting to be learned or judged.
+    var pending: [Volume: (bytes: Int, sample: VolumeSample)] = [:]
+
+    var hasOpenVolumes: Bool { !self.open.isEmpty || !self.pending.isEmpty }
+
+    /// The instance at `id`, made room for when new.
+    @inline(__always)
+    mutating func reserve(_ id: Int) {
+        if id >= self.instances.count { self.instances.append(contentsOf: repeatElement(Instance(), count: id + 1 - self.instances.count)) }
+    }
+}
+
+/// A small set of ports: open addressing over a power-of-two table, hashed by a multiply (a port set is read on
+/// every outbound record).
+struct PortSet {
+    /// Port + 1 per slot; 0 is empty.
+    private var slots: [UInt32] = []
+    private(set) var count = 0
+
+    init() {}
+
+    init(_ ports: some Sequence<Int>) {
+        for port in ports { self.insert(port) }
+    }
+
+    @inline(__always)
+    private static func slot(_ port: Int, _ mask: Int) -> Int { Int(truncatingIfNeeded: (UInt32(truncatingIfNeeded: port) &* 0x9E37_79B1) >> 16) & mask }
+
+    @inline(__always)
+    func contains(_ port: Int) -> Bool {
+        guard !self.slots.isEmpty else { return false }
+        let mask = self.slots.count - 1
+        var slot = Self.slot(port, mask)
+        let wanted = UInt32(truncatingIfNeeded: port) &+ 1
+        while true {
+            let value = self.slots[slot]
+            if value == wanted { return true }
+            if value == 0 { return false }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    @inline(__always)
+    mutating func insert(_ port: Int) {
+        if (self.count + 1) * 2 > self.slots.count { self.grow() }
+        let mask = self.slots.count - 1
+        var slot = Self.slot(port, mask)
+        let wanted = UInt32(truncatingIfNeeded: port) &+ 1
+        while true {
+            let value = self.slots[slot]
+            if value == wanted { return }
+            if value == 0 {
+                self.slots[slot] = wanted
+                self.count += 1
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = self.slots
+        self.slots = Array(repeating: 0, count: max(8, old.count * 2))
+        self.count = 0
+        for value in old where value != 0 { self.insert(Int(value) - 1) }
+    }
+
+    func sorted() -> [Int] { self.slots.filter { $0 != 0 }.map { Int($0) - 1 }.sorted() }
 }
 
 extension DetectionEngine {
-    /// The instance a flow record belongs to, for baselines: its instance id, else its network interface.
-    static func baselineKey(_ record: FlowRecord) -> Int { record.instanceId != 0 ? record.instanceId : -record.interfaceId }
-
     /// Learns or judges one outbound, accepted connection to a public address.
     func learnOrJudge(_ record: FlowRecord, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int) {
-        let key = Self.baselineKey(record)
-        // Mutated in place through its index (a copy out and back would copy the port set on every record).
-        guard let index = self.baselines.instances.index(forKey: key) else {
-            self.baselines.instances[key] = FlowBaselines.Instance(firstSeen: record.start, ports: [remotePort])
-            self.addVolume(record, key: key, local: local, remote: remote)
+        let viaInterface = record.instanceId == 0
+        let id = viaInterface ? record.interfaceId : record.instanceId
+        guard id > 0 else { return }
+        self.baselines.reserve(id)
+        // Mutated in place through the array (a copy out and back would copy the port set on every record).
+        if !self.baselines.instances[id].seen {
+            self.baselines.instances[id].seen = true
+            self.baselines.instances[id].viaInterface = viaInterface
+            self.baselines.instances[id].firstSeen = record.start
+            self.baselines.instances[id].ports.insert(remotePort)
+        } else {
+            if record.start < self.baselines.instances[id].firstSeen { self.baselines.instances[id].firstSeen = record.start }
+            if record.start < self.baselines.instances[id].firstSeen + self.thresholds.baselineLearningSeconds {
+                self.baselines.instances[id].ports.insert(remotePort)
+            } else if !self.baselines.instances[id].ports.contains(remotePort) {
+                self.aggregator.add(self.flowObservation(
+                    "Behavior:EC2/NetworkPortUnusual", record: record, local: local, remote: remote, inbound: false, localPort: localPort,
+                    remotePort: remotePort, key: "\(remotePort)",
+                    description: "EC2 instance \(self.instanceName(record)) is communicating with \(remote) on port \(remotePort), which it had not used in its first \(self.thresholds.baselineLearningSeconds / 3600) hours.",
+                    role: "ACTOR"
+                ))
+            }
+        }
+        self.addVolume(record, id: id, local: local, remote: remote)
+    }
+
+    /// Adds a record's bytes to its instance's window.
+    @inline(__always)
+    func addVolume(_ record: FlowRecord, id: Int, local: IPAddress, remote: IPAddress) {
+        let window = record.start / self.thresholds.windowSeconds
+        let current = self.baselines.instances[id].window
+        if window == current {
+            self.baselines.instances[id].bytes += record.bytes
             return
         }
-        if record.start < self.baselines.instances.values[index].firstSeen { self.baselines.instances.values[index].firstSeen = record.start }
-        if record.start < self.baselines.instances.values[index].firstSeen + self.thresholds.baselineLearningSeconds {
-            self.baselines.instances.values[index].ports.insert(remotePort)
-        } else if !self.baselines.instances.values[index].ports.contains(remotePort) {
-            self.aggregator.add(self.flowObservation(
-                "Behavior:EC2/NetworkPortUnusual", record: record, local: local, remote: remote, inbound: false, localPort: localPort,
-                remotePort: remotePort, key: "\(remotePort)",
-                description: "EC2 instance \(self.instanceName(record)) is communicating with \(remote) on port \(remotePort), which it had not used in its first \(self.thresholds.baselineLearningSeconds / 3600) hours.",
-                role: "ACTOR"
-            ))
+        if window < current {
+            // A late record of a window the instance has moved on from.
+            let key = FlowBaselines.Volume(instance: id, window: window)
+            if let index = self.baselines.pending.index(forKey: key) {
+                self.baselines.pending.values[index].bytes += record.bytes
+            } else {
+                self.baselines.pending[key] = (record.bytes, FlowBaselines.VolumeSample(record: record, local: local, remote: remote))
+            }
+            return
         }
-        self.addVolume(record, key: key, local: local, remote: remote)
+        if current == .min {
+            self.baselines.open.append(id)
+        } else {
+            self.parkVolume(id)
+        }
+        self.baselines.instances[id].window = window
+        self.baselines.instances[id].bytes = record.bytes
+        self.baselines.instances[id].sample = FlowBaselines.VolumeSample(record: record, local: local, remote: remote)
     }
 
-    func addVolume(_ record: FlowRecord, key: Int, local: IPAddress, remote: IPAddress) {
-        let volume = FlowBaselines.Volume(instance: key, window: record.start / self.thresholds.windowSeconds)
-        if self.baselines.volumes[volume] == nil { self.baselines.samples[volume] = (record, local, remote) }
-        self.baselines.volumes[volume, default: 0] += record.bytes
+    /// Moves an instance's current window to the pending ones.
+    func parkVolume(_ id: Int) {
+        let instance = self.baselines.instances[id]
+        guard instance.window != .min, let sample = instance.sample else { return }
+        let key = FlowBaselines.Volume(instance: id, window: instance.window)
+        if let index = self.baselines.pending.index(forKey: key) {
+            self.baselines.pending.values[index].bytes += instance.bytes
+        } else {
+            self.baselines.pending[key] = (instance.bytes, sample)
+        }
     }
 
-    /// Folds a closed window's volumes into the learned averages, or judges them.
+    /// Folds the windows before `end` (all when nil) into the learned averages, or judges them.
     func closeVolumes(before end: Int64?) {
-        let due = self.baselines.volumes.filter { key, _ in end.map { key.window < $0 } ?? true }
-        for (key, bytes) in due.sorted(by: { $0.key.window < $1.key.window }) {
-            self.baselines.volumes.removeValue(forKey: key)
-            guard let value = self.baselines.samples.removeValue(forKey: key).map({ (bytes: bytes, sample: $0.sample, local: $0.local, remote: $0.remote) }),
-                  var instance = self.baselines.instances[key.instance]
-            else { continue }
+        func due(_ window: Int64) -> Bool { end.map { window < $0 } ?? true }
+        var closing: [(key: FlowBaselines.Volume, bytes: Int, sample: FlowBaselines.VolumeSample)] = []
+        var stillOpen: [Int] = []
+        for id in self.baselines.open {
+            let instance = self.baselines.instances[id]
+            guard due(instance.window) else {
+                stillOpen.append(id)
+                continue
+            }
+            if let sample = instance.sample { closing.append((FlowBaselines.Volume(instance: id, window: instance.window), instance.bytes, sample)) }
+            self.baselines.instances[id].window = .min
+            self.baselines.instances[id].bytes = 0
+            self.baselines.instances[id].sample = nil
+        }
+        self.baselines.open = stillOpen
+        if !self.baselines.pending.isEmpty {
+            for (key, value) in self.baselines.pending where due(key.window) {
+                self.baselines.pending.removeValue(forKey: key)
+                if let index = closing.firstIndex(where: { $0.key == key }) {
+                    closing[index].bytes += value.bytes
+                } else {
+                    closing.append((key, value.bytes, value.sample))
+                }
+            }
+        }
+        // In window order per instance (learning adds up in order); the order of the indices is sorted, not the samples.
+        let order = closing.indices.sorted { (closing[$0].key.window, closing[$0].key.instance) < (closing[$1].key.window, closing[$1].key.instance) }
+        for position in order {
+            let (key, bytes, sample) = closing[position]
+            let instance = self.baselines.instances[key.instance]
             let windowStart = key.window * self.thresholds.windowSeconds
             if windowStart < instance.firstSeen + self.thresholds.baselineLearningSeconds {
-                instance.learnedBytes += value.bytes
-                instance.learnedWindows.insert(key.window)
-                self.baselines.instances[key.instance] = instance
+                self.baselines.instances[key.instance].learnedBytes += bytes
+                self.baselines.instances[key.instance].learnedWindows.insert(key.window)
                 continue
             }
             guard !instance.learnedWindows.isEmpty else { continue }
             let average = instance.learnedBytes / instance.learnedWindows.count
-            guard value.bytes >= self.thresholds.trafficVolumeMinimumBytes, value.bytes > average * self.thresholds.trafficVolumeFactor else { continue }
+            guard bytes >= self.thresholds.trafficVolumeMinimumBytes, bytes > average * self.thresholds.trafficVolumeFactor else { continue }
             self.aggregator.add(self.flowObservation(
-                "Behavior:EC2/TrafficVolumeUnusual", record: value.sample, local: value.local, remote: value.remote, inbound: false,
-                localPort: value.sample.sourcePort, remotePort: value.sample.destinationPort, key: "volume",
-                description: "EC2 instance \(self.instanceName(value.sample)) sent \(value.bytes) bytes in \(self.thresholds.windowSeconds / 60) minutes, \(value.bytes / max(1, average))× its learned average of \(average) bytes.",
+                "Behavior:EC2/TrafficVolumeUnusual", record: sample.record, local: sample.local, remote: sample.remote, inbound: false,
+                localPort: sample.record.sourcePort, remotePort: sample.record.destinationPort, key: "volume",
+                description: "EC2 instance \(self.instanceName(sample.record)) sent \(bytes) bytes in \(self.thresholds.windowSeconds / 60) minutes, \(bytes / max(1, average))× its learned average of \(average) bytes.",
                 role: "ACTOR"
             ))
         }

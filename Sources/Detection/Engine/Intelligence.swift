@@ -5,7 +5,12 @@ import ThreatLists
 /// domain intelligence shipped as data files (`intel/dns-domains.tsv`). A class, built once and never changed:
 /// the engine looks several things up per record, and a struct read through the engine would be copied each time.
 public final class Intelligence: Sendable {
-    public let threatIPs: IPMatcher
+    /// Threat lists and the built-in address lists in one matcher, so that a record costs one lookup: lists
+    /// `0..<threatListNames.count` are the threat lists, then Tor nodes, mining pools, known-malicious and black-holed
+    /// addresses.
+    let addresses: IPMatcher
+    /// What each answer of `addresses` means, worked out once per combination of lists.
+    let verdicts: [AddressVerdict]
     public let threatListNames: [String]
     public let trustedIPs: IPMatcher
     public let threatDomains: DomainMatcher
@@ -13,23 +18,39 @@ public final class Intelligence: Sendable {
     /// Built-in domains, each list standing for one finding type.
     public let builtInDomains: DomainMatcher
     public let builtInDomainTypes: [String]
-    /// Built-in address lists: Tor relays and exit nodes, mining pools (`intel/*.txt`).
-    public let torNodes: IPMatcher
-    public let miningPools: IPMatcher
-    /// Built-in known-malicious addresses (`intel/malicious-ips.txt`), GuardDuty's own threat intelligence here.
-    public let maliciousIPs: IPMatcher
-    /// Sinkholed (black-holed) addresses (`intel/blackhole-ips.txt`).
-    public let blackholes: IPMatcher
+
+    /// What the address lists say of one address.
+    struct AddressVerdict: Sendable {
+        var threatLists: [String] = []
+        /// A Tor relay or exit node (`intel/tor-exit-nodes.txt`).
+        var tor = false
+        /// A cryptocurrency mining pool (`intel/mining-pool-ips.txt`).
+        var miningPool = false
+        /// Known-malicious (`intel/malicious-ips.txt`), GuardDuty's own threat intelligence here.
+        var malicious = false
+        /// Sinkholed, black-holed infrastructure (`intel/blackhole-ips.txt`).
+        var blackhole = false
+    }
 
     public init(
         threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
         torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = [], blackholes: [IPNetwork] = []
     ) {
-        self.blackholes = IPMatcher(lists: blackholes.isEmpty ? [] : [blackholes])
-        self.maliciousIPs = IPMatcher(lists: maliciousIPs.isEmpty ? [] : [maliciousIPs])
-        self.torNodes = IPMatcher(lists: torNodes.isEmpty ? [] : [torNodes])
-        self.miningPools = IPMatcher(lists: miningPools.isEmpty ? [] : [miningPools])
-        self.threatIPs = IPMatcher(lists: threatLists.map(\.list.networks))
+        let threatCount = threatLists.count
+        self.addresses = IPMatcher(lists: threatLists.map(\.list.networks) + [torNodes, miningPools, maliciousIPs, blackholes])
+        self.verdicts = self.addresses.combinations.map { lists in
+            var verdict = AddressVerdict()
+            for list in lists {
+                switch list - threatCount {
+                case ..<0: verdict.threatLists.append(threatLists[list].name)
+                case 0: verdict.tor = true
+                case 1: verdict.miningPool = true
+                case 2: verdict.malicious = true
+                default: verdict.blackhole = true
+                }
+            }
+            return verdict
+        }
         self.threatListNames = threatLists.map(\.name)
         self.trustedIPs = IPMatcher(lists: trustedLists.map(\.networks))
         self.threatDomains = DomainMatcher(lists: threatLists.map(\.list.domains))
@@ -49,20 +70,19 @@ public final class Intelligence: Sendable {
         }
     }
 
-    func threatListNames(for address: IPAddress) -> [String] {
-        guard !address.isPrivateOrBogon else { return [] }
-        return self.threatIPs.combinations[Int(self.threatIPs.answer(address))].map { self.threatListNames[$0] }
+    /// The answer of the address lists for a remote address (0: on none; private and bogon space never counts).
+    @inline(__always)
+    func addressAnswer(_ address: IPAddress) -> UInt32 {
+        address.isPrivateOrBogon ? 0 : self.addresses.answer(address)
     }
 
-    static func contains(_ matcher: IPMatcher, _ address: IPAddress) -> Bool {
-        !address.isPrivateOrBogon && matcher.answer(address) != 0
-    }
+    func verdict(_ address: IPAddress) -> AddressVerdict { self.verdicts[Int(self.addressAnswer(address))] }
 
-    func isTorNode(_ address: IPAddress) -> Bool { Self.contains(self.torNodes, address) }
-    func isMiningPool(_ address: IPAddress) -> Bool { Self.contains(self.miningPools, address) }
-    func isKnownMalicious(_ address: IPAddress) -> Bool { Self.contains(self.maliciousIPs, address) }
-    func isBlackhole(_ address: IPAddress) -> Bool { Self.contains(self.blackholes, address) }
+    func threatListNames(for address: IPAddress) -> [String] { self.verdict(address).threatLists }
+    func isTorNode(_ address: IPAddress) -> Bool { self.verdict(address).tor }
+    func isKnownMalicious(_ address: IPAddress) -> Bool { self.verdict(address).malicious }
 
+    @inline(__always)
     func isTrusted(_ address: IPAddress) -> Bool {
         self.trustedIPs.answer(address) != 0
     }

@@ -61,7 +61,8 @@ extension DetectionEngine {
         }
         if let remote, !remote.isPrivateOrBogon {
             let purpose = Self.s3Purpose(event.eventName)
-            let lists = self.intelligence.threatListNames(for: remote)
+            let verdict = self.intelligence.verdict(remote)
+            let lists = verdict.threatLists
             if !lists.isEmpty {
                 types.append((
                     purpose == "Discovery" ? "Discovery:S3/MaliciousIPCaller.Custom" : "UnauthorizedAccess:S3/MaliciousIPCaller.Custom",
@@ -69,13 +70,13 @@ extension DetectionEngine {
                     Finding.Evidence(threatIntelligenceDetails: lists.map { Finding.ThreatIntelligenceDetail(threatListName: $0) })
                 ))
             }
-            if self.intelligence.isTorNode(remote) {
+            if verdict.tor {
                 types.append((
                     purpose == "Discovery" ? "Discovery:S3/TorIPCaller" : "UnauthorizedAccess:S3/TorIPCaller",
                     "The S3 API \(event.eventName) on \(bucket) was invoked by \(who) from \(remote), a Tor exit node.", nil
                 ))
             }
-            if self.intelligence.isKnownMalicious(remote) {
+            if verdict.malicious {
                 types.append((
                     "\(purpose):S3/MaliciousIPCaller",
                     "The S3 API \(event.eventName) on \(bucket) was invoked by \(who) from \(remote), an IP address known to be malicious.", nil

@@ -91,46 +91,80 @@ public struct CloudTrailParser {
 
 /// Route 53 Resolver query logs: one JSON object per line.
 public struct DNSLogParser {
-    /// The common case without a JSON tree: every `"key": "value"` pair of the line in one pass (nested keys
-    /// included: `instance` of `srcids`, `Rdata` of `answers`). Lines with escapes take the full parser.
-    static func fastQuery(_ line: ArraySlice<UInt8>) -> DNSQuery? {
-        guard !line.contains(UInt8(ascii: "\\")) else { return nil }
+    /// The Strings of the fields that repeat from record to record (account, region, VPC, instance, address, type,
+    /// rcode, transport), reused while their bytes do not change.
+    struct RepeatingStrings {
+        var bytes: [[UInt8]] = Array(repeating: [], count: Key.other.rawValue)
+        var strings: [String] = Array(repeating: "", count: Key.other.rawValue)
+        /// The last timestamp's bytes and seconds.
+        var timeBytes: [UInt8] = []
+        var time: Int64 = 0
+
+        @inline(__always)
+        mutating func string(_ key: Key, _ start: UnsafePointer<UInt8>, _ count: Int) -> String {
+            let slot = key.rawValue
+            let same = self.bytes[slot].count == count && self.bytes[slot].withUnsafeBufferPointer { memcmp($0.baseAddress!, start, count) == 0 }
+            if same { return self.strings[slot] }
+            let value = UnsafeBufferPointer(start: start, count: count)
+            self.bytes[slot] = Array(value)
+            self.strings[slot] = String(decoding: value, as: UTF8.self)
+            return self.strings[slot]
+        }
+
+        @inline(__always)
+        mutating func seconds(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
+            if self.timeBytes.count == count && self.timeBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, count) == 0 }) {
+                return self.time
+            }
+            guard let time = Timestamps.parse(UnsafeBufferPointer(start: start, count: count)) else { return nil }
+            self.timeBytes = Array(UnsafeBufferPointer(start: start, count: count))
+            self.time = time
+            return time
+        }
+    }
+
+    /// The common case without a JSON tree: every `"key": "value"` pair of the line in one pass over its bytes
+    /// (nested keys included: `instance` of `srcids`, `Rdata` of `answers`). The query name is lower-cased and loses
+    /// its trailing dot here, once. Lines with escapes take the full parser.
+    static func fastQuery(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ repeating: inout RepeatingStrings) -> DNSQuery? {
+        guard memchr(base + start, 92, end - start) == nil else { return nil }
         var query = DNSQuery(time: 0, accountId: nil, region: nil, queryName: "", queryType: nil, rcode: nil, sourceAddress: nil, instanceId: nil,
                              vpcId: nil, transport: nil, answers: [])
         var haveTime = false
-        var index = line.startIndex
-        var pendingKey: Range<Int>?
-        while index < line.endIndex {
-            let byte = line[index]
+        var index = start
+        var pendingKey: Key?
+        while index < end {
+            let byte = base[index]
             if byte == 34 {
-                var end = index + 1
-                while end < line.endIndex && line[end] != 34 { end += 1 }
-                guard end < line.endIndex else { return nil }
-                let token = (index + 1)..<end
-                index = end + 1
-                while index < line.endIndex && line[index] == 32 { index += 1 }
-                if index < line.endIndex && line[index] == 58 {
-                    pendingKey = token
+                var close = index + 1
+                while close < end && base[close] != 34 { close += 1 }
+                guard close < end else { return nil }
+                let tokenStart = index + 1
+                let tokenCount = close - tokenStart
+                index = close + 1
+                while index < end && base[index] == 32 { index += 1 }
+                if index < end && base[index] == 58 {
+                    pendingKey = Key(base + tokenStart, tokenCount)
                     index += 1
                     continue
                 }
                 if let key = pendingKey {
-                    let value = line[token]
-                    switch Key(line[key]) {
-                    case .queryName: query.queryName = String(decoding: value, as: UTF8.self)
+                    let value = base + tokenStart
+                    switch key {
+                    case .queryName: query.queryName = Self.normalisedName(value, tokenCount)
                     case .queryTimestamp:
-                        guard let time = Timestamps.parse(String(decoding: value, as: UTF8.self)) else { return nil }
+                        guard let time = repeating.seconds(value, tokenCount) else { return nil }
                         query.time = time
                         haveTime = true
-                    case .queryType: query.queryType = String(decoding: value, as: UTF8.self)
-                    case .rcode: query.rcode = String(decoding: value, as: UTF8.self)
-                    case .srcaddr: query.sourceAddress = String(decoding: value, as: UTF8.self)
-                    case .accountId: query.accountId = String(decoding: value, as: UTF8.self)
-                    case .region: query.region = String(decoding: value, as: UTF8.self)
-                    case .instance: query.instanceId = String(decoding: value, as: UTF8.self)
-                    case .vpcId: query.vpcId = String(decoding: value, as: UTF8.self)
-                    case .transport: query.transport = String(decoding: value, as: UTF8.self)
-                    case .rdata: query.answers.append(String(decoding: value, as: UTF8.self))
+                    case .queryType: query.queryType = repeating.string(key, value, tokenCount)
+                    case .rcode: query.rcode = repeating.string(key, value, tokenCount)
+                    case .srcaddr: query.sourceAddress = repeating.string(key, value, tokenCount)
+                    case .accountId: query.accountId = repeating.string(key, value, tokenCount)
+                    case .region: query.region = repeating.string(key, value, tokenCount)
+                    case .instance: query.instanceId = repeating.string(key, value, tokenCount)
+                    case .vpcId: query.vpcId = repeating.string(key, value, tokenCount)
+                    case .transport: query.transport = repeating.string(key, value, tokenCount)
+                    case .rdata: query.answers.append(String(decoding: UnsafeBufferPointer(start: value, count: tokenCount), as: UTF8.self))
                     case .other: break
                     }
                 }
@@ -144,23 +178,36 @@ public struct DNSLogParser {
         return query
     }
 
-    /// The keys the rules read, recognised by their bytes.
-    enum Key {
-        case queryName, queryTimestamp, queryType, rcode, srcaddr, accountId, region, instance, vpcId, transport, rdata, other
+    /// A query name lower-cased and without its trailing dot.
+    static func normalisedName(_ start: UnsafePointer<UInt8>, _ count: Int) -> String {
+        var count = count
+        if count > 1 && start[count - 1] == UInt8(ascii: ".") { count -= 1 }
+        let bytes = UnsafeBufferPointer(start: start, count: count)
+        guard bytes.contains(where: { $0 >= 65 && $0 <= 90 }) else { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+    }
 
-        init(_ bytes: ArraySlice<UInt8>) {
-            switch bytes.count {
-            case 10 where bytes.elementsEqual("query_name".utf8): self = .queryName
-            case 15 where bytes.elementsEqual("query_timestamp".utf8): self = .queryTimestamp
-            case 10 where bytes.elementsEqual("query_type".utf8): self = .queryType
-            case 5 where bytes.elementsEqual("rcode".utf8): self = .rcode
-            case 5 where bytes.elementsEqual("Rdata".utf8): self = .rdata
-            case 7 where bytes.elementsEqual("srcaddr".utf8): self = .srcaddr
-            case 10 where bytes.elementsEqual("account_id".utf8): self = .accountId
-            case 6 where bytes.elementsEqual("region".utf8): self = .region
-            case 8 where bytes.elementsEqual("instance".utf8): self = .instance
-            case 6 where bytes.elementsEqual("vpc_id".utf8): self = .vpcId
-            case 9 where bytes.elementsEqual("transport".utf8): self = .transport
+    /// The keys the rules read, recognised by their bytes.
+    enum Key: Int {
+        case queryType, rcode, srcaddr, accountId, region, instance, vpcId, transport, queryName, queryTimestamp, rdata, other
+
+        @inline(__always)
+        init(_ start: UnsafePointer<UInt8>, _ count: Int) {
+            @inline(__always) func equals(_ literal: StaticString) -> Bool {
+                literal.utf8CodeUnitCount == count && memcmp(literal.utf8Start, start, count) == 0
+            }
+            switch count {
+            case 10 where equals("query_name"): self = .queryName
+            case 15 where equals("query_timestamp"): self = .queryTimestamp
+            case 10 where equals("query_type"): self = .queryType
+            case 5 where equals("rcode"): self = .rcode
+            case 5 where equals("Rdata"): self = .rdata
+            case 7 where equals("srcaddr"): self = .srcaddr
+            case 10 where equals("account_id"): self = .accountId
+            case 6 where equals("region"): self = .region
+            case 8 where equals("instance"): self = .instance
+            case 6 where equals("vpc_id"): self = .vpcId
+            case 9 where equals("transport"): self = .transport
             default: self = .other
             }
         }
@@ -170,19 +217,31 @@ public struct DNSLogParser {
 
     public init() {}
 
+    var repeating = RepeatingStrings()
+
     public mutating func parse(_ data: [UInt8], _ body: (DNSQuery) -> Void) {
-        self.statistics.bytes += data.count
+        data.withUnsafeBufferPointer { self.parse($0, body) }
+    }
+
+    /// Parses bytes that end at a line end (or the end of the file), calling `body` for each query.
+    public mutating func parse(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (DNSQuery) -> Void) {
+        self.statistics.bytes += buffer.count
+        guard let base = buffer.baseAddress else { return }
         var lineNumber = 0
-        for line in data.split(separator: 10, omittingEmptySubsequences: false) {
+        var start = 0
+        while start < buffer.count {
+            let end = memchr(base + start, 10, buffer.count - start).map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? buffer.count
+            defer { start = end + 1 }
             lineNumber += 1
+            let line = buffer[start..<end]
             guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
-            if let query = Self.fastQuery(line) {
+            if let query = Self.fastQuery(base, start, end, &self.repeating) {
                 self.statistics.records += 1
                 body(query)
                 continue
             }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                let name = object["query_name"] as? String, let timeText = object["query_timestamp"] as? String,
+                let rawName = object["query_name"] as? String, let timeText = object["query_timestamp"] as? String,
                 let time = Timestamps.parse(timeText)
             else {
                 self.statistics.malformed(lineNumber, String(decoding: line, as: UTF8.self), "not a Route 53 Resolver query log record")
@@ -195,6 +254,7 @@ public struct DNSLogParser {
                 answers = [data]
             }
             let sourceIds = object["srcids"] as? [String: Any]
+            let name = Array(rawName.utf8).withUnsafeBufferPointer { Self.normalisedName($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
             self.statistics.records += 1
             body(DNSQuery(
                 time: time, accountId: object["account_id"] as? String, region: object["region"] as? String, queryName: name,

@@ -1,5 +1,8 @@
 import CZlib
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads log inputs as the scanner and the agent take them: files (gzip or not, by content), every file of a
 /// directory in name order (AWS names log objects by time), or `-` for standard input.
@@ -43,33 +46,52 @@ public enum LogInput {
     }
 
     /// Calls `body` with pieces of the input that end at line ends, so that large line-oriented logs are read in
-    /// constant memory. Gzip input is decompressed whole first.
-    public static func forEachChunk(_ path: String, chunkSize: Int = 8 << 20, _ body: ([UInt8]) throws -> Void) throws {
-        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else {
-            try body(try self.read(path))
+    /// constant memory: one buffer, filled by read(2), handed over in place; only a partial last line is moved back to
+    /// its start. Gzip input and standard input are read whole first.
+    public static func forEachChunk(_ path: String, chunkSize: Int = 4 << 20, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let descriptor = path == "-" ? -1 : open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            try self.read(path).withUnsafeBufferPointer { try body($0) }
             return
         }
-        defer { try? handle.close() }
-        let magic = handle.readData(ofLength: 2)
-        if magic.count == 2 && magic[magic.startIndex] == 0x1F && magic[magic.startIndex + 1] == 0x8B {
-            try body(try self.read(path))
+        defer { close(descriptor) }
+        var magic: (UInt8, UInt8) = (0, 0)
+        if pread(descriptor, &magic, 2, 0) == 2 && magic == (0x1F, 0x8B) {
+            try self.read(path).withUnsafeBufferPointer { try body($0) }
             return
         }
-        var carry = Array(magic)
+        var capacity = chunkSize
+        var storage = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { storage.deallocate() }
+        var filled = 0
         while true {
-            let data = handle.readData(ofLength: chunkSize)
-            if data.isEmpty { break }
-            var chunk = carry
-            chunk.append(contentsOf: data)
-            if let lastNewline = chunk.lastIndex(of: 10) {
-                carry = Array(chunk[(lastNewline + 1)...])
-                chunk.removeSubrange((lastNewline + 1)...)
-                try body(chunk)
-            } else {
-                carry = chunk
+            if filled == capacity {
+                // One line longer than the buffer: make room for it.
+                let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                larger.update(from: storage, count: filled)
+                storage.deallocate()
+                storage = larger
+                capacity *= 2
             }
+            let count = Glibc.read(descriptor, storage + filled, capacity - filled)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LogInputError(description: "\(path): cannot be read (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 {
+                if filled > 0 { try body(UnsafeBufferPointer(start: storage, count: filled)) }
+                return
+            }
+            let searchFrom = filled
+            filled += count
+            var lastNewline = filled - 1
+            while lastNewline >= searchFrom && storage[lastNewline] != 10 { lastNewline -= 1 }
+            guard lastNewline >= searchFrom else { continue }
+            try body(UnsafeBufferPointer(start: storage, count: lastNewline + 1))
+            let rest = filled - (lastNewline + 1)
+            if rest > 0 { memmove(storage, storage + lastNewline + 1, rest) }
+            filled = rest
         }
-        if !carry.isEmpty { try body(carry) }
     }
 
     /// Decompresses gzip (all members, as `gzip -d` does).

@@ -24,24 +24,75 @@ public struct ParseStatistics: Sendable, Equatable {
 
 /// Strings seen in records, stored once and referred to by small integers on the hot path.
 public final class NameTable {
-    /// Keyed by a 64-bit FNV-1a hash of the bytes, so a lookup allocates nothing (ids are names seen in logs:
-    /// a collision would merge two names, at odds of about n²/2⁶⁵).
-    private var ids: [UInt64: Int] = [:]
+    /// An open-addressing table keyed by a 64-bit hash of the bytes, so a lookup allocates nothing and costs a few
+    /// word loads (ids are names seen in logs: a collision would merge two names, at odds of about n²/2⁶⁵).
+    private var keys: [UInt64] = Array(repeating: 0, count: 64)
+    private var ids: [Int32] = Array(repeating: 0, count: 64)
     public private(set) var names: [String] = [""]
 
     public init() {}
 
     /// Id 0 is "absent".
-    @inline(__always)
     func intern<Bytes: Collection>(_ bytes: Bytes) -> Int where Bytes.Element == UInt8 {
-        if bytes.count == 1 && bytes.first == UInt8(ascii: "-") { return 0 }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        if let id = self.ids[hash] { return id }
+        let array = Array(bytes)
+        return array.withUnsafeBufferPointer { self.intern($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+    }
+
+    /// The id of the `count` bytes at `start` ("-" is absent, id 0).
+    @inline(__always)
+    func intern(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        if count == 1 && start.pointee == UInt8(ascii: "-") { return 0 }
+        let hash = Self.hash(start, count)
+        let mask = self.keys.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let key = self.keys[slot]
+            if key == hash { return Int(self.ids[slot]) }
+            if key == 0 { break }
+            slot = (slot + 1) & mask
+        }
         let id = self.names.count
-        self.names.append(String(decoding: Array(bytes), as: UTF8.self))
-        self.ids[hash] = id
+        self.names.append(String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self))
+        self.keys[slot] = hash
+        self.ids[slot] = Int32(truncatingIfNeeded: id)
+        if self.names.count * 2 > self.keys.count { self.grow() }
         return id
+    }
+
+    private func grow() {
+        let oldKeys = self.keys, oldIds = self.ids
+        self.keys = Array(repeating: 0, count: oldKeys.count * 2)
+        self.ids = Array(repeating: 0, count: oldKeys.count * 2)
+        let mask = self.keys.count - 1
+        for (key, id) in zip(oldKeys, oldIds) where key != 0 {
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while self.keys[slot] != 0 { slot = (slot + 1) & mask }
+            self.keys[slot] = key
+            self.ids[slot] = id
+        }
+    }
+
+    /// Eight bytes at a time, then the tail; never 0 (the empty slot).
+    @inline(__always)
+    static func hash(_ start: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+        var offset = 0
+        let raw = UnsafeRawPointer(start)
+        while offset + 8 <= count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 29
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            tail |= UInt64(start[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        hash ^= hash >> 31
+        return hash == 0 ? 1 : hash
     }
 
     public func name(_ id: Int) -> String? { id == 0 ? nil : self.names[id] }

@@ -3,7 +3,11 @@ import GuardDutyModel
 /// ISO 8601 timestamps of logs (`2020-10-30T23:25:32Z`, `…32.123Z`, `2022-06-25 00:27:53`) to seconds and back.
 public enum Timestamps {
     public static func parse(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { self.parse($0) }
+    }
+
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 19 else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0

@@ -59,6 +59,12 @@ public struct FlowRecord: Sendable {
     public var accepted: Bool
     /// Interned string ids for the account, interface and (v3+) instance, resolved by the parser's `names`.
     public var instanceId: Int
+
+    /// Nothing read yet.
+    public static let empty = FlowRecord(
+        accountId: 0, interfaceId: 0, source: nil, destination: nil, sourcePort: 0, destinationPort: 0, protocolNumber: 0, packets: 0,
+        bytes: 0, start: 0, end: 0, accepted: false, instanceId: 0
+    )
 }
 
 /// One CloudTrail management (or data) event, with the fields the rules read.
@@ -93,6 +99,7 @@ public struct DNSQuery: Sendable {
     public var time: Int64
     public var accountId: String?
     public var region: String?
+    /// Lower-cased, without the trailing dot the logs write.
     public var queryName: String
     public var queryType: String?
     public var rcode: String?

@@ -1,0 +1,175 @@
+import Detection
+import Foundation
+import GuardDutyModel
+import Testing
+import ThreatLists
+
+/// The word-at-a-time readers and the batched, fingerprinted rules give exactly what the plain ways give.
+@Suite("Fast paths")
+struct FastPathTests {
+    /// What a flow line means, read the plain way: split on spaces, every field checked on its own.
+    enum Expected: Equatable {
+        case record(source: IPAddress, destination: IPAddress, sourcePort: Int, destinationPort: Int, protocolNumber: Int, packets: Int, bytes: Int,
+                    start: Int64, end: Int64, accepted: Bool)
+        case skipped
+        case malformed
+    }
+
+    static func expected(_ line: String) -> Expected {
+        let fields = line.split(separator: " ").map(String.init)
+        guard fields.count == 14 else { return .malformed }
+        func number(_ text: String) -> Int64?? {
+            if text == "-" { return .some(nil) }
+            guard text.count <= 18, text.allSatisfy(\.isASCII), let value = Int64(text), !text.hasPrefix("+"), !text.hasPrefix("-") else { return nil }
+            return .some(value)
+        }
+        func address(_ text: String) -> IPAddress?? {
+            if text == "-" { return .some(nil) }
+            guard let address = IPAddress.parse(Array(text.utf8)) else { return nil }
+            return .some(address)
+        }
+        guard let source = address(fields[3]), let destination = address(fields[4]) else { return .malformed }
+        var numbers: [Int64] = []
+        for index in 5...11 {
+            guard let value = number(fields[index]) else { return .malformed }
+            numbers.append(value ?? 0)
+        }
+        // NODATA and SKIPDATA once the fields before them have been read, then records without both addresses.
+        if fields[13].hasPrefix("N") || fields[13].hasPrefix("S") { return .skipped }
+        guard let source, let destination else { return .skipped }
+        return .record(source: source, destination: destination, sourcePort: Int(numbers[0]), destinationPort: Int(numbers[1]),
+                       protocolNumber: Int(numbers[2]), packets: Int(numbers[3]), bytes: Int(numbers[4]), start: numbers[5], end: numbers[6],
+                       accepted: fields[12].hasPrefix("A"))
+    }
+
+    /// Lines of every shape the reader meets: ordinary ones, and numbers, addresses and field counts that are off.
+    static func randomLines(_ count: Int, seed: UInt64) -> [String] {
+        var random = SplitMixGenerator(seed: seed)
+        func pick<T>(_ options: [T]) -> T { options[Int(random.next() % UInt64(options.count))] }
+        func octet() -> String {
+            pick(["\(random.next() % 256)", "\(random.next() % 10)", "0", "255", "256", "999", "01", "007", "1000", "a1"])
+        }
+        func address() -> String {
+            switch random.next() % 10 {
+            case 0: return pick(["-", "2001:db8::1", "fd00::5", "::ffff:1.2.3.4", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "10.0.0.256"])
+            case 1: return "\(octet()).\(octet()).\(octet()).\(octet())"
+            default: return "\(random.next() % 224).\(random.next() % 256).\(random.next() % 256).\(random.next() % 256)"
+            }
+        }
+        func number() -> String {
+            switch random.next() % 12 {
+            case 0: return pick(["-", "", "0", "00012", "123456789012345678", "1234567890123456789", "12a", "+5", "-5", "9" + String(repeating: "9", count: 17)])
+            case 1: return "\(random.next() % 100_000_000_000)"
+            default: return "\(random.next() % 70_000)"
+            }
+        }
+        return (0..<count).map { _ in
+            var fields = ["2", "123456789012", "eni-\(random.next() % 3000)", address(), address(), number(), number(), number(), number(), number(),
+                          "\(1_700_000_000 + random.next() % 100_000)", number(), pick(["ACCEPT", "REJECT", "-"]), pick(["OK", "OK", "NODATA", "SKIPDATA"])]
+            switch random.next() % 25 {
+            case 0: fields.removeLast()
+            case 1: fields.append("extra")
+            default: break
+            }
+            let separator = random.next() % 15 == 0 ? "  " : " "
+            return fields.joined(separator: separator)
+        }
+    }
+
+    func read(_ lines: [String], chunked: Bool) -> (records: [Expected], statistics: ParseStatistics) {
+        var parser = FlowLogParser(names: NameTable())
+        var records: [Expected] = []
+        func take(_ record: FlowRecord) {
+            records.append(.record(source: record.source!, destination: record.destination!, sourcePort: record.sourcePort,
+                                   destinationPort: record.destinationPort, protocolNumber: record.protocolNumber, packets: record.packets,
+                                   bytes: record.bytes, start: record.start, end: record.end, accepted: record.accepted))
+        }
+        if chunked {
+            // Each line alone, so that every field sits near the end of its buffer (the paths that may not read ahead).
+            for line in lines { Array(line.utf8).withUnsafeBufferPointer { parser.parse($0, batches: { $0.forEach(take) }) } }
+        } else {
+            Array(lines.joined(separator: "\n").utf8).withUnsafeBufferPointer { parser.parse($0, batchSize: 7, batches: { $0.forEach(take) }) }
+        }
+        return (records, parser.statistics)
+    }
+
+    @Test(arguments: [false, true])
+    func theWordAtATimeFlowReaderAgreesWithAPlainSplit(eachLineAlone: Bool) {
+        let lines = Self.randomLines(4_000, seed: eachLineAlone ? 5 : 6)
+        let expected = lines.map(Self.expected)
+        let (records, statistics) = self.read(lines, chunked: eachLineAlone)
+        #expect(records == expected.filter { if case .record = $0 { true } else { false } })
+        #expect(statistics.records == records.count)
+        #expect(statistics.skipped == expected.filter { $0 == .skipped }.count)
+        #expect(statistics.malformed == expected.filter { $0 == .malformed }.count)
+        // The generator does make every kind.
+        #expect(records.count > 800)
+        #expect(statistics.skipped > 100)
+        #expect(statistics.malformed > 500)
+    }
+
+    /// One window of thousands of connections (so the window rules take the radix path) with a port scan, a port
+    /// sweep, an SSH brute force and an inbound probe hidden in it: each is found, with its exact size, and the noise
+    /// finds nothing — fed one record at a time and in batches alike.
+    @Test(arguments: [false, true])
+    func windowRulesFindTheirGroupsAmongThousandsOfConnections(batched: Bool) {
+        var random = SplitMixGenerator(seed: 21)
+        var lines: [String] = []
+        let start = 1_700_000_400
+        for index in 0..<6_000 {
+            let remote = "\(20 + random.next() % 180).\(random.next() % 256).\(random.next() % 256).\(1 + random.next() % 254)"
+            let local = "10.0.\(random.next() % 4).\(1 + random.next() % 200)"
+            let eni = "eni-\(random.next() % 300)"
+            if index % 2 == 0 {
+                lines.append(flowLine(local, remote, 30_000 + Int(random.next() % 30_000), pick(&random, [443, 80, 22, 53]), start: start + index % 500, eni: eni))
+            } else {
+                lines.append(flowLine(remote, local, 30_000 + Int(random.next() % 30_000), pick(&random, [443, 22, 3389]), start: start + index % 500,
+                                      eni: eni))
+            }
+        }
+        lines += (0..<60).map { flowLine("10.9.0.5", "45.9.20.1", 33_000, 1_000 + $0, start: start + 10 + $0, eni: "eni-scan") }
+        lines += (0..<55).map { flowLine("10.9.0.6", "45.9.21.\($0 + 1)", 33_000, 8080, start: start + 20 + $0, eni: "eni-sweep") }
+        lines += (0..<24).map { flowLine("45.9.22.7", "10.9.0.7", 40_000 + $0, 22, start: start + 30 + $0, eni: "eni-ssh") }
+        lines += (0..<12).map { flowLine("45.9.23.8", "10.9.0.8", 40_000, 5_000 + $0, start: start + 40 + $0, action: $0 == 3 ? "ACCEPT" : "REJECT",
+                                         eni: "eni-probe") }
+        lines.shuffle(using: &random)
+        let engine = DetectionEngine(intelligence: Intelligence(), accountId: "123456789012", detectorId: "d")
+        var parser = FlowLogParser(names: engine.names)
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        if batched {
+            bytes.withUnsafeBufferPointer { parser.parse($0, batches: engine.process(batch:)) }
+        } else {
+            parser.parse(bytes) { engine.process($0) }
+        }
+        let findings = engine.findings()
+        let byType = Dictionary(grouping: findings, by: \.type)
+        #expect(byType.keys.sorted() == [
+            "Impact:EC2/PortSweep", "Recon:EC2/PortProbeUnprotectedPort", "Recon:EC2/Portscan", "UnauthorizedAccess:EC2/SSHBruteForce",
+        ])
+        #expect(byType["Recon:EC2/Portscan"]?.first?.description.contains("60 ports") == true)
+        #expect(byType["Impact:EC2/PortSweep"]?.first?.description.contains("on 55 IP addresses") == true)
+        #expect(byType["UnauthorizedAccess:EC2/SSHBruteForce"]?.first?.service.count == 24)
+        #expect(byType["Recon:EC2/PortProbeUnprotectedPort"]?.first?.description.contains("probed 12 ports") == true)
+        #expect(findings.allSatisfy { finding in
+            ["eni-scan", "eni-sweep", "eni-ssh", "eni-probe"].contains(finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId ?? "")
+        })
+    }
+
+    func pick(_ random: inout SplitMixGenerator, _ options: [Int]) -> Int { options[Int(random.next() % UInt64(options.count))] }
+
+    /// Pieces of a file end at line ends and add up to the file, also with a line longer than a piece.
+    @Test func chunksAreWholeLinesAndAddUpToTheFile() throws {
+        let path = NSTemporaryDirectory() + "guardpost-chunks-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var random = SplitMixGenerator(seed: 3)
+        var text = (0..<500).map { index in String(repeating: "x", count: Int(random.next() % 90)) + " \(index)" }.joined(separator: "\n")
+        text += "\n" + String(repeating: "long", count: 100) + "\nlast line without a newline"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        var pieces: [[UInt8]] = []
+        try LogInput.forEachChunk(path, chunkSize: 64) { pieces.append(Array($0)) }
+        #expect(pieces.flatMap { $0 } == Array(text.utf8))
+        #expect(pieces.dropLast().allSatisfy { $0.last == 10 })
+        #expect(pieces.count > 50)
+        #expect(throws: LogInputError.self) { try LogInput.forEachChunk(path + ".missing") { _ in } }
+    }
+}
