@@ -4,6 +4,20 @@ import GuardDutyModel
 import Testing
 import ThreatLists
 
+/// Every field the rules read of each event, as one line (to compare two readers).
+func cloudTrailSummary(_ bytes: [UInt8], byteLevel: Bool) -> [String] {
+    var parser = CloudTrailParser(byteLevel: byteLevel)
+    var out: [String] = []
+    parser.parse(bytes) { event in
+        out.append([String(event.eventTime), event.eventSource, event.eventName, event.eventType ?? "-", event.awsRegion ?? "-",
+                    event.sourceIPAddress ?? "-", event.userAgent ?? "-", event.errorCode ?? "-", event.identityType ?? "-", event.identityArn ?? "-",
+                    event.principalId ?? "-", event.accessKeyId ?? "-", event.userName ?? "-", event.invokedBy ?? "-", event.consoleLoginResult ?? "-",
+                    event.recipientAccountId ?? "-", event.bucketName ?? "-", event.eventCategory ?? "-",
+                    event.readOnly.map { "\($0)" } ?? "-"].joined(separator: "|"))
+    }
+    return out
+}
+
 /// The word-at-a-time readers and the batched, fingerprinted rules give exactly what the plain ways give.
 @Suite("Fast paths")
 struct FastPathTests {
@@ -156,6 +170,33 @@ struct FastPathTests {
     }
 
     func pick(_ random: inout SplitMixGenerator, _ options: [Int]) -> Int { options[Int(random.next() % UInt64(options.count))] }
+
+    /// Values that repeat, change by a byte, or carry escapes (in values and in keys), and timestamps that repeat: the
+    /// byte-level CloudTrail reader, which keeps repeating Strings and times, reads them as JSONSerialization does.
+    @Test func theByteLevelCloudTrailReaderKeepsNoStaleValue() {
+        var random = SplitMixGenerator(seed: 9)
+        let sources = ["ec2.amazonaws.com", "ec2.amazonaws.coM", "iam.amazonaws.com", "s3.amazonaws.com", #"s3.amazon\u0061ws.com"#]
+        let agents = ["aws-cli/2.13.0 Python/3.11", "aws-cli/2.13.0 Python/3.12", #"Mozilla \"quoted\""#, "aws-cli/2.13.0 Python/3.11"]
+        let lines = (0..<400).map { index -> String in
+            let source = sources[Int(random.next() % UInt64(sources.count))]
+            let agent = agents[Int(random.next() % UInt64(agents.count))]
+            let second = index / 3 % 60
+            let key = random.next() % 5 == 0 ? #"event\u004eame"# : "eventName"
+            let user = random.next() % 3 == 0 ? "bob" : "bo\(random.next() % 2 == 0 ? "b" : "x")"
+            return #"{"eventTime":"2024-01-01T00:00:\#(second < 10 ? "0" : "")\#(second)Z","eventSource":"\#(source)","\#(key)":"ListBuckets","#
+                + #""awsRegion":"us-east-1","sourceIPAddress":"203.0.113.\#(random.next() % 3)","userAgent":"\#(agent)","readOnly":\#(index % 2 == 0),"#
+                + #""userIdentity":{"type":"IAMUser","userName":"\#(user)","accountId":"123456789012","arn":"arn:aws:iam::123456789012:user/\#(user)"},"#
+                + #""requestParameters":{"bucketName":"b\#(random.next() % 2)"}}"#
+        }
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        let fast = cloudTrailSummary(bytes, byteLevel: true)
+        let full = cloudTrailSummary(bytes, byteLevel: false)
+        #expect(fast.count == 400)
+        #expect(full.count == 400)
+        let differing = zip(fast, full).filter { $0.0 != $0.1 }
+        let first = differing.first.map { "\($0.0)\n\($0.1)" } ?? ""
+        #expect(differing.count == 0, "first difference:\n\(first)")
+    }
 
     /// Pieces of a file end at line ends and add up to the file, also with a line longer than a piece.
     @Test func chunksAreWholeLinesAndAddUpToTheFile() throws {

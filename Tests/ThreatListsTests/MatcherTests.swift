@@ -33,6 +33,12 @@ struct MatcherTests {
             let expected = lists.indices.filter { index in lists[index].contains { $0.contains(probe) } }
             #expect(matcher.lists(containing: probe) == expected)
         }
+        // The batched lookup answers as the single one does.
+        let addresses = (0..<5_000).map { _ in UInt32(truncatingIfNeeded: generator.next()) }
+        var batched = [UInt32](repeating: 7, count: addresses.count)
+        addresses.withUnsafeBufferPointer { input in batched.withUnsafeMutableBufferPointer { matcher.answers(v4: input, into: $0) } }
+        #expect(batched == addresses.map { matcher.answer(v4: $0) })
+        #expect(batched.contains { $0 != 0 })
         // Edges: the first and last address of every network.
         for (index, list) in lists.enumerated() {
             for network in list.prefix(100) {

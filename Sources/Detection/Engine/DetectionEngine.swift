@@ -61,6 +61,8 @@ public final class DetectionEngine {
     /// The open windows, oldest first (two or three at a time: logs arrive nearly in time order).
     var windows: [WindowBuffer] = []
     var newestWindow: Int64 = .min
+    /// Scratch tables of the window rules.
+    let groupCounter = GroupCounter()
     /// Flow records waiting for their batch to be evaluated (see `process(_: FlowRecord)`).
     var pendingFlows: [FlowRecord] = []
     var baselines = FlowBaselines()

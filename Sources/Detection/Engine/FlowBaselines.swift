@@ -111,23 +111,25 @@ struct PortSet {
 }
 
 extension DetectionEngine {
-    /// Learns or judges one outbound, accepted connection to a public address.
-    func learnOrJudge(_ record: FlowRecord, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int) {
-        let viaInterface = record.instanceId == 0
-        let id = viaInterface ? record.interfaceId : record.instanceId
+    /// Learns or judges one outbound, accepted connection to a public address (the record read where it lies).
+    func learnOrJudge(_ pointer: UnsafePointer<FlowRecord>, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int) {
+        let viaInterface = pointer.pointee.instanceId == 0
+        let id = viaInterface ? pointer.pointee.interfaceId : pointer.pointee.instanceId
         guard id > 0 else { return }
+        let start = pointer.pointee.start
         self.baselines.reserve(id)
         // Mutated in place through the array (a copy out and back would copy the port set on every record).
         if !self.baselines.instances[id].seen {
             self.baselines.instances[id].seen = true
             self.baselines.instances[id].viaInterface = viaInterface
-            self.baselines.instances[id].firstSeen = record.start
+            self.baselines.instances[id].firstSeen = start
             self.baselines.instances[id].ports.insert(remotePort)
         } else {
-            if record.start < self.baselines.instances[id].firstSeen { self.baselines.instances[id].firstSeen = record.start }
-            if record.start < self.baselines.instances[id].firstSeen + self.thresholds.baselineLearningSeconds {
+            if start < self.baselines.instances[id].firstSeen { self.baselines.instances[id].firstSeen = start }
+            if start < self.baselines.instances[id].firstSeen + self.thresholds.baselineLearningSeconds {
                 self.baselines.instances[id].ports.insert(remotePort)
             } else if !self.baselines.instances[id].ports.contains(remotePort) {
+                let record = pointer.pointee
                 self.aggregator.add(self.flowObservation(
                     "Behavior:EC2/NetworkPortUnusual", record: record, local: local, remote: remote, inbound: false, localPort: localPort,
                     remotePort: remotePort, key: "\(remotePort)",
@@ -136,18 +138,19 @@ extension DetectionEngine {
                 ))
             }
         }
-        self.addVolume(record, id: id, local: local, remote: remote)
+        self.addVolume(pointer, id: id, local: local, remote: remote)
     }
 
     /// Adds a record's bytes to its instance's window.
     @inline(__always)
-    func addVolume(_ record: FlowRecord, id: Int, local: IPAddress, remote: IPAddress) {
-        let window = record.start / self.thresholds.windowSeconds
+    func addVolume(_ pointer: UnsafePointer<FlowRecord>, id: Int, local: IPAddress, remote: IPAddress) {
+        let window = pointer.pointee.start / self.thresholds.windowSeconds
         let current = self.baselines.instances[id].window
         if window == current {
-            self.baselines.instances[id].bytes += record.bytes
+            self.baselines.instances[id].bytes += pointer.pointee.bytes
             return
         }
+        let record = pointer.pointee
         if window < current {
             // A late record of a window the instance has moved on from.
             let key = FlowBaselines.Volume(instance: id, window: window)
@@ -186,12 +189,14 @@ extension DetectionEngine {
         var closing: [(key: FlowBaselines.Volume, bytes: Int, sample: FlowBaselines.VolumeSample)] = []
         var stillOpen: [Int] = []
         for id in self.baselines.open {
-            let instance = self.baselines.instances[id]
-            guard due(instance.window) else {
+            let window = self.baselines.instances[id].window
+            guard due(window) else {
                 stillOpen.append(id)
                 continue
             }
-            if let sample = instance.sample { closing.append((FlowBaselines.Volume(instance: id, window: instance.window), instance.bytes, sample)) }
+            if let sample = self.baselines.instances[id].sample {
+                closing.append((FlowBaselines.Volume(instance: id, window: window), self.baselines.instances[id].bytes, sample))
+            }
             self.baselines.instances[id].window = .min
             self.baselines.instances[id].bytes = 0
             self.baselines.instances[id].sample = nil
@@ -211,15 +216,15 @@ extension DetectionEngine {
         let order = closing.indices.sorted { (closing[$0].key.window, closing[$0].key.instance) < (closing[$1].key.window, closing[$1].key.instance) }
         for position in order {
             let (key, bytes, sample) = closing[position]
-            let instance = self.baselines.instances[key.instance]
             let windowStart = key.window * self.thresholds.windowSeconds
-            if windowStart < instance.firstSeen + self.thresholds.baselineLearningSeconds {
+            if windowStart < self.baselines.instances[key.instance].firstSeen + self.thresholds.baselineLearningSeconds {
                 self.baselines.instances[key.instance].learnedBytes += bytes
                 self.baselines.instances[key.instance].learnedWindows.insert(key.window)
                 continue
             }
-            guard !instance.learnedWindows.isEmpty else { continue }
-            let average = instance.learnedBytes / instance.learnedWindows.count
+            let learnedWindows = self.baselines.instances[key.instance].learnedWindows.count
+            guard learnedWindows > 0 else { continue }
+            let average = self.baselines.instances[key.instance].learnedBytes / learnedWindows
             guard bytes >= self.thresholds.trafficVolumeMinimumBytes, bytes > average * self.thresholds.trafficVolumeFactor else { continue }
             self.aggregator.add(self.flowObservation(
                 "Behavior:EC2/TrafficVolumeUnusual", record: sample.record, local: sample.local, remote: sample.remote, inbound: false,

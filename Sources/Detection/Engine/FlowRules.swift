@@ -73,23 +73,27 @@ extension DetectionEngine {
             for (position, answer) in zip(positions, found) { answers[position] = answer }
         }
         for index in records.indices {
-            self.evaluate(records[index], answer: answers[index])
+            self.evaluate(records.baseAddress! + index, answer: answers[index])
         }
     }
 
-    /// One record through the rules; `answer` is the address lists' answer for its remote side.
-    func evaluate(_ record: FlowRecord, answer: UInt32) {
-        guard let (inbound, local, remote) = Self.sides(record) else { return }
+    /// One record through the rules; `answer` is the address lists' answer for its remote side. The record is read
+    /// where it lies (a 144-byte copy per record cost more than some rules).
+    func evaluate(_ pointer: UnsafePointer<FlowRecord>, answer: UInt32) {
+        guard let (inbound, local, remote) = Self.sides(pointer.pointee) else { return }
         if !self.intelligence.trustedIPs.isEmpty && self.intelligence.isTrusted(remote) { return }
-        let window = record.start / self.thresholds.windowSeconds
-        let localPort = inbound ? record.destinationPort : record.sourcePort
-        let remotePort = inbound ? record.sourcePort : record.destinationPort
+        let start = pointer.pointee.start
+        let sourcePort = pointer.pointee.sourcePort, destinationPort = pointer.pointee.destinationPort
+        let accepted = pointer.pointee.accepted, protocolNumber = pointer.pointee.protocolNumber
+        let window = start / self.thresholds.windowSeconds
+        let localPort = inbound ? destinationPort : sourcePort
+        let remotePort = inbound ? sourcePort : destinationPort
         if answer != 0 {
-            self.addressListHits(self.intelligence.verdicts[Int(answer)], record, local: local, remote: remote, inbound: inbound,
+            self.addressListHits(self.intelligence.verdicts[Int(answer)], pointer.pointee, local: local, remote: remote, inbound: inbound,
                                  localPort: localPort, remotePort: remotePort)
         }
-        if !inbound && record.accepted {
-            self.learnOrJudge(record, local: local, remote: remote, localPort: localPort, remotePort: remotePort)
+        if !inbound && accepted {
+            self.learnOrJudge(pointer, local: local, remote: remote, localPort: localPort, remotePort: remotePort)
         }
         // Close windows two behind the newest: logs arrive in time order, with some overlap between files.
         if window > self.newestWindow {
@@ -98,13 +102,13 @@ extension DetectionEngine {
             self.closeVolumes(before: window - 1)
         }
         let connection = Connection(
-            interface: Int32(truncatingIfNeeded: record.interfaceId), instance: Int32(truncatingIfNeeded: record.instanceId),
-            account: Int32(truncatingIfNeeded: record.accountId), port: UInt16(truncatingIfNeeded: record.destinationPort),
-            accepted: record.accepted, start: record.start, local: local, remote: remote
+            interface: Int32(truncatingIfNeeded: pointer.pointee.interfaceId), instance: Int32(truncatingIfNeeded: pointer.pointee.instanceId),
+            account: Int32(truncatingIfNeeded: pointer.pointee.accountId), port: UInt16(truncatingIfNeeded: destinationPort),
+            accepted: accepted, start: start, local: local, remote: remote
         )
         // Appended in place, through the window's index (a copy of the buffer would copy its arrays on every record).
         let slot = self.windowSlot(window)
-        if record.protocolNumber == 6 && (record.destinationPort == 22 || record.destinationPort == 3389) {
+        if protocolNumber == 6 && (destinationPort == 22 || destinationPort == 3389) {
             self.windows[slot].bruteForce.append((connection, inbound))
         }
         if inbound {
@@ -112,11 +116,12 @@ extension DetectionEngine {
         } else {
             self.windows[slot].outbound.append(connection)
         }
-        if !inbound && record.packets >= 1_000 {
-            let flood = Flood(minute: record.start / 60, interface: record.interfaceId, local: local, remote: remote, protocolNumber: record.protocolNumber,
-                              port: record.destinationPort)
+        let packets = pointer.pointee.packets
+        if !inbound && packets >= 1_000 {
+            let flood = Flood(minute: start / 60, interface: pointer.pointee.interfaceId, local: local, remote: remote, protocolNumber: protocolNumber,
+                              port: destinationPort)
             let current = self.floods[flood]
-            self.floods[flood] = ((current?.packets ?? 0) + record.packets, min(current?.first ?? record.start, record.start), record.accountId)
+            self.floods[flood] = ((current?.packets ?? 0) + packets, min(current?.first ?? start, start), pointer.pointee.accountId)
         }
     }
 
@@ -221,30 +226,35 @@ extension DetectionEngine {
         }
     }
 
-    /// The items of the groups that may hold at least `count` items: each item's group fingerprint, with its index in
-    /// the low bits, is sorted (a radix sort of plain integers), and only runs of equal fingerprints that long are
-    /// kept. A fingerprint collision only merges two runs; the rules then group the candidates exactly, so the result
-    /// is the same as grouping everything exactly — at a fraction of the cost, as nearly every group is small.
-    static func candidates<T>(_ items: [T], atLeast count: Int, fingerprint: (T) -> UInt64) -> [T] {
+    /// The items of the groups that may hold at least `count` items: each item's group fingerprint is counted in an
+    /// open-addressing table, and only items whose fingerprint was counted that often are kept (usually none: then
+    /// the second pass is skipped). A fingerprint collision only merges two groups; the rules then group the candidates
+    /// exactly, so the result is the same as grouping everything exactly — at a fraction of the cost, as nearly every
+    /// group is small.
+    func candidates<T>(_ items: [T], atLeast count: Int, fingerprint: (T) -> UInt64) -> [T] {
         guard items.count >= max(count, 1) else { return [] }
-        let indexBits = max(20, Int.bitWidth - items.count.leadingZeroBitCount)
-        let indexMask = UInt64(1) << indexBits - 1
-        var keys = [UInt64](repeating: 0, count: items.count)
-        keys.withUnsafeMutableBufferPointer { keys in
-            for index in items.indices { keys[index] = fingerprint(items[index]) << indexBits | UInt64(index) }
-        }
-        RadixSort.sort(&keys)
-        var result: [T] = []
-        var start = 0
-        while start < keys.count {
-            let group = keys[start] >> indexBits
-            var end = start + 1
-            while end < keys.count && keys[end] >> indexBits == group { end += 1 }
-            if end - start >= count {
-                for position in start..<end { result.append(items[Int(keys[position] & indexMask)]) }
+        let counter = self.groupCounter
+        let mask = counter.reset(for: items.count)
+        var largest: Int32 = 0
+        counter.keys.withUnsafeMutableBufferPointer { keys in
+            counter.counts.withUnsafeMutableBufferPointer { counts in
+                counter.slots.withUnsafeMutableBufferPointer { slots in
+                    for index in items.indices {
+                        // 0 marks an empty slot.
+                        let print = max(fingerprint(items[index]), 1)
+                        var slot = Int(truncatingIfNeeded: print) & mask
+                        while keys[slot] != 0 && keys[slot] != print { slot = (slot + 1) & mask }
+                        keys[slot] = print
+                        counts[slot] += 1
+                        largest = max(largest, counts[slot])
+                        slots[index] = Int32(truncatingIfNeeded: slot)
+                    }
+                }
             }
-            start = end
         }
+        guard largest >= count else { return [] }
+        var result: [T] = []
+        for index in items.indices where counter.counts[Int(counter.slots[index])] >= count { result.append(items[index]) }
         return result
     }
 
@@ -267,8 +277,8 @@ extension DetectionEngine {
     }
 
     /// The connections of (interface, local, remote) groups of at least `count`, sorted by group, then port.
-    static func byRemoteHost(_ connections: [Connection], atLeast count: Int) -> [Connection] {
-        Self.candidates(connections, atLeast: count) {
+    func byRemoteHost(_ connections: [Connection], atLeast count: Int) -> [Connection] {
+        self.candidates(connections, atLeast: count) {
             Self.fingerprint(UInt64(UInt32(bitPattern: $0.interface)), $0.local, $0.remote)
         }.sorted {
             $0.interface != $1.interface ? $0.interface < $1.interface
@@ -286,7 +296,7 @@ extension DetectionEngine {
         let less = Self.less
 
         // Brute force: attempts per (interface, local, remote, port, direction).
-        let attempts = Self.candidates(buffer.bruteForce, atLeast: self.thresholds.bruteForceAttempts) {
+        let attempts = self.candidates(buffer.bruteForce, atLeast: self.thresholds.bruteForceAttempts) {
             Self.fingerprint(UInt64(UInt32(bitPattern: $0.connection.interface)) << 17 | UInt64($0.connection.port) << 1 | ($0.inbound ? 1 : 0),
                              $0.connection.local, $0.connection.remote)
         }.sorted {
@@ -316,7 +326,7 @@ extension DetectionEngine {
         }
 
         // Outbound, by (interface, local, remote, port): port scans of one remote host.
-        let byRemote = Self.byRemoteHost(buffer.outbound, atLeast: self.thresholds.portscanPorts)
+        let byRemote = self.byRemoteHost(buffer.outbound, atLeast: self.thresholds.portscanPorts)
         Self.runs(byRemote, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote }) { run in
             var ports = 0
             var previous: UInt16?
@@ -334,7 +344,7 @@ extension DetectionEngine {
 
         // Outbound, by (interface, local, port, remote): sweeps of one port and spam.
         let sweep = min(self.thresholds.spambotHosts, self.thresholds.portSweepHosts)
-        let byPort = Self.candidates(buffer.outbound, atLeast: sweep) {
+        let byPort = self.candidates(buffer.outbound, atLeast: sweep) {
             Self.fingerprint(UInt64(UInt32(bitPattern: $0.interface)) << 16 | UInt64($0.port), $0.local, nil)
         }.sorted {
             $0.interface != $1.interface ? $0.interface < $1.interface
@@ -360,7 +370,7 @@ extension DetectionEngine {
         }
 
         // Inbound, by (interface, local, remote, port): a remote host trying many ports and getting through on some.
-        let probes = Self.byRemoteHost(buffer.inbound, atLeast: self.thresholds.probedPorts)
+        let probes = self.byRemoteHost(buffer.inbound, atLeast: self.thresholds.probedPorts)
         let sensitive: Set<Int> = [22, 23, 3389, 1433, 3306, 5432, 6379, 9200, 9300, 11211, 27017]
         Self.runs(probes, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote }) { run in
             var ports = 0
@@ -412,4 +422,26 @@ extension DetectionEngine {
         }
     }
 
+}
+
+/// Scratch tables for `DetectionEngine.candidates`, kept between windows so that they are not allocated (and their
+/// pages faulted in) for every window.
+final class GroupCounter {
+    var keys: [UInt64] = []
+    var counts: [Int32] = []
+    var slots: [Int32] = []
+
+    /// Clears a table of at least twice `items` slots and returns its mask.
+    func reset(for items: Int) -> Int {
+        let capacity = 1 << (Int.bitWidth - (items * 2).leadingZeroBitCount)
+        if self.keys.count < capacity {
+            self.keys = Array(repeating: 0, count: capacity)
+            self.counts = Array(repeating: 0, count: capacity)
+        } else {
+            self.keys.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: capacity) }
+            self.counts.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: capacity) }
+        }
+        if self.slots.count < items { self.slots = Array(repeating: 0, count: max(items, self.slots.count * 2)) }
+        return capacity - 1
+    }
 }

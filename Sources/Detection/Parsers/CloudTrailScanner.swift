@@ -5,6 +5,49 @@ struct CloudTrailScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var malformed = 0
+    /// Values that repeat from event to event (sources, user agents, principals…) keep their Strings.
+    var repeating = RepeatingStrings(slots: Key.eventTime.rawValue)
+
+    /// The keys the rules read, recognised by their bytes without a String (one enum for every level of an event:
+    /// each level reads the ones that belong to it). The string-valued ones come first: their raw values are the
+    /// slots of `repeating`.
+    enum Key: Int {
+        case eventSource, eventName, eventType, awsRegion, sourceIPAddress, userAgent, errorCode, recipientAccountId, eventCategory
+        case type, arn, principalId, accessKeyId, userName, invokedBy, accountId, bucketName, consoleLogin
+        case eventTime, readOnly, managementEvent, requestParameters, userIdentity, responseElements, records, other
+
+        init(_ start: UnsafePointer<UInt8>, _ count: Int) {
+            @inline(__always) func equals(_ literal: StaticString) -> Bool { bytesEqual(start, count, literal) }
+            switch count {
+            case 3 where equals("arn"): self = .arn
+            case 4 where equals("type"): self = .type
+            case 7 where equals("Records"): self = .records
+            case 8 where equals("readOnly"): self = .readOnly
+            case 8 where equals("userName"): self = .userName
+            case 9 where equals("eventTime"): self = .eventTime
+            case 9 where equals("eventName"): self = .eventName
+            case 9 where equals("eventType"): self = .eventType
+            case 9 where equals("awsRegion"): self = .awsRegion
+            case 9 where equals("userAgent"): self = .userAgent
+            case 9 where equals("errorCode"): self = .errorCode
+            case 9 where equals("invokedBy"): self = .invokedBy
+            case 9 where equals("accountId"): self = .accountId
+            case 10 where equals("bucketName"): self = .bucketName
+            case 11 where equals("eventSource"): self = .eventSource
+            case 11 where equals("principalId"): self = .principalId
+            case 11 where equals("accessKeyId"): self = .accessKeyId
+            case 12 where equals("userIdentity"): self = .userIdentity
+            case 12 where equals("ConsoleLogin"): self = .consoleLogin
+            case 13 where equals("eventCategory"): self = .eventCategory
+            case 15 where equals("sourceIPAddress"): self = .sourceIPAddress
+            case 15 where equals("managementEvent"): self = .managementEvent
+            case 16 where equals("responseElements"): self = .responseElements
+            case 17 where equals("requestParameters"): self = .requestParameters
+            case 18 where equals("recipientAccountId"): self = .recipientAccountId
+            default: self = .other
+            }
+        }
+    }
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -16,23 +59,6 @@ struct CloudTrailScanner {
             guard byte == 32 || byte == 10 || byte == 13 || byte == 9 else { return }
             self.index += 1
         }
-    }
-
-    /// A string starting at the current '"'; escapes decoded when present.
-    mutating func string() -> String? {
-        guard self.index < self.bytes.count, self.bytes[self.index] == 34 else { return nil }
-        let start = self.index + 1
-        var cursor = start
-        var escaped = false
-        while cursor < self.bytes.count && self.bytes[cursor] != 34 {
-            if self.bytes[cursor] == 92 { escaped = true; cursor += 1 }
-            cursor += 1
-        }
-        guard cursor < self.bytes.count else { return nil }
-        self.index = cursor + 1
-        let raw = UnsafeBufferPointer(rebasing: self.bytes[start..<cursor])
-        guard escaped else { return String(decoding: raw, as: UTF8.self) }
-        return Self.unescape(raw)
     }
 
     static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
@@ -114,8 +140,24 @@ struct CloudTrailScanner {
         return true
     }
 
+    /// The raw bytes of the string at the current '"' (consumed), and whether it has escapes.
+    @inline(__always)
+    mutating func rawString() -> (start: Int, end: Int, escaped: Bool)? {
+        guard self.index < self.bytes.count, self.bytes[self.index] == 34 else { return nil }
+        let start = self.index + 1
+        var cursor = start
+        var escaped = false
+        while cursor < self.bytes.count && self.bytes[cursor] != 34 {
+            if self.bytes[cursor] == 92 { escaped = true; cursor += 1 }
+            cursor += 1
+        }
+        guard cursor < self.bytes.count else { return nil }
+        self.index = cursor + 1
+        return (start, cursor, escaped)
+    }
+
     /// Walks the members of an object at the current '{', calling `member` with each key; `member` must consume the value.
-    mutating func object(_ member: (inout CloudTrailScanner, String) -> Bool) -> Bool {
+    mutating func object(_ member: (inout CloudTrailScanner, Key) -> Bool) -> Bool {
         self.skipSpace()
         guard self.index < self.bytes.count, self.bytes[self.index] == 123 else { return false }
         self.index += 1
@@ -124,7 +166,14 @@ struct CloudTrailScanner {
             guard self.index < self.bytes.count else { return false }
             if self.bytes[self.index] == 125 { self.index += 1; return true }
             if self.bytes[self.index] == 44 { self.index += 1; continue }
-            guard let key = self.string() else { return false }
+            guard let (start, end, escaped) = self.rawString() else { return false }
+            let key: Key
+            if escaped {
+                guard let text = Self.unescape(UnsafeBufferPointer(rebasing: self.bytes[start..<end])) else { return false }
+                key = Array(text.utf8).withUnsafeBufferPointer { Key($0.baseAddress ?? self.bytes.baseAddress!, $0.count) }
+            } else {
+                key = Key(self.bytes.baseAddress! + start, end - start)
+            }
             self.skipSpace()
             guard self.index < self.bytes.count, self.bytes[self.index] == 58 else { return false }
             self.index += 1
@@ -133,12 +182,26 @@ struct CloudTrailScanner {
         }
     }
 
-    /// A string value, or nil (consumed) for any other value.
-    mutating func stringValue() -> String?? {
+    /// A string value, or nil (consumed) for any other value. Values of the string keys reuse their last String while
+    /// their bytes repeat.
+    mutating func stringValue(_ key: Key) -> String?? {
         self.skipSpace()
         guard self.index < self.bytes.count else { return nil }
-        if self.bytes[self.index] == 34 { return .some(self.string()) }
-        return self.skipValue() ? .some(nil) : nil
+        guard self.bytes[self.index] == 34 else { return self.skipValue() ? .some(nil) : nil }
+        guard let (start, end, escaped) = self.rawString() else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: self.bytes[start..<end])
+        if escaped { return .some(Self.unescape(raw)) }
+        if key.rawValue < Key.eventTime.rawValue { return .some(self.repeating.string(key.rawValue, self.bytes.baseAddress! + start, end - start)) }
+        return .some(String(decoding: raw, as: UTF8.self))
+    }
+
+    /// The seconds of the timestamp value (nil inside when it is not one); nil when the value is broken.
+    mutating func timeValue() -> Int64?? {
+        self.skipSpace()
+        guard self.index < self.bytes.count, self.bytes[self.index] == 34 else { return self.skipValue() ? .some(nil) : nil }
+        guard let (start, end, escaped) = self.rawString() else { return nil }
+        if escaped { return .some(Self.unescape(UnsafeBufferPointer(rebasing: self.bytes[start..<end])).flatMap(Timestamps.parse)) }
+        return .some(self.repeating.seconds(self.bytes.baseAddress! + start, end - start))
     }
 
     /// One event object at the current '{'.
@@ -147,37 +210,39 @@ struct CloudTrailScanner {
         var time: Int64?
         let ok = self.object { scanner, key in
             switch key {
-            case "eventTime", "eventSource", "eventName", "eventType", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "recipientAccountId",
-                 "eventCategory":
-                guard let value = scanner.stringValue() else { return false }
+            case .eventTime:
+                guard let value = scanner.timeValue() else { return false }
+                time = value
+                return true
+            case .eventSource, .eventName, .eventType, .awsRegion, .sourceIPAddress, .userAgent, .errorCode, .recipientAccountId, .eventCategory:
+                guard let value = scanner.stringValue(key) else { return false }
                 switch key {
-                case "eventTime": time = value.flatMap(Timestamps.parse)
-                case "eventSource": event.eventSource = value ?? ""
-                case "eventName": event.eventName = value ?? ""
-                case "eventType": event.eventType = value
-                case "awsRegion": event.awsRegion = value
-                case "sourceIPAddress": event.sourceIPAddress = value
-                case "userAgent": event.userAgent = value
-                case "errorCode": event.errorCode = value
-                case "eventCategory": event.eventCategory = value
+                case .eventSource: event.eventSource = value ?? ""
+                case .eventName: event.eventName = value ?? ""
+                case .eventType: event.eventType = value
+                case .awsRegion: event.awsRegion = value
+                case .sourceIPAddress: event.sourceIPAddress = value
+                case .userAgent: event.userAgent = value
+                case .errorCode: event.errorCode = value
+                case .eventCategory: event.eventCategory = value
                 default: event.recipientAccountId = value
                 }
                 return true
-            case "readOnly", "managementEvent":
+            case .readOnly, .managementEvent:
                 let start = scanner.index
                 guard scanner.skipValue() else { return false }
                 let flag: Bool? = scanner.bytes[start] == UInt8(ascii: "t") ? true : scanner.bytes[start] == UInt8(ascii: "f") ? false : nil
-                if key == "readOnly" { event.readOnly = flag } else { event.managementEvent = flag }
+                if key == .readOnly { event.readOnly = flag } else { event.managementEvent = flag }
                 return true
-            case "requestParameters":
-                // Only S3 events keep their parameters (the bucket rules read them); the bucket name is read for all.
+            case .requestParameters:
+                // Only S3 events keep their parameters and bucket name (the bucket rules read them).
                 guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123,
                       event.eventSource.isEmpty || event.eventSource.hasPrefix("s3")
                 else { return scanner.skipValue() }
                 let start = scanner.index
                 let ok = scanner.object { inner, key in
-                    guard key == "bucketName" else { return inner.skipValue() }
-                    guard let value = inner.stringValue() else { return false }
+                    guard key == .bucketName else { return inner.skipValue() }
+                    guard let value = inner.stringValue(key) else { return false }
                     event.bucketName = value
                     return true
                 }
@@ -186,20 +251,20 @@ struct CloudTrailScanner {
                     event.requestParameters = Array(scanner.bytes[start..<scanner.index])
                 }
                 return ok
-            case "userIdentity":
+            case .userIdentity:
                 guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
                 var accountId: String?
                 let ok = scanner.object { inner, key in
                     switch key {
-                    case "type", "arn", "principalId", "accessKeyId", "userName", "invokedBy", "accountId":
-                        guard let value = inner.stringValue() else { return false }
+                    case .type, .arn, .principalId, .accessKeyId, .userName, .invokedBy, .accountId:
+                        guard let value = inner.stringValue(key) else { return false }
                         switch key {
-                        case "type": event.identityType = value
-                        case "arn": event.identityArn = value
-                        case "principalId": event.principalId = value
-                        case "accessKeyId": event.accessKeyId = value
-                        case "userName": event.userName = value
-                        case "invokedBy": event.invokedBy = value
+                        case .type: event.identityType = value
+                        case .arn: event.identityArn = value
+                        case .principalId: event.principalId = value
+                        case .accessKeyId: event.accessKeyId = value
+                        case .userName: event.userName = value
+                        case .invokedBy: event.invokedBy = value
                         default: accountId = value
                         }
                         return true
@@ -209,11 +274,11 @@ struct CloudTrailScanner {
                 }
                 if event.recipientAccountId == nil { event.recipientAccountId = accountId }
                 return ok
-            case "responseElements":
+            case .responseElements:
                 guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
                 return scanner.object { inner, key in
-                    guard key == "ConsoleLogin" else { return inner.skipValue() }
-                    guard let value = inner.stringValue() else { return false }
+                    guard key == .consoleLogin else { return inner.skipValue() }
+                    guard let value = inner.stringValue(key) else { return false }
                     event.consoleLoginResult = value
                     return true
                 }
@@ -250,7 +315,7 @@ struct CloudTrailScanner {
             var sawRecords = false
             var failed = false
             let ok = self.object { scanner, key in
-                guard key == "Records" else { return scanner.skipValue() }
+                guard key == .records else { return scanner.skipValue() }
                 sawRecords = true
                 if !scanner.array(body) { failed = true; return false }
                 return true

@@ -97,7 +97,20 @@ public struct FlowLogParser {
     @inline(__always)
     static func fastRecord(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ bufferEnd: Int, _ fields: [Field], _ names: NameTable,
                            into record: inout FlowRecord) -> Bool {
-        record = .empty
+        // Field by field (copying a blank record from elsewhere is a memmove call per line).
+        record.accountId = 0
+        record.interfaceId = 0
+        record.instanceId = 0
+        record.source = nil
+        record.destination = nil
+        record.sourcePort = 0
+        record.destinationPort = 0
+        record.protocolNumber = 0
+        record.packets = 0
+        record.bytes = 0
+        record.start = 0
+        record.end = 0
+        record.accepted = false
         var cursor = start
         // A header starts with a letter.
         if base[cursor] >= UInt8(ascii: "a") && base[cursor] <= UInt8(ascii: "z") { return false }

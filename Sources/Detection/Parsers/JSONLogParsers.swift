@@ -81,8 +81,8 @@ public struct CloudTrailParser {
         )
         event.eventCategory = record["eventCategory"] as? String
         event.managementEvent = record["managementEvent"] as? Bool
-        event.bucketName = parameters?["bucketName"] as? String
         if let parameters, source.hasPrefix("s3") {
+            event.bucketName = parameters["bucketName"] as? String
             event.requestParameters = (try? JSONSerialization.data(withJSONObject: parameters)).map(Array.init)
         }
         body(event)
@@ -91,41 +91,10 @@ public struct CloudTrailParser {
 
 /// Route 53 Resolver query logs: one JSON object per line.
 public struct DNSLogParser {
-    /// The Strings of the fields that repeat from record to record (account, region, VPC, instance, address, type,
-    /// rcode, transport), reused while their bytes do not change.
-    struct RepeatingStrings {
-        var bytes: [[UInt8]] = Array(repeating: [], count: Key.other.rawValue)
-        var strings: [String] = Array(repeating: "", count: Key.other.rawValue)
-        /// The last timestamp's bytes and seconds.
-        var timeBytes: [UInt8] = []
-        var time: Int64 = 0
-
-        @inline(__always)
-        mutating func string(_ key: Key, _ start: UnsafePointer<UInt8>, _ count: Int) -> String {
-            let slot = key.rawValue
-            let same = self.bytes[slot].count == count && self.bytes[slot].withUnsafeBufferPointer { memcmp($0.baseAddress!, start, count) == 0 }
-            if same { return self.strings[slot] }
-            let value = UnsafeBufferPointer(start: start, count: count)
-            self.bytes[slot] = Array(value)
-            self.strings[slot] = String(decoding: value, as: UTF8.self)
-            return self.strings[slot]
-        }
-
-        @inline(__always)
-        mutating func seconds(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
-            if self.timeBytes.count == count && self.timeBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, count) == 0 }) {
-                return self.time
-            }
-            guard let time = Timestamps.parse(UnsafeBufferPointer(start: start, count: count)) else { return nil }
-            self.timeBytes = Array(UnsafeBufferPointer(start: start, count: count))
-            self.time = time
-            return time
-        }
-    }
-
     /// The common case without a JSON tree: every `"key": "value"` pair of the line in one pass over its bytes
     /// (nested keys included: `instance` of `srcids`, `Rdata` of `answers`). The query name is lower-cased and loses
-    /// its trailing dot here, once. Lines with escapes take the full parser.
+    /// its trailing dot here, once; the fields that repeat (account, region, VPC, instance, address, type, rcode,
+    /// transport) reuse their Strings while their bytes do not change. Lines with escapes take the full parser.
     static func fastQuery(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ repeating: inout RepeatingStrings) -> DNSQuery? {
         guard memchr(base + start, 92, end - start) == nil else { return nil }
         var query = DNSQuery(time: 0, accountId: nil, region: nil, queryName: "", queryType: nil, rcode: nil, sourceAddress: nil, instanceId: nil,
@@ -156,14 +125,14 @@ public struct DNSLogParser {
                         guard let time = repeating.seconds(value, tokenCount) else { return nil }
                         query.time = time
                         haveTime = true
-                    case .queryType: query.queryType = repeating.string(key, value, tokenCount)
-                    case .rcode: query.rcode = repeating.string(key, value, tokenCount)
-                    case .srcaddr: query.sourceAddress = repeating.string(key, value, tokenCount)
-                    case .accountId: query.accountId = repeating.string(key, value, tokenCount)
-                    case .region: query.region = repeating.string(key, value, tokenCount)
-                    case .instance: query.instanceId = repeating.string(key, value, tokenCount)
-                    case .vpcId: query.vpcId = repeating.string(key, value, tokenCount)
-                    case .transport: query.transport = repeating.string(key, value, tokenCount)
+                    case .queryType: query.queryType = repeating.string(key.rawValue, value, tokenCount)
+                    case .rcode: query.rcode = repeating.string(key.rawValue, value, tokenCount)
+                    case .srcaddr: query.sourceAddress = repeating.string(key.rawValue, value, tokenCount)
+                    case .accountId: query.accountId = repeating.string(key.rawValue, value, tokenCount)
+                    case .region: query.region = repeating.string(key.rawValue, value, tokenCount)
+                    case .instance: query.instanceId = repeating.string(key.rawValue, value, tokenCount)
+                    case .vpcId: query.vpcId = repeating.string(key.rawValue, value, tokenCount)
+                    case .transport: query.transport = repeating.string(key.rawValue, value, tokenCount)
                     case .rdata: query.answers.append(String(decoding: UnsafeBufferPointer(start: value, count: tokenCount), as: UTF8.self))
                     case .other: break
                     }
@@ -193,9 +162,7 @@ public struct DNSLogParser {
 
         @inline(__always)
         init(_ start: UnsafePointer<UInt8>, _ count: Int) {
-            @inline(__always) func equals(_ literal: StaticString) -> Bool {
-                literal.utf8CodeUnitCount == count && memcmp(literal.utf8Start, start, count) == 0
-            }
+            @inline(__always) func equals(_ literal: StaticString) -> Bool { bytesEqual(start, count, literal) }
             switch count {
             case 10 where equals("query_name"): self = .queryName
             case 15 where equals("query_timestamp"): self = .queryTimestamp
@@ -217,7 +184,7 @@ public struct DNSLogParser {
 
     public init() {}
 
-    var repeating = RepeatingStrings()
+    var repeating = RepeatingStrings(slots: Key.other.rawValue)
 
     public mutating func parse(_ data: [UInt8], _ body: (DNSQuery) -> Void) {
         data.withUnsafeBufferPointer { self.parse($0, body) }

@@ -89,7 +89,7 @@ public struct CloudTrailEvent: Sendable {
     /// `Management` or `Data` (CloudTrail's eventCategory), and `managementEvent`, which tell S3 data events apart.
     public var eventCategory: String? = nil
     public var managementEvent: Bool? = nil
-    /// `requestParameters.bucketName`, and for S3 events the raw `requestParameters` JSON (the bucket-policy rules read it).
+    /// For S3 events: `requestParameters.bucketName`, and the raw `requestParameters` JSON (the bucket-policy rules read it).
     public var bucketName: String? = nil
     public var requestParameters: [UInt8]? = nil
 }

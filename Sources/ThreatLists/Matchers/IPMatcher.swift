@@ -94,30 +94,66 @@ public struct IPMatcher: Sendable {
     }
 
     /// Disjoint segments (start, end, combination id) of the union of the intervals, via a sweep over their ends.
+    /// Events are sorted as plain integers when they fit (IPv4), and the set of lists in force is kept as counts per
+    /// list, its combination id looked up only when it changes.
     static func segments(_ intervals: [(UInt128, UInt128, Int)], id: (([Int]) -> UInt32)) -> [(UInt128, UInt128, UInt32)] {
         guard !intervals.isEmpty else { return [] }
+        let listCount = (intervals.map(\.2).max() ?? 0) + 1
         // Events: (position, +list) at start, (end + 1, -list) after the end. End + 1 may overflow for the last address.
-        var events: [(UInt128, Bool, Int)] = []
-        events.reserveCapacity(intervals.count * 2)
-        for (start, end, list) in intervals {
-            events.append((start, true, list))
-            if end != UInt128.max { events.append((end + 1, false, list)) }
+        var events: [(position: UInt128, list: Int, isStart: Bool)] = []
+        let packable = listCount < 1 << 22 && intervals.allSatisfy { $0.1 <= UInt128(UInt32.max) }
+        if packable {
+            // position (33 bits) | start (1) | list (22)
+            var packed: [UInt64] = []
+            packed.reserveCapacity(intervals.count * 2)
+            for (start, end, list) in intervals {
+                packed.append(UInt64(start) << 23 | 1 << 22 | UInt64(list))
+                packed.append(UInt64(end + 1) << 23 | UInt64(list))
+            }
+            packed.sort()
+            events = packed.map { (UInt128($0 >> 23), Int($0 & 0x3F_FFFF), $0 & (1 << 22) != 0) }
+        } else {
+            events.reserveCapacity(intervals.count * 2)
+            for (start, end, list) in intervals {
+                events.append((start, list, true))
+                if end != UInt128.max { events.append((end + 1, list, false)) }
+            }
+            events.sort { $0.position < $1.position }
         }
-        events.sort { $0.0 < $1.0 }
-        var active: [Int: Int] = [:]
+        var counts = [Int](repeating: 0, count: listCount)
+        var singleIds = [UInt32?](repeating: nil, count: listCount)
+        var activeCount = 0
         var result: [(UInt128, UInt128, UInt32)] = []
         var index = 0
         var openStart: UInt128?
         var openAnswer: UInt32 = 0
+        var lastSingle = 0
         while index < events.count {
-            let position = events[index].0
-            while index < events.count && events[index].0 == position {
-                let (_, isStart, list) = events[index]
-                active[list, default: 0] += isStart ? 1 : -1
-                if active[list] == 0 { active.removeValue(forKey: list) }
+            let position = events[index].position
+            var changed = false
+            while index < events.count && events[index].position == position {
+                let (_, list, isStart) = events[index]
+                let before = counts[list]
+                counts[list] += isStart ? 1 : -1
+                if (before == 0) != (counts[list] == 0) {
+                    changed = true
+                    activeCount += before == 0 ? 1 : -1
+                    if before == 0 { lastSingle = list }
+                }
                 index += 1
             }
-            let answer = active.isEmpty ? 0 : id(active.keys.sorted())
+            var answer = openAnswer
+            if changed || openStart == nil {
+                if activeCount == 0 {
+                    answer = 0
+                } else if activeCount == 1 {
+                    let list = counts[lastSingle] > 0 ? lastSingle : counts.firstIndex { $0 > 0 }!
+                    if singleIds[list] == nil { singleIds[list] = id([list]) }
+                    answer = singleIds[list]!
+                } else {
+                    answer = id(counts.indices.filter { counts[$0] > 0 })
+                }
+            }
             if let start = openStart, openAnswer != 0, answer != openAnswer {
                 result.append((start, position - 1, openAnswer))
             }
