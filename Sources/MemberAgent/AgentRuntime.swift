@@ -512,6 +512,7 @@ public struct BuiltInIntelligence: Sendable {
     let miningPools: [IPNetwork]
     let maliciousIPs: [IPNetwork]
     let blackholes: [IPNetwork]
+    let locations: [(network: IPNetwork, label: String)]
 
     public init(directory: String?) {
         self.domains = directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
@@ -523,12 +524,13 @@ public struct BuiltInIntelligence: Sendable {
         self.miningPools = addresses("mining-pool-ips.txt")
         self.maliciousIPs = addresses("malicious-ips.txt")
         self.blackholes = addresses("blackhole-ips.txt")
+        self.locations = directory.flatMap { try? String(contentsOfFile: "\($0)/ip-locations.tsv", encoding: .utf8) }.map(Intelligence.locations) ?? []
     }
 
     public func intelligence(threatLists: [(name: String, list: ParsedList)], trustedLists: [ParsedList]) -> Intelligence {
         Intelligence(
             threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes, miningPools: self.miningPools,
-            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes
+            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes, locations: self.locations
         )
     }
 }

@@ -150,15 +150,9 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let intel = Self.intelDirectory(self.intelDir)
-        let intelligence = Intelligence(
+        let intelligence = BuiltInIntelligence(directory: Self.intelDirectory(self.intelDir)).intelligence(
             threatLists: try self.threatLists.map { try Self.loadList($0, content: .addressesAndDomains) },
-            trustedLists: try self.trustedLists.map { try Self.loadList($0, content: .addresses).list },
-            builtInDomains: intel.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? [],
-            torNodes: Self.addresses(intel, "tor-exit-nodes.txt"),
-            miningPools: Self.addresses(intel, "mining-pool-ips.txt"),
-            maliciousIPs: Self.addresses(intel, "malicious-ips.txt"),
-            blackholes: Self.addresses(intel, "blackhole-ips.txt")
+            trustedLists: try self.trustedLists.map { try Self.loadList($0, content: .addresses).list }
         )
         let engine = DetectionEngine(intelligence: intelligence, accountId: self.accountId, region: self.region, detectorId: self.detectorId)
         engine.s3DataEvents = !self.noS3DataEvents
@@ -221,12 +215,6 @@ struct Scan: ParsableCommand {
         }
         FileHandle.standardError.write(Data("warning: no built-in intelligence found (dns-domains.tsv); pass --intel-dir\n".utf8))
         return nil
-    }
-
-    /// An address list of the intel directory (TXT format), empty when absent.
-    static func addresses(_ directory: String?, _ file: String) -> [IPNetwork] {
-        guard let directory, let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else { return [] }
-        return ListParser.parse(Array(data), format: .txt, content: .addresses).networks
     }
 
     static func table(_ findings: [Finding]) -> String {

@@ -141,6 +141,57 @@ struct CloudTrailRuleTests {
         #"{"eventTime":"2024-01-01T00:00:00Z","eventName":"\#(name)","eventSource":"\#(source)","sourceIPAddress":"\#(ip)","userAgent":"\#(agent)","userIdentity":\#(identity)\#(error.map { #","errorCode":"\#($0)""# } ?? "")}"#
     }
 
+    func login(_ ip: String, at time: String, user: String = "alice", result: String = "Success") -> String {
+        #"{"eventTime":"\#(time)","eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com","sourceIPAddress":"\#(ip)","userAgent":"Mozilla/5.0","#
+            + #""userIdentity":{"type":"IAMUser","userName":"\#(user)","principalId":"AIDA\#(user)","arn":"arn:aws:iam::123456789012:user/\#(user)"},"#
+            + #""responseElements":{"ConsoleLogin":"\#(result)"}}"#
+    }
+
+    func consoleLoginFindings(_ lines: [String], locations: [(network: IPNetwork, label: String)] = []) -> [Finding] {
+        let engine = DetectionEngine(intelligence: Intelligence(locations: locations), accountId: "123456789012", detectorId: "d")
+        var parser = CloudTrailParser()
+        parser.parse(Array(lines.joined(separator: "\n").utf8)) { engine.process($0) }
+        return engine.findings().filter { $0.type == "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B" }
+    }
+
+    /// With a location file: successful logins of one user from two countries within the hour are
+    /// ConsoleLoginSuccess.B; the same country twice, failed logins, another user or the next hour are not.
+    @Test func consoleLoginsFromTwoCountriesWithinAnHour() throws {
+        let locations = Intelligence.locations(tsv: "# test\n45.9.0.0/16\tDE\n198.51.0.0/16\tUS\n203.0.113.0/24\tUS\n")
+        #expect(locations.count == 3)
+        let found = self.consoleLoginFindings([
+            self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("45.9.20.9", at: "2024-01-01T10:40:00Z"),
+        ], locations: locations)
+        #expect(found.count == 1)
+        let finding = try #require(found.first)
+        #expect(finding.severity == 5)
+        #expect(finding.description.contains("2 locations") && finding.description.contains("DE, US"))
+        #expect(finding.resource.accessKeyDetails?.userName == "alice")
+        #expect(finding.service.action.awsApiCallAction?.remoteIpDetails?.ipAddressV4 == "198.51.7.1")
+        #expect(finding.service.eventFirstSeen == "2024-01-01T10:05:00.000Z")
+
+        #expect(self.consoleLoginFindings([
+            self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("203.0.113.5", at: "2024-01-01T10:07:00Z"),
+            self.login("45.9.20.9", at: "2024-01-01T10:40:00Z", result: "Failure"),
+            self.login("45.9.20.9", at: "2024-01-01T10:41:00Z", user: "bob"),
+            self.login("45.9.20.9", at: "2024-01-01T11:20:00Z"),
+        ], locations: locations).isEmpty)
+    }
+
+    /// Without a location file: three /16 networks within the hour are needed; two are not enough.
+    @Test func consoleLoginsFromThreeNetworksWithoutALocationFile() {
+        let three = self.consoleLoginFindings([
+            self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("45.9.20.9", at: "2024-01-01T10:20:00Z"),
+            self.login("81.2.69.160", at: "2024-01-01T10:50:00Z"), self.login("81.2.1.1", at: "2024-01-01T10:55:00Z"),
+        ])
+        #expect(three.count == 1)
+        #expect(three.first?.description.contains("network 81.2.0.0/16") == true)
+        #expect(self.consoleLoginFindings([
+            self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("45.9.20.9", at: "2024-01-01T10:20:00Z"),
+            self.login("45.9.99.9", at: "2024-01-01T10:21:00Z"), self.login("10.0.0.5", at: "2024-01-01T10:22:00Z"),
+        ]).isEmpty)
+    }
+
     @Test func everyCloudTrailRuleOnItsEvent() {
         let scanner = Scanner(threats: ["203.0.113.0/24", "45.9.21.1"])
         let lines = [
@@ -399,6 +450,8 @@ struct BuiltInAddressTests {
             let list = ListParser.parse(Array(try Data(contentsOf: intel.appendingPathComponent(file))), format: .txt, content: .addresses)
             #expect(list.malformedCount == 0, "\(file)")
         }
+        let locationFile = try String(contentsOf: intel.appendingPathComponent("ip-locations.tsv"), encoding: .utf8)
+        #expect(locationFile.split(separator: "\n").allSatisfy { $0.hasPrefix("#") } || !Intelligence.locations(tsv: locationFile).isEmpty)
         let domains = Intelligence.builtInDomains(tsv: try String(contentsOf: intel.appendingPathComponent("dns-domains.tsv"), encoding: .utf8))
         #expect(domains.count >= 20)
         #expect(domains.allSatisfy { FindingCatalog.all[$0.type] != nil }, "every type in dns-domains.tsv is one the engine knows")

@@ -1,5 +1,6 @@
 import Foundation
 import GuardDutyModel
+import ThreatLists
 
 /// Turns log records into GuardDuty findings. Feed it records of any source in any order, then ask for the
 /// findings: threshold rules are evaluated over fixed windows of record time (never the wall clock), so the same
@@ -20,6 +21,12 @@ public final class DetectionEngine {
         public var baselineLearningSeconds: Int64 = 86_400
         public var trafficVolumeFactor = 10
         public var trafficVolumeMinimumBytes = 50_000_000
+        /// ConsoleLoginSuccess.B: successful console logins of one principal within `consoleLoginSeconds` from this
+        /// many locations of the location file, or — for addresses the file does not place — this many /16 (IPv6:
+        /// /48) networks counted together with the known locations.
+        public var consoleLoginSeconds: Int64 = 3_600
+        public var consoleLoginLocations = 2
+        public var consoleLoginNetworks = 3
         public init() {}
     }
 
@@ -71,6 +78,10 @@ public final class DetectionEngine {
     var floods: [Flood: (packets: Int, first: Int64, account: Int)] = [:]
     struct DGA: Hashable { var window: Int64; var instance: String; var account: String; var region: String }
     var dga: [DGA: (names: Set<String>, first: Int64)] = [:]
+    struct ConsoleLogins: Hashable { var window: Int64; var account: String; var principal: String }
+    /// Successful console logins per principal and window: the locations the location file knows, the networks of the
+    /// addresses it does not, and the earliest login.
+    var consoleLogins: [ConsoleLogins: (known: Set<String>, networks: Set<String>, first: CloudTrailEvent, remote: IPAddress)] = [:]
     struct Exfil: Hashable { var window: Int64; var instance: String; var domain: String; var account: String; var region: String }
     var exfiltration: [Exfil: (count: Int, first: Int64, example: String)] = [:]
 
@@ -103,6 +114,9 @@ public final class DetectionEngine {
             self.processS3ManagementEvent(event, remote: remote, account: account, region: region)
         }
         let succeeded = event.errorCode == nil && (event.eventName != "ConsoleLogin" || event.consoleLoginResult == "Success")
+        if event.eventName == "ConsoleLogin", succeeded, let remote, !remote.isPrivateOrBogon {
+            self.noteConsoleLogin(event, remote: remote, account: account)
+        }
         var types: [(String, String, Finding.Evidence?)] = []
         let who = event.userName ?? event.identityArn ?? event.principalId ?? "unknown principal"
 
@@ -162,17 +176,67 @@ public final class DetectionEngine {
             self.aggregator.add(Observation(
                 type: type, key: "\(event.accessKeyId ?? event.principalId ?? "-")|\(event.sourceIPAddress ?? "-")",
                 time: event.eventTime, accountId: account, region: region,
-                resource: Finding.Resource(resourceType: "AccessKey", accessKeyDetails: Finding.AccessKeyDetails(
-                    accessKeyId: event.accessKeyId, principalId: event.principalId,
-                    userName: event.userName ?? (event.identityType == "Root" ? "Root" : event.identityArn?.split(separator: "/").last.map(String.init)),
-                    userType: event.identityType
-                )),
+                resource: Self.accessKeyResource(event),
                 resourceRole: "TARGET",
                 action: .api(Finding.AwsApiCallAction(
                     api: event.eventName, callerType: remote == nil ? "AWS Service" : "Remote IP", errorCode: event.errorCode, userAgent: event.userAgent,
                     remoteIp: remote?.description, serviceName: event.eventSource
                 )),
                 evidence: evidence, description: description
+            ))
+        }
+    }
+
+    // MARK: Console logins
+
+    /// The principal of a CloudTrail event as a finding's AccessKey resource.
+    static func accessKeyResource(_ event: CloudTrailEvent) -> Finding.Resource {
+        Finding.Resource(resourceType: "AccessKey", accessKeyDetails: Finding.AccessKeyDetails(
+            accessKeyId: event.accessKeyId, principalId: event.principalId,
+            userName: event.userName ?? (event.identityType == "Root" ? "Root" : event.identityArn?.split(separator: "/").last.map(String.init)),
+            userType: event.identityType
+        ))
+    }
+
+    /// Counts a successful console login toward UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B.
+    func noteConsoleLogin(_ event: CloudTrailEvent, remote: IPAddress, account: String) {
+        let principal = event.identityArn ?? event.userName ?? event.principalId ?? "unknown principal"
+        let key = ConsoleLogins(window: event.eventTime / self.thresholds.consoleLoginSeconds, account: account, principal: principal)
+        var state = self.consoleLogins[key] ?? ([], [], event, remote)
+        if let location = self.intelligence.location(remote) {
+            state.known.insert(location)
+        } else {
+            let network = remote.isV6 ? IPNetwork(v6: remote.value, prefix: 48) : IPNetwork(v4: UInt32(truncatingIfNeeded: remote.value), prefix: 16)
+            state.networks.insert(network.description)
+        }
+        if (event.eventTime, remote.description) < (state.first.eventTime, state.remote.description) {
+            state.first = event
+            state.remote = remote
+        }
+        self.consoleLogins[key] = state
+    }
+
+    /// Judges the console-login windows that end at or before `watermark` (all when nil).
+    func evaluateConsoleLogins(before watermark: Int64?) {
+        let length = self.thresholds.consoleLoginSeconds
+        let due = self.consoleLogins.filter { key, _ in watermark.map { (key.window + 1) * length <= $0 } ?? true }
+        for (key, state) in due {
+            self.consoleLogins.removeValue(forKey: key)
+            let places = state.known.sorted() + state.networks.sorted().map { "network \($0)" }
+            guard state.known.count >= self.thresholds.consoleLoginLocations || places.count >= self.thresholds.consoleLoginNetworks else { continue }
+            let event = state.first
+            self.aggregator.add(Observation(
+                type: "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B", key: key.principal, time: event.eventTime, accountId: key.account,
+                region: event.awsRegion ?? self.defaultRegion,
+                resource: Self.accessKeyResource(event),
+                resourceRole: "TARGET",
+                action: .api(Finding.AwsApiCallAction(
+                    api: "ConsoleLogin", callerType: "Remote IP", errorCode: nil, userAgent: event.userAgent, remoteIp: state.remote.description,
+                    serviceName: event.eventSource
+                )),
+                evidence: nil,
+                description: "\(key.principal) signed in to the AWS Management Console successfully from \(places.count) locations within \(length / 60) minutes: \(places.joined(separator: ", ")).",
+                weight: places.count
             ))
         }
     }
@@ -280,6 +344,7 @@ public final class DetectionEngine {
     public func findings(closingWindowsBefore watermark: Int64?) -> [Finding] {
         self.evaluateFlowWindows(before: watermark)
         self.evaluateDNSWindows(before: watermark)
+        self.evaluateConsoleLogins(before: watermark)
         return self.aggregator.all()
     }
 
@@ -290,7 +355,7 @@ public final class DetectionEngine {
 
     /// Whether any window is still open (its records counted but not yet judged).
     public var hasOpenWindows: Bool {
-        !self.pendingFlows.isEmpty || !self.windows.isEmpty || !self.floods.isEmpty || !self.dga.isEmpty || !self.exfiltration.isEmpty || self.baselines.hasOpenVolumes
+        !self.pendingFlows.isEmpty || !self.windows.isEmpty || !self.floods.isEmpty || !self.dga.isEmpty || !self.exfiltration.isEmpty || !self.consoleLogins.isEmpty || self.baselines.hasOpenVolumes
     }
 }
 

@@ -19,6 +19,11 @@ public final class Intelligence: Sendable {
     public let builtInDomains: DomainMatcher
     public let builtInDomainTypes: [String]
 
+    /// Where addresses are (`intel/ip-locations.tsv`: a country or region per network), for
+    /// UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B; list `i` is `locationLabels[i]`.
+    let locations: IPMatcher
+    public let locationLabels: [String]
+
     /// What the address lists say of one address.
     struct AddressVerdict: Sendable {
         var threatLists: [String] = []
@@ -34,8 +39,15 @@ public final class Intelligence: Sendable {
 
     public init(
         threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
-        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = [], blackholes: [IPNetwork] = []
+        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = [], blackholes: [IPNetwork] = [],
+        locations: [(network: IPNetwork, label: String)] = []
     ) {
+        let labels = Array(Set(locations.map(\.label))).sorted()
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        var byLabel = [[IPNetwork]](repeating: [], count: labels.count)
+        for (network, label) in locations { byLabel[labelIndex[label]!].append(network) }
+        self.locations = IPMatcher(lists: byLabel)
+        self.locationLabels = labels
         let threatCount = threatLists.count
         self.addresses = IPMatcher(lists: threatLists.map(\.list.networks) + [torNodes, miningPools, maliciousIPs, blackholes])
         self.verdicts = self.addresses.combinations.map { lists in
@@ -58,6 +70,24 @@ public final class Intelligence: Sendable {
         let types = Array(Set(builtInDomains.map(\.type))).sorted()
         self.builtInDomainTypes = types
         self.builtInDomains = DomainMatcher(lists: types.map { type in builtInDomains.filter { $0.type == type }.map(\.domain) })
+    }
+
+    /// Reads `CIDR<TAB>LOCATION` lines ('#' comments), as `intel/ip-locations.tsv` holds them.
+    public static func locations(tsv: String) -> [(network: IPNetwork, label: String)] {
+        tsv.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#") else { return nil }
+            let parts = line.split(separator: "\t")
+            guard parts.count >= 2, let network = IPNetwork.parse(parts[0].trimmingCharacters(in: .whitespaces)) else { return nil }
+            let label = parts[1].trimmingCharacters(in: .whitespaces)
+            return label.isEmpty ? nil : (network, label)
+        }
+    }
+
+    /// The location the location file gives an address (when networks of several locations hold it, the first label
+    /// in sorted order).
+    func location(_ address: IPAddress) -> String? {
+        guard !self.locations.isEmpty else { return nil }
+        return self.locations.combinations[Int(self.locations.answer(address))].first.map { self.locationLabels[$0] }
     }
 
     /// Reads `FINDING_TYPE<TAB>DOMAIN` lines ('#' comments).

@@ -53,6 +53,7 @@ public enum FindingCatalog {
         info("PenTest:IAMUser/PentooLinux", 5, "AccessKey", "CloudTrail", "An API was invoked from a Pentoo Linux computer."),
         info("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "An API was invoked from an IP address on a custom threat list."),
         info("Recon:IAMUser/MaliciousIPCaller.Custom", 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from an IP address on a custom threat list."),
+        info("UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B", 5, "AccessKey", "CloudTrail", "Multiple worldwide successful console logins were observed."),
         info("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 8, "AccessKey", "CloudTrail", "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from an external IP address."),
         info("Trojan:EC2/BlackholeTraffic", 5, "Instance", "FlowLogs", "An EC2 instance is attempting to communicate with an IP address of a remote host that is a known black hole."),
         info("Behavior:EC2/NetworkPortUnusual", 5, "Instance", "FlowLogs", "An EC2 instance is communicating with a remote host on an unusual server port."),
