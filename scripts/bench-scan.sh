@@ -3,7 +3,8 @@
 # `wc -l` and a plain Python split-and-set-lookup over the same flow logs, Python's json.loads over the same
 # CloudTrail, for 2 million flow records with a 250,000-entry threat list, CloudTrail and DNS logs.
 # Also CloudTrail S3 data events (S3 Protection's high-volume stream).
-# Usage: scripts/bench-scan.sh [FLOW_RECORDS]   (PARTS="flow cloudtrail dns s3" selects what is measured)
+# Also the same volume of flow records over 100,000 distinct instances, for the peak-memory figure.
+# Usage: scripts/bench-scan.sh [FLOW_RECORDS]   (PARTS="flow cloudtrail dns s3 hosts" selects what is measured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -13,7 +14,7 @@ bin=.build/release/guardpost-agent
 work=$(mktemp -d /tmp/guardpost-scan-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$work" "$records" <<'PY'
+python3 - "$work" "$records" "${PARTS:-flow cloudtrail dns s3 hosts}" <<'PY'
 import json, random, sys
 work, n = sys.argv[1], int(sys.argv[2])
 random.seed(7)
@@ -60,14 +61,29 @@ json.dump({"Records": s3}, open(f"{work}/s3-data-events.json", "w"))
 with open(f"{work}/dns.log", "w") as f:
     for i in range(1_000_000):
         f.write(json.dumps({"version": "1.100000", "account_id": "123456789012", "region": "us-east-1", "vpc_id": "vpc-1",
-                            "query_timestamp": "2024-01-01T00:00:00Z", "query_name": f"host{i % 5000}.example.com.", "query_type": "A",
-                            "query_class": "IN", "rcode": "NOERROR", "answers": [], "srcaddr": "10.0.0.5", "srcport": "5353",
-                            "transport": "UDP", "srcids": {"instance": "i-0abc"}}) + "\n")
+                            "query_timestamp": f"2024-01-01T00:{i // 60000 % 60:02d}:{i // 1000 % 60:02d}Z", "query_name": f"host{i % 5000}.example.com.",
+                            "query_type": "A", "query_class": "IN", "rcode": "NOERROR",
+                            "answers": [{"Rdata": f"93.184.{i % 200}.34", "Type": "A", "Class": "IN"}], "srcaddr": f"10.0.{i % 50}.5", "srcport": "5353",
+                            "transport": "UDP", "srcids": {"instance": f"i-0abc{i % 50:04d}"}}) + "\n")
+if "hosts" in sys.argv[3].split():
+    # The same volume of flow records over 100,000 distinct instances (v5 format with instance-id): the memory figure.
+    with open(f"{work}/hosts.log", "w") as f:
+        f.write("version account-id interface-id instance-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+        for i in range(n):
+            h = random.randrange(100_000)
+            local = f"10.{h >> 16}.{(h >> 8) & 255}.{h & 255}"
+            remote = f"{random.randint(1, 223)}.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+            start = 1_700_000_000 + i // 50
+            ids = f"eni-{h:08x} i-{h:017x}"
+            if random.random() < 0.5:
+                f.write(f"5 123456789012 {ids} {remote} {local} {random.randint(1024, 65535)} 443 6 {random.randint(1, 40)} {random.randint(40, 60000)} {start} {start + 60} ACCEPT OK\n")
+            else:
+                f.write(f"5 123456789012 {ids} {local} {remote} {random.randint(1024, 65535)} {random.choice([443, 80, 53, 123])} 6 {random.randint(1, 40)} {random.randint(40, 60000)} {start} {start + 60} ACCEPT OK\n")
 PY
 
 mb() { echo "scale=1; $(stat -c %s "$1") / 1000000" | bc; }
 t() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
-parts="${PARTS:-flow cloudtrail dns s3}"
+parts="${PARTS:-flow cloudtrail dns s3 hosts}"
 want() { [[ " $parts " == *" $1 "* ]]; }
 echo "== $(nproc) cores; everything below pinned to core 0"
 if want flow; then
@@ -94,7 +110,16 @@ secs=$(t taskset -c 0 python3 -c "import json,sys; json.load(open(sys.argv[1]))"
 secs=$(t taskset -c 0 "$bin" scan --cloudtrail "$work/cloudtrail.json" --threat-list "$work/threats.txt"); echo "guardpost-agent scan, CloudTrail: ${secs}s = $(echo "$ct_mb / $secs" | bc -l | cut -c1-5) MB/s"
 fi
 if want dns; then
-secs=$(t taskset -c 0 "$bin" scan --dns-logs "$work/dns.log"); echo "guardpost-agent scan, DNS (1,000,000 queries): ${secs}s = $(echo "1 / $secs" | bc -l | cut -c1-5) M records/s"
+dns_mb=$(mb "$work/dns.log")
+secs=$(t taskset -c 0 python3 -c "
+import json, sys
+for line in open(sys.argv[1]): json.loads(line)" "$work/dns.log"); echo "python json.loads per line over $dns_mb MB of DNS logs: ${secs}s = $(echo "1 / $secs" | bc -l | cut -c1-5) M records/s"
+secs=$(t taskset -c 0 "$bin" scan --dns-logs "$work/dns.log"); echo "guardpost-agent scan, DNS (1,000,000 queries with answers, $dns_mb MB): ${secs}s = $(echo "1 / $secs" | bc -l | cut -c1-5) M records/s"
+fi
+if want hosts; then
+/usr/bin/time -f "%e %M" taskset -c 0 "$bin" scan --flow-logs "$work/hosts.log" --threat-list "$work/threats.txt" > /dev/null 2> "$work/time.txt" || true
+read -r secs peak < <(tail -1 "$work/time.txt")
+echo "guardpost-agent scan, flow logs over 100,000 distinct instances: ${secs}s = $(echo "$records / $secs / 1000000" | bc -l | cut -c1-5) M records/s, peak memory $((peak / 1024)) MB"
 fi
 if want s3; then
 s3_mb=$(mb "$work/s3-data-events.json")

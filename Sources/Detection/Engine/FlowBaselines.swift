@@ -203,14 +203,9 @@ extension DetectionEngine {
         }
         self.baselines.open = stillOpen
         if !self.baselines.pending.isEmpty {
-            for (key, value) in self.baselines.pending where due(key.window) {
-                self.baselines.pending.removeValue(forKey: key)
-                if let index = closing.firstIndex(where: { $0.key == key }) {
-                    closing[index].bytes += value.bytes
-                } else {
-                    closing.append((key, value.bytes, value.sample))
-                }
-            }
+            // An instance's open window is never also pending (only windows it moved on from are), so no key repeats.
+            for (key, value) in self.baselines.pending where due(key.window) { closing.append((key, value.bytes, value.sample)) }
+            self.baselines.pending = self.baselines.pending.filter { !due($0.key.window) }
         }
         // In window order per instance (learning adds up in order); the order of the indices is sorted, not the samples.
         let order = closing.indices.sorted { (closing[$0].key.window, closing[$0].key.instance) < (closing[$1].key.window, closing[$1].key.instance) }
