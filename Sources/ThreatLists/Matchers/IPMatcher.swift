@@ -27,6 +27,7 @@ public struct IPMatcher: Sendable {
     public init(lists: [[IPNetwork]]) {
         var v4: [(UInt32, UInt32, Int)] = []
         var v6: [(UInt128, UInt128, Int)] = []
+        v4.reserveCapacity(lists.reduce(0) { $0 + $1.count })
         for (index, networks) in lists.enumerated() {
             for network in networks {
                 if let range = network.v4Range { v4.append((range.lowerBound, range.upperBound, index)) }
@@ -43,8 +44,8 @@ public struct IPMatcher: Sendable {
             return new
         }
         self.isEmpty = v4.isEmpty && v6.isEmpty
-        let v4Segments = Self.segments(v4.map { (UInt128($0.0), UInt128($0.1), $0.2) }, id: id)
-        let v6Segments = Self.segments(v6, id: id)
+        let v4Segments = Self.v4Segments(v4, id: id)
+        let v6Segments = Self.v6Segments(v6, id: id)
         self.combinations = combinations
 
         // IPv4 two-level table, from the boundaries where the answer changes.
@@ -52,7 +53,7 @@ public struct IPMatcher: Sendable {
         boundaries.reserveCapacity(v4Segments.count * 2)
         for (position, segment) in v4Segments.enumerated() {
             let start = UInt32(segment.0)
-            let end = UInt32(min(segment.1, UInt128(UInt32.max)))
+            let end = UInt32(min(segment.1, UInt64(UInt32.max)))
             boundaries.append((start, segment.2))
             let nextStart = position + 1 < v4Segments.count ? UInt32(v4Segments[position + 1].0) : nil
             if end < UInt32.max && nextStart != end + 1 { boundaries.append((end + 1, 0)) }
@@ -93,52 +94,71 @@ public struct IPMatcher: Sendable {
         self.v6Answers = v6Segments.map(\.2)
     }
 
-    /// Disjoint segments (start, end, combination id) of the union of the intervals, via a sweep over their ends.
-    /// Events are sorted as plain integers when they fit (IPv4), and the set of lists in force is kept as counts per
-    /// list, its combination id looked up only when it changes.
-    static func segments(_ intervals: [(UInt128, UInt128, Int)], id: (([Int]) -> UInt32)) -> [(UInt128, UInt128, UInt32)] {
+    /// Disjoint segments of IPv4 intervals: their ends sorted as plain integers — position (33 bits: an end + 1 may be
+    /// 2^32), start flag, list — and swept without unpacking them into a wider array.
+    static func v4Segments(_ intervals: [(UInt32, UInt32, Int)], id: ([Int]) -> UInt32) -> [(UInt64, UInt64, UInt32)] {
         guard !intervals.isEmpty else { return [] }
         let listCount = (intervals.map(\.2).max() ?? 0) + 1
-        // Events: (position, +list) at start, (end + 1, -list) after the end. End + 1 may overflow for the last address.
-        var events: [(position: UInt128, list: Int, isStart: Bool)] = []
-        let packable = listCount < 1 << 22 && intervals.allSatisfy { $0.1 <= UInt128(UInt32.max) }
-        if packable {
-            // position (33 bits) | start (1) | list (22)
-            var packed: [UInt64] = []
-            packed.reserveCapacity(intervals.count * 2)
-            for (start, end, list) in intervals {
-                packed.append(UInt64(start) << 23 | 1 << 22 | UInt64(list))
-                packed.append(UInt64(end + 1) << 23 | UInt64(list))
-            }
-            packed.sort()
-            events = packed.map { (UInt128($0 >> 23), Int($0 & 0x3F_FFFF), $0 & (1 << 22) != 0) }
-        } else {
-            events.reserveCapacity(intervals.count * 2)
-            for (start, end, list) in intervals {
-                events.append((start, list, true))
-                if end != UInt128.max { events.append((end + 1, list, false)) }
-            }
-            events.sort { $0.position < $1.position }
+        precondition(listCount < 1 << 22, "too many lists")
+        var packed: [UInt64] = []
+        packed.reserveCapacity(intervals.count * 2)
+        for (start, end, list) in intervals {
+            packed.append(UInt64(start) << 23 | 1 << 22 | UInt64(list))
+            packed.append((UInt64(end) + 1) << 23 | UInt64(list))
         }
+        packed.sort()
+        return Self.sweep(packed.count, listCount: listCount, id: id) { index in
+            let event = packed[index]
+            return (event >> 23, Int(event & 0x3F_FFFF), event & (1 << 22) != 0)
+        }
+    }
+
+    /// Disjoint segments of IPv6 intervals (an interval reaching the last address has no end event).
+    static func v6Segments(_ intervals: [(UInt128, UInt128, Int)], id: ([Int]) -> UInt32) -> [(UInt128, UInt128, UInt32)] {
+        guard !intervals.isEmpty else { return [] }
+        var events: [(position: UInt128, list: Int, isStart: Bool)] = []
+        events.reserveCapacity(intervals.count * 2)
+        for (start, end, list) in intervals {
+            events.append((start, list, true))
+            if end != UInt128.max { events.append((end + 1, list, false)) }
+        }
+        events.sort { $0.position < $1.position }
+        return Self.sweep(events.count, listCount: (intervals.map(\.2).max() ?? 0) + 1, id: id) { events[$0] }
+    }
+
+    /// Disjoint segments (start, end, combination id) of the union of intervals, from their ends in position order
+    /// (`event(i)`: position, list, whether it starts there). The set of lists in force is kept as counts per list,
+    /// its combination id looked up only when it changes; neighbours with the same answer are merged.
+    static func sweep<Position: FixedWidthInteger & UnsignedInteger>(
+        _ eventCount: Int, listCount: Int, id: ([Int]) -> UInt32, event: (Int) -> (Position, Int, Bool)
+    ) -> [(Position, Position, UInt32)] {
         var counts = [Int](repeating: 0, count: listCount)
         var singleIds = [UInt32?](repeating: nil, count: listCount)
         var activeCount = 0
-        var result: [(UInt128, UInt128, UInt32)] = []
+        var lastStarted = 0
+        var merged: [(Position, Position, UInt32)] = []
+        func emit(_ start: Position, _ end: Position, _ answer: UInt32) {
+            if let last = merged.last, last.2 == answer, last.1 &+ 1 == start {
+                merged[merged.count - 1].1 = end
+            } else {
+                merged.append((start, end, answer))
+            }
+        }
         var index = 0
-        var openStart: UInt128?
+        var openStart: Position?
         var openAnswer: UInt32 = 0
-        var lastSingle = 0
-        while index < events.count {
-            let position = events[index].position
+        while index < eventCount {
+            let position = event(index).0
             var changed = false
-            while index < events.count && events[index].position == position {
-                let (_, list, isStart) = events[index]
+            while index < eventCount {
+                let (at, list, isStart) = event(index)
+                guard at == position else { break }
                 let before = counts[list]
                 counts[list] += isStart ? 1 : -1
                 if (before == 0) != (counts[list] == 0) {
                     changed = true
                     activeCount += before == 0 ? 1 : -1
-                    if before == 0 { lastSingle = list }
+                    if before == 0 { lastStarted = list }
                 }
                 index += 1
             }
@@ -147,33 +167,20 @@ public struct IPMatcher: Sendable {
                 if activeCount == 0 {
                     answer = 0
                 } else if activeCount == 1 {
-                    let list = counts[lastSingle] > 0 ? lastSingle : counts.firstIndex { $0 > 0 }!
+                    let list = counts[lastStarted] > 0 ? lastStarted : counts.firstIndex { $0 > 0 }!
                     if singleIds[list] == nil { singleIds[list] = id([list]) }
                     answer = singleIds[list]!
                 } else {
                     answer = id(counts.indices.filter { counts[$0] > 0 })
                 }
             }
-            if let start = openStart, openAnswer != 0, answer != openAnswer {
-                result.append((start, position - 1, openAnswer))
-            }
+            if let start = openStart, openAnswer != 0, answer != openAnswer { emit(start, position - 1, openAnswer) }
             if answer != openAnswer || openStart == nil {
                 openStart = position
                 openAnswer = answer
             }
         }
-        if let start = openStart, openAnswer != 0 {
-            result.append((start, UInt128.max, openAnswer))
-        }
-        // Merge neighbours with the same answer.
-        var merged: [(UInt128, UInt128, UInt32)] = []
-        for segment in result {
-            if let last = merged.last, last.2 == segment.2, last.1 &+ 1 == segment.0 {
-                merged[merged.count - 1].1 = segment.1
-            } else {
-                merged.append(segment)
-            }
-        }
+        if let start = openStart, openAnswer != 0 { emit(start, Position.max, openAnswer) }
         return merged
     }
 
