@@ -1,18 +1,18 @@
 /// Answers "which lists contain this address" for IPv4 and IPv6. Built once per set of list versions,
 /// immutable, shareable across threads.
 ///
-/// IPv4 uses a two-level table: 2^16 slots for the top 16 bits (256 KB), each the offset of its run of
-/// (low 16 bits → answer) boundaries, the first of which is the answer at the slot's start. The whole structure of a
-/// 250,000-entry list is about 3.5 MB, so lookups stay in cache and in the TLB's reach (an 8 MB table of /20 slots
-/// made each lookup a page walk). Answers are ids of distinct combinations of lists (0: none), so overlapping lists
-/// cost nothing at lookup time. IPv6 uses one sorted array of disjoint ranges and a binary search.
+/// IPv4 uses a two-level table: 2^20 slots for the top 20 bits (8 MB), each either the answer for its whole /20
+/// or a short sorted run of (low 12 bits → answer) boundaries searched in a few steps. Answers are ids of
+/// distinct combinations of lists (0: none), so overlapping lists cost nothing at lookup time. A scan looks many
+/// addresses up at once (`answers(v4:into:)`), so that their cache misses overlap.
+/// IPv6 uses one sorted array of disjoint ranges and a binary search.
 public struct IPMatcher: Sendable {
     /// Bits of the address that index the top table.
-    public static let topBits: UInt32 = 16
+    public static let topBits: UInt32 = 20
     @usableFromInline static let lowBits: UInt32 = 32 - topBits
     @usableFromInline static let lowMask: UInt32 = (1 << lowBits) - 1
-    /// Per /16 (and one past the last): the offset of its run in `bucketStarts`/`bucketAnswers`; runs are never empty.
-    @usableFromInline let top: [UInt32]
+    /// Per /20: bit 63 set → the low 32 bits are the answer for the whole /20; else offset (low 32) and count (high 31).
+    @usableFromInline let top: [UInt64]
     @usableFromInline let bucketStarts: [UInt16]
     @usableFromInline let bucketAnswers: [UInt32]
     @usableFromInline let v6Starts: [UInt128]
@@ -58,14 +58,11 @@ public struct IPMatcher: Sendable {
             let nextStart = position + 1 < v4Segments.count ? UInt32(v4Segments[position + 1].0) : nil
             if end < UInt32.max && nextStart != end + 1 { boundaries.append((end + 1, 0)) }
         }
-        // An IPv4 table only when there is IPv4 to hold.
+        // An IPv4 table only when there is IPv4 to hold (it is 8 MB).
         let slots = v4.isEmpty ? 0 : 1 << Int(Self.topBits)
-        var top: [UInt32] = []
-        top.reserveCapacity(slots + 1)
+        var top = [UInt64](repeating: 1 << 63, count: slots)
         var starts: [UInt16] = []
         var answers: [UInt32] = []
-        starts.reserveCapacity(slots + boundaries.count)
-        answers.reserveCapacity(slots + boundaries.count)
         var next = 0
         var current: UInt32 = 0
         for slot in 0..<slots {
@@ -75,17 +72,21 @@ public struct IPMatcher: Sendable {
                 current = boundaries[next].1
                 next += 1
             }
-            top.append(UInt32(starts.count))
-            starts.append(0)
-            answers.append(current)
-            while next < boundaries.count && boundaries[next].0 <= last {
-                current = boundaries[next].1
-                starts.append(UInt16(truncatingIfNeeded: boundaries[next].0 & Self.lowMask))
+            var probe = next
+            if probe < boundaries.count && boundaries[probe].0 <= last {
+                let offset = starts.count
+                starts.append(0)
                 answers.append(current)
-                next += 1
+                while probe < boundaries.count && boundaries[probe].0 <= last {
+                    starts.append(UInt16(truncatingIfNeeded: boundaries[probe].0 & Self.lowMask))
+                    answers.append(boundaries[probe].1)
+                    probe += 1
+                }
+                top[slot] = UInt64(offset) | UInt64(starts.count - offset) << 32
+            } else {
+                top[slot] = 1 << 63 | UInt64(current)
             }
         }
-        if slots > 0 { top.append(UInt32(starts.count)) }
         self.top = top
         self.bucketStarts = starts
         self.bucketAnswers = answers
@@ -189,14 +190,13 @@ public struct IPMatcher: Sendable {
     public func answer(v4 address: UInt32) -> UInt32 {
         self.top.withUnsafeBufferPointer { top in
             if top.isEmpty { return 0 }
-            let slot = Int(address >> Self.lowBits)
-            let index = Int(top[slot])
-            let end = Int(top[slot + 1])
-            return self.bucketAnswers.withUnsafeBufferPointer { answers in
-                if end - index == 1 { return answers[index] }
-                let low = UInt16(truncatingIfNeeded: address & Self.lowMask)
-                return self.bucketStarts.withUnsafeBufferPointer { answers[Self.search($0, from: index, to: end, for: low)] }
-            }
+            let slot = top[Int(address >> Self.lowBits)]
+            if slot >> 63 == 1 { return UInt32(truncatingIfNeeded: slot) }
+            let offset = Int(UInt32(truncatingIfNeeded: slot))
+            let count = Int(slot >> 32)
+            let low = UInt16(truncatingIfNeeded: address & Self.lowMask)
+            let index = self.bucketStarts.withUnsafeBufferPointer { Self.search($0, from: offset, to: offset + count, for: low) }
+            return self.bucketAnswers.withUnsafeBufferPointer { $0[index] }
         }
     }
 
@@ -225,25 +225,32 @@ public struct IPMatcher: Sendable {
             for index in addresses.indices { results[index] = 0 }
             return
         }
+        var slots = [UInt64](repeating: 0, count: addresses.count)
         self.top.withUnsafeBufferPointer { top in
             self.bucketStarts.withUnsafeBufferPointer { starts in
                 self.bucketAnswers.withUnsafeBufferPointer { answers in
-                    // 1. Where each address's run begins (kept in `results` for now).
-                    for index in addresses.indices { results[index] = top[Int(addresses[index] >> Self.lowBits)] }
-                    // 2. Touch each run, without a branch on what is loaded.
-                    var touched: UInt32 = 0
-                    for index in addresses.indices {
-                        let offset = Int(results[index])
-                        touched &+= UInt32(starts[offset]) &+ answers[offset]
+                    slots.withUnsafeMutableBufferPointer { slots in
+                        // 1. Each address's slot.
+                        for index in addresses.indices { slots[index] = top[Int(addresses[index] >> Self.lowBits)] }
+                        // 2. Touch each run, without a branch on what is loaded (whole-/20 slots touch the first entry).
+                        var touched: UInt32 = 0
+                        for index in addresses.indices where !starts.isEmpty {
+                            let offset = Int(UInt32(truncatingIfNeeded: slots[index])) & Int(bitPattern: UInt(slots[index] >> 63) &- 1)
+                            touched &+= UInt32(starts[offset]) &+ answers[offset]
+                        }
+                        keep(touched)
+                        // 3. Search, with the runs now in cache.
+                        for index in addresses.indices {
+                            let slot = slots[index]
+                            if slot >> 63 == 1 {
+                                results[index] = UInt32(truncatingIfNeeded: slot)
+                                continue
+                            }
+                            let offset = Int(UInt32(truncatingIfNeeded: slot))
+                            let low = UInt16(truncatingIfNeeded: addresses[index] & Self.lowMask)
+                            results[index] = answers[Self.search(starts, from: offset, to: offset + Int(slot >> 32), for: low)]
+                        }
                     }
-                    // 3. Search, with the runs now in cache.
-                    for index in addresses.indices {
-                        let address = addresses[index]
-                        let end = Int(top[Int(address >> Self.lowBits) + 1])
-                        let low = UInt16(truncatingIfNeeded: address & Self.lowMask)
-                        results[index] = answers[Self.search(starts, from: Int(results[index]), to: end, for: low)]
-                    }
-                    keep(touched)
                 }
             }
         }
@@ -271,7 +278,7 @@ public struct IPMatcher: Sendable {
 
     /// Bytes held by the tables (for the benchmark's memory figure).
     public var tableBytes: Int {
-        self.top.count * 4 + self.bucketStarts.count * 2 + self.bucketAnswers.count * 4 + self.v6Starts.count * 32 + self.v6Answers.count * 4
+        self.top.count * 8 + self.bucketStarts.count * 2 + self.bucketAnswers.count * 4 + self.v6Starts.count * 32 + self.v6Answers.count * 4
     }
 }
 
