@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Answers "which lists contain this address" for IPv4 and IPv6. Built once per set of list versions,
 /// immutable, shareable across threads.
 ///
@@ -12,7 +16,7 @@ public struct IPMatcher: Sendable {
     @usableFromInline static let lowBits: UInt32 = 32 - topBits
     @usableFromInline static let lowMask: UInt32 = (1 << lowBits) - 1
     /// Per /20: bit 63 set → the low 32 bits are the answer for the whole /20; else offset (low 32) and count (high 31).
-    @usableFromInline let top: [UInt64]
+    @usableFromInline let top: SlotTable
     @usableFromInline let bucketStarts: [UInt16]
     @usableFromInline let bucketAnswers: [UInt32]
     @usableFromInline let v6Starts: [UInt128]
@@ -60,7 +64,7 @@ public struct IPMatcher: Sendable {
         }
         // An IPv4 table only when there is IPv4 to hold (it is 8 MB).
         let slots = v4.isEmpty ? 0 : 1 << Int(Self.topBits)
-        var top = [UInt64](repeating: 1 << 63, count: slots)
+        let top = SlotTable(count: slots, repeating: 1 << 63)
         var starts: [UInt16] = []
         var answers: [UInt32] = []
         var next = 0
@@ -82,9 +86,9 @@ public struct IPMatcher: Sendable {
                     answers.append(boundaries[probe].1)
                     probe += 1
                 }
-                top[slot] = UInt64(offset) | UInt64(starts.count - offset) << 32
+                top.base[slot] = UInt64(offset) | UInt64(starts.count - offset) << 32
             } else {
-                top[slot] = 1 << 63 | UInt64(current)
+                top.base[slot] = 1 << 63 | UInt64(current)
             }
         }
         self.top = top
@@ -188,16 +192,14 @@ public struct IPMatcher: Sendable {
     /// The answer id for an IPv4 address (0: on no list).
     @inlinable
     public func answer(v4 address: UInt32) -> UInt32 {
-        self.top.withUnsafeBufferPointer { top in
-            if top.isEmpty { return 0 }
-            let slot = top[Int(address >> Self.lowBits)]
-            if slot >> 63 == 1 { return UInt32(truncatingIfNeeded: slot) }
-            let offset = Int(UInt32(truncatingIfNeeded: slot))
-            let count = Int(slot >> 32)
-            let low = UInt16(truncatingIfNeeded: address & Self.lowMask)
-            let index = self.bucketStarts.withUnsafeBufferPointer { Self.search($0, from: offset, to: offset + count, for: low) }
-            return self.bucketAnswers.withUnsafeBufferPointer { $0[index] }
-        }
+        if self.top.count == 0 { return 0 }
+        let slot = self.top.base[Int(address >> Self.lowBits)]
+        if slot >> 63 == 1 { return UInt32(truncatingIfNeeded: slot) }
+        let offset = Int(UInt32(truncatingIfNeeded: slot))
+        let count = Int(slot >> 32)
+        let low = UInt16(truncatingIfNeeded: address & Self.lowMask)
+        let index = self.bucketStarts.withUnsafeBufferPointer { Self.search($0, from: offset, to: offset + count, for: low) }
+        return self.bucketAnswers.withUnsafeBufferPointer { $0[index] }
     }
 
     /// The last boundary <= low in a run (its first boundary is 0, so there is one).
@@ -221,12 +223,13 @@ public struct IPMatcher: Sendable {
     /// another (a search's branches depend on loaded data and would otherwise serialise them).
     public func answers(v4 addresses: UnsafeBufferPointer<UInt32>, into results: UnsafeMutableBufferPointer<UInt32>) {
         precondition(results.count >= addresses.count)
-        guard !self.top.isEmpty else {
+        guard self.top.count > 0 else {
             for index in addresses.indices { results[index] = 0 }
             return
         }
+        let top = self.top.base
         var slots = [UInt64](repeating: 0, count: addresses.count)
-        self.top.withUnsafeBufferPointer { top in
+        do {
             self.bucketStarts.withUnsafeBufferPointer { starts in
                 self.bucketAnswers.withUnsafeBufferPointer { answers in
                     slots.withUnsafeMutableBufferPointer { slots in
@@ -279,6 +282,35 @@ public struct IPMatcher: Sendable {
     /// Bytes held by the tables (for the benchmark's memory figure).
     public var tableBytes: Int {
         self.top.count * 8 + self.bucketStarts.count * 2 + self.bucketAnswers.count * 4 + self.v6Starts.count * 32 + self.v6Answers.count * 4
+    }
+}
+
+/// The IPv4 slot table's memory: 2 MB-aligned and marked for transparent huge pages before it is written, so
+/// that 8 MB of randomly read slots take a few TLB entries instead of a page walk per lookup (where the kernel
+/// does not offer huge pages, it is ordinary memory). Written only while the matcher is built.
+@usableFromInline
+final class SlotTable: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<UInt64>
+    @usableFromInline let count: Int
+
+    init(count: Int, repeating value: UInt64) {
+        self.count = count
+        let bytes = max(count, 1) * MemoryLayout<UInt64>.stride
+        var raw: UnsafeMutableRawPointer?
+        if posix_memalign(&raw, 2 << 20, bytes) != 0 { raw = nil }
+        let memory = raw ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 8)
+        #if os(Linux)
+        if raw != nil { _ = madvise(memory, bytes, MADV_HUGEPAGE) }
+        #endif
+        self.allocatedWithMemalign = raw != nil
+        self.base = memory.bindMemory(to: UInt64.self, capacity: max(count, 1))
+        self.base.initialize(repeating: value, count: max(count, 1))
+    }
+
+    private let allocatedWithMemalign: Bool
+
+    deinit {
+        if self.allocatedWithMemalign { free(self.base) } else { self.base.deallocate() }
     }
 }
 
