@@ -198,6 +198,44 @@ struct FastPathTests {
         #expect(differing.count == 0, "first difference:\n\(first)")
     }
 
+    /// Route 53 lines of many shapes — numbers, objects and arrays as values, several answers, missing and repeated
+    /// fields, odd spacing, escapes — read by the one-pass reader as JSONSerialization reads them.
+    @Test func theOnePassDNSReaderAgreesWithJSONSerialization() {
+        var random = SplitMixGenerator(seed: 17)
+        func pick(_ options: [String]) -> String { options[Int(random.next() % UInt64(options.count))] }
+        let lines = (0..<2_000).map { index -> String in
+            var fields = [
+                #""version":"1.100000""#, #""account_id":"\#(pick(["123456789012", "210987654321"]))""#, #""region":"\#(pick(["us-east-1", "eu-west-1"]))""#,
+                #""vpc_id":"vpc-\#(index % 3)""#, #""query_timestamp":"2024-01-01T00:0\#(index / 600 % 10):\#(10 + index % 50)Z""#,
+                #""query_name":"\#(pick(["Host\(index % 7).Example.com.", "a.b.c.", "x\(index).internal"]))""#, #""query_type":"\#(pick(["A", "AAAA", "TXT"]))""#,
+                #""query_class":"IN""#, #""rcode":"\#(pick(["NOERROR", "NXDOMAIN"]))""#,
+                #""answers":\#(pick(["[]", #"[{"Rdata":"169.254.169.254","Type":"A","Class":"IN"}]"#, #"[{"Rdata":"1.2.3.4","Type":"A"},{"Rdata":"5.6.7.8","Type":"A"}]"#, "null"]))"#,
+                #""srcaddr":"10.0.\#(index % 4).5""#, #""srcport":\#(pick([#""5353""#, "5353", "{}"]))"#, #""transport":"\#(pick(["UDP", "TCP"]))""#,
+                #""srcids":{"instance":"i-0abc\#(index % 5)","resolver_endpoint":"rslvr-in-1"}"#,
+            ]
+            if random.next() % 10 == 0 { fields.remove(at: Int(random.next() % UInt64(fields.count))) }
+            if random.next() % 20 == 0 { fields.append(#""note":"a \"quoted\" word""#) }
+            let separator = random.next() % 4 == 0 ? ", " : ","
+            return "{" + fields.joined(separator: separator) + "}"
+        }
+        func read(_ byteLevel: Bool) -> [String] {
+            var parser = DNSLogParser(byteLevel: byteLevel)
+            var out: [String] = []
+            parser.parse(Array(lines.joined(separator: "\n").utf8)) { query in
+                out.append([String(query.time), query.accountId ?? "-", query.region ?? "-", query.queryName, query.queryType ?? "-", query.rcode ?? "-",
+                            query.sourceAddress ?? "-", query.instanceId ?? "-", query.vpcId ?? "-", query.transport ?? "-",
+                            query.answers.joined(separator: ",")].joined(separator: "|"))
+            }
+            return out
+        }
+        let fast = read(true)
+        let full = read(false)
+        #expect(fast.count > 1_700)
+        let differing = zip(fast, full).filter { $0.0 != $0.1 }
+        #expect(fast.count == full.count)
+        #expect(differing.count == 0, "first difference:\n\(differing.first.map { "\($0.0)\n\($0.1)" } ?? "")")
+    }
+
     /// Pieces of a file end at line ends and add up to the file, also with a line longer than a piece.
     @Test func chunksAreWholeLinesAndAddUpToTheFile() throws {
         let path = NSTemporaryDirectory() + "guardpost-chunks-\(UUID().uuidString).log"

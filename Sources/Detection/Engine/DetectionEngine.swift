@@ -246,7 +246,10 @@ public final class DetectionEngine {
     public func process(_ query: DNSQuery) {
         // The parsers hand names over lower-cased without the trailing dot; other callers may not.
         var name = query.queryName
-        if name.utf8.last == UInt8(ascii: ".") || name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) {
+        let needsNormalising = name.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.last == UInt8(ascii: ".") || bytes.contains { $0 >= 65 && $0 <= 90 }
+        } ?? true
+        if needsNormalising {
             name = name.lowercased()
             if name.hasSuffix(".") { name.removeLast() }
         }

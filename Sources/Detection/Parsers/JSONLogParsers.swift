@@ -102,49 +102,61 @@ public struct DNSLogParser {
         var haveTime = false
         var index = start
         var pendingKey: Key?
-        while index < end {
-            let byte = base[index]
-            if byte == 34 {
-                var close = index + 1
-                while close < end && base[close] != 34 { close += 1 }
-                guard close < end else { return nil }
-                let tokenStart = index + 1
-                let tokenCount = close - tokenStart
-                index = close + 1
+        while true {
+            // The next string, eight bytes at a time: what lies between strings only matters right after a key (below).
+            index = Self.quote(base, from: index, end: end)
+            guard index < end else { break }
+            let close = Self.quote(base, from: index + 1, end: end)
+            guard close < end else { return nil }
+            let tokenStart = index + 1
+            let tokenCount = close - tokenStart
+            index = close + 1
+            while index < end && base[index] == 32 { index += 1 }
+            if index < end && base[index] == 58 {
+                index += 1
                 while index < end && base[index] == 32 { index += 1 }
-                if index < end && base[index] == 58 {
-                    pendingKey = Key(base + tokenStart, tokenCount)
-                    index += 1
-                    continue
-                }
-                if let key = pendingKey {
-                    let value = base + tokenStart
-                    switch key {
-                    case .queryName: query.queryName = Self.normalisedName(value, tokenCount)
-                    case .queryTimestamp:
-                        guard let time = repeating.seconds(value, tokenCount) else { return nil }
-                        query.time = time
-                        haveTime = true
-                    case .queryType: query.queryType = repeating.string(key.rawValue, value, tokenCount)
-                    case .rcode: query.rcode = repeating.string(key.rawValue, value, tokenCount)
-                    case .srcaddr: query.sourceAddress = repeating.string(key.rawValue, value, tokenCount)
-                    case .accountId: query.accountId = repeating.string(key.rawValue, value, tokenCount)
-                    case .region: query.region = repeating.string(key.rawValue, value, tokenCount)
-                    case .instance: query.instanceId = repeating.string(key.rawValue, value, tokenCount)
-                    case .vpcId: query.vpcId = repeating.string(key.rawValue, value, tokenCount)
-                    case .transport: query.transport = repeating.string(key.rawValue, value, tokenCount)
-                    case .rdata: query.answers.append(String(decoding: UnsafeBufferPointer(start: value, count: tokenCount), as: UTF8.self))
-                    case .other: break
-                    }
-                }
-                pendingKey = nil
+                // A key whose value is not a string (a number, an object, an array) has no value for us.
+                pendingKey = index < end && base[index] == 34 ? Key(base + tokenStart, tokenCount) : nil
                 continue
             }
-            if byte == 44 || byte == 123 { pendingKey = nil }
-            index += 1
+            if let key = pendingKey {
+                let value = base + tokenStart
+                switch key {
+                case .queryName: query.queryName = Self.normalisedName(value, tokenCount)
+                case .queryTimestamp:
+                    guard let time = repeating.seconds(value, tokenCount) else { return nil }
+                    query.time = time
+                    haveTime = true
+                case .queryType: query.queryType = repeating.string(key.rawValue, value, tokenCount)
+                case .rcode: query.rcode = repeating.string(key.rawValue, value, tokenCount)
+                case .srcaddr: query.sourceAddress = repeating.string(key.rawValue, value, tokenCount)
+                case .accountId: query.accountId = repeating.string(key.rawValue, value, tokenCount)
+                case .region: query.region = repeating.string(key.rawValue, value, tokenCount)
+                case .instance: query.instanceId = repeating.string(key.rawValue, value, tokenCount)
+                case .vpcId: query.vpcId = repeating.string(key.rawValue, value, tokenCount)
+                case .transport: query.transport = repeating.string(key.rawValue, value, tokenCount)
+                case .rdata: query.answers.append(String(decoding: UnsafeBufferPointer(start: value, count: tokenCount), as: UTF8.self))
+                case .other: break
+                }
+            }
+            pendingKey = nil
         }
         guard haveTime, !query.queryName.isEmpty else { return nil }
         return query
+    }
+
+    /// The position of the next '"' at or after `from` (or `end`), eight bytes at a time while they lie in the line.
+    @inline(__always)
+    static func quote(_ base: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        var position = from
+        while position + 8 <= end {
+            let quotes = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self) ^ 0x2222_2222_2222_2222
+            let found = (quotes &- 0x0101_0101_0101_0101) & ~quotes & 0x8080_8080_8080_8080
+            if found != 0 { return position + found.trailingZeroBitCount >> 3 }
+            position += 8
+        }
+        while position < end && base[position] != 34 { position += 1 }
+        return position
     }
 
     /// A query name lower-cased and without its trailing dot.
@@ -181,8 +193,12 @@ public struct DNSLogParser {
     }
 
     public var statistics = ParseStatistics()
+    /// Use the one-pass byte reader (lines it does not take go to JSONSerialization either way).
+    public var byteLevel: Bool
 
-    public init() {}
+    public init(byteLevel: Bool = true) {
+        self.byteLevel = byteLevel
+    }
 
     var repeating = RepeatingStrings(slots: Key.other.rawValue)
 
@@ -202,7 +218,7 @@ public struct DNSLogParser {
             lineNumber += 1
             let line = buffer[start..<end]
             guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
-            if let query = Self.fastQuery(base, start, end, &self.repeating) {
+            if self.byteLevel, let query = Self.fastQuery(base, start, end, &self.repeating) {
                 self.statistics.records += 1
                 body(query)
                 continue

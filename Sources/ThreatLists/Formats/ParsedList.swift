@@ -109,7 +109,7 @@ public enum NetworkSet {
             case .v6: v6.append(network)
             }
         }
-        v4.sort()
+        RadixSort.sort(&v4)
         v6.sort { lhs, rhs in
             guard case .v6(let a, let p) = lhs, case .v6(let b, let q) = rhs else { return false }
             return a == b ? p < q : a < b

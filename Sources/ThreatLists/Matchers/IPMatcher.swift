@@ -111,7 +111,7 @@ public struct IPMatcher: Sendable {
             packed.append(UInt64(start) << 23 | 1 << 22 | UInt64(list))
             packed.append((UInt64(end) + 1) << 23 | UInt64(list))
         }
-        packed.sort()
+        RadixSort.sort(&packed)
         return Self.sweep(packed.count, listCount: listCount, id: id) { index in
             let event = packed[index]
             return (event >> 23, Int(event & 0x3F_FFFF), event & (1 << 22) != 0)
