@@ -38,6 +38,20 @@ struct FlowBaselineTests {
         #expect(self.findings(self.learnedDay + [Self.outbound(after, port: 8443, interface: "eni-b")]).isEmpty)
     }
 
+    /// A custom format without interface-id or instance-id: each private address is learned on its own.
+    @Test func formatsWithoutInterfaceOrInstanceLearnPerAddress() {
+        let header = "version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+        func line(_ time: Int64, local: String = "10.0.0.5", port: Int = 443) -> String {
+            "5 \(local) 93.184.216.34 49152 \(port) 6 10 5000 \(time) \(time + 60) ACCEPT OK"
+        }
+        let after = Self.start + 25 * 3600
+        let day = (0..<50).map { line(Self.start + Int64($0) * 1800) }
+        let unusual = self.findings([header] + day + [line(after, port: 6667)])["Behavior:EC2/NetworkPortUnusual"]
+        #expect(unusual?.service.action.networkConnectionAction?.remotePortDetails?.port == 6667)
+        // Another address is another instance, still learning.
+        #expect(self.findings([header] + day + [line(Self.start + 7200, local: "10.0.0.6"), line(after, local: "10.0.0.6", port: 6667)]).isEmpty)
+    }
+
     @Test func aWindowFarAboveTheLearnedVolumeIsUnusualAndAModestRiseIsNot() {
         let after = Self.start + 25 * 3600
         let burst = (0..<6).map { Self.outbound(after + Int64($0) * 60, bytes: 100_000_000) }

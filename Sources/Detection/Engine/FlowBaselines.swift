@@ -8,8 +8,9 @@ import ThreatLists
 /// least `trafficVolumeMinimumBytes`) is Behavior:EC2/TrafficVolumeUnusual. Learning depends on which records come
 /// first, so unlike the other rules these depend on record order within the learning period.
 ///
-/// Instances are kept in an array indexed by their name id (the instance id, or the network interface's when the
-/// record names no instance), and each holds its current window's volume, so the hot path hashes nothing.
+/// Instances are kept in an array indexed by their name id (the instance id, else the network interface's, else —
+/// for formats that name neither — the private address's), and each holds its current window's volume, so the hot
+/// path hashes nothing.
 struct FlowBaselines {
     struct Instance {
         var seen = false
@@ -114,8 +115,11 @@ extension DetectionEngine {
     /// Learns or judges one outbound, accepted connection to a public address (the record read where it lies).
     func learnOrJudge(_ pointer: UnsafePointer<FlowRecord>, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int) {
         let viaInterface = pointer.pointee.instanceId == 0
-        let id = viaInterface ? pointer.pointee.interfaceId : pointer.pointee.instanceId
-        guard id > 0 else { return }
+        var id = viaInterface ? pointer.pointee.interfaceId : pointer.pointee.instanceId
+        if id == 0 {
+            // A format that names neither interface nor instance: the private address stands for the instance.
+            id = Array(local.description.utf8).withUnsafeBufferPointer { self.names.intern($0.baseAddress!, $0.count) }
+        }
         let start = pointer.pointee.start
         self.baselines.reserve(id)
         // Mutated in place through the array (a copy out and back would copy the port set on every record).
