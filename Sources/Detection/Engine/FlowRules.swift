@@ -3,11 +3,11 @@ import ThreatLists
 
 /// The VPC Flow Logs rules.
 ///
-/// Records are taken in batches: the address-list lookups of a whole batch are made first, in one tight loop, so
+/// Records are taken in batches: the address-list lookups of a whole batch are made first (`IPMatcher.answers`), so
 /// that the memory accesses of many records are in flight at once; then each record goes through the rules. The
 /// window rules (brute force, port scans and sweeps, spam, probes) buffer compact connections per window and judge
-/// them when the window closes: a sort of 64-bit group fingerprints finds the groups big enough to matter, and only
-/// those are grouped exactly.
+/// them when the window closes: counting 64-bit group fingerprints finds the groups big enough to matter, and only
+/// those are grouped exactly (sorted and run through).
 extension DetectionEngine {
     /// How many flow records are buffered before they are evaluated.
     static let flowBatch = 256

@@ -108,10 +108,6 @@ public final class Intelligence: Sendable {
 
     func verdict(_ address: IPAddress) -> AddressVerdict { self.verdicts[Int(self.addressAnswer(address))] }
 
-    func threatListNames(for address: IPAddress) -> [String] { self.verdict(address).threatLists }
-    func isTorNode(_ address: IPAddress) -> Bool { self.verdict(address).tor }
-    func isKnownMalicious(_ address: IPAddress) -> Bool { self.verdict(address).malicious }
-
     @inline(__always)
     func isTrusted(_ address: IPAddress) -> Bool {
         self.trustedIPs.answer(address) != 0
