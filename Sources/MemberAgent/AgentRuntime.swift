@@ -394,18 +394,20 @@ public final class AgentRuntime: @unchecked Sendable {
         }
     }
 
-    /// Reports the agent every heartbeat interval; usage counted since the last acknowledged heartbeat is sent once.
+    /// Reports the agent every heartbeat interval. Usage is sent as numbered reports: a report is sent again, with its
+    /// number, until acknowledged (the server counts each number once), and what is analysed meanwhile waits for the
+    /// next report.
     func heartbeat(detectorId: String) async {
         let hostname = ProcessInfo.processInfo.hostName
         while !Task.isCancelled {
-            let (version, sources) = self.shared.heartbeatSnapshot()
+            let (version, sources, sequence) = self.shared.heartbeatSnapshot()
             let heartbeat = AgentHeartbeat(
                 agentId: self.agentId, detectorId: detectorId, hostname: hostname, version: Self.version, configVersion: version,
-                sources: sources.map(\.source)
+                sources: sources, usageSequence: sequence
             )
             do {
                 _ = try await self.client.send("POST", "/agent/v1/heartbeat", body: Array(try JSONEncoder().encode(heartbeat)), timeout: .seconds(20))
-                self.shared.acknowledgeUsage(sources)
+                self.shared.acknowledgeUsage(sequence)
             } catch {
                 if Task.isCancelled { return }
                 self.logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
@@ -481,26 +483,44 @@ final class SharedState: @unchecked Sendable {
         self.lock.withLock { (self.newFindings, self.deliveredBatches, self.appliedVersion) }
     }
 
-    func heartbeatSnapshot() -> (Int, [(id: String, source: AgentHeartbeat.Source)]) {
+    /// The usage report being delivered: its number and what it counts per source.
+    private var report: (sequence: Int64, usage: [String: (records: Int, bytes: Int)])?
+    /// Report numbers grow across restarts: they start from the start time in milliseconds, times 1,000.
+    private var nextSequence = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+
+    /// The applied config version, every source's figures with the usage of the report being delivered (a new report
+    /// of everything counted since the last one when none is), and that report's number.
+    func heartbeatSnapshot() -> (Int, [AgentHeartbeat.Source], Int64) {
         let now = Date().timeIntervalSince1970
         return self.lock.withLock {
-            (self.appliedVersion, self.order.compactMap { id in
+            if self.report == nil {
+                var usage: [String: (records: Int, bytes: Int)] = [:]
+                for (id, counters) in self.sources {
+                    usage[id] = (counters.recordsSinceLast, counters.bytesSinceLast)
+                    self.sources[id]?.recordsSinceLast = 0
+                    self.sources[id]?.bytesSinceLast = 0
+                }
+                self.report = (self.nextSequence, usage)
+                self.nextSequence += 1
+            }
+            let report = self.report!
+            let sources = self.order.compactMap { id -> AgentHeartbeat.Source? in
                 guard let counters = self.sources[id] else { return nil }
-                return (id, AgentHeartbeat.Source(
+                let usage = report.usage[id] ?? (0, 0)
+                return AgentHeartbeat.Source(
                     dataSource: counters.dataSource.rawValue, path: counters.path, records: counters.records, errors: counters.errors,
                     lagSeconds: counters.newest > 0 ? max(0, now - Double(counters.newest)) : nil,
-                    recordsSinceLast: counters.recordsSinceLast, bytesSinceLast: counters.bytesSinceLast
-                ))
-            })
+                    recordsSinceLast: usage.records, bytesSinceLast: usage.bytes
+                )
+            }
+            return (self.appliedVersion, sources, report.sequence)
         }
     }
 
-    func acknowledgeUsage(_ sent: [(id: String, source: AgentHeartbeat.Source)]) {
+    /// The report `sequence` was counted: the next heartbeat reports what was analysed since.
+    func acknowledgeUsage(_ sequence: Int64) {
         self.lock.withLock {
-            for (id, source) in sent {
-                self.sources[id]?.recordsSinceLast -= source.recordsSinceLast
-                self.sources[id]?.bytesSinceLast -= source.bytesSinceLast
-            }
+            if self.report?.sequence == sequence { self.report = nil }
         }
     }
 }

@@ -7,10 +7,12 @@ import Testing
 /// Agent heartbeats feed ListCoverage / GetCoverageStatistics and usage, on real PostgreSQL.
 @Suite("Coverage")
 struct CoverageTests {
-    func heartbeat(_ server: TestServer, _ key: IssuedAccessKey, detector: String, agent: String, records: Int = 10) async throws -> Int {
+    func heartbeat(_ server: TestServer, _ key: IssuedAccessKey, detector: String, agent: String, records: Int = 10,
+                   sequence: Int64? = nil) async throws -> Int {
         let body = AgentHeartbeat(
             agentId: agent, detectorId: detector, hostname: "host-\(agent)", version: "0.4.0", configVersion: 1,
-            sources: [.init(dataSource: "FLOW_LOGS", path: "/var/log/flow", records: records, errors: 0, lagSeconds: 3, recordsSinceLast: records, bytesSinceLast: records * 100)]
+            sources: [.init(dataSource: "FLOW_LOGS", path: "/var/log/flow", records: records, errors: 0, lagSeconds: 3, recordsSinceLast: records, bytesSinceLast: records * 100)],
+            usageSequence: sequence
         )
         return try await server.call(key, .post, "/agent/v1/heartbeat", json: String(decoding: try JSONEncoder().encode(body), as: UTF8.self)).status
     }
@@ -76,6 +78,37 @@ struct CoverageTests {
                 admin, .post, "/detector/\(adminDetector)/usage/statistics", json: #"{"usageStatisticsType":"SUM_BY_ACCOUNT","usageCriteria":{},"unit":"USD"}"#
             )
             #expect(usd.status == 400)
+        }
+    }
+
+    /// A usage report delivered twice (its answer lost) counts once; a later report counts; an earlier one, or one
+    /// from before a restart's higher numbers, does not; heartbeats without numbers count every time.
+    @Test func aUsageReportDeliveredTwiceCountsOnce() async throws {
+        try await TestServer.run { server in
+            let member = try await server.account()
+            let detector = try await server.createDetector(member)
+            func recorded() async throws -> Int {
+                var records = 0
+                for try await value in try await server.postgres.query(
+                    "SELECT records FROM usage_daily WHERE account_id = \(member.accountId) AND data_source = 'FLOW_LOGS'"
+                ).decode(Int.self) { records = value }
+                return records
+            }
+            #expect(try await self.heartbeat(server, member, detector: detector, agent: "agent-eeee5555", records: 10, sequence: 1_000) == 200)
+            #expect(try await self.heartbeat(server, member, detector: detector, agent: "agent-eeee5555", records: 10, sequence: 1_000) == 200)
+            #expect(try await recorded() == 10)
+            #expect(try await self.heartbeat(server, member, detector: detector, agent: "agent-eeee5555", records: 7, sequence: 1_001) == 200)
+            #expect(try await recorded() == 17)
+            #expect(try await self.heartbeat(server, member, detector: detector, agent: "agent-eeee5555", records: 5, sequence: 999) == 200)
+            #expect(try await recorded() == 17)
+            // Heartbeats without a number (older agents) count as before; the agent's last-seen time moves either way.
+            #expect(try await self.heartbeat(server, member, detector: detector, agent: "agent-eeee5555", records: 3) == 200)
+            #expect(try await recorded() == 20)
+            var applied: Int64?
+            for try await value in try await server.postgres.query(
+                "SELECT usage_sequence FROM agents WHERE agent_id = 'agent-eeee5555'"
+            ).decode(Int64?.self) { applied = value }
+            #expect(applied == 1_001)
         }
     }
 }

@@ -414,5 +414,10 @@ CREATE TABLE console_sessions (
 );
 CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
 """#),
+        Migration(name: "0008_agent_usage_sequence.sql", sql: #"""
+-- Guardpost schema 8: the last usage report applied per agent. An agent numbers each report of usage and sends
+-- the same number again until it is acknowledged, so a report whose answer was lost is not counted twice.
+ALTER TABLE agents ADD COLUMN usage_sequence bigint;
+"""#),
     ]
 }

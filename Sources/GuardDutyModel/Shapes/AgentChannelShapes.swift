@@ -72,6 +72,9 @@ public struct AgentHeartbeat: Codable, Sendable, Equatable {
     /// The config version the agent runs with.
     public var configVersion: Int
     public var sources: [Source]
+    /// Numbers the usage (`recordsSinceLast`, `bytesSinceLast`) this heartbeat reports: a report is sent again with
+    /// the same number until acknowledged, and the server counts each number once (nil: counted every time).
+    public var usageSequence: Int64?
 
     /// One log source: cumulative counters, and what was analysed since the last acknowledged heartbeat.
     public struct Source: Codable, Sendable, Equatable {
@@ -96,13 +99,15 @@ public struct AgentHeartbeat: Codable, Sendable, Equatable {
         }
     }
 
-    public init(agentId: String, detectorId: String, hostname: String, version: String, configVersion: Int, sources: [Source]) {
+    public init(agentId: String, detectorId: String, hostname: String, version: String, configVersion: Int, sources: [Source],
+                usageSequence: Int64? = nil) {
         self.agentId = agentId
         self.detectorId = detectorId
         self.hostname = hostname
         self.version = version
         self.configVersion = configVersion
         self.sources = sources
+        self.usageSequence = usageSequence
     }
 }
 

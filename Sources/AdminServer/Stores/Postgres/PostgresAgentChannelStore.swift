@@ -101,15 +101,25 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         }
         try await self.context.transaction(signalsChange: false) { connection in
             _ = try await connection.ownedDetector(caller, heartbeat.detectorId, logger: self.logger)
+            // The agent's last applied usage report, locked: two deliveries of one report cannot both count.
+            var applied: Int64?
+            for try await sequence in try await connection.query(
+                "SELECT usage_sequence FROM agents WHERE agent_id = \(heartbeat.agentId) FOR UPDATE", logger: self.logger
+            ).decode(Int64?.self) {
+                applied = sequence
+            }
+            let countsUsage = heartbeat.usageSequence.map { sequence in applied.map { sequence > $0 } ?? true } ?? true
             var stored = false
             for try await _ in try await connection.query(
                 """
-                INSERT INTO agents AS a (agent_id, account_id, region, detector_id, hostname, version, config_version, sources)
+                INSERT INTO agents AS a (agent_id, account_id, region, detector_id, hostname, version, config_version, sources, usage_sequence)
                 VALUES (\(heartbeat.agentId), \(caller.accountId), \(caller.region), \(heartbeat.detectorId), \(heartbeat.hostname),
-                        \(heartbeat.version), \(heartbeat.configVersion), \(PostgresStoreContext.encodeJSON(heartbeat.sources))::jsonb)
+                        \(heartbeat.version), \(heartbeat.configVersion), \(PostgresStoreContext.encodeJSON(heartbeat.sources))::jsonb,
+                        \(heartbeat.usageSequence))
                 ON CONFLICT (agent_id) DO UPDATE SET
                     region = EXCLUDED.region, detector_id = EXCLUDED.detector_id, hostname = EXCLUDED.hostname, version = EXCLUDED.version,
-                    config_version = EXCLUDED.config_version, sources = EXCLUDED.sources, last_seen = now()
+                    config_version = EXCLUDED.config_version, sources = EXCLUDED.sources, last_seen = now(),
+                    usage_sequence = GREATEST(a.usage_sequence, EXCLUDED.usage_sequence)
                 WHERE a.account_id = EXCLUDED.account_id
                 RETURNING 1
                 """,
@@ -120,6 +130,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             guard stored else {
                 throw GuardDutyError.badRequest("The request is rejected because agent \(heartbeat.agentId) belongs to another account.")
             }
+            guard countsUsage else { return }
             var totals: [String: (Int, Int)] = [:]
             for source in heartbeat.sources where source.recordsSinceLast > 0 || source.bytesSinceLast > 0 {
                 let current = totals[source.dataSource] ?? (0, 0)
