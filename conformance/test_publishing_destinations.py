@@ -80,6 +80,11 @@ def test_findings_are_exported_and_a_missing_bucket_is_reported_then_recovered(s
     lines = [line for _, batch in exported for line in batch]
     assert sorted((f["id"], f["service"]["count"]) for f in lines) == [("e1", 1), ("e1", 3), ("e2", 1)]
     assert all(f["accountId"] == member.account_id for f in lines)
+    # Written with server-side encryption under the destination's KMS key, as GuardDuty does.
+    for key in keys:
+        head = s3.head_object(Bucket="findings-export", Key=key)
+        assert head["ServerSideEncryption"] == "aws:kms"
+        assert head["SSEKMSKeyId"] == "arn:aws:kms:us-east-1:111122223333:key/x"
     described = gd.describe_publishing_destination(DetectorId=admin_detector, DestinationId=destination)
     assert described["PublishingFailureStartTimestamp"] == 0
 

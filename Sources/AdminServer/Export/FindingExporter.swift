@@ -6,7 +6,8 @@ import ServiceLifecycle
 
 /// Writes the export outbox to the S3 publishing destinations every interval: one gzip JSON-lines object per
 /// destination and run, at `PREFIX/AWSLogs/ACCOUNT/GuardDuty/REGION/YYYY/MM/DD/UUID.jsonl.gz` (ACCOUNT: the
-/// destination's owner). A new or changed destination is verified first (HEAD of the bucket). Success: the rows
+/// destination's owner), encrypted with the destination's KMS key (SSE-KMS) when it names one. A new or changed
+/// destination is verified first (HEAD of the bucket). Success: the rows
 /// leave the outbox and the status is PUBLISHING; failure: UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY with the
 /// time the failures started, and the rows wait for the next run. Destinations are leased, so replicas share them.
 public struct FindingExporter: Service {
@@ -40,15 +41,15 @@ public struct FindingExporter: Service {
 
     /// One pass over every destination that is due.
     public func exportOnce() async throws {
-        var claimed: [(id: String, arn: String, status: String, account: String, region: String)] = []
+        var claimed: [(id: String, arn: String, status: String, account: String, region: String, kmsKeyArn: String?)] = []
         for try await row in try await self.client.query(
             """
             UPDATE publishing_destinations SET claimed_until = now() + interval '2 minutes'
             WHERE status <> 'STOPPED' AND (claimed_until IS NULL OR claimed_until < now())
-            RETURNING destination_id, destination_arn, status, account_id, region
+            RETURNING destination_id, destination_arn, status, account_id, region, kms_key_arn
             """,
             logger: self.logger
-        ).decode((String, String, String, String, String).self) {
+        ).decode((String, String, String, String, String, String?).self) {
             claimed.append(row)
         }
         for destination in claimed {
@@ -79,8 +80,14 @@ public struct FindingExporter: Service {
         }
     }
 
+    /// Server-side encryption with the destination's KMS key, as GuardDuty encrypts exported findings (none without one).
+    static func encryption(_ kmsKeyArn: String?) -> [(String, String)] {
+        guard let kmsKeyArn, !kmsKeyArn.isEmpty else { return [] }
+        return [("x-amz-server-side-encryption", "aws:kms"), ("x-amz-server-side-encryption-aws-kms-key-id", kmsKeyArn)]
+    }
+
     /// nil when the destination works (verified, and everything pending written), else why not.
-    func export(_ destination: (id: String, arn: String, status: String, account: String, region: String)) async throws -> String? {
+    func export(_ destination: (id: String, arn: String, status: String, account: String, region: String, kmsKeyArn: String?)) async throws -> String? {
         guard let s3 = self.s3 else { return "no S3 endpoint is configured: start the server with --s3-endpoint-url" }
         let (bucket, prefix) = try PostgresPublishingDestinationStore.parseArn(destination.arn)
         if destination.status != "PUBLISHING" {
@@ -107,7 +114,7 @@ public struct FindingExporter: Service {
         let key = prefix.isEmpty ? path : "\(prefix)/\(path)"
         let (status, answer) = try await s3.send(
             self.http, method: "PUT", bucket: bucket, key: key, body: Gzip.compress(lines),
-            headers: [("content-type", "application/x-ndjson"), ("content-encoding", "gzip")]
+            headers: [("content-type", "application/x-ndjson"), ("content-encoding", "gzip")] + Self.encryption(destination.kmsKeyArn)
         )
         guard (200..<300).contains(status) else { return "writing s3://\(bucket)/\(key) answered HTTP \(status) \(answer.prefix(200))" }
         try await self.client.query("DELETE FROM export_outbox WHERE export_id = ANY(\(ids))", logger: self.logger)
