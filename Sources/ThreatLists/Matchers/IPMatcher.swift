@@ -297,7 +297,8 @@ final class SlotTable: @unchecked Sendable {
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<UInt64>.stride
         var raw: UnsafeMutableRawPointer?
-        if posix_memalign(&raw, 2 << 20, bytes) != 0 { raw = nil }
+        // Huge pages only pay for a table of at least one (an empty matcher's placeholder stays small).
+        if bytes < 2 << 20 || posix_memalign(&raw, 2 << 20, bytes) != 0 { raw = nil }
         let memory = raw ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 8)
         #if os(Linux)
         if raw != nil { _ = madvise(memory, bytes, MADV_HUGEPAGE) }
