@@ -70,11 +70,7 @@ struct ConsoleTests {
 
     @Test func changesNeedTheSessionsCSRFTokenAndFollowTheAPIsAuthorization() async throws {
         try await TestServer.run { server in
-            let admin = try await server.account()
-            let member = try await server.account()
-            let adminDetector = try await server.createDetector(admin)
-            let memberDetector = try await server.createDetector(member)
-            try await server.enroll(admin: admin, adminDetector: adminDetector, member: member, memberDetector: memberDetector)
+            let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
             try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "c1", severity: 8)])
             var browser = Browser(server: server)
             _ = try await browser.signIn(admin)

@@ -19,11 +19,7 @@ struct CoverageTests {
 
     @Test func silentAgentsBecomeUnhealthyAndAdministratorsSeeTheirMembersAgents() async throws {
         try await TestServer.run { server in
-            let admin = try await server.account()
-            let member = try await server.account()
-            let adminDetector = try await server.createDetector(admin)
-            let memberDetector = try await server.createDetector(member)
-            try await server.enroll(admin: admin, adminDetector: adminDetector, member: member, memberDetector: memberDetector)
+            let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
             #expect(try await self.heartbeat(server, member, detector: memberDetector, agent: "agent-aaaa1111") == 200)
             #expect(try await self.heartbeat(server, member, detector: memberDetector, agent: "agent-bbbb2222") == 200)
             #expect(try await self.heartbeat(server, admin, detector: adminDetector, agent: "agent-cccc3333") == 200)

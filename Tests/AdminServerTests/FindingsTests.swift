@@ -208,11 +208,7 @@ struct FindingsTests {
 
     @Test func suppressionRulesArchiveMatchingFindingsNowAndAtIngest() async throws {
         try await TestServer.run { server in
-            let admin = try await server.account()
-            let member = try await server.account()
-            let adminDetector = try await server.createDetector(admin)
-            let memberDetector = try await server.createDetector(member)
-            try await server.enroll(admin: admin, adminDetector: adminDetector, member: member, memberDetector: memberDetector)
+            let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
             try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "before", remoteIp: "192.0.2.10")])
             let rule = #"{"name":"scanner-noise","action":"ARCHIVE","rank":1,"findingCriteria":{"criterion":{"service.action.networkConnectionAction.remoteIpDetails.ipAddressV4":{"matches":["192.0.2.*"]}}}}"#
             // Only the administrator makes suppression rules.

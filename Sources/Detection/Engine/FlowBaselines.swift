@@ -157,12 +157,8 @@ extension DetectionEngine {
         let record = pointer.pointee
         if window < current {
             // A late record of a window the instance has moved on from.
-            let key = FlowBaselines.Volume(instance: id, window: window)
-            if let index = self.baselines.pending.index(forKey: key) {
-                self.baselines.pending.values[index].bytes += record.bytes
-            } else {
-                self.baselines.pending[key] = (record.bytes, FlowBaselines.VolumeSample(record: record, local: local, remote: remote))
-            }
+            self.addPending(FlowBaselines.Volume(instance: id, window: window), record.bytes,
+                            FlowBaselines.VolumeSample(record: record, local: local, remote: remote))
             return
         }
         if current == .min {
@@ -177,13 +173,17 @@ extension DetectionEngine {
 
     /// Moves an instance's current window to the pending ones.
     func parkVolume(_ id: Int) {
-        let instance = self.baselines.instances[id]
-        guard instance.window != .min, let sample = instance.sample else { return }
-        let key = FlowBaselines.Volume(instance: id, window: instance.window)
+        let window = self.baselines.instances[id].window
+        guard window != .min, let sample = self.baselines.instances[id].sample else { return }
+        self.addPending(FlowBaselines.Volume(instance: id, window: window), self.baselines.instances[id].bytes, sample)
+    }
+
+    /// Adds bytes to a pending window; its sample is the first one given.
+    func addPending(_ key: FlowBaselines.Volume, _ bytes: Int, _ sample: @autoclosure () -> FlowBaselines.VolumeSample) {
         if let index = self.baselines.pending.index(forKey: key) {
-            self.baselines.pending.values[index].bytes += instance.bytes
+            self.baselines.pending.values[index].bytes += bytes
         } else {
-            self.baselines.pending[key] = (instance.bytes, sample)
+            self.baselines.pending[key] = (bytes, sample())
         }
     }
 

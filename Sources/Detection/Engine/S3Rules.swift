@@ -32,14 +32,8 @@ extension DetectionEngine {
     }
 
     func s3Resource(_ event: CloudTrailEvent, bucketType: String) -> Finding.Resource {
-        var resource = Finding.Resource(
-            resourceType: "S3Bucket",
-            accessKeyDetails: Finding.AccessKeyDetails(
-                accessKeyId: event.accessKeyId, principalId: event.principalId,
-                userName: event.userName ?? (event.identityType == "Root" ? "Root" : event.identityArn?.split(separator: "/").last.map(String.init)),
-                userType: event.identityType
-            )
-        )
+        var resource = Self.accessKeyResource(event)
+        resource.resourceType = "S3Bucket"
         if let bucket = event.bucketName {
             resource.s3BucketDetails = [Finding.S3BucketDetail(arn: "arn:aws:s3:::\(bucket)", name: bucket, type: bucketType)]
         }

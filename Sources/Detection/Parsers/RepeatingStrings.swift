@@ -17,20 +17,23 @@ struct RepeatingStrings {
     /// The String of the `count` bytes at `start`, for the field of `slot`.
     @inline(__always)
     mutating func string(_ slot: Int, _ start: UnsafePointer<UInt8>, _ count: Int) -> String {
-        let same = self.bytes[slot].count == count && self.bytes[slot].withUnsafeBufferPointer { memcmp($0.baseAddress!, start, count) == 0 }
-        if same { return self.strings[slot] }
+        if Self.same(self.bytes[slot], start, count) { return self.strings[slot] }
         let value = UnsafeBufferPointer(start: start, count: count)
         self.bytes[slot] = Array(value)
         self.strings[slot] = String(decoding: value, as: UTF8.self)
         return self.strings[slot]
     }
 
+    /// Whether `stored` holds exactly the `count` bytes at `start`.
+    @inline(__always)
+    private static func same(_ stored: [UInt8], _ start: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        stored.count == count && (count == 0 || stored.withUnsafeBufferPointer { memcmp($0.baseAddress!, start, count) == 0 })
+    }
+
     /// The seconds of an ISO 8601 timestamp, parsed only when it differs from the last one.
     @inline(__always)
     mutating func seconds(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
-        if self.timeBytes.count == count && self.timeBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, count) == 0 }) {
-            return self.time
-        }
+        if Self.same(self.timeBytes, start, count) { return self.time }
         guard let time = Timestamps.parse(UnsafeBufferPointer(start: start, count: count)) else { return nil }
         self.timeBytes = Array(UnsafeBufferPointer(start: start, count: count))
         self.time = time

@@ -90,6 +90,16 @@ struct TestFailure: Error {
 
 extension TestServer {
     /// Makes `member` an Enabled member of `admin` by invitation (CreateMembers, InviteMembers, AcceptAdministratorInvitation).
+    /// An administrator and a member account, each with a detector, the member enrolled by invitation.
+    func enrolledPair() async throws -> (admin: IssuedAccessKey, adminDetector: String, member: IssuedAccessKey, memberDetector: String) {
+        let admin = try await self.account()
+        let member = try await self.account()
+        let adminDetector = try await self.createDetector(admin)
+        let memberDetector = try await self.createDetector(member)
+        try await self.enroll(admin: admin, adminDetector: adminDetector, member: member, memberDetector: memberDetector)
+        return (admin, adminDetector, member, memberDetector)
+    }
+
     func enroll(admin: IssuedAccessKey, adminDetector: String, member: IssuedAccessKey, memberDetector: String) async throws {
         try await self.call(admin, .post, "/detector/\(adminDetector)/member", json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
         try await self.call(admin, .post, "/detector/\(adminDetector)/member/invite", json: #"{"accountIds":["\#(member.accountId)"]}"#)
