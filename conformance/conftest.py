@@ -1,6 +1,7 @@
 """Fixtures for the conformance suite: a real guardpost-admin server on its embedded PostgreSQL (or on
 DATABASE_URL), accounts created with its CLI, and the real boto3 and `aws` CLI as clients."""
 import glob
+import http.client
 import json
 import os
 import shutil
@@ -117,6 +118,19 @@ class Server:
                                 capture_output=True, text=True, timeout=120, cwd="/")
         assert result.returncode == 0, result.stderr + result.stdout
 
+    def alive(self):
+        """The serve process is still running and answers /health."""
+        if self.process is None or self.process.poll() is not None:
+            return False
+        try:
+            return requests.get(self.endpoint + "/health", timeout=10).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def s3_allow(self, account_id, bucket, check=True):
+        """`guardpost-admin s3 allow`: the account may read lists from and write findings to the bucket."""
+        return self.cli("s3", "allow", "--account-id", account_id, "--bucket", bucket, check=check)
+
     def create_account(self, account_id=None, email=None, management=False):
         account_id = account_id or "".join(random.choice("0123456789") for _ in range(12))
         args = ["accounts", "create", "--account-id", account_id, "--email", email or f"{account_id}@example.com"]
@@ -171,6 +185,88 @@ class Account:
         else:
             auth.add_auth(request)
         return request
+
+
+class _ExactSigV4(SigV4Auth):
+    """botocore's SigV4 with the canonical path and query given verbatim (botocore normalises both otherwise)."""
+
+    def __init__(self, credentials, region, canonical_path=None, canonical_query=None):
+        super().__init__(credentials, "guardduty", region)
+        self.exact_path, self.exact_query = canonical_path, canonical_query
+
+    def _normalize_url_path(self, path):
+        return self.exact_path if self.exact_path is not None else super()._normalize_url_path(path)
+
+    def canonical_query_string(self, request):
+        return self.exact_query if self.exact_query is not None else super().canonical_query_string(request)
+
+
+class RawResponse:
+    def __init__(self, status, headers, body):
+        self.status_code, self.headers, self.content = status, headers, body
+        self.text = body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+def send_raw(account, method, target, body=b"", region="us-east-1", headers=None, canonical_path=None, canonical_query=None,
+             secret=None, timeout=30):
+    """Sends `METHOD TARGET` with TARGET (path and query) on the wire byte for byte, over http.client (requests and
+    urllib3 normalise dot segments), SigV4-signed by botocore — over the normalised path and query as botocore
+    computes them, or over `canonical_path`/`canonical_query` given verbatim."""
+    host = account.server.endpoint.split("//", 1)[1]
+    request = AWSRequest(method=method, url=account.server.endpoint + target, data=body, headers=dict(headers or {}))
+    _ExactSigV4(Credentials(account.access_key_id, secret or account.secret_access_key), region, canonical_path, canonical_query).add_auth(request)
+    connection = http.client.HTTPConnection(*host.split(":"), timeout=timeout)
+    try:
+        connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host)
+        for name, value in request.headers.items():
+            connection.putheader(name, value)
+        if body or method in ("POST", "PUT"):
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body or None)
+        response = connection.getresponse()
+        return RawResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+class Console:
+    """A browser-less console user: a cookie jar, sign-in, pages and CSRF-carrying forms (redirects not followed)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.http = requests.Session()
+
+    def sign_in(self, access_key_id, secret, region="us-east-1"):
+        return self.http.post(self.server.endpoint + "/console/login", data={"accessKeyId": access_key_id, "secretAccessKey": secret, "region": region},
+                              allow_redirects=False, timeout=30)
+
+    def get(self, path):
+        return self.http.get(self.server.endpoint + path, allow_redirects=False, timeout=30)
+
+    def csrf(self, page="/console/settings"):
+        import re
+        found = re.search(r'name="csrf" value="([^"]+)"', self.get(page).text)
+        return found.group(1) if found else ""
+
+    def post(self, path, data, csrf=None):
+        form = dict(data)
+        form["csrf"] = self.csrf() if csrf is None else csrf
+        return self.http.post(self.server.endpoint + path, data=form, allow_redirects=False, timeout=30)
+
+    @property
+    def token(self):
+        return self.http.cookies.get("guardpost_session")
+
+
+def signed_out(response):
+    """A console answer that treats the caller as signed out: a redirect to the sign-in page or a refusal."""
+    if response.status_code in (301, 302, 303, 307, 308):
+        return response.headers.get("location", "").startswith("/console/login") or response.headers.get("location", "").endswith("/console/login")
+    return response.status_code in (401, 403)
 
 
 def enrolled_pair(server, region="us-east-1"):

@@ -37,7 +37,8 @@ def web(lists_dir):
 def server(moto, lists_dir):
     endpoint, _ = moto
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "AKIAMOTOLISTS0000000")
-    s = Server("lists", extra_args=["--lists-dir", lists_dir, "--s3-endpoint-url", endpoint])
+    # The local http server stands in for a feed host: loopback is refused unless the operator allows it.
+    s = Server("lists", extra_args=["--lists-dir", lists_dir, "--s3-endpoint-url", endpoint, "--allow-fetch-from", "127.0.0.0/8"])
     s.env["AWS_ACCESS_KEY_ID"] = "AKIAMOTOLISTS0000000"
     s.env["AWS_SECRET_ACCESS_KEY"] = "moto"
     s.start()
@@ -65,6 +66,8 @@ def wait_status(get, wanted=("ACTIVE", "ERROR"), seconds=15):
 def admin(server):
     account = server.create_account()
     account.detector = account.client().create_detector(Enable=True)["DetectorId"]
+    # Lists are read from S3 only in buckets the operator granted the account.
+    server.s3_allow(account.account_id, "threat-intel")
     return account
 
 

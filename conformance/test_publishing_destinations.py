@@ -57,6 +57,8 @@ def test_findings_are_exported_and_a_missing_bucket_is_reported_then_recovered(s
     _, s3 = moto
     admin, admin_detector, member, member_detector = enrolled_pair(server)
     gd = admin.client()
+    # Findings are written only to buckets the operator granted the account.
+    server.s3_allow(admin.account_id, "findings-export")
 
     # The bucket does not exist yet: the destination cannot be verified.
     destination = gd.create_publishing_destination(

@@ -8,7 +8,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-from conftest import enrolled_pair, free_port
+import pytest
+
+from conftest import Server, enrolled_pair, free_port
 from test_findings import finding, ingest
 
 
@@ -43,6 +45,14 @@ class Receiver:
 
     def events(self):
         return [json.loads(body) for _, body in self.accepted]
+
+
+@pytest.fixture(scope="module")
+def server():
+    # The receivers here listen on loopback, which webhook delivery refuses unless the operator allows it.
+    s = Server("webhooks", extra_args=["--allow-fetch-from", "127.0.0.0/8"]).start()
+    yield s
+    s.stop()
 
 
 def wait_for(predicate, timeout=40):
