@@ -172,25 +172,32 @@ public final class AgentRuntime: @unchecked Sendable {
 
     /// Fetches the lists of a configuration that are not cached yet, verifying each against its hash.
     func loadIntelligence(for config: AgentConfig) async throws -> Intelligence {
-        for list in config.lists where !FileManager.default.fileExists(atPath: self.listPath(list.sha256)) {
+        for list in config.lists {
+            guard !FileManager.default.fileExists(atPath: try self.listPath(list.sha256)) else { continue }
             let response = try await self.client.send("GET", "/agent/v1/lists/\(list.sha256)", timeout: .seconds(120))
             let digest = SHA256.hash(data: response.body).map { String(format: "%02x", $0) }.joined()
             guard digest == list.sha256 else {
                 throw AgentError.transport("list \(list.name) arrived with hash \(digest), not \(list.sha256)")
             }
-            try DurableFile.write(response.body, to: self.listPath(list.sha256))
+            try DurableFile.write(response.body, to: try self.listPath(list.sha256))
         }
         return try self.intelligence(for: config)
     }
 
-    func listPath(_ sha256: String) -> String { "\(self.options.stateDirectory)/lists/\(sha256)" }
+    /// The cache file of a list. The hash comes from the server, so it must be 64 hex digits before it names a file.
+    func listPath(_ sha256: String) throws -> String {
+        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw AgentError.transport("the server named a list by '\(sha256.prefix(80))', which is not a SHA-256 in hex")
+        }
+        return "\(self.options.stateDirectory)/lists/\(sha256)"
+    }
 
     /// The lists of a configuration (from the cache) with the built-in intelligence.
     func intelligence(for config: AgentConfig) throws -> Intelligence {
         var threats: [(name: String, list: ParsedList)] = []
         var trusted: [ParsedList] = []
         for list in config.lists {
-            guard let data = FileManager.default.contents(atPath: self.listPath(list.sha256)) else {
+            guard let data = FileManager.default.contents(atPath: try self.listPath(list.sha256)) else {
                 throw AgentError.transport("list \(list.name) (\(list.sha256)) is not cached")
             }
             let entities = list.kind == "THREAT_ENTITY_SET" || list.kind == "TRUSTED_ENTITY_SET"

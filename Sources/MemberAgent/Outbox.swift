@@ -6,12 +6,13 @@ import Glibc
 #endif
 
 /// Files written so that a crash at any instant leaves either the old content or the new, never a torn file:
-/// write a temporary file, fsync it, rename it over the target, fsync the directory.
+/// write a temporary file (a new, unpredictable name opened with O_EXCL|O_NOFOLLOW, so a planted file or link is
+/// never written through), fsync it, rename it over the target, fsync the directory.
 public enum DurableFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let temporary = "\(path).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AgentError.configuration("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         var written = 0
         while written < bytes.count {

@@ -14,7 +14,7 @@ struct GuardpostAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-admin",
         abstract: "Guardpost's administrator server: a GuardDuty-compatible API for a multi-account organisation.",
-        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self, Webhooks.self],
+        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self, Webhooks.self, S3Grants.self, Routes.self],
         defaultSubcommand: nil
     )
 }
@@ -83,7 +83,55 @@ extension GuardpostAdmin {
         var s3Region: String = ProcessInfo.processInfo.environment["AWS_REGION"] ?? "us-east-1"
         @Option(name: .customLong("export-interval-seconds"), help: "Seconds between two exports of findings to S3 publishing destinations.")
         var exportIntervalSeconds: Double = 30
+        @Option(name: .customLong("allow-fetch-from"), help: "A network (CIDR) the server may fetch lists from and deliver webhooks to although it is internal (loopback, private, link-local…); repeatable. Also GUARDPOST_ALLOW_FETCH_FROM (comma-separated).")
+        var allowFetchFrom: [String] = []
+        @Option(name: .customLong("fetch-timeout-seconds"), help: "Total deadline of one list fetch, redirects included.")
+        var fetchTimeoutSeconds: Int = 120
+        @Option(name: .customLong("fetch-min-bytes-per-second"), help: "A list fetch slower than this after its first 10 seconds is abandoned.")
+        var fetchMinBytesPerSecond: Int = 1024
+        @Option(name: .customLong("activation-workers"), help: "List activations run at once (one per account at a time).")
+        var activationWorkers: Int = 4
+        @Option(name: .customLong("request-head-timeout"), help: "Seconds a connection has to send a complete request head (also the keep-alive idle timeout).")
+        var requestHeadTimeout: Double = 30
+        @Option(name: .customLong("request-body-timeout"), help: "Seconds a request body has to arrive completely after its head.")
+        var requestBodyTimeout: Double = 60
+        @Option(name: .customLong("max-connections-per-address"), help: "Connections one remote address may hold open at once.")
+        var maxConnectionsPerAddress: Int = 2048
+        @Option(name: .customLong("max-agents-per-account"), help: "Agents one account may register in a region.")
+        var maxAgentsPerAccount: Int = 1000
+        @Option(name: .customLong("metrics-port"), help: "Serve /metrics (Prometheus) on this port of --metrics-host; without it /metrics is not served.")
+        var metricsPort: Int?
+        @Option(name: .customLong("metrics-host"), help: "Address of the /metrics listener.")
+        var metricsHost: String = "127.0.0.1"
+        @Option(name: .customLong("console-session-hours"), help: "Absolute lifetime of a console session, however busy.")
+        var consoleSessionHours: Double = 12
         @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard (1...86_400).contains(self.fetchTimeoutSeconds) else { throw ValidationError("--fetch-timeout-seconds must be from 1 to 86400") }
+            guard self.fetchMinBytesPerSecond >= 0 else { throw ValidationError("--fetch-min-bytes-per-second must not be negative") }
+            guard (1...64).contains(self.activationWorkers) else { throw ValidationError("--activation-workers must be from 1 to 64") }
+            guard (0.1...86_400).contains(self.requestHeadTimeout), (0.1...86_400).contains(self.requestBodyTimeout) else {
+                throw ValidationError("--request-head-timeout and --request-body-timeout must be from 0.1 to 86400 seconds")
+            }
+            guard self.maxConnectionsPerAddress >= 1, self.maxAgentsPerAccount >= 1 else {
+                throw ValidationError("--max-connections-per-address and --max-agents-per-account must be at least 1")
+            }
+            guard (1...87_600).contains(self.consoleSessionHours) else { throw ValidationError("--console-session-hours must be from 1 to 87600") }
+            _ = try self.allowedNetworks()
+        }
+
+        /// `--allow-fetch-from` and GUARDPOST_ALLOW_FETCH_FROM as networks.
+        func allowedNetworks() throws -> [IPNetwork] {
+            let fromEnvironment = (ProcessInfo.processInfo.environment["GUARDPOST_ALLOW_FETCH_FROM"] ?? "")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return try (self.allowFetchFrom + fromEnvironment).map { text in
+                guard let network = IPNetwork(text) else { throw ValidationError("--allow-fetch-from '\(text)' is not an address or CIDR network") }
+                return network
+            }
+        }
+
+        static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64(seconds * 1000)) }
 
         func run() async throws {
             LoggingSystem.bootstrap { label in
@@ -99,6 +147,12 @@ extension GuardpostAdmin {
             let secrets = SecretBox(key: try SecretBox.loadKey(explicit: self.database.serverKey, dataDir: self.database.dataDir))
             let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)
             let host = self.host
+            if !Self.isLoopback(host) {
+                logger.warning(
+                    "PLAIN HTTP ON A NON-LOOPBACK ADDRESS: requests, findings and console secrets cross the network unencrypted; put a TLS proxy in front",
+                    metadata: ["host": "\(host)"]
+                )
+            }
             let app = try await buildApplication(
                 configuration: ServerConfiguration(
                     host: self.host, port: self.port, credentialCacheSeconds: self.credentialCacheSeconds,
@@ -106,7 +160,16 @@ extension GuardpostAdmin {
                         listsDirectory: self.listsDir, s3Endpoint: self.s3EndpointURL, s3Region: self.s3Region,
                         s3Credentials: Self.environmentCredentials()
                     ),
-                    exportIntervalSeconds: self.exportIntervalSeconds
+                    exportIntervalSeconds: self.exportIntervalSeconds,
+                    outbound: OutboundPolicy(allowed: try self.allowedNetworks()),
+                    fetchDeadline: .seconds(self.fetchTimeoutSeconds), fetchMinBytesPerSecond: self.fetchMinBytesPerSecond,
+                    activationWorkers: self.activationWorkers,
+                    connectionLimits: ConnectionLimits(
+                        headTimeout: Self.duration(self.requestHeadTimeout), bodyTimeout: Self.duration(self.requestBodyTimeout),
+                        maxConnectionsPerAddress: self.maxConnectionsPerAddress
+                    ),
+                    maxAgentsPerAccount: self.maxAgentsPerAccount, metricsHost: self.metricsHost, metricsPort: self.metricsPort,
+                    consoleSessionHours: self.consoleSessionHours
                 ),
                 dependencies: ServerDependencies(
                     client: client, secrets: secrets, registry: registry, logger: logger,
@@ -116,6 +179,10 @@ extension GuardpostAdmin {
                 )
             )
             try await app.runService()
+        }
+
+        static func isLoopback(_ host: String) -> Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.")
         }
 
         /// The server's own credentials for S3, as AWS tools read them from the environment.

@@ -54,14 +54,14 @@ enum APIBody {
         return value
     }
 
-    /// All values of a query parameter, percent-decoded.
+    /// All values of a query parameter, percent-decoded once as the signature reads them (`+` is a plus sign).
     static func query(_ name: String, _ request: Request) -> [String] {
         guard let query = request.uri.query else { return [] }
         var values: [String] = []
         for item in query.split(separator: "&") {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard SigV4Encoding.percentDecode(parts[0], plusAsSpace: true) == name else { continue }
-            values.append(parts.count > 1 ? (SigV4Encoding.percentDecode(parts[1], plusAsSpace: true) ?? "") : "")
+            guard SigV4Encoding.percentDecode(parts[0]) == name else { continue }
+            values.append(parts.count > 1 ? (SigV4Encoding.percentDecode(parts[1]) ?? "") : "")
         }
         return values
     }

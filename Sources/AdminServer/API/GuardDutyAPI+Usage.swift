@@ -67,7 +67,7 @@ public struct UsageAPI: Sendable {
             if let sources = criteria.dataSources { rows = rows.filter { sources.contains($0.dataSource) } }
             if let features = criteria.features { rows = rows.filter { features.contains(Self.feature($0.dataSource)) } }
             func total(_ rows: [UsageRow]) -> Total {
-                Total(amount: String(rows.reduce(0) { $0 + (unit == "BYTES" ? $1.bytes : $1.records) }), unit: unit)
+                Total(amount: String(rows.reduce(0) { $0.addingClamped(unit == "BYTES" ? $1.bytes : $1.records) }), unit: unit)
             }
             func grouped(_ key: (UsageRow) -> String) -> [(String, Total)] {
                 Dictionary(grouping: rows, by: key).map { ($0.key, total($0.value)) }

@@ -16,6 +16,7 @@ public struct ConsoleRoutes: Sendable {
     let lists: any ListStore
     let agents: any AgentChannelStore
     let organization: any OrganizationStore
+    let regions: PostgresRegionStore
 
     public init(stores: PostgresStores, sessions: ConsoleSessions) {
         self.sessions = sessions
@@ -26,6 +27,7 @@ public struct ConsoleRoutes: Sendable {
         self.lists = stores.lists
         self.agents = stores.agentChannel
         self.organization = stores.organization
+        self.regions = stores.regions
     }
 
     static let cookie = "guardpost_session"
@@ -37,6 +39,9 @@ public struct ConsoleRoutes: Sendable {
             var request = request
             let form = ConsoleHTML.form(try await request.collectBody(upTo: 1 << 16))
             let region = form["region"]?.first.flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
+            guard try await self.regions.isEnabled(region) else {
+                return Self.loginPage(error: "This server does not serve that region (see 'guardpost-admin regions list').", status: .badRequest)
+            }
             guard let token = try await self.sessions.signIn(
                 accessKeyId: form["accessKeyId"]?.first ?? "", secret: form["secretAccessKey"]?.first ?? "", region: region, accounts: self.accounts
             ) else {
@@ -79,7 +84,7 @@ public struct ConsoleRoutes: Sendable {
         console.post("settings/frequency") { request, _ -> Response in
             try await self.act(request, back: "/console/settings") { session, detector, form in
                 let value = form["findingPublishingFrequency"]?.first ?? ""
-                let body = try JSONDecoder().decode(UpdateDetectorRequest.self, from: Data(#"{"findingPublishingFrequency":"\#(value)"}"#.utf8))
+                let body = try Self.shape(UpdateDetectorRequest.self, ["findingPublishingFrequency": value])
                 try await self.detectors.updateDetector(caller: session.caller, detectorId: detector, request: body)
             }
         }
@@ -160,10 +165,10 @@ public struct ConsoleRoutes: Sendable {
 
     // MARK: pages
 
-    func statistics(_ session: ConsoleSession, _ detector: String, groupBy: String, criterion: String = #"{"service.archived":{"eq":["false"]}}"#) async throws -> [FindingStatisticsGroup] {
-        let request = try JSONDecoder().decode(
-            GetFindingsStatisticsRequest.self, from: Data(#"{"groupBy":"\#(groupBy)","maxResults":100,"findingCriteria":{"criterion":\#(criterion)}}"#.utf8)
-        )
+    func statistics(_ session: ConsoleSession, _ detector: String, groupBy: String) async throws -> [FindingStatisticsGroup] {
+        let request = try Self.shape(GetFindingsStatisticsRequest.self, [
+            "groupBy": groupBy, "maxResults": 100, "findingCriteria": ["criterion": ["service.archived": ["eq": ["false"]]]],
+        ])
         let result = try await self.findings.statistics(caller: session.caller, detectorId: detector, request: request)
         return result.groupedByAccount ?? result.groupedByDate ?? result.groupedByFindingType ?? result.groupedByResource ?? result.groupedBySeverity ?? []
     }

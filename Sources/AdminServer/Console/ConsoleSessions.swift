@@ -14,14 +14,19 @@ public struct ConsoleSession: Sendable, Equatable {
 }
 
 /// Console sessions in PostgreSQL (shared by replicas): a random 256-bit token in an HttpOnly, SameSite=Strict
-/// cookie; the table holds its SHA-256, the account, region, CSRF token and expiry (one hour, sliding).
+/// cookie; the table holds its SHA-256, the account, the access key it signed in with, region, CSRF token and two
+/// ends: one hour without use (sliding) and an absolute lifetime (12 hours by default). A session is refused once
+/// its key is revoked or its region is no longer served.
 public struct ConsoleSessions: Sendable {
     let context: PostgresStoreContext
     var logger: Logger { self.context.logger }
     public static let lifetimeSeconds = 3600
+    /// Hours a session lives however busy it is.
+    public let absoluteLifetimeSeconds: Int
 
-    public init(context: PostgresStoreContext) {
+    public init(context: PostgresStoreContext, absoluteLifetimeHours: Double = 12) {
         self.context = context
+        self.absoluteLifetimeSeconds = max(60, Int(min(absoluteLifetimeHours, 24 * 365) * 3600))
     }
 
     static func random() -> String {
@@ -42,8 +47,9 @@ public struct ConsoleSessions: Sendable {
             try await connection.query("DELETE FROM console_sessions WHERE expires_at < now()", logger: self.logger)
             try await connection.query(
                 """
-                INSERT INTO console_sessions (token_sha256, account_id, region, csrf_token, expires_at)
-                VALUES (\(Self.digest(token)), \(key.accountId), \(region), \(Self.random()), now() + make_interval(secs => \(Self.lifetimeSeconds)))
+                INSERT INTO console_sessions (token_sha256, account_id, access_key_id, region, csrf_token, expires_at, absolute_expires_at)
+                VALUES (\(Self.digest(token)), \(key.accountId), \(accessKeyId), \(region), \(Self.random()),
+                        now() + make_interval(secs => \(Self.lifetimeSeconds)), now() + make_interval(secs => \(self.absoluteLifetimeSeconds)))
                 """,
                 logger: self.logger
             )
@@ -51,14 +57,17 @@ public struct ConsoleSessions: Sendable {
         return token
     }
 
-    /// The live session of a cookie token (its expiry moves an hour forward), or nil.
+    /// The live session of a cookie token (its expiry moves an hour forward, never past its absolute end), or nil
+    /// when there is none, it ended, its key was revoked or its region is no longer served.
     public func session(token: String?) async throws -> ConsoleSession? {
         guard let token, token.utf8.count == 64 else { return nil }
         for try await (account, region, csrf) in try await self.context.client.query(
             """
-            UPDATE console_sessions SET expires_at = now() + make_interval(secs => \(Self.lifetimeSeconds))
-            WHERE token_sha256 = \(Self.digest(token)) AND expires_at > now()
-            RETURNING account_id, region, csrf_token
+            UPDATE console_sessions s SET expires_at = least(now() + make_interval(secs => \(Self.lifetimeSeconds)), s.absolute_expires_at)
+            WHERE s.token_sha256 = \(Self.digest(token)) AND s.expires_at > now() AND s.absolute_expires_at > now()
+              AND EXISTS (SELECT 1 FROM access_keys k WHERE k.access_key_id = s.access_key_id AND k.revoked_at IS NULL)
+              AND EXISTS (SELECT 1 FROM regions r WHERE r.name = s.region AND r.enabled)
+            RETURNING s.account_id, s.region, s.csrf_token
             """,
             logger: self.logger
         ).decode((String, String, String).self) {

@@ -34,7 +34,10 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Initialises the cluster when needed and starts it unless it already runs; returns how to connect.
     public func start() throws -> Running {
-        try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true)
+        // The data directory holds the server key and the database password: private to its owner.
+        if !FileManager.default.fileExists(atPath: self.dataDir) {
+            try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let bin = try Self.binDirectory()
         let clusterDir = try self.prepareClusterDirectory()
         if !FileManager.default.fileExists(atPath: "\(clusterDir)/PG_VERSION") {
@@ -116,11 +119,19 @@ public struct EmbeddedPostgres: Sendable {
         let reachable = try self.run("/usr/bin/test", ["-x", self.dataDir]).status == 0
         var clusterDir = self.linkPath
         if !reachable {
-            let digest = Array(self.dataDir.utf8).reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+            // A directory root owns (checked: not a link, not someone else's), and in it a new directory of a random
+            // name, created exclusively and private to postgres; the data dir's link records where it is.
             let base = "/var/tmp/guardpost-clusters"
-            try manager.createDirectory(atPath: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-            clusterDir = "\(base)/\(String(digest, radix: 16))"
-            try manager.createDirectory(atPath: clusterDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if !manager.fileExists(atPath: base) {
+                try manager.createDirectory(atPath: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+            }
+            var status = stat()
+            guard lstat(base, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == 0, (status.st_mode & 0o022) == 0 else {
+                throw MigrationError(description: "\(base) must be a directory owned by root and not writable by others")
+            }
+            let name = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            clusterDir = "\(base)/\(name)"
+            try manager.createDirectory(atPath: clusterDir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             try manager.createSymbolicLink(atPath: self.linkPath, withDestinationPath: clusterDir)
         } else {
             try manager.createDirectory(atPath: clusterDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

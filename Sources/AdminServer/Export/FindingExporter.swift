@@ -90,9 +90,16 @@ public struct FindingExporter: Service {
     func export(_ destination: (id: String, arn: String, status: String, account: String, region: String, kmsKeyArn: String?)) async throws -> String? {
         guard let s3 = self.s3 else { return "no S3 endpoint is configured: start the server with --s3-endpoint-url" }
         let (bucket, prefix) = try PostgresPublishingDestinationStore.parseArn(destination.arn)
+        // The grant is checked on every run: the operator may have removed it since the destination was made.
+        let granted = try await self.client.withConnection { connection in
+            try await connection.s3BucketGranted(account: destination.account, bucket: bucket, logger: self.logger)
+        }
+        guard granted else {
+            return "account \(destination.account) may not write findings to S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'"
+        }
         if destination.status != "PUBLISHING" {
-            let (status, answer) = try await s3.send(self.http, method: "HEAD", bucket: bucket, key: nil)
-            guard (200..<300).contains(status) else { return "bucket \(bucket) answered HTTP \(status) \(answer.prefix(200))" }
+            let (status, _) = try await s3.send(self.http, method: "HEAD", bucket: bucket, key: nil)
+            guard (200..<300).contains(status) else { return "bucket \(bucket) answered HTTP \(status)" }
         }
         var ids: [Int] = []
         var lines: [UInt8] = []
@@ -112,11 +119,11 @@ public struct FindingExporter: Service {
         let path = String(format: "AWSLogs/%@/GuardDuty/%@/%04d/%02d/%02d/%@.jsonl.gz",
                           destination.account, destination.region, parts.year!, parts.month!, parts.day!, UUID().uuidString.lowercased())
         let key = prefix.isEmpty ? path : "\(prefix)/\(path)"
-        let (status, answer) = try await s3.send(
+        let (status, _) = try await s3.send(
             self.http, method: "PUT", bucket: bucket, key: key, body: Gzip.compress(lines),
             headers: [("content-type", "application/x-ndjson"), ("content-encoding", "gzip")] + Self.encryption(destination.kmsKeyArn)
         )
-        guard (200..<300).contains(status) else { return "writing s3://\(bucket)/\(key) answered HTTP \(status) \(answer.prefix(200))" }
+        guard (200..<300).contains(status) else { return "writing s3://\(bucket)/\(key) answered HTTP \(status)" }
         try await self.client.query("DELETE FROM export_outbox WHERE export_id = ANY(\(ids))", logger: self.logger)
         self.logger.info("exported findings", metadata: ["destination": "\(destination.id)", "count": "\(ids.count)", "object": "s3://\(bucket)/\(key)"])
         return nil

@@ -20,6 +20,7 @@ public struct S3Client: Sendable {
 
     /// The URL and signed headers of a request for `bucket`/`key` (key nil: the bucket itself).
     public func signed(method: String, bucket: String, key: String?, body: [UInt8] = [], headers extra: [(String, String)] = []) throws -> (url: String, headers: [(String, String)]) {
+        if let problem = S3Location.problem(bucket: bucket, key: key) { throw S3Error(description: problem) }
         guard let components = URLComponents(string: self.endpoint), let host = components.host else {
             throw S3Error(description: "the S3 endpoint '\(self.endpoint)' is not a URL")
         }
@@ -38,6 +39,28 @@ public struct S3Client: Sendable {
         return ("\(components.scheme ?? "http")://\(authority)\(path)", request.headers.filter { $0.name != "host" }.map { ($0.name, $0.value) })
     }
 
+    /// GET of an object within `limits` (size, deadline, rate) from the operator's endpoint; errors carry the status,
+    /// never the answer.
+    public func get(bucket: String, key: String, headers: [(String, String)], limits: FetchLimits) async throws -> [UInt8] {
+        if let problem = S3Location.problem(bucket: bucket, key: key) { throw S3Error(description: problem) }
+        let (url, signedHeaders) = try self.signed(method: "GET", bucket: bucket, key: key, headers: headers)
+        return try await GuardedHTTP.withDeadline(limits.deadline, what: "reading s3://\(bucket)") {
+            var request = HTTPClientRequest(url: url)
+            request.method = .GET
+            for (name, value) in signedHeaders { request.headers.add(name: name, value: value) }
+            let response: HTTPClientResponse
+            do {
+                response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(limits.deadline.components.seconds) + 1))
+            } catch {
+                throw GuardedHTTP.described(error, what: "the S3 endpoint")
+            }
+            guard response.status == .ok else {
+                throw S3Error(description: "reading s3://\(bucket)/\(OutboundPolicy.printable(key)) answered HTTP \(response.status.code)")
+            }
+            return try await GuardedHTTP.collect(response.body, limits: limits, what: "s3://\(bucket)")
+        }
+    }
+
     /// Sends a request; returns the status and at most 64 KiB of the answer.
     public func send(_ http: HTTPClient, method: String, bucket: String, key: String?, body: [UInt8] = [], headers: [(String, String)] = []) async throws -> (Int, String) {
         let (url, signedHeaders) = try self.signed(method: method, bucket: bucket, key: key, body: body, headers: headers)
@@ -48,6 +71,53 @@ public struct S3Client: Sendable {
         let response = try await http.execute(request, timeout: .seconds(60))
         let answer = try await response.body.collect(upTo: 1 << 16)
         return (Int(response.status.code), String(buffer: answer))
+    }
+}
+
+/// S3 object locations as accounts write them, and the rules a bucket name and key must follow before the server
+/// makes any request for them.
+public enum S3Location {
+    /// `s3://bucket/key` and the S3 https forms GuardDuty documents (path-style and virtual-hosted, with or without a region).
+    public static func parse(_ location: String) -> (bucket: String, key: String)? {
+        if location.lowercased().hasPrefix("s3://") {
+            let rest = location.dropFirst(5)
+            guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex, rest.index(after: slash) != rest.endIndex else { return nil }
+            return (String(rest[..<slash]), String(rest[rest.index(after: slash)...]))
+        }
+        guard let url = URL(string: location), let host = url.host?.lowercased(), host.hasSuffix(".amazonaws.com") else { return nil }
+        let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+        let labels = host.split(separator: ".")
+        if let first = labels.first, first == "s3" || first.hasPrefix("s3-") {
+            // Path-style: s3[-region|.region].amazonaws.com/bucket/key
+            guard let slash = path.firstIndex(of: "/") else { return nil }
+            return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+        }
+        if let index = labels.firstIndex(where: { $0 == "s3" || $0.hasPrefix("s3-") }), index > 0 {
+            // Virtual-hosted: bucket.s3[-region|.region].amazonaws.com/key
+            return (labels[..<index].joined(separator: "."), path)
+        }
+        return nil
+    }
+
+
+    /// nil when the bucket name and key may be requested, else why not. Keys with empty, `.` or `..` segments are
+    /// refused: an S3-compatible server or a proxy could resolve them out of the bucket.
+    public static func problem(bucket: String, key: String?) -> String? {
+        guard (3...63).contains(bucket.utf8.count),
+              bucket.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 }),
+              !bucket.contains(".."), bucket.first != ".", bucket.last != "."
+        else {
+            return "'\(OutboundPolicy.printable(bucket))' is not a valid S3 bucket name"
+        }
+        guard let key else { return nil }
+        guard !key.isEmpty, key.utf8.count <= 1024 else { return "the S3 key is empty or longer than 1024 bytes" }
+        for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
+            if segment.isEmpty || segment == "." || segment == ".." {
+                return "the S3 key has an empty, '.' or '..' segment"
+            }
+        }
+        guard key.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return "the S3 key has control characters" }
+        return nil
     }
 }
 

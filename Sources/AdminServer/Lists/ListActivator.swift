@@ -9,21 +9,33 @@ import ThreatLists
 
 /// Works off list activations in the background: fetch the location, parse it in the list's format, check the
 /// limits, and store the normalised content with its SHA-256 — or put the list in ERROR with details that say
-/// what was wrong (which lines, which limit, which fetch failure). Several replicas share the queue.
+/// what was wrong (which lines, which limit, which fetch failure) and never what the file or the far side said.
+/// Several workers (and replicas) share the queue, one activation at a time per account, so one account's slow
+/// feed cannot hold another's lists.
 public struct ListActivator: Service {
     let store: any ListStore
     let fetcher: ListFetcher
     let client: HTTPClient
     let wakeups: AsyncStream<Void>
     let logger: Logger
+    let workers: Int
 
-    public init(store: any ListStore, fetcher: ListFetcher, client: HTTPClient, wakeups: AsyncStream<Void>, logger: Logger) {
+    public init(store: any ListStore, fetcher: ListFetcher, client: HTTPClient, wakeups: AsyncStream<Void>, logger: Logger, workers: Int = 4) {
         self.store = store
         self.fetcher = fetcher
         self.client = client
         self.wakeups = wakeups
         self.logger = logger
+        self.workers = max(1, workers)
     }
+
+    /// How long a claimed activation is leased: the fetch deadline and the parse budget, with room to store it.
+    var leaseSeconds: Int {
+        Int(self.fetcher.limits.deadline.components.seconds) + Int(ListActivator.parseBudget.components.seconds) + 30
+    }
+
+    /// The time one list file may take to parse.
+    public static let parseBudget: Duration = .seconds(30)
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -38,16 +50,33 @@ public struct ListActivator: Service {
                     tick.yield()
                 }
             }
-            group.addTask {
-                await cancelWhenGracefulShutdown {
-                    for await _ in ticks {
-                        await self.drain()
+            // Each tick wakes every worker; a worker drains the queue until it finds nothing it may take.
+            var continuations: [AsyncStream<Void>.Continuation] = []
+            var streams: [AsyncStream<Void>] = []
+            for _ in 0..<self.workers {
+                let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                streams.append(stream)
+                continuations.append(continuation)
+            }
+            group.addTask { [continuations] in
+                for await _ in ticks {
+                    for continuation in continuations { continuation.yield() }
+                }
+                for continuation in continuations { continuation.finish() }
+            }
+            for stream in streams {
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        for await _ in stream {
+                            await self.drain()
+                        }
                     }
                 }
             }
             try? await gracefulShutdown()
             group.cancelAll()
             tick.finish()
+            for continuation in continuations { continuation.finish() }
         }
         try? await self.client.shutdown()
     }
@@ -56,7 +85,7 @@ public struct ListActivator: Service {
     func drain() async {
         while !Task.isCancelled {
             do {
-                guard let job = try await self.store.claimActivation() else { return }
+                guard let job = try await self.store.claimActivation(leaseSeconds: self.leaseSeconds) else { return }
                 let outcome = await self.activate(job)
                 try await self.store.finishActivation(job, outcome: outcome)
                 self.logger.info("list activation finished", metadata: ["listId": "\(job.listId)", "outcome": "\(Self.summary(outcome))"])
@@ -77,17 +106,31 @@ public struct ListActivator: Service {
     func activate(_ job: ListActivationJob) async -> ListActivationOutcome {
         let bytes: [UInt8]
         do {
+            // The grant is checked again: the operator may have removed it since the list was created.
+            if let (bucket, key) = S3Location.parse(job.location) {
+                if let problem = S3Location.problem(bucket: bucket, key: key) { return .failed(problem) }
+                guard try await self.store.s3BucketGranted(account: job.accountId, bucket: bucket) else {
+                    return .failed("account \(job.accountId) may not read S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'")
+                }
+            }
             bytes = try await self.fetcher.fetch(job.location, expectedBucketOwner: job.expectedBucketOwner)
         } catch {
             return .failed("\(error)")
         }
-        return Self.outcome(parsing: bytes, job: job)
+        // Parsing is CPU work: it runs off the server's cooperative threads so that requests keep being answered.
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Self.outcome(parsing: bytes, job: job))
+            }
+        }
     }
 
     /// Parses fetched bytes and applies the entry limit; a file with no usable entry is an error.
     public static func outcome(parsing bytes: [UInt8], job: ListActivationJob) -> ListActivationOutcome {
         let parsed = ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses)
-        let examples = parsed.malformedExamples.prefix(3).map(\.description).joined(separator: "; ")
+        // Line numbers only: the file's bytes never leave the server (errorDetails are seen by members too).
+        let lines = parsed.malformedExamples.prefix(5).map { String($0.line) }.joined(separator: ", ")
+        let examples = parsed.malformedExamples.isEmpty ? "" : (parsed.malformedExamples.count == 1 ? "line " : "lines ") + lines
         guard parsed.entryCount <= job.kind.maxEntries else {
             return .failed(
                 "the list has \(parsed.entryCount) entries; a \(job.kind.displayName) may have at most \(job.kind.maxEntries)"
@@ -101,7 +144,7 @@ public struct ListActivator: Service {
         }
         let body = parsed.canonicalText
         let sha256 = SigV4Encoding.sha256Hex(Array(body.utf8))
-        let details = parsed.malformedCount > 0 ? "\(parsed.malformedCount) malformed entries skipped: \(examples)" : nil
+        let details = parsed.malformedCount > 0 ? "\(parsed.malformedCount) malformed entries skipped (\(examples))" : nil
         return .content(body: body, sha256: sha256, entryCount: parsed.entryCount, malformedCount: parsed.malformedCount, details: details)
     }
 }

@@ -27,49 +27,34 @@ public struct ListFetchError: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Fetches list files: S3 (signed, from the configured endpoint), http(s) (bounded size and time, redirects only
-/// to http(s)), and files inside the lists directory. Nothing else.
+/// Fetches list files: S3 (signed, from the configured endpoint, only buckets the operator granted the list's
+/// account), http(s) through `GuardedHTTP` (public addresses unless allowed, every redirect checked, bounded size,
+/// deadline and rate), and files inside the lists directory. Nothing else. Errors never carry fetched bytes.
 public struct ListFetcher: Sendable {
     let sources: ListSources
-    let client: HTTPClient
-    let maxBytes: Int
+    let guarded: GuardedHTTP
+    let limits: FetchLimits
 
-    public init(sources: ListSources, client: HTTPClient, maxBytes: Int = ListKind.maxFileBytes) {
+    public init(sources: ListSources, guarded: GuardedHTTP, limits: FetchLimits = FetchLimits(maxBytes: ListKind.maxFileBytes)) {
         self.sources = sources
-        self.client = client
-        self.maxBytes = maxBytes
+        self.guarded = guarded
+        self.limits = limits
     }
 
     public func fetch(_ location: String, expectedBucketOwner: String?) async throws -> [UInt8] {
-        if let (bucket, key) = Self.s3Object(location) {
+        if let (bucket, key) = S3Location.parse(location) {
             return try await self.fetchS3(bucket: bucket, key: key, expectedBucketOwner: expectedBucketOwner)
         }
         let lowered = location.lowercased()
         if lowered.hasPrefix("file://") { return try self.fetchFile(location) }
-        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return try await self.fetchHTTP(location, headers: [:]) }
-        throw ListFetchError(description: "location '\(location)' is not an s3://, https://, http:// or file:// URL")
-    }
-
-    /// `s3://bucket/key` and the S3 https forms GuardDuty documents (path-style and virtual-hosted, with or without a region).
-    static func s3Object(_ location: String) -> (bucket: String, key: String)? {
-        if location.lowercased().hasPrefix("s3://") {
-            let rest = location.dropFirst(5)
-            guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex, rest.index(after: slash) != rest.endIndex else { return nil }
-            return (String(rest[..<slash]), String(rest[rest.index(after: slash)...]))
+        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
+            do {
+                return try await self.guarded.get(location, limits: self.limits)
+            } catch {
+                throw ListFetchError(description: "\(error)")
+            }
         }
-        guard let url = URL(string: location), let host = url.host?.lowercased(), host.hasSuffix(".amazonaws.com") else { return nil }
-        let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        let labels = host.split(separator: ".")
-        if let first = labels.first, first == "s3" || first.hasPrefix("s3-") {
-            // Path-style: s3[-region|.region].amazonaws.com/bucket/key
-            guard let slash = path.firstIndex(of: "/") else { return nil }
-            return (String(path[..<slash]), String(path[path.index(after: slash)...]))
-        }
-        if let index = labels.firstIndex(where: { $0 == "s3" || $0.hasPrefix("s3-") }), index > 0 {
-            // Virtual-hosted: bucket.s3[-region|.region].amazonaws.com/key
-            return (labels[..<index].joined(separator: "."), path)
-        }
-        return nil
+        throw ListFetchError(description: "the location is not an s3://, https://, http:// or file:// URL")
     }
 
     func fetchFile(_ location: String) throws -> [UInt8] {
@@ -80,40 +65,17 @@ public struct ListFetcher: Sendable {
         let allowed = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.path
         let target = url.resolvingSymlinksInPath().standardizedFileURL.path
         guard target.hasPrefix(allowed.hasSuffix("/") ? allowed : allowed + "/") else {
-            throw ListFetchError(description: "file \(url.path) is outside the lists directory \(directory)")
+            throw ListFetchError(description: "the file is outside the lists directory")
         }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: target), (attributes[.type] as? FileAttributeType) == .typeRegular else {
             throw ListFetchError(description: "file \(url.path) does not exist or is not a regular file")
         }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= self.maxBytes else {
-            throw ListFetchError(description: "file \(url.path) is \(size) bytes; lists are limited to \(self.maxBytes) bytes (35 MB)")
+        guard size <= self.limits.maxBytes else {
+            throw ListFetchError(description: "file \(url.path) is \(size) bytes; lists are limited to \(self.limits.maxBytes) bytes (35 MB)")
         }
         guard let data = FileManager.default.contents(atPath: target) else { throw ListFetchError(description: "file \(url.path) cannot be read") }
         return Array(data)
-    }
-
-    func fetchHTTP(_ location: String, headers: [String: String]) async throws -> [UInt8] {
-        var request = HTTPClientRequest(url: location)
-        request.method = .GET
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response: HTTPClientResponse
-        do {
-            response = try await self.client.execute(request, timeout: .seconds(60))
-        } catch {
-            throw ListFetchError(description: "could not fetch \(location): \(error)")
-        }
-        guard response.status == .ok else {
-            throw ListFetchError(description: "fetching \(location) answered HTTP \(response.status.code) \(response.status.reasonPhrase)")
-        }
-        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > self.maxBytes {
-            throw ListFetchError(description: "\(location) is \(length) bytes; lists are limited to \(self.maxBytes) bytes (35 MB)")
-        }
-        do {
-            return Array(buffer: try await response.body.collect(upTo: self.maxBytes))
-        } catch {
-            throw ListFetchError(description: "\(location) is larger than \(self.maxBytes) bytes (35 MB) or could not be read: \(error)")
-        }
     }
 
     func fetchS3(bucket: String, key: String, expectedBucketOwner: String?) async throws -> [UInt8] {
@@ -121,9 +83,12 @@ public struct ListFetcher: Sendable {
             throw ListFetchError(description: "S3 locations need an S3 endpoint: start the server with --s3-endpoint-url")
         }
         let client = S3Client(endpoint: endpoint, region: self.sources.s3Region, credentials: self.sources.s3Credentials)
-        let (url, headers) = try client.signed(
-            method: "GET", bucket: bucket, key: key, headers: expectedBucketOwner.map { [("x-amz-expected-bucket-owner", $0)] } ?? []
-        )
-        return try await self.fetchHTTP(url, headers: Dictionary(headers, uniquingKeysWith: { $1 }))
+        do {
+            return try await client.get(
+                bucket: bucket, key: key, headers: expectedBucketOwner.map { [("x-amz-expected-bucket-owner", $0)] } ?? [], limits: self.limits
+            )
+        } catch {
+            throw ListFetchError(description: "\(error)")
+        }
     }
 }

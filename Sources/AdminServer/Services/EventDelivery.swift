@@ -15,12 +15,14 @@ import ServiceLifecycle
 /// row's deletion is the one case that repeats an event; the event id lets the receiver drop it.
 public struct EventDelivery: Service {
     let client: PostgresClient
-    let http: HTTPClient
+    /// Webhook URLs are the operator's, but they are still checked like every outbound request on an account's
+    /// behalf (`--allow-fetch-from` names internal receivers).
+    let http: GuardedHTTP
     let secrets: SecretBox
     let logger: Logger
     let pollInterval: Duration
 
-    public init(client: PostgresClient, http: HTTPClient, secrets: SecretBox, logger: Logger, pollInterval: Duration = .milliseconds(250)) {
+    public init(client: PostgresClient, http: GuardedHTTP, secrets: SecretBox, logger: Logger, pollInterval: Duration = .milliseconds(250)) {
         self.client = client
         self.http = http
         self.secrets = secrets
@@ -84,23 +86,19 @@ public struct EventDelivery: Service {
     }
 
     func deliver(_ delivery: Delivery) async {
-        var request = HTTPClientRequest(url: delivery.url)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "user-agent", value: "guardpost-admin")
-        request.headers.add(name: "x-guardpost-event-id", value: delivery.eventId)
-        request.headers.add(name: "x-guardpost-delivery-attempt", value: String(delivery.attempts + 1))
+        var headers: [(String, String)] = [
+            ("content-type", "application/json"), ("user-agent", "guardpost-admin"), ("x-guardpost-event-id", delivery.eventId),
+            ("x-guardpost-delivery-attempt", String(delivery.attempts + 1)),
+        ]
         let body = Array(delivery.body.utf8)
         if let sealed = delivery.secret, let secret = try? self.secrets.open(sealed) {
             let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-            request.headers.add(name: "x-guardpost-signature", value: "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+            headers.append(("x-guardpost-signature", "sha256=" + mac.map { String(format: "%02x", $0) }.joined()))
         }
-        request.body = .bytes(ByteBuffer(bytes: body))
         var failure: String? = nil
         do {
-            let response = try await self.http.execute(request, timeout: .seconds(15))
-            _ = try? await response.body.collect(upTo: 1 << 16)
-            if !(200..<300).contains(response.status.code) { failure = "HTTP \(response.status.code)" }
+            let status = try await self.http.send(delivery.url, method: .POST, headers: headers, body: ByteBuffer(bytes: body), timeout: .seconds(15))
+            if !(200..<300).contains(status) { failure = "HTTP \(status)" }
         } catch {
             failure = "\(error)"
         }

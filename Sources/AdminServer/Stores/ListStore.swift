@@ -10,12 +10,22 @@ public protocol ListStore: Sendable {
     /// The caller's lists, or its administrator's while it is an associated member.
     func listLists(caller: Caller, detectorId: String, kind: ListKind, maxResults: Int, nextToken: String?) async throws -> Page<String>
 
-    /// Takes one pending activation (leased for a minute, so replicas share the work).
-    func claimActivation() async throws -> ListActivationJob?
+    /// Takes one pending activation, leased for `leaseSeconds` so replicas and workers share the work; never one of
+    /// an account that already has an activation under way, so one account's slow feed holds only its own lists.
+    func claimActivation(leaseSeconds: Int) async throws -> ListActivationJob?
+    /// Whether the operator lets `account` read from (and write findings to) `bucket`.
+    func s3BucketGranted(account: String, bucket: String) async throws -> Bool
     /// Stores the outcome, unless the list was changed since the activation was claimed.
     func finishActivation(_ job: ListActivationJob, outcome: ListActivationOutcome) async throws
     /// Normalised content by its SHA-256, for agents.
     func listContent(sha256: String) async throws -> String?
+}
+
+extension ListStore {
+    /// Takes one pending activation leased for a minute.
+    public func claimActivation() async throws -> ListActivationJob? {
+        try await self.claimActivation(leaseSeconds: 60)
+    }
 }
 
 /// An activation to perform: fetch the location, parse it in the format, store the result.
@@ -26,8 +36,14 @@ public struct ListActivationJob: Sendable {
     public var location: String
     public var expectedBucketOwner: String?
     public var activationId: String
+    /// The account that owns the list (whose S3 grants apply).
+    public var accountId: String
 
-    public init(listId: String, kind: ListKind, format: ListFileFormat, location: String, expectedBucketOwner: String?, activationId: String) {
+    public init(
+        listId: String, kind: ListKind, format: ListFileFormat, location: String, expectedBucketOwner: String?, activationId: String,
+        accountId: String = ""
+    ) {
+        self.accountId = accountId
         self.listId = listId
         self.kind = kind
         self.format = format

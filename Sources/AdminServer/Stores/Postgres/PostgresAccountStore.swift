@@ -138,6 +138,17 @@ public struct PostgresRegionStore: RegionStore {
         return regions
     }
 
+    /// Whether the server serves `name` (known and enabled).
+    public func isEnabled(_ name: String) async throws -> Bool {
+        guard name.utf8.count <= 32 else { return false }
+        for try await _ in try await self.context.client.query(
+            "SELECT 1 FROM regions WHERE name = \(name) AND enabled", logger: self.context.logger
+        ).decode(Int.self) {
+            return true
+        }
+        return false
+    }
+
     /// Enabling an unknown (well-formed) region adds it; disabling an unknown one is an error.
     public func setRegion(_ name: String, enabled: Bool) async throws {
         guard name.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) != nil else {

@@ -6,9 +6,12 @@ import PostgresNIO
 /// Effective agent configuration and list content from PostgreSQL.
 public struct PostgresAgentChannelStore: AgentChannelStore {
     let context: PostgresStoreContext
+    /// Agents one account may register per region (`--max-agents-per-account`); coverage loads them all.
+    let maxAgentsPerAccount: Int
 
-    public init(context: PostgresStoreContext) {
+    public init(context: PostgresStoreContext, maxAgentsPerAccount: Int = 1000) {
         self.context = context
+        self.maxAgentsPerAccount = maxAgentsPerAccount
     }
 
     var logger: Logger { self.context.logger }
@@ -85,28 +88,35 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
     }
 
     public func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws {
-        guard (8...64).contains(heartbeat.agentId.utf8.count),
-              heartbeat.agentId.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 == 45 })
-        else {
-            throw GuardDutyError.badRequest("The request is rejected because agentId must be 8 to 64 letters, digits or '-'.")
-        }
-        guard heartbeat.hostname.utf8.count <= 255, heartbeat.version.utf8.count <= 64, heartbeat.sources.count <= 100 else {
-            throw GuardDutyError.badRequest("The request is rejected because the hostname, version or source list is longer than allowed (255, 64, 100).")
-        }
-        let dataSources: Set<String> = ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS"]
-        for source in heartbeat.sources where !dataSources.contains(source.dataSource) || source.recordsSinceLast < 0 || source.bytesSinceLast < 0 {
-            throw GuardDutyError.badRequest(
-                "The request is rejected because source '\(source.path.prefix(100))' has data source '\(source.dataSource.prefix(20))' (FLOW_LOGS, CLOUD_TRAIL, DNS_LOGS or S3_LOGS) or negative counters."
-            )
-        }
+        try heartbeat.validate()
         try await self.context.transaction(signalsChange: false) { connection in
             _ = try await connection.ownedDetector(caller, heartbeat.detectorId, logger: self.logger)
             // The agent's last applied usage report, locked: two deliveries of one report cannot both count.
             var applied: Int64?
+            var known = false
             for try await sequence in try await connection.query(
                 "SELECT usage_sequence FROM agents WHERE agent_id = \(heartbeat.agentId) FOR UPDATE", logger: self.logger
             ).decode(Int64?.self) {
                 applied = sequence
+                known = true
+            }
+            if !known {
+                // A new agent: the account's agents in the region are counted under a lock of the account's, so
+                // concurrent registrations cannot pass the limit together.
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtext('agents:' || \(caller.accountId) || ':' || \(caller.region)))", logger: self.logger
+                )
+                var count = 0
+                for try await value in try await connection.query(
+                    "SELECT count(*)::int FROM agents WHERE account_id = \(caller.accountId) AND region = \(caller.region)", logger: self.logger
+                ).decode(Int.self) {
+                    count = value
+                }
+                guard count < self.maxAgentsPerAccount else {
+                    throw GuardDutyError.badRequest(
+                        "The request is rejected because account \(caller.accountId) already has \(count) agents in \(caller.region); at most \(self.maxAgentsPerAccount) are allowed."
+                    )
+                }
             }
             let countsUsage = heartbeat.usageSequence.map { sequence in applied.map { sequence > $0 } ?? true } ?? true
             var stored = false
@@ -134,14 +144,16 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             var totals: [String: (Int, Int)] = [:]
             for source in heartbeat.sources where source.recordsSinceLast > 0 || source.bytesSinceLast > 0 {
                 let current = totals[source.dataSource] ?? (0, 0)
-                totals[source.dataSource] = (current.0 + source.recordsSinceLast, current.1 + source.bytesSinceLast)
+                totals[source.dataSource] = (current.0.addingClamped(source.recordsSinceLast), current.1.addingClamped(source.bytesSinceLast))
             }
             for (dataSource, (records, bytes)) in totals {
                 try await connection.query(
                     """
                     INSERT INTO usage_daily AS u (account_id, region, day, data_source, records, bytes)
                     VALUES (\(caller.accountId), \(caller.region), (now() AT TIME ZONE 'UTC')::date, \(dataSource), \(records), \(bytes))
-                    ON CONFLICT (account_id, region, day, data_source) DO UPDATE SET records = u.records + EXCLUDED.records, bytes = u.bytes + EXCLUDED.bytes
+                    ON CONFLICT (account_id, region, day, data_source) DO UPDATE
+                        SET records = least(u.records::numeric + EXCLUDED.records, 9223372036854775807)::bigint,
+                            bytes = least(u.bytes::numeric + EXCLUDED.bytes, 9223372036854775807)::bigint
                     """,
                     logger: self.logger
                 )

@@ -33,6 +33,7 @@ public struct PostgresListStore: ListStore {
         let id = try await self.context.transaction { connection -> String in
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
             try await self.requireManager(connection, caller)
+            try await connection.requireS3Grant(account: caller.accountId, location: request.location, purpose: "read lists from", logger: self.logger)
             if let token = request.clientToken, !token.isEmpty {
                 for try await (existing) in try await connection.query(
                     "SELECT list_id FROM lists WHERE detector_id = \(detectorId) AND kind = \(kind.rawValue) AND client_token = \(token)",
@@ -122,6 +123,7 @@ public struct PostgresListStore: ListStore {
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
             try await self.requireManager(connection, caller)
             try await self.ownedList(connection, caller: caller, detectorId: detectorId, kind: kind, listId: listId)
+            try await connection.requireS3Grant(account: caller.accountId, location: request.location, purpose: "read lists from", logger: self.logger)
             do {
                 try await connection.query(
                     """
@@ -195,21 +197,36 @@ public struct PostgresListStore: ListStore {
         }
     }
 
-    public func claimActivation() async throws -> ListActivationJob? {
-        for try await row in try await self.context.client.query(
-            """
-            UPDATE lists SET claimed_until = now() + interval '60 seconds'
-            WHERE list_id = (
-                SELECT list_id FROM lists WHERE status = 'ACTIVATING' AND (claimed_until IS NULL OR claimed_until < now())
-                ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING list_id, kind, format, location, expected_bucket_owner, activation_id
-            """,
-            logger: self.logger
-        ).decode((String, String, String, String, String?, String?).self) {
-            guard let kind = ListKind(rawValue: row.1), let format = ListFileFormat(rawValue: row.2), let activationId = row.5 else { return nil }
-            return ListActivationJob(listId: row.0, kind: kind, format: format, location: row.3, expectedBucketOwner: row.4, activationId: activationId)
+    public func claimActivation(leaseSeconds: Int) async throws -> ListActivationJob? {
+        try await self.context.transaction(signalsChange: false) { connection in
+            // Claims are serialised (they are rare and quick), so two workers cannot both take a list of one account.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('guardpost:list-claims'))", logger: self.logger)
+            for try await row in try await connection.query(
+                """
+                UPDATE lists SET claimed_until = now() + make_interval(secs => \(leaseSeconds))
+                WHERE list_id = (
+                    SELECT l.list_id FROM lists l
+                    WHERE l.status = 'ACTIVATING' AND (l.claimed_until IS NULL OR l.claimed_until < now())
+                      AND NOT EXISTS (
+                        SELECT 1 FROM lists o WHERE o.account_id = l.account_id AND o.status = 'ACTIVATING' AND o.claimed_until >= now())
+                    ORDER BY l.updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING list_id, kind, format, location, expected_bucket_owner, activation_id, account_id
+                """,
+                logger: self.logger
+            ).decode((String, String, String, String, String?, String?, String).self) {
+                guard let kind = ListKind(rawValue: row.1), let format = ListFileFormat(rawValue: row.2), let activationId = row.5 else { return nil }
+                return ListActivationJob(
+                    listId: row.0, kind: kind, format: format, location: row.3, expectedBucketOwner: row.4, activationId: activationId, accountId: row.6
+                )
+            }
+            return nil
         }
-        return nil
+    }
+
+    public func s3BucketGranted(account: String, bucket: String) async throws -> Bool {
+        try await self.context.client.withConnection { connection in
+            try await connection.s3BucketGranted(account: account, bucket: bucket, logger: self.logger)
+        }
     }
 
     public func finishActivation(_ job: ListActivationJob, outcome: ListActivationOutcome) async throws {

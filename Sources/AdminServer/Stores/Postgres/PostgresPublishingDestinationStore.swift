@@ -58,8 +58,10 @@ public struct PostgresPublishingDestinationStore: Sendable {
         _ = try Self.parseArn(request.destinationProperties?.destinationArn)
         try Validate.clientToken(request.clientToken)
         if let tags = request.tags { try Validate.tags(tags) }
+        let (bucket, prefix) = try Self.parseArn(request.destinationProperties?.destinationArn)
         return try await self.context.transaction { connection in
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
+            try await connection.requireS3Grant(account: caller.accountId, bucket: bucket, key: prefix.isEmpty ? nil : prefix, purpose: "write findings to", logger: self.logger)
             if let token = request.clientToken, !token.isEmpty {
                 for try await (existing) in try await connection.query(
                     "SELECT destination_id FROM publishing_destinations WHERE detector_id = \(detectorId) AND client_token = \(token)", logger: self.logger
@@ -113,6 +115,8 @@ public struct PostgresPublishingDestinationStore: Sendable {
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
             _ = try await self.describe(connection: connection, detectorId: detectorId, destinationId: destinationId)
             guard let properties else { return }
+            let (bucket, prefix) = try Self.parseArn(properties.destinationArn)
+            try await connection.requireS3Grant(account: caller.accountId, bucket: bucket, key: prefix.isEmpty ? nil : prefix, purpose: "write findings to", logger: self.logger)
             // New properties are verified again before anything is written there.
             try await connection.query(
                 """

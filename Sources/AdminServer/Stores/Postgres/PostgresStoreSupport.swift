@@ -226,6 +226,33 @@ extension PostgresConnection {
         return 0
     }
 
+    /// Refuses (400, no request made) an S3 location the account may not use: a bucket the operator did not grant it
+    /// with `guardpost-admin s3 allow`, or a malformed bucket name or key. Locations that are not S3 pass.
+    func requireS3Grant(account: String, location: String?, purpose: String, logger: Logger) async throws {
+        guard let location, let (bucket, key) = S3Location.parse(location) else { return }
+        try await self.requireS3Grant(account: account, bucket: bucket, key: key, purpose: purpose, logger: logger)
+    }
+
+    func requireS3Grant(account: String, bucket: String, key: String?, purpose: String, logger: Logger) async throws {
+        if let problem = S3Location.problem(bucket: bucket, key: key) {
+            throw GuardDutyError.badRequest("The request is rejected because \(problem).")
+        }
+        guard try await self.s3BucketGranted(account: account, bucket: bucket, logger: logger) else {
+            throw GuardDutyError.badRequest(
+                "The request is rejected because account \(account) may not \(purpose) S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'."
+            )
+        }
+    }
+
+    func s3BucketGranted(account: String, bucket: String, logger: Logger) async throws -> Bool {
+        for try await _ in try await self.query(
+            "SELECT 1 FROM s3_bucket_grants WHERE account_id = \(account) AND bucket = \(bucket)", logger: logger
+        ).decode(Int.self) {
+            return true
+        }
+        return false
+    }
+
     func accountExists(_ account: String, logger: Logger) async throws -> Bool {
         for try await _ in try await self.query("SELECT 1 FROM accounts WHERE account_id = \(account)", logger: logger).decode(Int.self) {
             return true

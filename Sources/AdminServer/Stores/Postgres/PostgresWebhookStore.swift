@@ -25,6 +25,9 @@ public struct PostgresWebhookStore: Sendable {
         self.context = context
     }
 
+    /// Webhooks one account may have.
+    public static let maxPerAccount = 10
+
     public func add(accountId: String, url: String, secret: String?) async throws -> String {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             throw StoreError.invalid("the webhook url must be an http(s) URL, not '\(url.prefix(200))'")
@@ -34,6 +37,16 @@ public struct PostgresWebhookStore: Sendable {
         try await self.context.transaction { connection in
             guard try await connection.accountExists(accountId, logger: self.logger) else {
                 throw StoreError.notFound("account \(accountId) does not exist")
+            }
+            try await connection.query("SELECT 1 FROM accounts WHERE account_id = \(accountId) FOR UPDATE", logger: self.logger)
+            var count = 0
+            for try await value in try await connection.query(
+                "SELECT count(*)::int FROM webhooks WHERE account_id = \(accountId)", logger: self.logger
+            ).decode(Int.self) {
+                count = value
+            }
+            guard count < Self.maxPerAccount else {
+                throw StoreError.invalid("account \(accountId) already has \(count) webhooks; at most \(Self.maxPerAccount) are allowed")
             }
             try await connection.query(
                 "INSERT INTO webhooks (webhook_id, account_id, url, secret) VALUES (\(String(id)), \(accountId), \(url), \(sealed.map { ByteBuffer(bytes: $0) }))",

@@ -1,0 +1,209 @@
+import AdminServer
+import Crypto
+import Foundation
+import GuardDutyModel
+import PostgresNIO
+import Testing
+
+/// What one ordinary account must not be able to do to the server or through it (issue 13): impossible numbers,
+/// requests routed other than signed, sessions outliving their key, buckets not granted, one account's lists
+/// holding another's, and the address classes the server never connects to on an account's behalf.
+@Suite("Hardening")
+struct HardeningTests {
+    func heartbeatJSON(agent: String, detector: String, sources: [(String, Int)]) -> String {
+        let list = sources.map { source, count in
+            #"{"dataSource":"\#(source)","path":"/logs","records":0,"errors":0,"recordsSinceLast":\#(count),"bytesSinceLast":\#(count)}"#
+        }.joined(separator: ",")
+        return #"{"agentId":"\#(agent)","detectorId":"\#(detector)","hostname":"h","version":"1","configVersion":0,"sources":[\#(list)]}"#
+    }
+
+    @Test func impossibleHeartbeatCountersAreRefusedAndUsageSumsSaturate() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            // Two sources whose counters add past Int64.max, and one at Int64.max: 400, nothing stored.
+            for sources in [[("FLOW_LOGS", Int.max / 2 + 1), ("FLOW_LOGS", Int.max / 2 + 1)], [("DNS_LOGS", Int.max)]] {
+                let answer = try await server.call(key, .post, "/agent/v1/heartbeat", json: self.heartbeatJSON(agent: "agent-overflow1", detector: detector, sources: sources))
+                #expect(answer.status == 400)
+                #expect(answer.errorType == "BadRequestException")
+            }
+            // The largest allowed counters, reported again and again, saturate the day's sum instead of failing.
+            try await server.postgres.query(
+                """
+                INSERT INTO usage_daily (account_id, region, day, data_source, records, bytes)
+                VALUES (\(key.accountId), 'us-east-1', (now() AT TIME ZONE 'UTC')::date, 'DNS_LOGS', 9223372036854775000, 9223372036854775000)
+                """
+            )
+            let most = AgentHeartbeat.maxCounter
+            let accepted = try await server.call(
+                key, .post, "/agent/v1/heartbeat",
+                json: self.heartbeatJSON(agent: "agent-overflow1", detector: detector, sources: [("DNS_LOGS", most), ("DNS_LOGS", most)])
+            )
+            #expect(accepted.status == 200)
+            let usage = try await server.call(
+                key, .post, "/detector/\(detector)/usage/statistics",
+                json: #"{"usageStatisticsType":"SUM_BY_DATA_SOURCE","usageCriteria":{"dataSources":["DNS_LOGS"]}}"#
+            )
+            #expect(usage.status == 200)
+            let rows = try require((usage.body["usageStatistics"] as? [String: Any])?["sumByDataSource"] as? [[String: Any]])
+            #expect((rows.first?["total"] as? [String: Any])?["amount"] as? String == String(Int64.max))
+        }
+    }
+
+    @Test func agentsPastTheAccountLimitAreRefusedAndKnownAgentsKeepReporting() async throws {
+        try await TestDatabase.withDatabase { client, _ in
+            let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 2)
+            _ = try await stores.accounts.createAccount(accountId: "444444444444", email: "a@example.com", name: nil, organizationManagement: false)
+            let caller = Caller(accountId: "444444444444", region: "us-east-1")
+            let detector = try await stores.detectors.createDetector(
+                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
+            )
+            func beat(_ agent: String) async throws {
+                try await stores.agentChannel.heartbeat(caller: caller, heartbeat: AgentHeartbeat(
+                    agentId: agent, detectorId: detector, hostname: "h", version: "1", configVersion: 0, sources: []
+                ))
+            }
+            try await beat("agent-0000001")
+            try await beat("agent-0000002")
+            await #expect(throws: GuardDutyError.self) { try await beat("agent-0000003") }
+            try await beat("agent-0000001")
+        }
+    }
+
+    @Test func consoleSessionsEndWithTheirKeyTheirRegionAndTheirAbsoluteLifetime() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            func signIn() async throws -> String {
+                try require(try await server.stores.consoleSessions.signIn(
+                    accessKeyId: key.accessKeyId, secret: key.secretAccessKey, region: "us-east-1", accounts: server.stores.accounts
+                ))
+            }
+            let token = try await signIn()
+            #expect(try await server.stores.consoleSessions.session(token: token) != nil)
+            try await server.postgres.query("UPDATE console_sessions SET absolute_expires_at = now() - interval '1 second'")
+            #expect(try await server.stores.consoleSessions.session(token: token) == nil, "past its absolute end, however busy")
+
+            let second = try await signIn()
+            try await server.stores.regions.setRegion("us-east-1", enabled: false)
+            #expect(try await server.stores.consoleSessions.session(token: second) == nil, "a region no longer served")
+            try await server.stores.regions.setRegion("us-east-1", enabled: true)
+            #expect(try await server.stores.consoleSessions.session(token: second) != nil)
+
+            try await server.stores.accounts.revokeAccessKey(accessKeyId: key.accessKeyId)
+            #expect(try await server.stores.consoleSessions.session(token: second) == nil, "the key it signed in with is revoked")
+        }
+    }
+
+    @Test func requestsNotInCanonicalFormAreRefusedBeforeRouting() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            for path in ["/detector/../detector", "/detector/./\(detector)", "//detector", "/%64etector", "/detector/%zz"] {
+                let answer = try await server.call(key, .get, path)
+                #expect(answer.status == 400, "\(path)")
+                #expect(answer.errorType == "BadRequestException", "\(path)")
+            }
+            // '+' is a plus sign for the signature and for the handler alike.
+            let plus = try await server.call(key, .get, "/detector?maxResults=1&nextToken=a+b")
+            let encoded = try await server.call(key, .get, "/detector?maxResults=1&nextToken=a%2Bb")
+            #expect(plus.status == 400)
+            #expect(plus.status == encoded.status)
+            #expect(plus.body["message"] as? String == encoded.body["message"] as? String)
+            #expect(try await server.call(key, .get, "/detector/\(detector)").status == 200)
+        }
+    }
+
+    @Test func s3LocationsNeedTheOperatorsGrantAndCleanKeys() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            func createList(_ location: String) async throws -> (status: Int, message: String?) {
+                let answer = try await server.call(
+                    key, .post, "/detector/\(detector)/threatintelset",
+                    json: #"{"name":"t\#(Int.random(in: 0...1_000_000))","format":"TXT","location":"\#(location)","activate":true}"#
+                )
+                return (answer.status, answer.body["message"] as? String)
+            }
+            let refused = try await createList("s3://someone-elses-bucket/list.txt")
+            #expect(refused.status == 400)
+            #expect(refused.message?.contains("guardpost-admin s3 allow") == true)
+            try await server.stores.s3Grants.allow(accountId: key.accountId, bucket: "own-bucket")
+            #expect(try await createList("s3://own-bucket/lists/list.txt").status == 200)
+            #expect(try await createList("https://own-bucket.s3.us-east-1.amazonaws.com/lists/list.txt").status == 200)
+            #expect(try await createList("s3://own-bucket/lists/../../other/list.txt").status == 400)
+            #expect(try await createList("s3://own-bucket/lists//list.txt").status == 400)
+            #expect(try await createList("https://s3.amazonaws.com/someone-elses-bucket/list.txt").status == 400)
+
+            let destination = try await server.call(
+                key, .post, "/detector/\(detector)/publishingDestination",
+                json: #"{"destinationType":"S3","destinationProperties":{"destinationArn":"arn:aws:s3:::someone-elses-bucket","kmsKeyArn":"arn:aws:kms:us-east-1:111111111111:key/x"}}"#
+            )
+            #expect(destination.status == 400)
+            #expect(try await server.stores.s3Grants.list(accountId: key.accountId) == [S3BucketGrant(accountId: key.accountId, bucket: "own-bucket")])
+        }
+    }
+
+    @Test func oneAccountsActivationsNeverHoldAnothersAndTakeOneAtATime() async throws {
+        // Stores alone (no activator running), so the test decides who claims what.
+        try await TestDatabase.withDatabase { client, _ in
+            let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
+            var detectors: [String: String] = [:]
+            for account in ["333333333331", "333333333332"] {
+                _ = try await stores.accounts.createAccount(accountId: account, email: "\(account)@example.com", name: nil, organizationManagement: false)
+                detectors[account] = try await stores.detectors.createDetector(
+                    caller: Caller(accountId: account, region: "us-east-1"),
+                    request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
+                )
+            }
+            for (account, name) in [("333333333331", "a"), ("333333333331", "b"), ("333333333332", "c")] {
+                let request = try JSONDecoder().decode(
+                    CreateListRequest.self, from: Data(#"{"name":"\#(name)","format":"TXT","location":"https://example.com/\#(name).txt","activate":true}"#.utf8)
+                )
+                _ = try await stores.lists.createList(
+                    caller: Caller(accountId: account, region: "us-east-1"), detectorId: try require(detectors[account]), kind: .threatIntelSet, request: request
+                )
+            }
+            let first = try require(try await stores.lists.claimActivation(leaseSeconds: 60))
+            let second = try require(try await stores.lists.claimActivation(leaseSeconds: 60))
+            #expect(first.accountId != second.accountId, "a second worker takes the other account's list")
+            #expect(try await stores.lists.claimActivation(leaseSeconds: 60) == nil, "the first account's second list waits for its first")
+            try await stores.lists.finishActivation(first, outcome: .failed("test"))
+            #expect(try await stores.lists.claimActivation(leaseSeconds: 60)?.accountId == first.accountId, "then it is taken")
+        }
+    }
+
+    @Test func internalAddressesAreRefusedUnlessTheOperatorAllowsThem() async throws {
+        let policy = OutboundPolicy()
+        let refused = [
+            "127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.251",
+            "255.255.255.255", "::1", "::", "fe80::1", "fd00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "::7f00:1",
+        ]
+        for address in refused {
+            #expect(policy.refusal(for: try require(IPNetwork.parseAddress(address))) != nil, "\(address)")
+        }
+        for address in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
+            #expect(policy.refusal(for: try require(IPNetwork.parseAddress(address))) == nil, "\(address)")
+        }
+        let allowing = OutboundPolicy(allowed: [try require(IPNetwork("127.0.0.2/32")), try require(IPNetwork("fd12::/16"))])
+        #expect(allowing.refusal(for: try require(IPNetwork.parseAddress("127.0.0.2"))) == nil)
+        #expect(allowing.refusal(for: try require(IPNetwork.parseAddress("127.0.0.1"))) != nil)
+        #expect(allowing.refusal(for: try require(IPNetwork.parseAddress("fd12::5"))) == nil)
+        // Names are resolved once and judged by every address they have.
+        await #expect(throws: OutboundRefusal.self) { try await policy.resolve(host: "localhost") }
+        await #expect(throws: OutboundRefusal.self) { try await policy.resolve(host: "[::1]") }
+        #expect(try await allowing.resolve(host: "127.0.0.2") == "127.0.0.2")
+        #expect(IPNetwork("10.0.0.0/33") == nil)
+        #expect(IPNetwork("not-an-address") == nil)
+    }
+
+    @Test func s3KeysWithDotOrEmptySegmentsAreNeverRequested() {
+        #expect(S3Location.problem(bucket: "good-bucket", key: "a/b/c.txt") == nil)
+        for key in ["a/../b", "../x", "a//b", "a/./b", "", "a/"] {
+            #expect(S3Location.problem(bucket: "good-bucket", key: key) != nil, "\(key)")
+        }
+        for bucket in ["Bad", "a", "x..y", "-", "bucket/evil"] {
+            #expect(S3Location.problem(bucket: bucket, key: nil) != nil, "\(bucket)")
+        }
+    }
+}
