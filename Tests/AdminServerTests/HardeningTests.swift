@@ -197,6 +197,23 @@ struct HardeningTests {
         #expect(IPNetwork("not-an-address") == nil)
     }
 
+    @Test func numbersThatWouldTrapWhenConvertedAreRefused() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            // A timestamp past year 9999 cannot be encoded for PostgreSQL: a 400, not a trap in the encoder.
+            for criterion in [#"{"updatedAt":{"gte":9223372036854775807}}"#, #"{"updatedAt":{"eq":["-9223372036854775808"]}}"#] {
+                let answer = try await server.call(key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":\#(criterion)}}"#)
+                #expect(answer.status == 400, "\(criterion)")
+            }
+            // A long-poll wait that is not a finite number falls back to the default instead of trapping.
+            let config = try await server.call(key, .get, "/agent/v1/config?detectorId=\(detector)&version=-1&wait=nan")
+            #expect(config.status == 400 || config.status == 200)
+            let known = try await server.call(key, .get, "/agent/v1/config?detectorId=\(detector)&wait=inf")
+            #expect(known.status == 200)
+        }
+    }
+
     @Test func s3KeysWithDotOrEmptySegmentsAreNeverRequested() {
         #expect(S3Location.problem(bucket: "good-bucket", key: "a/b/c.txt") == nil)
         for key in ["a/../b", "../x", "a//b", "a/./b", "", "a/"] {

@@ -37,7 +37,8 @@ public struct AgentChannelRoutes: Sendable {
                 }
                 return value
             } ?? -1
-            let wait = min(60, max(0, Double(APIBody.queryValue("wait", request) ?? "30") ?? 30))
+            let asked = Double(APIBody.queryValue("wait", request) ?? "30") ?? 30
+            let wait = asked.isFinite ? min(60, max(0, asked)) : 30
             let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
             while true {
                 let epoch = self.configVersions.epoch

@@ -100,7 +100,14 @@ enum FindingQuery {
             case .matches, .notMatches: throw Self.notText(term.path)
             }
         case .timestamp(let name):
-            func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+            // Epoch milliseconds from year 1 to 9999: PostgreSQL's and PostgresNIO's range (a larger value would trap
+            // when it is encoded as microseconds).
+            func date(_ millis: Int64) throws -> Date {
+                guard (-62_135_596_800_000...253_402_300_799_999).contains(millis) else {
+                    throw GuardDutyError.badRequest("The request is rejected because \(millis) is out of range for \(term.path): epoch milliseconds up to year 9999.")
+                }
+                return Date(timeIntervalSince1970: Double(millis) / 1000)
+            }
             switch term.test {
             case .equals(let values), .notEquals(let values):
                 let dates = try values.map { value -> Date in
@@ -109,15 +116,15 @@ enum FindingQuery {
                             "The request is rejected because '\(value.prefix(40))' is not a timestamp in epoch milliseconds for \(term.path)."
                         )
                     }
-                    return date(millis)
+                    return try date(millis)
                 }
                 let match = "date_trunc('milliseconds', \(name)) = ANY(\(try builder.bind(dates)))"
                 if case .equals = term.test { return match }
                 return "(\(name) IS NULL OR NOT \(match))"
-            case .greaterThan(let value): return "\(name) > \(try builder.bind(date(value)))"
-            case .greaterThanOrEqual(let value): return "\(name) >= \(try builder.bind(date(value)))"
-            case .lessThan(let value): return "\(name) < \(try builder.bind(date(value)))"
-            case .lessThanOrEqual(let value): return "\(name) <= \(try builder.bind(date(value)))"
+            case .greaterThan(let value): return "\(name) > \(try builder.bind(try date(value)))"
+            case .greaterThanOrEqual(let value): return "\(name) >= \(try builder.bind(try date(value)))"
+            case .lessThan(let value): return "\(name) < \(try builder.bind(try date(value)))"
+            case .lessThanOrEqual(let value): return "\(name) <= \(try builder.bind(try date(value)))"
             case .matches, .notMatches: throw Self.notText(term.path)
             }
         case .boolean(let name):
@@ -244,6 +251,9 @@ struct FindingSort {
             value = try builder.bind(number)
         case .timestamp:
             guard let micros = Int64(parts[0]) else { throw GuardDutyError.badRequest("The request is rejected because the nextToken does not belong to this sort order.") }
+            guard (-62_135_596_800_000_000...253_402_300_799_999_999).contains(micros) else {
+                throw GuardDutyError.badRequest("The request is rejected because the nextToken does not belong to this sort order.")
+            }
             value = "to_timestamp(\(try builder.bind(Double(micros) / 1_000_000)))"
         }
         let comparison = self.descending ? "<" : ">"
