@@ -39,6 +39,10 @@ public struct ServerConfiguration: Sendable {
     public var metricsPort: Int?
     /// Absolute lifetime of a console session: `--console-session-hours`.
     public var consoleSessionHours: Double
+    /// TLS (`--tls-certificate`, `--tls-key`): HTTP/2 and HTTP/1.1 over TLS 1.2+, `Secure` cookies, HSTS. nil: plain HTTP.
+    public var tls: ServerTLS?
+    /// With TLS, a plain-HTTP port that only redirects to it (`--http-redirect-port`).
+    public var httpRedirectPort: Int?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources(),
@@ -60,6 +64,8 @@ public struct ServerConfiguration: Sendable {
         self.metricsHost = metricsHost
         self.metricsPort = metricsPort
         self.consoleSessionHours = consoleSessionHours
+        self.tls = nil
+        self.httpRedirectPort = nil
     }
 }
 
@@ -157,7 +163,8 @@ public func buildApplication(
 
     let configVersions = ConfigVersionBoard()
     let router = buildRouter(
-        stores: stores, cache: cache, configVersions: configVersions, ready: ready, client: dependencies.client, metrics: dependencies.registry != nil
+        stores: stores, cache: cache, configVersions: configVersions, ready: ready, client: dependencies.client, metrics: dependencies.registry != nil,
+        tls: configuration.tls != nil
     )
     let s3 = configuration.listSources.s3Endpoint.map {
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
@@ -167,11 +174,20 @@ public func buildApplication(
     if let registry = dependencies.registry, let metricsPort = configuration.metricsPort {
         metricsServices.append(metricsApplication(registry: registry, host: configuration.metricsHost, port: metricsPort, logger: dependencies.logger))
     }
+    var tlsServices: [any Service] = []
+    if let tls = configuration.tls {
+        tlsServices.append(CertificateReloader(tls: tls, logger: dependencies.logger))
+        if let redirectPort = configuration.httpRedirectPort {
+            tlsServices.append(httpRedirectApplication(host: configuration.host, port: redirectPort, tlsPort: configuration.port, logger: dependencies.logger))
+        }
+    }
+    let server = try configuration.tls.map { try $0.server(limits: configuration.connectionLimits, logger: dependencies.logger) }
+        ?? configuration.connectionLimits.http1Server(logger: dependencies.logger)
     var app = Application(
         router: router,
-        server: configuration.connectionLimits.http1Server(logger: dependencies.logger),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
-        services: (dependencies.runsClient ? [dependencies.client] : []) + metricsServices
+        services: (dependencies.runsClient ? [dependencies.client] : []) + metricsServices + tlsServices
             + [
                 ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger), activator,
                 FindingRetention(client: dependencies.client, logger: dependencies.logger),
@@ -199,9 +215,13 @@ public func buildApplication(
 /// Every route of the server: `/health`, the console, and behind SigV4 the GuardDuty API and the agent channel.
 /// Requests whose path or query is not canonical are refused before routing.
 func buildRouter(
-    stores: PostgresStores, cache: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag, client: PostgresClient, metrics: Bool
+    stores: PostgresStores, cache: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag, client: PostgresClient, metrics: Bool,
+    tls: Bool = false
 ) -> Router<GuardpostRequestContext> {
     let router = Router(context: GuardpostRequestContext.self)
+    if tls {
+        router.add(middleware: StrictTransportSecurity())
+    }
     router.add(middleware: GuardDutyErrorResponder())
     router.add(middleware: CanonicalRequestMiddleware())
     if metrics {
@@ -212,7 +232,7 @@ func buildRouter(
         try await client.query("SELECT 1")
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
-    ConsoleRoutes(stores: stores, sessions: stores.consoleSessions).addRoutes(to: router)
+    ConsoleRoutes(stores: stores, sessions: stores.consoleSessions, secureCookies: tls).addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: cache))
     let guardDuty = GuardDutyAPI(
         detectors: stores.detectors, members: stores.members, organization: stores.organization,

@@ -8,6 +8,8 @@ import ThreatLists
 /// How `guardpost-agent run` was asked to run.
 public struct AgentOptions: Sendable {
     public var endpointURL: String
+    /// PEM certificate authorities to trust for an https endpoint (else AWS_CA_BUNDLE, else the system's).
+    public var caBundle: String?
     public var aws: AWSConfiguration
     public var stateDirectory: String
     public var flowLogs: [String]
@@ -66,7 +68,7 @@ public final class AgentRuntime: @unchecked Sendable {
     public init(options: AgentOptions, logger: Logger) throws {
         self.options = options
         self.logger = logger
-        self.client = try GuardpostClient(endpointURL: options.endpointURL, configuration: options.aws)
+        self.client = try GuardpostClient(endpointURL: options.endpointURL, configuration: options.aws, caBundle: options.caBundle)
         try FileManager.default.createDirectory(atPath: "\(options.stateDirectory)/lists", withIntermediateDirectories: true)
         self.outbox = try Outbox(directory: "\(options.stateDirectory)/outbox")
         self.builtIn = BuiltInIntelligence(directory: options.intelDirectory)

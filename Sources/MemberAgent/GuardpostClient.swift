@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import GuardDutyModel
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import SigV4
 
 /// Signed requests to the administrator server, as botocore sends them: SigV4 for service `guardduty` over the
@@ -14,16 +16,53 @@ public final class GuardpostClient: Sendable {
     let configuration: AWSConfiguration
     let http: HTTPClient
 
-    public init(endpointURL: String, configuration: AWSConfiguration, http: HTTPClient = .shared) throws {
-        guard let url = URL(string: endpointURL), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host else {
-            throw AgentError.configuration("--endpoint-url must be an http(s) URL such as http://admin.example:8080, not '\(endpointURL)'")
+    /// `caBundle`: PEM file of the certificate authorities to trust for an https endpoint instead of the system's
+    /// (`--ca-bundle`, or AWS_CA_BUNDLE as the AWS tools read it). Certificates are always verified.
+    public init(endpointURL: String, configuration: AWSConfiguration, caBundle: String? = nil, http: HTTPClient? = nil) throws {
+        guard let url = URL(string: endpointURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = url.host else {
+            throw AgentError.configuration("--endpoint-url must be an http(s) URL such as https://admin.example:8443, not '\(endpointURL)'")
+        }
+        let bundle = caBundle ?? ProcessInfo.processInfo.environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let bundle {
+            guard FileManager.default.isReadableFile(atPath: bundle), (try? NIOSSLCertificate.fromPEMFile(bundle))?.isEmpty == false else {
+                throw AgentError.configuration("the CA bundle \(bundle) is not a readable PEM file of certificates")
+            }
         }
         self.base = url
         let defaultPort = scheme == "https" ? 443 : 80
         self.authority = url.port.map { $0 == defaultPort ? host : "\(host):\($0)" } ?? host
         self.basePath = url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path
         self.configuration = configuration
-        self.http = http
+        self.http = http ?? (scheme == "https" ? Self.tlsClient(caBundle: bundle) : .shared)
+    }
+
+    /// One client per trust store for the process (clients live as long as the process does).
+    private static let tlsClients = NIOLockedValueBox([String: HTTPClient]())
+
+    /// An HTTP client that speaks TLS 1.2+ and verifies the server against `caBundle` or the system store.
+    static func tlsClient(caBundle: String?) -> HTTPClient {
+        tlsClients.withLockedValue { clients in
+            let key = caBundle ?? ""
+            if let existing = clients[key] { return existing }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.minimumTLSVersion = .tlsv12
+            tls.certificateVerification = .fullVerification
+            if let caBundle { tls.trustRoots = .file(caBundle) }
+            var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+            configuration.httpVersion = .automatic
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[key] = client
+            return client
+        }
+    }
+
+    /// A transport failure in words a person can act on: certificate problems say so.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if error is NIOSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") || text.contains("NIOSSL") {
+            return "TLS failed: the server's certificate could not be verified or the handshake was refused (\(text)); check --endpoint-url's host name, the server's certificate and --ca-bundle/AWS_CA_BUNDLE"
+        }
+        return text
     }
 
     public var region: String { self.configuration.region }
@@ -54,7 +93,7 @@ public final class GuardpostClient: Sendable {
             response = try await self.http.execute(request, timeout: timeout)
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch {
-            throw AgentError.transport("\(method) \(path): \(error)")
+            throw AgentError.transport("\(method) \(path): \(Self.describe(error))")
         }
         let status = Int(response.status.code)
         let data = Array(bytes.readableBytesView)

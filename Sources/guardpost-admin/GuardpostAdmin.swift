@@ -105,6 +105,12 @@ extension GuardpostAdmin {
         var metricsHost: String = "127.0.0.1"
         @Option(name: .customLong("console-session-hours"), help: "Absolute lifetime of a console session, however busy.")
         var consoleSessionHours: Double = 12
+        @Option(name: .customLong("tls-certificate"), help: "PEM certificate chain (leaf first): serve HTTPS (HTTP/2 and HTTP/1.1, TLS 1.2+). Also GUARDPOST_TLS_CERTIFICATE. Re-read on SIGHUP.")
+        var tlsCertificate: String? = ProcessInfo.processInfo.environment["GUARDPOST_TLS_CERTIFICATE"]
+        @Option(name: .customLong("tls-key"), help: "PEM private key of the certificate. Also GUARDPOST_TLS_KEY. Re-read on SIGHUP.")
+        var tlsKey: String? = ProcessInfo.processInfo.environment["GUARDPOST_TLS_KEY"]
+        @Option(name: .customLong("http-redirect-port"), help: "With TLS: also listen for plain HTTP on this port, answering only with redirects to HTTPS.")
+        var httpRedirectPort: Int?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -119,6 +125,12 @@ extension GuardpostAdmin {
             }
             guard (1...87_600).contains(self.consoleSessionHours) else { throw ValidationError("--console-session-hours must be from 1 to 87600") }
             _ = try self.allowedNetworks()
+            guard (self.tlsCertificate == nil) == (self.tlsKey == nil) else {
+                throw ValidationError("--tls-certificate and --tls-key go together")
+            }
+            guard self.httpRedirectPort == nil || self.tlsCertificate != nil else {
+                throw ValidationError("--http-redirect-port needs --tls-certificate and --tls-key")
+            }
         }
 
         /// `--allow-fetch-from` and GUARDPOST_ALLOW_FETCH_FROM as networks.
@@ -147,34 +159,41 @@ extension GuardpostAdmin {
             let secrets = SecretBox(key: try SecretBox.loadKey(explicit: self.database.serverKey, dataDir: self.database.dataDir))
             let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)
             let host = self.host
-            if !Self.isLoopback(host) {
+            let tls = try self.tlsCertificate.map { certificate in try ServerTLS(certificatePath: certificate, keyPath: self.tlsKey ?? "") }
+            if let tls {
+                logger.info("serving HTTPS", metadata: ["certificate": "\(tls.certificatePath)", "notAfter": "\(tls.notAfter.map { "\($0)" } ?? "?")"])
+            } else if !Self.isLoopback(host) {
                 logger.warning(
                     "PLAIN HTTP ON A NON-LOOPBACK ADDRESS: requests, findings and console secrets cross the network unencrypted; put a TLS proxy in front",
                     metadata: ["host": "\(host)"]
                 )
             }
-            let app = try await buildApplication(
-                configuration: ServerConfiguration(
-                    host: self.host, port: self.port, credentialCacheSeconds: self.credentialCacheSeconds,
-                    listSources: ListSources(
-                        listsDirectory: self.listsDir, s3Endpoint: self.s3EndpointURL, s3Region: self.s3Region,
-                        s3Credentials: Self.environmentCredentials()
-                    ),
-                    exportIntervalSeconds: self.exportIntervalSeconds,
-                    outbound: OutboundPolicy(allowed: try self.allowedNetworks()),
-                    fetchDeadline: .seconds(self.fetchTimeoutSeconds), fetchMinBytesPerSecond: self.fetchMinBytesPerSecond,
-                    activationWorkers: self.activationWorkers,
-                    connectionLimits: ConnectionLimits(
-                        headTimeout: Self.duration(self.requestHeadTimeout), bodyTimeout: Self.duration(self.requestBodyTimeout),
-                        maxConnectionsPerAddress: self.maxConnectionsPerAddress
-                    ),
-                    maxAgentsPerAccount: self.maxAgentsPerAccount, metricsHost: self.metricsHost, metricsPort: self.metricsPort,
-                    consoleSessionHours: self.consoleSessionHours
+            var configuration = ServerConfiguration(
+                host: self.host, port: self.port, credentialCacheSeconds: self.credentialCacheSeconds,
+                listSources: ListSources(
+                    listsDirectory: self.listsDir, s3Endpoint: self.s3EndpointURL, s3Region: self.s3Region,
+                    s3Credentials: Self.environmentCredentials()
                 ),
+                exportIntervalSeconds: self.exportIntervalSeconds,
+                outbound: OutboundPolicy(allowed: try self.allowedNetworks()),
+                fetchDeadline: .seconds(self.fetchTimeoutSeconds), fetchMinBytesPerSecond: self.fetchMinBytesPerSecond,
+                activationWorkers: self.activationWorkers,
+                connectionLimits: ConnectionLimits(
+                    headTimeout: Self.duration(self.requestHeadTimeout), bodyTimeout: Self.duration(self.requestBodyTimeout),
+                    maxConnectionsPerAddress: self.maxConnectionsPerAddress
+                ),
+                maxAgentsPerAccount: self.maxAgentsPerAccount, metricsHost: self.metricsHost, metricsPort: self.metricsPort,
+                consoleSessionHours: self.consoleSessionHours
+            )
+            configuration.tls = tls
+            configuration.httpRedirectPort = self.httpRedirectPort
+            let scheme = tls == nil ? "http" : "https"
+            let app = try await buildApplication(
+                configuration: configuration,
                 dependencies: ServerDependencies(
                     client: client, secrets: secrets, registry: registry, logger: logger,
                     onListening: { port in
-                        FileHandle.standardOutput.write(Data("guardpost-admin listening on http://\(host):\(port)\n".utf8))
+                        FileHandle.standardOutput.write(Data("guardpost-admin listening on \(scheme)://\(host):\(port)\n".utf8))
                     }
                 )
             )

@@ -24,12 +24,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Region (else AWS_REGION, AWS_DEFAULT_REGION, or the profile's region).") var region: String?
     @Option(help: "Profile in ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
     var profile: String?
+    @Option(name: .customLong("ca-bundle"), help: "PEM file of certificate authorities to trust for an https endpoint (else AWS_CA_BUNDLE, else the system's). Certificates are always verified.")
+    var caBundle: String?
 
     func client() throws -> GuardpostClient {
         guard let endpoint = self.endpointURL ?? ProcessInfo.processInfo.environment["GUARDPOST_ENDPOINT_URL"] else {
             throw ValidationError("pass --endpoint-url (or set GUARDPOST_ENDPOINT_URL)")
         }
-        return try GuardpostClient(endpointURL: endpoint, configuration: try AWSConfiguration.resolve(profile: self.profile, region: self.region))
+        return try GuardpostClient(
+            endpointURL: endpoint, configuration: try AWSConfiguration.resolve(profile: self.profile, region: self.region), caBundle: self.caBundle
+        )
     }
 }
 
@@ -65,6 +69,7 @@ struct Run: AsyncParsableCommand {
             aws: client.configurationForAgent, stateDirectory: self.stateDirectory,
             flowLogs: self.flowLogs, cloudTrail: self.cloudTrail, dnsLogs: self.dnsLogs
         )
+        options.caBundle = self.connection.caBundle
         options.intelDirectory = Scan.intelDirectory(self.intelDir)
         options.heartbeatInterval = .milliseconds(Int(self.heartbeatSeconds * 1000))
         options.idleFlushSeconds = self.idleFlushSeconds

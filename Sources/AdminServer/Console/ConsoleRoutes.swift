@@ -17,8 +17,11 @@ public struct ConsoleRoutes: Sendable {
     let agents: any AgentChannelStore
     let organization: any OrganizationStore
     let regions: PostgresRegionStore
+    /// Cookies carry `Secure` when the server speaks TLS.
+    let secureCookies: Bool
 
-    public init(stores: PostgresStores, sessions: ConsoleSessions) {
+    public init(stores: PostgresStores, sessions: ConsoleSessions, secureCookies: Bool = false) {
+        self.secureCookies = secureCookies
         self.sessions = sessions
         self.accounts = stores.accounts
         self.detectors = stores.detectors
@@ -48,7 +51,7 @@ public struct ConsoleRoutes: Sendable {
                 return Self.loginPage(error: "The access key id and secret do not match an active key.", status: .unauthorized)
             }
             var response = ConsoleHTML.redirect("/console")
-            response.setCookie(Cookie(name: Self.cookie, value: token, maxAge: ConsoleSessions.lifetimeSeconds, path: "/console", httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(name: Self.cookie, value: token, maxAge: ConsoleSessions.lifetimeSeconds, path: "/console", secure: self.secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
         console.post("logout") { request, _ -> Response in
@@ -59,7 +62,7 @@ public struct ConsoleRoutes: Sendable {
             }
             try await self.sessions.signOut(token: request.cookies[Self.cookie]?.value)
             var response = ConsoleHTML.redirect("/console/login")
-            response.setCookie(Cookie(name: Self.cookie, value: "", maxAge: 0, path: "/console", httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(name: Self.cookie, value: "", maxAge: 0, path: "/console", secure: self.secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
         console.get { request, _ in try await self.page(request, "/console", "Summary", self.summary) }

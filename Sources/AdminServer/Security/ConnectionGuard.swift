@@ -23,13 +23,21 @@ public struct ConnectionLimits: Sendable {
 
     /// Hummingbird's HTTP/1.1 server with these limits.
     public func http1Server(logger: Logger) -> HTTPServerBuilder {
+        .http1(configuration: self.http1Configuration(logger: logger))
+    }
+
+    /// The HTTP/1.1 channel configuration with these limits (also the stream configuration under HTTP/2).
+    func http1Configuration(logger: Logger) -> HTTP1Channel.Configuration {
         let registry = ConnectionRegistry(limit: self.maxConnectionsPerAddress, logger: logger)
-        let bodyTimeout = TimeAmount.nanoseconds(Int64(self.bodyTimeout.components.seconds) * 1_000_000_000 + self.bodyTimeout.components.attoseconds / 1_000_000_000)
-        let idle = TimeAmount.nanoseconds(Int64(self.headTimeout.components.seconds) * 1_000_000_000 + self.headTimeout.components.attoseconds / 1_000_000_000)
-        return .http1(configuration: .init(
+        let bodyTimeout = Self.timeAmount(self.bodyTimeout)
+        return .init(
             additionalChannelHandlers: [RequestDeadlineHandler(bodyTimeout: bodyTimeout, registry: registry)],
-            idleTimeout: idle
-        ))
+            idleTimeout: Self.timeAmount(self.headTimeout)
+        )
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }
 
