@@ -253,7 +253,10 @@ def server_log(server):
 
 # --- rows 1 and 2: heartbeats whose numbers overflow ----------------------------------------------
 
-def heartbeat_body(detector, agent="agent-attacker-1", sources=(), **extra):
+def heartbeat_body(detector, agent=None, sources=(), **extra):
+    """A heartbeat that passes every check but the one a test aims at (agent ids are 8 to 64 of [A-Za-z0-9-] and
+    belong to one account, so each call gets a fresh one unless it names one)."""
+    agent = agent or f"agent-{uuid.uuid4().hex[:16]}"
     body = {"agentId": agent, "detectorId": detector, "hostname": "attacker-host", "version": "0.4.0", "configVersion": 1,
             "sources": list(sources)}
     body.update(extra)
@@ -334,12 +337,32 @@ def test_row1_many_sources_each_within_bounds_summing_past_int64_max(hardened):
     assert hardened.alive()
 
 
+def test_row1_usage_stored_across_reports_adds_past_int64_max_without_trapping(hardened):
+    """Numbered usage reports of 100 sources x 2^53 (each report valid) add past Int64.max in the stored daily sums
+    after 11 reports: each answer is 200 (saturated) or a 400, never a 500 or a dead process."""
+    account = new_account(hardened)
+    agent = f"agent-{uuid.uuid4().hex[:16]}"
+    answers = []
+    for sequence in range(1, 14):
+        sources = [source("FLOW_LOGS", records=SAFE_MAX, since=SAFE_MAX, bytes_since=SAFE_MAX, path=f"/p{i}") for i in range(100)]
+        response = post_heartbeat(account, heartbeat_body(account.detector, agent=agent, sources=sources, usageSequence=sequence))
+        assert_refused_or_taken(response)
+        answers.append(response.status_code)
+        assert hardened.alive(), f"the server process died on usage report {sequence}"
+    assert answers[0] == 200, "a valid usage report was refused, so the sums were never exercised"
+    assert_usage_answers(account, account.detector)
+    assert hardened.alive()
+
+
 @pytest.mark.parametrize("number", ["18446744073709551616", "1e300", "9223372036854775807.5", "-9223372036854775809"])
 def test_row1_numbers_that_do_not_fit_are_refused_not_trapped(hardened, number):
     account = new_account(hardened)
-    raw = ('{"agentId":"agent-x","detectorId":"%s","hostname":"h","version":"0.4.0","configVersion":%s,"usageSequence":%s,'
+    agent = f"agent-{uuid.uuid4().hex[:16]}"
+    raw = ('{"agentId":"%s","detectorId":"%s","hostname":"h","version":"0.4.0","configVersion":%s,"usageSequence":%s,'
            '"sources":[{"dataSource":"FLOW_LOGS","path":"/l","records":%s,"errors":0,"lagSeconds":%s,"recordsSinceLast":%s,"bytesSinceLast":1}]}'
-           % (account.detector, number, number, number, number, number)).encode()
+           % (agent, account.detector, number, number, number, number, number)).encode()
+    # The same body with a small number is taken (so the 400 below is about the number).
+    assert post_heartbeat(account, raw.replace(number.encode(), b"7")).status_code == 200
     response = post_heartbeat(account, raw)
     assert response.status_code == 400, response.text
     assert hardened.alive()
@@ -358,17 +381,31 @@ def test_row1_a_negative_counter_is_a_400(hardened, field):
     assert_usage_answers(account, account.detector)
 
 
-def test_row1_extreme_lag_and_versions_do_not_trap_in_coverage(hardened):
+def test_row1_extreme_lag_does_not_trap_in_coverage(hardened):
     account = new_account(hardened)
-    body = heartbeat_body(account.detector, agent="agent-lag", sources=[source("FLOW_LOGS", lag=1e308), source("DNS_LOGS", lag=-1e308, path="/d")],
-                          configVersion=INT64_MAX, usageSequence=INT64_MAX)
-    assert_refused_or_taken(post_heartbeat(account, body))
+    body = heartbeat_body(account.detector, sources=[source("FLOW_LOGS", lag=1e308), source("DNS_LOGS", lag=-1e308, path="/d"),
+                                                     source("CLOUD_TRAIL", lag=9.3e18, path="/c")])
+    response = post_heartbeat(account, body)
+    assert_refused_or_taken(response)
     assert hardened.alive()
     gd = account.client()
     gd.list_coverage(DetectorId=account.detector)
     gd.get_coverage_statistics(DetectorId=account.detector, StatisticsType=["COUNT_BY_COVERAGE_STATUS"])
     gd.get_coverage_statistics(DetectorId=account.detector, StatisticsType=["COUNT_BY_RESOURCE_TYPE"])
     assert hardened.alive()
+
+
+@pytest.mark.parametrize("field", ["configVersion", "usageSequence"])
+def test_row1_huge_versions_and_sequences_do_not_trap(hardened, field):
+    account = new_account(hardened)
+    agent = f"agent-{uuid.uuid4().hex[:16]}"
+    assert_refused_or_taken(post_heartbeat(account, heartbeat_body(account.detector, agent=agent, sources=[source()], **{field: INT64_MAX})))
+    assert hardened.alive()
+    # The next report of the same agent (a sequence past Int64.max would trap if it were computed).
+    assert_refused_or_taken(post_heartbeat(account, heartbeat_body(account.detector, agent=agent, sources=[source()], **{field: INT64_MAX})))
+    assert hardened.alive()
+    account.client().list_coverage(DetectorId=account.detector)
+    assert_usage_answers(account, account.detector)
 
 
 def test_row2_a_member_heartbeat_of_int64_max_dns_logs_does_not_break_the_administrators_usage(hardened):
@@ -386,13 +423,17 @@ def test_row2_a_member_heartbeat_of_int64_max_dns_logs_does_not_break_the_admini
                               sources=[source("DNS_LOGS", records=1, since=INT64_MAX, bytes_since=INT64_MAX)], usageSequence=1)
         assert_refused_or_taken(post_heartbeat(account, body))
         assert hardened.alive(), "the server process died on a member's heartbeat"
-    # Within bounds but adding past Int64.max across accounts, days and reports.
-    for sequence in range(2, 6):
+    # Within bounds but adding past Int64.max across reports (12 x 100 x 2^53 per member) and across the members.
+    taken = 0
+    for sequence in range(2, 14):
         for account, detector in ((member, member_detector), (second, second_detector)):
             body = heartbeat_body(detector, agent=f"agent-{account.account_id}",
-                                  sources=[source("DNS_LOGS", records=SAFE_MAX, since=SAFE_MAX, bytes_since=SAFE_MAX, path=f"/d{i}") for i in range(300)],
+                                  sources=[source("DNS_LOGS", records=SAFE_MAX, since=SAFE_MAX, bytes_since=SAFE_MAX, path=f"/d{i}") for i in range(100)],
                                   usageSequence=sequence)
-            assert_refused_or_taken(post_heartbeat(account, body))
+            response = post_heartbeat(account, body)
+            assert_refused_or_taken(response)
+            taken += response.status_code == 200
+    assert taken >= 2, "no valid usage report was taken, so the sums were never exercised"
     assert hardened.alive()
     for _ in range(3):
         assert_usage_answers(admin, admin_detector)
@@ -792,7 +833,7 @@ def test_row9_the_raw_request_helper_works(hardened):
 
 @pytest.mark.parametrize("raw_path", [
     "/detector/../detector", "/detector/./", "/./detector", "/x/../detector", "//detector", "/detector//",
-    "/%64etector", "/detector%2F..%2Fdetector", "/detector/%2E%2E/detector", "/det%65ctor",
+    "/%64etector", "/detector/%2E%2E/detector", "/detector/%2e/", "/det%65ctor", "/detector/%7E",
 ])
 def test_row9_non_canonical_paths_are_refused_before_routing(hardened, raw_path):
     account = new_account(hardened)
@@ -845,7 +886,7 @@ def test_row9_plus_and_percent_2b_in_next_token_mean_the_same(hardened):
     for spelled in ("a+b", "a%2Bb"):
         response = send_raw(account, "GET", f"/detector?nextToken={spelled}", canonical_query="nextToken=a%2Bb")
         assert response.status_code != 403, f"nextToken={spelled} failed its signature: {response.text}"
-        answers.append((response.status_code, response.headers.get("x-amzn-errortype"), response.text))
+        answers.append((response.status_code, response.headers.get("x-amzn-errortype"), response.json() if response.content else None))
     assert answers[0] == answers[1]
 
 
@@ -958,16 +999,16 @@ def test_row11_agents_per_account_are_bounded(hardened):
     needs("--max-agents-per-account")
     account, other = new_account(hardened), new_account(hardened)
     for index in range(3):
-        response = post_heartbeat(account, heartbeat_body(account.detector, agent=f"agent-{index}", sources=[source()]))
+        response = post_heartbeat(account, heartbeat_body(account.detector, agent=f"agent-{account.account_id}-{index}", sources=[source()]))
         assert response.status_code == 200, response.text
-    fourth = post_heartbeat(account, heartbeat_body(account.detector, agent="agent-3", sources=[source()]))
+    fourth = post_heartbeat(account, heartbeat_body(account.detector, agent=f"agent-{account.account_id}-3", sources=[source()]))
     assert fourth.status_code == 400 and fourth.headers["x-amzn-ErrorType"] == "BadRequestException", fourth.text
     assert "3" in fourth.json()["message"], fourth.json()
     # Known agents go on; other accounts have their own allowance.
-    assert post_heartbeat(account, heartbeat_body(account.detector, agent="agent-0", sources=[source()])).status_code == 200
-    assert post_heartbeat(other, heartbeat_body(other.detector, agent="agent-0", sources=[source()])).status_code == 200
+    assert post_heartbeat(account, heartbeat_body(account.detector, agent=f"agent-{account.account_id}-0", sources=[source()])).status_code == 200
+    assert post_heartbeat(other, heartbeat_body(other.detector, agent=f"agent-{other.account_id}-0", sources=[source()])).status_code == 200
     resources = account.client().list_coverage(DetectorId=account.detector)["Resources"]
-    assert sorted(r["ResourceId"] for r in resources) == ["agent-0", "agent-1", "agent-2"]
+    assert sorted(r["ResourceId"] for r in resources) == [f"agent-{account.account_id}-{i}" for i in range(3)]
 
 
 # --- row 12: console forms are decoded, never pasted into JSON -------------------------------------
