@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP2
 import NIOHTTPTypes
 
 /// How long a client may take and how many connections one address may hold (`serve` flags).
@@ -23,15 +24,18 @@ public struct ConnectionLimits: Sendable {
 
     /// Hummingbird's HTTP/1.1 server with these limits.
     public func http1Server(logger: Logger) -> HTTPServerBuilder {
-        .http1(configuration: self.http1Configuration(logger: logger))
+        let gate = ConnectionGate(limits: self, logger: logger)
+        let configuration = self.http1Configuration()
+        return HTTPServerBuilder { responder in
+            GuardedChildChannel(base: HTTP1Channel(responder: responder, configuration: configuration), gate: gate)
+        }
     }
 
     /// The HTTP/1.1 channel configuration with these limits (also the stream configuration under HTTP/2).
-    func http1Configuration(logger: Logger) -> HTTP1Channel.Configuration {
-        let registry = ConnectionRegistry(limit: self.maxConnectionsPerAddress, logger: logger)
+    func http1Configuration() -> HTTP1Channel.Configuration {
         let bodyTimeout = Self.timeAmount(self.bodyTimeout)
         return .init(
-            additionalChannelHandlers: [RequestDeadlineHandler(bodyTimeout: bodyTimeout, registry: registry)],
+            additionalChannelHandlers: [RequestDeadlineHandler(bodyTimeout: bodyTimeout)],
             idleTimeout: Self.timeAmount(self.headTimeout)
         )
     }
@@ -41,14 +45,18 @@ public struct ConnectionLimits: Sendable {
     }
 }
 
-/// Open connections per remote address, shared by every connection of one server.
-final class ConnectionRegistry: Sendable {
+/// What every connection of one server passes before HTTP (or TLS) sees it: a cap on open connections per
+/// remote address, and a deadline by which the connection must have become HTTP — so a TLS handshake that never
+/// finishes is cut off like a request head that never arrives.
+final class ConnectionGate: Sendable {
     let limit: Int
+    let deadline: TimeAmount
     let logger: Logger
     private let counts = NIOLockedValueBox([String: Int]())
 
-    init(limit: Int, logger: Logger) {
-        self.limit = limit
+    init(limits: ConnectionLimits, logger: Logger) {
+        self.limit = limits.maxConnectionsPerAddress
+        self.deadline = ConnectionLimits.timeAmount(limits.headTimeout)
         self.logger = logger
     }
 
@@ -70,22 +78,42 @@ final class ConnectionRegistry: Sendable {
     }
 }
 
-/// Closes a connection whose request body does not arrive within its deadline, and connections past the
-/// per-address limit. Sits after HTTP decoding, so it sees request heads and ends.
-final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+/// A server child channel (HTTP/1.1, or TLS with HTTP/2 and HTTP/1.1) behind the connection gate.
+struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
+    let base: Base
+    let gate: ConnectionGate
 
-    let bodyTimeout: TimeAmount
-    let registry: ConnectionRegistry
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(ConnectionGateHandler(gate: self.gate), position: .first)
+        }.flatMap {
+            self.base.setup(channel: channel, logger: logger)
+        }
+    }
+
+    func handle(value: Base.Value, logger: Logger) async {
+        await self.base.handle(value: value, logger: logger)
+    }
+}
+
+extension GuardedChildChannel: HTTPChannelHandler where Base: HTTPChannelHandler {
+    var responder: HTTPChannelHandler.Responder { self.base.responder }
+}
+
+/// First in a connection's pipeline: counts it against its address (closing it past the cap) and closes it when,
+/// by the gate's deadline, no HTTP handler has been set up (a TLS handshake or protocol negotiation still pending).
+/// Once HTTP runs, Hummingbird's idle timeout and `RequestDeadlineHandler` take over.
+final class ConnectionGateHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    let gate: ConnectionGate
     private var address: String?
     private var deadline: Scheduled<Void>?
 
-    init(bodyTimeout: TimeAmount, registry: ConnectionRegistry) {
-        self.bodyTimeout = bodyTimeout
-        self.registry = registry
+    init(gate: ConnectionGate) {
+        self.gate = gate
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -98,14 +126,21 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func register(_ context: ChannelHandlerContext) {
-        guard self.address == nil else { return }
+        guard self.address == nil, self.deadline == nil else { return }
         let key = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        guard self.registry.open(key) else {
-            self.registry.logger.warning("connection refused: too many open connections from one address", metadata: ["address": "\(key)"])
+        guard self.gate.open(key) else {
+            self.gate.logger.warning("connection refused: too many open connections from one address", metadata: ["address": "\(key)"])
             context.close(promise: nil)
             return
         }
         self.address = key
+        let channel = context.channel
+        self.deadline = context.eventLoop.scheduleTask(in: self.gate.deadline) {
+            let pipeline = channel.pipeline.syncOperations
+            let speaksHTTP = (try? pipeline.handler(type: HTTPConnectionStateHandler.self)) != nil
+                || (try? pipeline.handler(type: NIOHTTP2Handler.self)) != nil
+            if !speaksHTTP { channel.close(promise: nil) }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -121,9 +156,36 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.deadline?.cancel()
         self.deadline = nil
         if let address = self.address {
-            self.registry.close(address)
+            self.gate.close(address)
             self.address = nil
         }
+    }
+}
+
+/// Closes a connection (or HTTP/2 stream) whose request body does not arrive within its deadline. Sits after HTTP
+/// decoding, so it sees request heads and ends.
+final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    let bodyTimeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(bodyTimeout: TimeAmount) {
+        self.bodyTimeout = bodyTimeout
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.deadline?.cancel()
+        self.deadline = nil
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.deadline?.cancel()
+        self.deadline = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -84,11 +84,14 @@ public final class ServerTLS: Sendable {
 
     /// Hummingbird's HTTP/2-with-HTTP/1.1-fallback server over this TLS, with the connection limits.
     func server(limits: ConnectionLimits, logger: Logger) throws -> HTTPServerBuilder {
-        let http1 = limits.http1Configuration(logger: logger)
-        return try .http2Upgrade(
-            tlsConfiguration: self.configuration(),
-            configuration: .init(idleTimeout: limits.headTimeout, streamConfiguration: http1)
-        )
+        let gate = ConnectionGate(limits: limits, logger: logger)
+        let configuration = HTTP2UpgradeChannel.Configuration(idleTimeout: limits.headTimeout, streamConfiguration: limits.http1Configuration())
+        let tls = self.configuration()
+        // Built once, so a bad pair fails at start-up rather than at the first connection.
+        _ = try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: configuration, responder: { _, _, _ in })
+        return HTTPServerBuilder { responder in
+            GuardedChildChannel(base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: configuration, responder: responder), gate: gate)
+        }
     }
 }
 
