@@ -58,10 +58,10 @@ def normalise_template(path):
 
 # --- the world ----------------------------------------------------------------------------------
 
-def finding(account_id, detector_id, finding_id, updated="2026-11-20T10:00:00.000Z"):
+def finding(account_id, detector_id, finding_id, updated="2026-11-20T10:00:00.000Z", description="SSH brute force"):
     return {
         "accountId": account_id, "arn": f"arn:aws:guardduty:us-east-1:{account_id}:detector/{detector_id}/finding/{finding_id}",
-        "createdAt": "2026-11-20T09:00:00.000Z", "description": "SSH brute force", "id": finding_id, "partition": "aws", "region": "us-east-1",
+        "createdAt": "2026-11-20T09:00:00.000Z", "description": description, "id": finding_id, "partition": "aws", "region": "us-east-1",
         "resource": {"resourceType": "Instance", "instanceDetails": {"instanceId": "i-0abc"}}, "schemaVersion": "2.0",
         "service": {
             "action": {"actionType": "NETWORK_CONNECTION", "networkConnectionAction": {
@@ -140,7 +140,9 @@ class World:
         self.hostname = f"owner-host-{t}"
         self._post(owner, "/agent/v1/heartbeat", heartbeat(self.D, self.agent, self.hostname))
         self.agent_finding = f"owner-agent-finding-{t}"
-        self._post(owner, "/agent/v1/findings", {"detectorId": self.D, "findings": [finding(owner.account_id, self.D, self.agent_finding)]})
+        self.finding_description = f"owner-finding-description-{t}"
+        self._post(owner, "/agent/v1/findings", {"detectorId": self.D, "findings": [
+            finding(owner.account_id, self.D, self.agent_finding, description=self.finding_description)]})
         self.findings.append(self.agent_finding)
         # The member's own finding, which its administrator sees.
         self.member_finding = f"member-finding-{t}"
@@ -162,6 +164,7 @@ class World:
 
         # What no other role may ever be shown (ids are left out: requests carry them, so errors may echo them).
         self.secrets = {"tag value": self.tag_value, "filter description": self.filter_description, "agent hostname": self.hostname,
+                        "finding description": self.finding_description,
                         "destination bucket": self.bucket, "list file": self.list_file_token,
                         **{f"list name {k}": v for k, v in self.list_names.items()}}
         self.member_may_see = {"list file", *(f"list name {k}" for k in LIST_KINDS)}
@@ -738,11 +741,18 @@ def unsigned_rows():
             # Signed in as each role: the page shows nothing of the owner's but what the role may see.
             for role in OTHERS:
                 console = w.consoles[role]
-                page = console.get(path)
+                # The findings page also takes a finding id (detail pane), an account and criteria: aim them at the owner.
+                target = path if path != "/console/findings" else (
+                    f"{path}?id={w.agent_finding}&account={acct(w, 'owner')}&criteria=" + quote(json.dumps({"id": {"equals": [w.agent_finding]}})))
+                page = console.get(target)
                 assert page.status_code in (200, 400, 403, 404), (role, path, page.status_code)
                 allowed = w.member_may_see if role == "member" else set()
                 leaked = [name for name, value in w.secrets.items() if name not in allowed and value in page.text]
                 assert not leaked, f"{path} shows {role} the owner's {leaked}"
+            if path == "/console/findings":
+                # A control: the same page shows the owner its finding.
+                page = w.consoles["owner"].get(f"{path}?id={w.agent_finding}")
+                assert page.status_code == 200 and w.finding_description in page.text, "the owner's own finding detail is not shown (control)"
         return check
 
     def console_form(path, form, roles=tuple(OTHERS)):
@@ -825,7 +835,7 @@ def test_every_route_has_an_isolation_row():
 @pytest.fixture(scope="module")
 def consoles(world):
     world.consoles = {}
-    for role in OTHERS:
+    for role in ["owner"] + OTHERS:
         console = Console(world.server)
         account = world.accounts[role]
         console.sign_in(account.access_key_id, account.secret_access_key)
