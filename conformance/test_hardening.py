@@ -95,12 +95,18 @@ class Web:
             def log_message(self, *args):
                 pass
 
-        self.http = ThreadingHTTPServer((host, 0), Handler)
+        server_class = ThreadingHTTPServer
+        if ":" in host:
+            class V6(ThreadingHTTPServer):
+                address_family = socket.AF_INET6
+            server_class = V6
+        self.http = server_class((host, 0), Handler)
         self.port = self.http.server_address[1]
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
 
     def url(self, path="/"):
-        return f"http://{self.host}:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{path}"
 
     def close(self):
         self.http.shutdown()
@@ -519,6 +525,22 @@ def test_row3_other_spellings_of_an_internal_address_are_refused(hardened, spell
     internal.close()
 
 
+def test_row3_ipv6_loopback_is_refused(hardened):
+    needs("--allow-fetch-from")
+    internal, marker = secret_web("::1")
+    account = new_account(hardened)
+    gd = account.client()
+    try:
+        list_id = gd.create_threat_intel_set(DetectorId=account.detector, Name="v6", Format="TXT", Location=internal.url("/secret.txt"), Activate=True)["ThreatIntelSetId"]
+        got = wait_status(lambda: gd.get_threat_intel_set(DetectorId=account.detector, ThreatIntelSetId=list_id))
+        assert got["Status"] == "ERROR", got
+        assert marker not in json.dumps(got, default=str)
+    except ClientError as refused:
+        assert refused.response["Error"]["Code"] == "BadRequestException"
+    assert internal.hits == [], "Guardpost connected to [::1]"
+    internal.close()
+
+
 def test_row3_a_redirect_from_an_allowed_host_to_an_internal_one_is_refused(hardened):
     needs("--allow-fetch-from")
     internal, marker = secret_web("127.0.0.1")
@@ -834,6 +856,7 @@ def test_row9_the_raw_request_helper_works(hardened):
 @pytest.mark.parametrize("raw_path", [
     "/detector/../detector", "/detector/./", "/./detector", "/x/../detector", "//detector", "/detector//",
     "/%64etector", "/detector/%2E%2E/detector", "/detector/%2e/", "/det%65ctor", "/detector/%7E",
+    "/agent/v1/lists/../config", "/agent/v1/./config", "/console/../detector", "/invitation/count/..",
 ])
 def test_row9_non_canonical_paths_are_refused_before_routing(hardened, raw_path):
     account = new_account(hardened)
