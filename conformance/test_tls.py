@@ -137,8 +137,8 @@ def pki():
 # A TLS server (conftest's Server checks health over http://; this one over https:// with the test CA).
 
 class TLSServer(Server):
-    def __init__(self, name, certificate, key, ca_bundle, share_with=None, redirect_port=None, host_name="127.0.0.1"):
-        args = ["--tls-certificate", certificate, "--tls-key", key]
+    def __init__(self, name, certificate, key, ca_bundle, share_with=None, redirect_port=None, host_name="127.0.0.1", extra_args=()):
+        args = ["--tls-certificate", certificate, "--tls-key", key, *extra_args]
         if redirect_port is not None:
             args += ["--http-redirect-port", str(redirect_port)]
         super().__init__(name, share_with=share_with, extra_args=args)
@@ -648,6 +648,10 @@ def test_sighup_reload_serves_the_new_pair_while_a_long_poll_goes_on(tls_server,
 
         poller = threading.Thread(target=wait_answer, daemon=True)
         poller.start()
+        # A second long-poll over HTTP/2 (curl signs it with SigV4 itself).
+        curl = subprocess.Popen(["curl", "-sS", "--http2", "--cacert", pki.ca_bundle, "--aws-sigv4", "aws:amz:us-east-1:guardduty",
+                                 "--user", f"{admin.access_key_id}:{admin.secret_access_key}", "-w", "\n%{http_version} %{http_code}",
+                                 server.endpoint + target], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(1)
 
         # A broken pair (the new certificate with the old key) is refused on SIGHUP: the old pair stays in force.
@@ -676,6 +680,10 @@ def test_sighup_reload_serves_the_new_pair_while_a_long_poll_goes_on(tls_server,
         config = json.loads(answer["body"])
         assert config["version"] > version and config["findingPublishingFrequency"] == "FIFTEEN_MINUTES"
         assert answer["seconds"] < 25
+        out, err = curl.communicate(timeout=20)
+        body, _, status = out.rpartition("\n")
+        assert status == "2 200", (out, err)
+        assert json.loads(body)["version"] == config["version"]
         # Same connection, still on the old certificate, still usable (keep-alive).
         assert der_serial(connection.sock.getpeercert(binary_form=True)) == old_serial
         connection.request("GET", "/health")
@@ -822,3 +830,88 @@ def test_console_signed_in_over_tls_in_chromium(tls_server, pki):
         browser.screenshot("tls-01-summary")
     finally:
         browser.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The connection limits of the hardening issue hold over TLS, HTTP/2 included
+
+def h2_frame(kind, flags, stream, payload=b""):
+    return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+
+def seconds_until_closed(tls_socket, limit, answer_pings=False):
+    """Reads (answering SETTINGS, and PINGs when asked) until the server closes: seconds, or None if still open."""
+    started, buffer = time.time(), b""
+    tls_socket.settimeout(1)
+    while time.time() - started < limit:
+        try:
+            data = tls_socket.recv(4096)
+        except socket.timeout:
+            continue
+        except (ssl.SSLError, OSError):
+            return time.time() - started
+        if not data:
+            return time.time() - started
+        buffer += data
+        while len(buffer) >= 9 and len(buffer) >= 9 + int.from_bytes(buffer[:3], "big"):
+            length, kind, flags = int.from_bytes(buffer[:3], "big"), buffer[3], buffer[4]
+            payload, buffer = buffer[9:9 + length], buffer[9 + length:]
+            if kind == 4 and not flags & 1:
+                tls_socket.send(h2_frame(4, 1, 0))
+            if kind == 6 and not flags & 1 and answer_pings:
+                tls_socket.send(h2_frame(6, 1, 0, payload))
+    return None
+
+
+def test_connection_limits_hold_over_tls(tls_server, pki):
+    """--request-head-timeout (also the keep-alive idle timeout) and --max-connections-per-address on the TLS port:
+    a handshake that never starts, an HTTP/1.1 connection that sends nothing and an HTTP/2 connection that sends
+    nothing are all closed soon after the head timeout; connections past the cap are refused."""
+    server = TLSServer("tls_limits", pki.server_certificate, pki.server_key, pki.ca_bundle, share_with=tls_server,
+                       extra_args=["--request-head-timeout", "2", "--max-connections-per-address", "4"])
+    server.start()
+    try:
+        def connect(alpn):
+            raw = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            return tls_context(pki.ca_bundle, alpn=alpn).wrap_socket(raw, server_hostname="127.0.0.1")
+
+        time.sleep(3)  # the health check's connections are gone
+        # The cap: four connections held open, the fifth refused.
+        held = [connect(["http/1.1"]) for _ in range(4)]
+        with pytest.raises((ssl.SSLError, OSError)):
+            fifth = connect(["http/1.1"])
+            fifth.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            fifth.settimeout(5)
+            if not fifth.recv(100):
+                raise ConnectionResetError("closed")
+        for c in held:
+            c.close()
+        time.sleep(1)
+
+        # Nothing sent: no ClientHello, no HTTP/1.1 request.
+        raw = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        raw.settimeout(15)
+        started = time.time()
+        assert raw.recv(100) == b"" and time.time() - started < 8
+        raw.close()
+        http1 = connect(["http/1.1"])
+        closed = seconds_until_closed(http1, 15)
+        assert closed is not None and closed < 8, closed
+        http1.close()
+
+        # HTTP/2: a client that answers the server's PING is let go after the GOAWAY...
+        polite = connect(["h2"])
+        assert polite.selected_alpn_protocol() == "h2"
+        polite.send(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0))
+        closed = seconds_until_closed(polite, 15, answer_pings=True)
+        assert closed is not None and closed < 8, closed
+        polite.close()
+        # ...and one that sends nothing more must be closed too (it holds a connection slot of its address).
+        silent = connect(["h2"])
+        silent.send(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0))
+        closed = seconds_until_closed(silent, 30)
+        silent.close()
+        assert closed is not None, "an idle HTTP/2 connection that ignores the GOAWAY's PING is never closed (past 30 s, head timeout 2 s)"
+        assert closed < 15, closed
+    finally:
+        server.stop()
