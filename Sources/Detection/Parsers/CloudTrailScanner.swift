@@ -132,6 +132,9 @@ struct CloudTrailScanner {
             }
             return false
         }
+        // A literal (number, true, false, null): at least one byte. A ',', '}', ']' or ':' where a value should be is not
+        // one: the caller would loop on it without moving (`[}` kept the array reader spinning forever).
+        guard byte != 44 && byte != 125 && byte != 93 && byte != 58 else { return false }
         while self.index < self.bytes.count {
             let current = self.bytes[self.index]
             if current == 44 || current == 125 || current == 93 || current == 32 || current == 10 || current == 13 || current == 9 { return true }

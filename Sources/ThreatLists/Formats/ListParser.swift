@@ -3,9 +3,19 @@ import Foundation
 /// Reads a list file in any of GuardDuty's formats. Malformed entries are counted and skipped, never fatal;
 /// only a file that is not the format at all (a STIX file that is neither JSON nor XML) yields no entries and
 /// a malformed count that says why.
+///
+/// Every format is read in one pass over the bytes (no regular expression over the document, nothing rescanned),
+/// so the time a file takes grows with its size only; a time budget stops a parse that still runs too long.
 public enum ListParser {
-    public static func parse(_ data: [UInt8], format: ListFormat, content: ListContent) -> ParsedList {
-        var builder = ListBuilder(content: content)
+    /// The time budget of a parse when the caller names none.
+    public static let defaultTimeBudget: Duration = .seconds(30)
+
+    /// Parses `data`. A parse that runs past `timeBudget` (nil: no budget) stops and yields no entries, with
+    /// `ParsedList.failure` saying so.
+    public static func parse(_ data: [UInt8], format: ListFormat, content: ListContent, timeBudget: Duration? = ListParser.defaultTimeBudget)
+        -> ParsedList
+    {
+        var builder = ListBuilder(content: content, timeBudget: timeBudget)
         switch format {
         case .txt: self.parseText(data, into: &builder)
         case .stix: self.parseSTIX(data, into: &builder)
@@ -17,24 +27,27 @@ public enum ListParser {
         return builder.finish()
     }
 
-    /// Lines of a file with their 1-based numbers, without the line terminator.
-    static func lines(_ data: [UInt8], _ body: (Int, ArraySlice<UInt8>) -> Void) {
+    /// Lines of a file with their 1-based numbers, without the line terminator, while `body` returns true.
+    static func lines(_ data: [UInt8], _ body: (Int, ArraySlice<UInt8>) -> Bool) {
         var start = 0
         var number = 1
         for index in data.indices where data[index] == 10 {
             var end = index
             if end > start && data[end - 1] == 13 { end -= 1 }
-            body(number, data[start..<end])
+            guard body(number, data[start..<end]) else { return }
             start = index + 1
             number += 1
         }
-        if start < data.count { body(number, data[start...]) }
+        if start < data.count { _ = body(number, data[start...]) }
     }
 
     static func isComment(_ line: ArraySlice<UInt8>) -> Bool {
-        guard let first = line.first(where: { $0 != 32 && $0 != 9 }) else { return true }
-        return first == UInt8(ascii: "#") || first == UInt8(ascii: ";") || (first == UInt8(ascii: "/") && line.contains(UInt8(ascii: "/")))
-            && String(decoding: line, as: UTF8.self).trimmingListWhitespace().hasPrefix("//")
+        guard let first = line.firstIndex(where: { $0 != 32 && $0 != 9 }) else { return true }
+        switch line[first] {
+        case UInt8(ascii: "#"), UInt8(ascii: ";"): return true
+        case UInt8(ascii: "/"): return first + 1 < line.endIndex && line[first + 1] == UInt8(ascii: "/")
+        default: return false
+        }
     }
 
     // MARK: TXT
@@ -43,14 +56,15 @@ public enum ListParser {
     /// on a line is ignored (so `ipsum.txt`'s "IP<TAB>count" and FireHOL netsets read as they are).
     static func parseText(_ data: [UInt8], into builder: inout ListBuilder) {
         self.lines(data) { number, line in
-            guard !self.isComment(line) else { return }
+            guard !builder.outOfTime(line: number) else { return false }
+            guard !self.isComment(line) else { return true }
             var start = line.startIndex
             while start < line.endIndex && (line[start] == 32 || line[start] == 9 || line[start] == 0xEF || line[start] == 0xBB || line[start] == 0xBF) {
                 start += 1
             }
             var end = start
             while end < line.endIndex && line[end] != 32 && line[end] != 9 && line[end] != 44 && line[end] != 35 { end += 1 }
-            guard start < end else { return }
+            guard start < end else { return true }
             let token = line[start..<end]
             if let network = IPNetwork.parse(token) {
                 // The common case, without a String.
@@ -61,6 +75,7 @@ public enum ListParser {
             } else {
                 builder.add(String(decoding: token, as: UTF8.self), line: number)
             }
+            return true
         }
     }
 
@@ -69,17 +84,18 @@ public enum ListParser {
     static func parseSTIX(_ data: [UInt8], into builder: inout ListBuilder) {
         guard let first = data.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else { return }
         if first == UInt8(ascii: "<") {
-            self.parseSTIX1(String(decoding: data, as: UTF8.self), into: &builder)
+            STIX1Reader.read(data, into: &builder)
         } else if let json = try? JSONSerialization.jsonObject(with: Data(data)) {
             self.walkSTIX2(json, into: &builder)
         } else {
-            builder.malformed(line: 1, String(decoding: data.prefix(60), as: UTF8.self), "is not a STIX 2.x JSON bundle or a STIX 1.x XML document")
+            builder.malformed(line: 1, "is not a STIX 2.x JSON bundle or a STIX 1.x XML document")
         }
     }
 
     /// STIX 2.x: indicator patterns (comparisons on ipv4-addr, ipv6-addr and domain-name values, joined by OR/AND,
     /// also ISSUBSET), and cyber-observable objects of those types (bundles, observed-data `objects`).
     static func walkSTIX2(_ value: Any, into builder: inout ListBuilder) {
+        guard !builder.outOfTime(line: 0) else { return }
         if let array = value as? [Any] {
             for item in array { self.walkSTIX2(item, into: &builder) }
             return
@@ -105,37 +121,72 @@ public enum ListParser {
         }
     }
 
-    nonisolated(unsafe) static let patternComparison = try! Regex(#"(ipv4-addr|ipv6-addr|domain-name):value\s*(?:=|ISSUBSET|IN)\s*'((?:[^'\\]|\\.)*)'"#)
-
-    /// The literal values of the address and domain comparisons of a STIX pattern.
+    /// The literal values of the address and domain comparisons of a STIX pattern
+    /// (`ipv4-addr:value = '…'`, `ipv6-addr:value ISSUBSET '…'`, `domain-name:value IN '…'`), `\'` unescaped.
+    /// One pass: a literal with no closing quote ends the pattern.
     public static func patternValues(_ pattern: String) -> [String] {
-        pattern.matches(of: self.patternComparison).compactMap { match in
-            match.output[2].substring.map { String($0).replacingOccurrences(of: "\\'", with: "'") }
+        let bytes = Array(pattern.utf8)
+        var values: [String] = []
+        var index = 0
+        func matches(_ literal: String, at position: Int) -> Bool {
+            let utf8 = literal.utf8
+            guard position >= 0, position + utf8.count <= bytes.count else { return false }
+            return bytes[position..<(position + utf8.count)].elementsEqual(utf8)
         }
-    }
-
-    nonisolated(unsafe) static let stix1Value = try! Regex(#"<(?:[A-Za-z0-9_]+:)?(Address_Value|Value)\b([^>]*)>([^<]*)</"#)
-
-    /// STIX 1.x XML: `AddressObj:Address_Value` and `DomainNameObj:Value` observables (with `##comma##` lists).
-    static func parseSTIX1(_ text: String, into builder: inout ListBuilder) {
-        var line = 1
-        var lastIndex = text.startIndex
-        for match in text.matches(of: self.stix1Value) {
-            line += text[lastIndex..<match.range.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-            lastIndex = match.range.lowerBound
-            let element = match.output[1].substring ?? ""
-            let raw = String(match.output[3].substring ?? "")
-            // Only address and domain-name values: a generic <X:Value> counts only inside DomainNameObj.
-            if element == "Value" {
-                let from = text.index(match.range.lowerBound, offsetBy: -200, limitedBy: text.startIndex) ?? text.startIndex
-                let before = text[from..<match.range.lowerBound]
-                guard before.contains("DomainName") else { continue }
-            }
-            let unescaped = raw.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            for value in unescaped.components(separatedBy: "##comma##") {
-                builder.add(value, line: line)
+        func skipSpace(_ position: inout Int) {
+            while position < bytes.count && (bytes[position] == 32 || bytes[position] == 9 || bytes[position] == 10 || bytes[position] == 13) {
+                position += 1
             }
         }
+        while index < bytes.count {
+            // Each ':value' once, from left to right.
+            guard bytes[index] == UInt8(ascii: ":"), matches(":value", at: index),
+                  matches("ipv4-addr", at: index - 9) || matches("ipv6-addr", at: index - 9) || matches("domain-name", at: index - 11)
+            else {
+                index += 1
+                continue
+            }
+            var cursor = index + 6
+            skipSpace(&cursor)
+            if matches("=", at: cursor) {
+                cursor += 1
+            } else if matches("ISSUBSET", at: cursor) {
+                cursor += 8
+            } else if matches("IN", at: cursor) {
+                cursor += 2
+            } else {
+                index += 1
+                continue
+            }
+            skipSpace(&cursor)
+            guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "'") else {
+                index += 1
+                continue
+            }
+            var value: [UInt8] = []
+            var end = cursor + 1
+            var closed = false
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "'") {
+                    closed = true
+                    break
+                }
+                if byte == UInt8(ascii: "\\") && end + 1 < bytes.count {
+                    // `\'` is a quote; any other escape is kept as written.
+                    if bytes[end + 1] != UInt8(ascii: "'") { value.append(byte) }
+                    value.append(bytes[end + 1])
+                    end += 2
+                    continue
+                }
+                value.append(byte)
+                end += 1
+            }
+            guard closed else { break }
+            values.append(String(decoding: value, as: UTF8.self))
+            index = end + 1
+        }
+        return values
     }
 
     // MARK: vendor CSVs
@@ -173,32 +224,36 @@ public enum ListParser {
         var typeColumn = 0
         var valueColumn = 1
         self.lines(data) { number, line in
-            guard !self.isComment(line) else { return }
+            guard !builder.outOfTime(line: number) else { return false }
+            guard !self.isComment(line) else { return true }
             let fields = self.csvFields(line)
             let lowered = fields.map { $0.lowercased() }
             if let type = lowered.firstIndex(of: "indicator type"), let value = lowered.firstIndex(of: "indicator") {
                 typeColumn = type
                 valueColumn = value
-                return
+                return true
             }
             guard fields.count > max(typeColumn, valueColumn) else {
-                builder.malformed(line: number, String(decoding: line, as: UTF8.self), "does not have the Indicator type and Indicator columns")
-                return
+                builder.malformed(line: number, "does not have the Indicator type and Indicator columns")
+                return true
             }
             switch lowered[typeColumn] {
             case "ipv4", "ipv6", "cidr", "ip", "ipv4-addr", "ipv6-addr": builder.add(fields[valueColumn], line: number)
             case "domain", "hostname", "fqdn": builder.add(fields[valueColumn], line: number)
             default: builder.ignoredCount += 1
             }
+            return true
         }
     }
 
     /// AlienVault IP reputation feed: `IP#reliability#risk#activity#country#city#lat,long#flag`.
     static func parseAlienVault(_ data: [UInt8], into builder: inout ListBuilder) {
         self.lines(data) { number, line in
-            guard !self.isComment(line) else { return }
+            guard !builder.outOfTime(line: number) else { return false }
+            guard !self.isComment(line) else { return true }
             let end = line.firstIndex(of: UInt8(ascii: "#")) ?? line.endIndex
             builder.add(String(decoding: line[line.startIndex..<end], as: UTF8.self), line: number)
+            return true
         }
     }
 
@@ -207,23 +262,237 @@ public enum ListParser {
     static func parseColumnCSV(_ data: [UInt8], columns wanted: [String], into builder: inout ListBuilder) {
         var selected: [Int]?
         self.lines(data) { number, line in
-            guard !self.isComment(line) else { return }
+            guard !builder.outOfTime(line: number) else { return false }
+            guard !self.isComment(line) else { return true }
             let fields = self.csvFields(line)
-            if selected == nil {
+            let columns: [Int]
+            if let selected {
+                columns = selected
+            } else {
                 let lowered = fields.map { $0.lowercased().replacingOccurrences(of: " ", with: "") }
                 let found = lowered.indices.filter { wanted.contains(lowered[$0]) }
-                if !found.isEmpty {
-                    selected = found
-                    return
-                }
-                selected = [0]
+                selected = found.isEmpty ? [0] : found
+                guard found.isEmpty else { return true }
+                columns = [0]
             }
             var any = false
-            for column in selected! where column < fields.count && !fields[column].isEmpty {
+            for column in columns where column < fields.count && !fields[column].isEmpty {
                 builder.add(fields[column], line: number)
                 any = true
             }
             if !any { builder.ignoredCount += 1 }
+            return true
         }
+    }
+}
+
+/// STIX 1.x XML in one pass over the bytes: a small tokenizer (start and end tags with their attributes, text,
+/// comments, CDATA, processing instructions and declarations) that reads the text of `Address_Value` elements
+/// (AddressObj) and of `Value` elements of domain-name objects (`DomainNameObj:Value`, or a `Value` within 200 bytes
+/// after a `DomainName…` name), split at `##comma##`. Nothing is read twice: a tag that never closes ends at the next
+/// '<' (and counts as malformed when it is a value element).
+enum STIX1Reader {
+    /// What the reader is inside of.
+    private struct PendingValue {
+        var line: Int
+        var text: [UInt8]
+    }
+
+    static func read(_ data: [UInt8], into builder: inout ListBuilder) {
+        let count = data.count
+        var index = 0
+        var line = 1
+        // Where the last `DomainName` seen so far starts (a Value counts when one starts at most 200 bytes before it).
+        var lastDomainName = Int.min / 2
+        var pending: PendingValue?
+        var nextBudgetCheck = 0
+        // Finds "DomainName" occurrences as the scan passes them, and counts lines.
+        @inline(__always) func passed(_ position: Int) {
+            let byte = data[position]
+            if byte == 10 {
+                line += 1
+            } else if byte == UInt8(ascii: "D"), position + 10 <= count, data[position..<(position + 10)].elementsEqual("DomainName".utf8) {
+                lastDomainName = position
+            }
+        }
+        while index < count {
+            if index >= nextBudgetCheck {
+                nextBudgetCheck = index + 4096
+                if builder.outOfTime(line: line) { return }
+            }
+            let byte = data[index]
+            guard byte == UInt8(ascii: "<") else {
+                passed(index)
+                if pending != nil { pending!.text.append(byte) }
+                index += 1
+                continue
+            }
+            let tagStart = index
+            let tagLine = line
+            // Comments, CDATA, declarations and processing instructions.
+            if self.startsWith(data, index, "<!--") {
+                index = self.skip(data, from: index + 4, past: "-->", passing: passed)
+                continue
+            }
+            if self.startsWith(data, index, "<![CDATA[") {
+                let contentStart = index + 9
+                let end = self.find(data, from: contentStart, "]]>")
+                for position in contentStart..<min(end, count) { passed(position) }
+                if pending != nil { pending!.text.append(contentsOf: data[contentStart..<min(end, count)]) }
+                index = min(end + 3, count)
+                continue
+            }
+            if self.startsWith(data, index, "<?") || self.startsWith(data, index, "<!") {
+                pending = nil
+                index = self.skip(data, from: index + 2, past: ">", passing: passed)
+                continue
+            }
+            // A start or end tag: its name, then attributes up to '>' (quotes respected), or a '<' that ends it broken.
+            var cursor = index + 1
+            let closing = cursor < count && data[cursor] == UInt8(ascii: "/")
+            if closing { cursor += 1 }
+            let nameStart = cursor
+            while cursor < count, self.isNameByte(data[cursor]) { cursor += 1 }
+            let name = data[nameStart..<cursor]
+            for position in (tagStart + 1)..<cursor { passed(position) }
+            var quote: UInt8 = 0
+            var closed = false
+            var selfClosing = false
+            while cursor < count {
+                let current = data[cursor]
+                if current == UInt8(ascii: "<") {
+                    // Not allowed anywhere in a tag, quoted or not: the tag is broken and the next one starts here.
+                    break
+                } else if quote != 0 {
+                    if current == quote { quote = 0 }
+                } else if current == 34 || current == 39 {
+                    quote = current
+                } else if current == UInt8(ascii: ">") {
+                    closed = true
+                    selfClosing = cursor > nameStart && data[cursor - 1] == UInt8(ascii: "/")
+                    break
+                }
+                passed(cursor)
+                cursor += 1
+            }
+            index = closed ? cursor + 1 : cursor
+            if closing {
+                if let value = pending {
+                    self.emit(value, into: &builder)
+                    pending = nil
+                }
+                continue
+            }
+            // A start tag: a value element starts a pending value; any other element inside one cancels it.
+            pending = nil
+            let local = name.lastIndex(of: UInt8(ascii: ":")).map { name[($0 + 1)...] } ?? name
+            let isAddress = local.elementsEqual("Address_Value".utf8)
+            let isValue = local.elementsEqual("Value".utf8)
+            guard isAddress || isValue else { continue }
+            guard closed else {
+                builder.malformed(line: tagLine, "is a value element whose tag is not closed")
+                continue
+            }
+            // A generic Value counts only in a domain-name object.
+            guard isAddress || self.contains(name, "DomainName") || tagStart - lastDomainName <= 200 else { continue }
+            if !selfClosing { pending = PendingValue(line: tagLine, text: []) }
+        }
+    }
+
+    /// Adds a value element's text: entities decoded, `##comma##` lists split.
+    private static func emit(_ value: PendingValue, into builder: inout ListBuilder) {
+        let text = self.decodeEntities(value.text)
+        var start = 0
+        var index = 0
+        let separator = Array("##comma##".utf8)
+        while index <= text.count {
+            if index == text.count || (text[index] == 35 && index + separator.count <= text.count && text[index..<(index + separator.count)].elementsEqual(separator)) {
+                builder.add(String(decoding: text[start..<index], as: UTF8.self), line: value.line)
+                if index == text.count { break }
+                index += separator.count
+                start = index
+                continue
+            }
+            index += 1
+        }
+    }
+
+    /// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;` and numeric references (`&#65;`, `&#x41;`); anything else as written.
+    static func decodeEntities(_ text: [UInt8]) -> [UInt8] {
+        guard text.contains(UInt8(ascii: "&")) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var index = 0
+        while index < text.count {
+            guard text[index] == UInt8(ascii: "&"), let semicolon = text[index..<min(index + 12, text.count)].firstIndex(of: UInt8(ascii: ";")) else {
+                out.append(text[index])
+                index += 1
+                continue
+            }
+            let entity = text[(index + 1)..<semicolon]
+            var replacement: [UInt8]?
+            switch String(decoding: entity, as: UTF8.self) {
+            case "amp": replacement = [38]
+            case "lt": replacement = [60]
+            case "gt": replacement = [62]
+            case "quot": replacement = [34]
+            case "apos": replacement = [39]
+            default:
+                if entity.first == UInt8(ascii: "#") {
+                    let hex = entity.dropFirst().first == UInt8(ascii: "x") || entity.dropFirst().first == UInt8(ascii: "X")
+                    let digits = entity.dropFirst(hex ? 2 : 1)
+                    // At most 8 digits: the value stays far from overflowing before it is checked.
+                    if !digits.isEmpty, digits.count <= 8, let code = UInt32(String(decoding: digits, as: UTF8.self), radix: hex ? 16 : 10),
+                       let scalar = Unicode.Scalar(code)
+                    {
+                        replacement = Array(String(Character(scalar)).utf8)
+                    }
+                }
+            }
+            if let replacement {
+                out.append(contentsOf: replacement)
+                index = semicolon + 1
+            } else {
+                out.append(text[index])
+                index += 1
+            }
+        }
+        return out
+    }
+
+    @inline(__always)
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) || byte == 95 || byte == 58 || byte == 45 || byte == 46
+            || byte >= 0x80
+    }
+
+    private static func startsWith(_ data: [UInt8], _ index: Int, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= data.count else { return false }
+        return literal.withUTF8Buffer { data[index..<(index + count)].elementsEqual($0) }
+    }
+
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ literal: String) -> Bool {
+        let needle = Array(literal.utf8)
+        guard bytes.count >= needle.count else { return false }
+        for start in bytes.startIndex...(bytes.endIndex - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        return false
+    }
+
+    /// Where `literal` next starts at or after `from` (or the end).
+    private static func find(_ data: [UInt8], from: Int, _ literal: StaticString) -> Int {
+        var index = from
+        while index < data.count {
+            if data[index] == literal.utf8Start.pointee && self.startsWith(data, index, literal) { return index }
+            index += 1
+        }
+        return data.count
+    }
+
+    /// The position after the next `literal` at or after `from` (or the end), reporting each byte passed.
+    private static func skip(_ data: [UInt8], from: Int, past literal: StaticString, passing: (Int) -> Void) -> Int {
+        let end = self.find(data, from: from, literal)
+        for position in min(from, data.count)..<end { passing(position) }
+        return min(end + literal.utf8CodeUnitCount, data.count)
     }
 }

@@ -9,12 +9,18 @@ public enum ListContent: Sendable {
     case addressesAndDomains
 }
 
-/// A malformed entry: where it is and why it was skipped.
+/// A malformed entry: where it is and why it was skipped. It carries no bytes of the file (the reason is one of the
+/// parser's own sentences), so it may go anywhere a list's status goes: errorDetails, logs, members' views.
 public struct MalformedEntry: Sendable, Equatable, CustomStringConvertible {
+    /// The 1-based line (0 in STIX 2.x JSON, which has no lines worth naming).
     public var line: Int
-    public var text: String
     public var reason: String
-    public var description: String { "line \(self.line): '\(self.text)' \(self.reason)" }
+    public var description: String { "line \(self.line): \(self.reason)" }
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
 }
 
 /// A parsed list: normalised networks (host bits cleared, duplicates and networks inside others removed),
@@ -29,6 +35,9 @@ public struct ParsedList: Sendable {
     public var ignoredCount: Int
     /// Networks written with host bits set (normalised to their network).
     public var hostBitsCleared: Int
+    /// Why the parse stopped before the end of the file (its time budget ran out): the list then has no entries and
+    /// must not be used. Free of file content, like the malformed entries.
+    public var failure: String?
 
     public var entryCount: Int { self.networks.count + self.domains.count }
 
@@ -38,7 +47,7 @@ public struct ParsedList: Sendable {
     }
 }
 
-/// Collects entries while a parser reads a file.
+/// Collects entries while a parser reads a file, and keeps its time budget.
 struct ListBuilder {
     let content: ListContent
     var networks: [IPNetwork] = []
@@ -48,15 +57,35 @@ struct ListBuilder {
     var ignoredCount = 0
     var hostBitsCleared = 0
     static let maxExamples = 10
+    let timeBudget: Duration?
+    let deadline: ContinuousClock.Instant?
+    var budgetTicks = 0
+    var failure: String?
 
-    init(content: ListContent) {
+    init(content: ListContent, timeBudget: Duration? = nil) {
         self.content = content
+        self.timeBudget = timeBudget
+        self.deadline = timeBudget.map { ContinuousClock.now.advanced(by: $0) }
     }
 
-    mutating func malformed(line: Int, _ text: some StringProtocol, _ reason: String) {
+    /// Whether the parse must stop: its time budget ran out (checked on every 16th call; parsers call this per line,
+    /// per JSON node or per 4 KB of XML). Once true, true for the rest of the parse.
+    mutating func outOfTime(line: Int) -> Bool {
+        guard self.failure == nil else { return true }
+        guard let deadline = self.deadline, let timeBudget = self.timeBudget else { return false }
+        self.budgetTicks &+= 1
+        guard self.budgetTicks & 15 == 0, ContinuousClock.now > deadline else { return false }
+        let (seconds, attoseconds) = timeBudget.components
+        let budget = attoseconds == 0 ? "\(seconds)" : "\(Double(seconds) + Double(attoseconds) / 1e18)"
+        self.failure = "parsing exceeded its time budget of \(budget) s" + (line > 0 ? " after line \(line)" : "")
+        return true
+    }
+
+    /// Counts a malformed entry; `reason` is the parser's own sentence, never text of the file.
+    mutating func malformed(line: Int, _ reason: String) {
         self.malformedCount += 1
         if self.malformedExamples.count < Self.maxExamples {
-            self.malformedExamples.append(MalformedEntry(line: line, text: String(text.prefix(120)), reason: reason))
+            self.malformedExamples.append(MalformedEntry(line: line, reason: reason))
         }
     }
 
@@ -83,13 +112,23 @@ struct ListBuilder {
             self.domains.insert(domain)
             return
         }
-        self.malformed(line: line, token, "is not an IP address, CIDR range\(self.content == .addressesAndDomains ? " or domain name" : "")")
+        self.malformed(line: line, self.content == .addressesAndDomains ? "is not an IP address, CIDR range or domain name" : "is not an IP address or CIDR range")
     }
 
     func finish() -> ParsedList {
-        ParsedList(
+        if let failure = self.failure {
+            // Half a list is not the list: nothing of it is used. The failure is counted with the malformed entries (so a
+            // caller that only looks at counts refuses the list too) and named as the last example.
+            var examples = self.malformedExamples.prefix(Self.maxExamples - 1).map { $0 }
+            examples.append(MalformedEntry(line: 0, reason: failure))
+            return ParsedList(
+                networks: [], domains: [], malformedCount: self.malformedCount + 1, malformedExamples: examples, ignoredCount: self.ignoredCount,
+                hostBitsCleared: 0, failure: failure
+            )
+        }
+        return ParsedList(
             networks: NetworkSet.normalise(self.networks), domains: self.domains.sorted(), malformedCount: self.malformedCount,
-            malformedExamples: self.malformedExamples, ignoredCount: self.ignoredCount, hostBitsCleared: self.hostBitsCleared
+            malformedExamples: self.malformedExamples, ignoredCount: self.ignoredCount, hostBitsCleared: self.hostBitsCleared, failure: nil
         )
     }
 }

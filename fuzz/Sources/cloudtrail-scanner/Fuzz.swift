@@ -1,0 +1,22 @@
+import Detection
+import FuzzSupport
+
+/// CloudTrail bytes through the byte-level reader (`CloudTrailScanner`, with its fallback to JSONSerialization on
+/// input it does not understand): `{"Records":[…]}` files, arrays of events, JSON lines.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+    let bytes = fuzzBytes(data, count)
+    var parser = CloudTrailParser(byteLevel: true)
+    var events = 0
+    parser.parse(bytes) { event in
+        fuzzCheck(!event.eventName.isEmpty && !event.eventSource.isEmpty, "an event without eventName or eventSource was delivered")
+        events += 1
+    }
+    fuzzCheck(parser.statistics.records == events, "records counted \(parser.statistics.records), delivered \(events)")
+    return 0
+}
+
+@main
+enum Main {
+    static func main() { runFuzzer(fuzz) }
+}
