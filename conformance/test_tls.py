@@ -93,13 +93,19 @@ class CA:
                 "-out", self.certificate, "-days", "3", "-subj", f"/CN={name}",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
 
-    def issue(self, name, common_name="localhost", expired=False):
-        """A key and a certificate for localhost and 127.0.0.1: (certificate path, key path)."""
+    def issue(self, name, common_name="localhost", expired=False, names=None):
+        """A key and a certificate for localhost and 127.0.0.1 (or `names`, a subjectAltName value): (certificate path, key path)."""
         key, csr, certificate = (os.path.join(self.directory, f"{name}.{ext}") for ext in ("key", "csr", "crt"))
         openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr,
                 "-subj", f"/CN={common_name}")
         validity = ["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"] if expired else ["-days", "3"]
-        openssl("ca", "-batch", "-config", "ca.cnf", "-cert", self.certificate, "-keyfile", self.key, "-extensions", "server",
+        extensions = "server"
+        if names:
+            extensions = f"server_{name}"
+            section = CA_CONFIG.split("[server]\n", 1)[1].replace("DNS:localhost, IP:127.0.0.1", names)
+            with open(os.path.join(self.directory, "ca.cnf"), "a") as f:
+                f.write(f"[{extensions}]\n{section}")
+        openssl("ca", "-batch", "-config", "ca.cnf", "-cert", self.certificate, "-keyfile", self.key, "-extensions", extensions,
                 *validity, "-notext", "-in", csr, "-out", certificate, cwd=self.directory)
         return certificate, key
 
@@ -598,6 +604,26 @@ def test_agent_refuses_an_expired_certificate_and_keeps_its_outbox(tls_server, p
         refused_then_delivered(pki, tls_server, expired.endpoint, [{"ca_bundle": pki.ca_bundle}], tmp_path, "expired")
     finally:
         expired.stop()
+
+
+def test_a_certificate_for_another_name_is_refused(tls_server, pki):
+    """Trusted CA, valid dates, but issued to another name: boto3 and the agent refuse it."""
+    certificate, key = pki.ca.issue("elsewhere", common_name="elsewhere.example", names="DNS:elsewhere.example")
+    assert "elsewhere.example" in openssl("x509", "-in", certificate, "-noout", "-ext", "subjectAltName")
+    other = TLSServer("tls_other_name", certificate, key, pki.ca_bundle, share_with=tls_server)
+    other.start(verify=False)
+    try:
+        with pytest.raises(ssl.SSLCertVerificationError) as refused:
+            handshake(other.port, tls_context(pki.ca_bundle))
+        assert "mismatch" in str(refused.value).lower()
+        member = tls_server.create_account()
+        with pytest.raises(botocore.exceptions.SSLError):
+            gd(other, member).list_detectors()
+        result = subprocess.run([AGENT, "invitations", "list", "--endpoint-url", other.endpoint, "--region", "us-east-1", "--ca-bundle", pki.ca_bundle],
+                                env=agent_env(member), capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0 and result.stdout == "" and TLS_FAILED in result.stderr, result.stderr
+    finally:
+        other.stop()
 
 
 # ---------------------------------------------------------------------------------------------------------------
