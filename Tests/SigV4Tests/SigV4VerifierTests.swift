@@ -105,3 +105,24 @@ struct SigV4VerifierTests {
         #expect(SigV4Encoding.canonicalQuery(rawQuery: "b=2&a=3&a=1&c") == "a=1&a=3&b=2&c=")
     }
 }
+
+/// The console's form bodies decode as browsers encode them, and hostile bodies decode to something bounded.
+@Suite("Form encoding")
+struct FormEncodingTests {
+    @Test func formsDecodePlusAsSpaceAndPercentEscapes() {
+        let fields = FormEncoding.decode("name=a+b%2Bc&id=1&id=2&empty=&flag")
+        #expect(fields["name"] == ["a b+c"])
+        #expect(fields["id"] == ["1", "2"])
+        #expect(fields["empty"] == [""])
+        #expect(fields["flag"] == [""])
+    }
+
+    @Test func brokenEscapesAndInvalidUTF8DecodeToEmptyAndFieldsAreBounded() {
+        let fields = FormEncoding.decode("a=%zz&b=%ff%fe&c=%")
+        #expect(fields["a"] == [""])
+        #expect(fields["b"] == [""])
+        #expect(fields["c"] == [""])
+        let many = Array(repeating: "x=1", count: 5000).joined(separator: "&")
+        #expect(FormEncoding.decode(many)["x"]?.count == 1000)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import GuardDutyModel
 import HTTPTypes
 import Hummingbird
+import SigV4
 
 /// Server-rendered HTML for the console: escaping, the page frame (navigation, styles), GuardDuty's severity
 /// colours. No script and nothing from outside the server.
@@ -76,15 +77,7 @@ enum ConsoleHTML {
 
     /// `application/x-www-form-urlencoded` into name → values.
     static func form(_ buffer: ByteBuffer) -> [String: [String]] {
-        var fields: [String: [String]] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                (text.replacingOccurrences(of: "+", with: " ")).removingPercentEncoding ?? ""
-            }
-            fields[decode(parts[0]), default: []].append(parts.count > 1 ? decode(parts[1]) : "")
-        }
-        return fields
+        FormEncoding.decode(String(buffer: buffer))
     }
 
     /// A query string value.
