@@ -233,7 +233,7 @@ func buildRouter(
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     ConsoleRoutes(stores: stores, sessions: stores.consoleSessions, secureCookies: tls).addRoutes(to: router)
-    let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: cache))
+    let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: cache)).group(context: AuthenticatedContext.self)
     let guardDuty = GuardDutyAPI(
         detectors: stores.detectors, members: stores.members, organization: stores.organization,
         detectorResponses: DetectorResponseCache(changes: stores.changes)

@@ -12,7 +12,7 @@ enum APIBody {
     static let maxBodySize = 1 << 20
 
     /// Decodes the JSON body; an empty body counts as `{}` so that all-optional shapes accept it.
-    static func decode<T: Decodable>(_ type: T.Type, from context: GuardpostRequestContext) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from context: AuthenticatedContext) throws -> T {
         var buffer = context.body
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         let data = bytes.isEmpty ? Data("{}".utf8) : Data(bytes)
@@ -47,7 +47,7 @@ enum APIBody {
     }
 
     /// A path parameter, percent-decoded (the router matches on the raw path).
-    static func parameter(_ name: String, _ context: GuardpostRequestContext) throws -> String {
+    static func parameter(_ name: String, _ context: AuthenticatedContext) throws -> String {
         guard let raw = context.parameters.get(name), let value = SigV4Encoding.percentDecode(raw) else {
             throw GuardDutyError.badRequest("The request is rejected because the path parameter \(name) is missing or not validly encoded.")
         }

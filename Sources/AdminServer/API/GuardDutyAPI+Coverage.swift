@@ -11,9 +11,9 @@ public struct CoverageAPI: Sendable {
         self.store = store
     }
 
-    public func addRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("/detector/:detectorId/coverage") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(CoverageRequest.self, from: context)
             let maxResults = body.maxResults ?? 50
             guard (1...50).contains(maxResults) else {
@@ -31,7 +31,7 @@ public struct CoverageAPI: Sendable {
             return try APIBody.json(Output(resources: page, nextToken: next))
         }
         group.post("/detector/:detectorId/coverage/statistics") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(CoverageRequest.self, from: context)
             let types = body.statisticsType ?? []
             guard !types.isEmpty, types.allSatisfy({ $0 == "COUNT_BY_RESOURCE_TYPE" || $0 == "COUNT_BY_COVERAGE_STATUS" }) else {

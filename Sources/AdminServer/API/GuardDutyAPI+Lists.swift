@@ -4,17 +4,17 @@ import Hummingbird
 
 extension GuardDutyAPI {
     /// CreateIPSet … ListTrustedEntitySets: the four list families share their paths' shape and their semantics.
-    func addListRoutes(to group: RouterGroup<GuardpostRequestContext>, store: any ListStore) {
+    func addListRoutes(to group: RouterGroup<AuthenticatedContext>, store: any ListStore) {
         for kind in ListKind.allCases {
             let base = "/detector/:detectorId/\(kind.pathComponent)"
             group.post(RouterPath(base)) { _, context -> Response in
-                let caller = try context.requireCaller()
+                let caller = context.caller
                 let body = try APIBody.decode(CreateListRequest.self, from: context)
                 let id = try await store.createList(caller: caller, detectorId: try Self.detectorId(context), kind: kind, request: body)
                 return try Self.dynamicJSON([kind.idKey: id])
             }
             group.get(RouterPath(base)) { request, context -> Response in
-                let caller = try context.requireCaller()
+                let caller = context.caller
                 let maxResults = try Validate.maxResults(APIBody.queryValue("maxResults", request))
                 let page = try await store.listLists(
                     caller: caller, detectorId: try Self.detectorId(context), kind: kind, maxResults: maxResults,
@@ -25,14 +25,14 @@ extension GuardDutyAPI {
                 return try Self.dynamicJSON(body)
             }
             group.get(RouterPath("\(base)/:listId")) { _, context -> Response in
-                let caller = try context.requireCaller()
+                let caller = context.caller
                 let response = try await store.getList(
                     caller: caller, detectorId: try Self.detectorId(context), kind: kind, listId: try APIBody.parameter("listId", context)
                 )
                 return try APIBody.json(response)
             }
             group.post(RouterPath("\(base)/:listId")) { _, context -> Response in
-                let caller = try context.requireCaller()
+                let caller = context.caller
                 let body = try APIBody.decode(UpdateListRequest.self, from: context)
                 try await store.updateList(
                     caller: caller, detectorId: try Self.detectorId(context), kind: kind, listId: try APIBody.parameter("listId", context), request: body
@@ -40,7 +40,7 @@ extension GuardDutyAPI {
                 return APIBody.empty()
             }
             group.delete(RouterPath("\(base)/:listId")) { _, context -> Response in
-                let caller = try context.requireCaller()
+                let caller = context.caller
                 try await store.deleteList(caller: caller, detectorId: try Self.detectorId(context), kind: kind, listId: try APIBody.parameter("listId", context))
                 return APIBody.empty()
             }

@@ -3,15 +3,15 @@ import Hummingbird
 
 extension GuardDutyAPI {
     /// The administrator's member operations under /detector/{detectorId}/member.
-    func addMemberRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    func addMemberRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("/detector/:detectorId/member") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(CreateMembersRequest.self, from: context)
             let unprocessed = try await self.members.createMembers(caller: caller, detectorId: try Self.detectorId(context), accounts: body.accountDetails)
             return try APIBody.json(UnprocessedAccountsResponse(unprocessedAccounts: unprocessed))
         }
         group.get("/detector/:detectorId/member") { request, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let maxResults = try Validate.maxResults(APIBody.queryValue("maxResults", request))
             let onlyAssociated: Bool
             switch APIBody.queryValue("onlyAssociated", request)?.lowercased() {
@@ -27,7 +27,7 @@ extension GuardDutyAPI {
             return try APIBody.json(ListMembersResponse(members: page.items, nextToken: page.nextToken))
         }
         group.post("/detector/:detectorId/member/invite") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(InviteMembersRequest.self, from: context)
             let unprocessed = try await self.members.inviteMembers(
                 caller: caller, detectorId: try Self.detectorId(context), accountIds: body.accountIds, message: body.message
@@ -35,7 +35,7 @@ extension GuardDutyAPI {
             return try APIBody.json(UnprocessedAccountsResponse(unprocessedAccounts: unprocessed))
         }
         group.post("/detector/:detectorId/member/get") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AccountIdsRequest.self, from: context)
             return try APIBody.json(try await self.members.getMembers(caller: caller, detectorId: try Self.detectorId(context), accountIds: body.accountIds))
         }
@@ -52,14 +52,14 @@ extension GuardDutyAPI {
             try await self.members.setMonitoring(caller: caller, detectorId: detectorId, accountIds: accountIds, enabled: false)
         }
         group.post("/detector/:detectorId/member/detector/get") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AccountIdsRequest.self, from: context)
             return try APIBody.json(
                 try await self.members.getMemberDetectors(caller: caller, detectorId: try Self.detectorId(context), accountIds: body.accountIds)
             )
         }
         group.post("/detector/:detectorId/member/detector/update") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(UpdateMemberDetectorsRequest.self, from: context)
             let unprocessed = try await self.members.updateMemberDetectors(caller: caller, detectorId: try Self.detectorId(context), request: body)
             return try APIBody.json(UnprocessedAccountsResponse(unprocessedAccounts: unprocessed))
@@ -68,11 +68,11 @@ extension GuardDutyAPI {
 
     /// The operations whose input is `accountIds` and whose output is `unprocessedAccounts`.
     private func addBulkMemberRoute(
-        _ group: RouterGroup<GuardpostRequestContext>, _ action: String,
+        _ group: RouterGroup<AuthenticatedContext>, _ action: String,
         _ operation: @escaping @Sendable (Caller, String, [String]) async throws -> [UnprocessedAccount]
     ) {
         group.post("/detector/:detectorId/member/\(action)") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AccountIdsRequest.self, from: context)
             let unprocessed = try await operation(caller, try Self.detectorId(context), body.accountIds)
             return try APIBody.json(UnprocessedAccountsResponse(unprocessedAccounts: unprocessed))
@@ -80,31 +80,31 @@ extension GuardDutyAPI {
     }
 
     /// The member's side: invitations, accepting, its administrator, leaving it (with the deprecated master aliases).
-    func addInvitationRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    func addInvitationRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("/invitation") { request, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let maxResults = try Validate.maxResults(APIBody.queryValue("maxResults", request))
             let page = try await self.members.listInvitations(caller: caller, maxResults: maxResults, nextToken: APIBody.queryValue("nextToken", request))
             return try APIBody.json(ListInvitationsResponse(invitations: page.items, nextToken: page.nextToken))
         }
         group.get("/invitation/count") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             return try APIBody.json(GetInvitationsCountResponse(invitationsCount: try await self.members.invitationsCount(caller: caller)))
         }
         group.post("/invitation/decline") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AccountIdsRequest.self, from: context)
             let unprocessed = try await self.members.declineInvitations(caller: caller, administratorIds: body.accountIds)
             return try APIBody.json(UnprocessedAccountsResponse(unprocessedAccounts: unprocessed))
         }
         group.post("/invitation/delete") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AccountIdsRequest.self, from: context)
             let unprocessed = try await self.members.deleteInvitations(caller: caller, administratorIds: body.accountIds)
             return try APIBody.json(UnprocessedAccountsResponse(unprocessedAccounts: unprocessed))
         }
         group.post("/detector/:detectorId/administrator") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AcceptAdministratorInvitationRequest.self, from: context)
             try await self.members.acceptInvitation(
                 caller: caller, detectorId: try Self.detectorId(context), administratorId: body.administratorId, invitationId: body.invitationId
@@ -112,7 +112,7 @@ extension GuardDutyAPI {
             return APIBody.empty()
         }
         group.post("/detector/:detectorId/master") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AcceptInvitationRequest.self, from: context)
             try await self.members.acceptInvitation(
                 caller: caller, detectorId: try Self.detectorId(context), administratorId: body.masterId, invitationId: body.invitationId
@@ -120,14 +120,14 @@ extension GuardDutyAPI {
             return APIBody.empty()
         }
         group.get("/detector/:detectorId/administrator") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             guard let administrator = try await self.members.administrator(caller: caller, detectorId: try Self.detectorId(context)) else {
                 return APIBody.empty()
             }
             return try APIBody.json(GetAdministratorAccountResponse(administrator: administrator))
         }
         group.get("/detector/:detectorId/master") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             guard let administrator = try await self.members.administrator(caller: caller, detectorId: try Self.detectorId(context)) else {
                 return APIBody.empty()
             }
@@ -135,7 +135,7 @@ extension GuardDutyAPI {
         }
         for alias in ["administrator", "master"] {
             group.post("/detector/:detectorId/\(alias)/disassociate") { _, context -> Response in
-                let caller = try context.requireCaller()
+                let caller = context.caller
                 try await self.members.disassociateFromAdministrator(caller: caller, detectorId: try Self.detectorId(context))
                 return APIBody.empty()
             }
@@ -143,33 +143,33 @@ extension GuardDutyAPI {
     }
 
     /// The organisation path: delegated administrator and auto-enable settings.
-    func addOrganizationRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    func addOrganizationRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("/admin/enable") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AdminAccountRequest.self, from: context)
             try await self.organization.enableOrganizationAdmin(caller: caller, adminAccountId: body.adminAccountId)
             return APIBody.empty()
         }
         group.post("/admin/disable") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(AdminAccountRequest.self, from: context)
             try await self.organization.disableOrganizationAdmin(caller: caller, adminAccountId: body.adminAccountId)
             return APIBody.empty()
         }
         group.get("/admin") { request, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             _ = try Validate.maxResults(APIBody.queryValue("maxResults", request))
             let admins = try await self.organization.listOrganizationAdmins(caller: caller)
             return try APIBody.json(ListOrganizationAdminAccountsResponse(adminAccounts: admins, nextToken: nil))
         }
         group.post("/detector/:detectorId/admin") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(UpdateOrganizationConfigurationRequest.self, from: context)
             try await self.organization.updateOrganizationConfiguration(caller: caller, detectorId: try Self.detectorId(context), request: body)
             return APIBody.empty()
         }
         group.get("/detector/:detectorId/admin") { request, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             _ = try Validate.maxResults(APIBody.queryValue("maxResults", request))
             return try APIBody.json(
                 try await self.organization.describeOrganizationConfiguration(caller: caller, detectorId: try Self.detectorId(context))

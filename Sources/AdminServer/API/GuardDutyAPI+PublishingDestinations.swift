@@ -10,16 +10,16 @@ public struct PublishingDestinationsAPI: Sendable {
         self.store = store
     }
 
-    public func addRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         let base = "/detector/:detectorId/publishingDestination"
         group.post(RouterPath(base)) { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(CreatePublishingDestinationRequest.self, from: context)
             let id = try await self.store.create(caller: caller, detectorId: try GuardDutyAPI.detectorId(context), request: body)
             return try APIBody.json(["destinationId": id])
         }
         group.get(RouterPath(base)) { request, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let maxResults = try Validate.maxResults(APIBody.queryValue("maxResults", request))
             let page = try await self.store.list(
                 caller: caller, detectorId: try GuardDutyAPI.detectorId(context), maxResults: maxResults, nextToken: APIBody.queryValue("nextToken", request)
@@ -29,13 +29,13 @@ public struct PublishingDestinationsAPI: Sendable {
             return try GuardDutyAPI.dynamicJSON(body)
         }
         group.get(RouterPath("\(base)/:destinationId")) { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             return try APIBody.json(try await self.store.describe(
                 caller: caller, detectorId: try GuardDutyAPI.detectorId(context), destinationId: try APIBody.parameter("destinationId", context)
             ))
         }
         group.post(RouterPath("\(base)/:destinationId")) { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             struct Update: Decodable { var destinationProperties: DestinationProperties? }
             let body = try APIBody.decode(Update.self, from: context)
             try await self.store.update(
@@ -45,7 +45,7 @@ public struct PublishingDestinationsAPI: Sendable {
             return APIBody.empty()
         }
         group.delete(RouterPath("\(base)/:destinationId")) { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             try await self.store.delete(caller: caller, detectorId: try GuardDutyAPI.detectorId(context), destinationId: try APIBody.parameter("destinationId", context))
             return APIBody.empty()
         }

@@ -36,9 +36,9 @@ public struct UsageAPI: Sendable {
         dataSource == "S3_LOGS" ? "S3_DATA_EVENTS" : dataSource
     }
 
-    public func addRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("/detector/:detectorId/usage/statistics") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let body = try APIBody.decode(Request.self, from: context)
             let unit = (body.unit ?? "RECORDS").uppercased()
             guard unit == "RECORDS" || unit == "BYTES" else {

@@ -19,7 +19,7 @@ public struct GuardDutyAPI: Sendable {
         self.detectorResponses = detectorResponses
     }
 
-    public func addRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         self.addDetectorRoutes(to: group)
         self.addMemberRoutes(to: group)
         self.addInvitationRoutes(to: group)
@@ -27,7 +27,7 @@ public struct GuardDutyAPI: Sendable {
         self.addTagRoutes(to: group)
     }
 
-    static func detectorId(_ context: GuardpostRequestContext) throws -> String {
+    static func detectorId(_ context: AuthenticatedContext) throws -> String {
         let id = try APIBody.parameter("detectorId", context)
         try Validate.detectorId(id)
         return id

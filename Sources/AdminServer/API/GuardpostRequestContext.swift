@@ -17,10 +17,25 @@ public struct GuardpostRequestContext: RequestContext {
         self.requestId = UUIDv4.string()
     }
 
-    /// The caller of an API route; the auth middleware guarantees it is set.
-    public func requireCaller() throws -> Caller {
-        guard let caller = self.caller else { throw GuardDutyErrorResponder.missingCaller }
-        return caller
+}
+
+/// The context of API and agent-channel routes: the caller `SigV4AuthMiddleware` authenticated (never optional)
+/// and the body it read. Routes behind the middleware are in a group of this context, so a handler cannot run
+/// without a caller.
+public struct AuthenticatedContext: ChildRequestContext {
+    public typealias ParentContext = GuardpostRequestContext
+    public var coreContext: CoreRequestContextStorage
+    public let caller: Caller
+    /// The whole request body (bounded), read once for the signature.
+    public let body: ByteBuffer
+    public let requestId: String
+
+    public init(context: GuardpostRequestContext) throws {
+        guard let caller = context.caller else { throw GuardDutyErrorResponder.missingCaller }
+        self.coreContext = context.coreContext
+        self.caller = caller
+        self.body = context.body
+        self.requestId = context.requestId
     }
 }
 

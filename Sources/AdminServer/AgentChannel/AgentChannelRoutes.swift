@@ -24,9 +24,9 @@ public struct AgentChannelRoutes: Sendable {
         self.configVersions = configVersions
     }
 
-    public func addRoutes(to group: RouterGroup<GuardpostRequestContext>) {
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("/agent/v1/config") { request, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             guard let detectorId = APIBody.queryValue("detectorId", request) else {
                 throw GuardDutyError.badRequest("The request is rejected because the query parameter detectorId is missing.")
             }
@@ -61,20 +61,20 @@ public struct AgentChannelRoutes: Sendable {
             }
         }
         group.post("/agent/v1/findings") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let batch = try APIBody.decode(AgentFindingBatch.self, from: context)
             try Validate.detectorId(batch.detectorId)
             return try APIBody.json(try await self.findings.ingest(caller: caller, detectorId: batch.detectorId, findings: batch.findings))
         }
         group.post("/agent/v1/heartbeat") { _, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let heartbeat = try APIBody.decode(AgentHeartbeat.self, from: context)
             try Validate.detectorId(heartbeat.detectorId)
             try await self.store.heartbeat(caller: caller, heartbeat: heartbeat)
             return APIBody.empty()
         }
         group.get("/agent/v1/lists/:sha256") { request, context -> Response in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let sha = try APIBody.parameter("sha256", context)
             guard sha.utf8.count == 64, sha.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
                 throw GuardDutyError.badRequest("The request is rejected because '\(sha.prefix(80))' is not a lowercase hex SHA-256.")
