@@ -214,6 +214,25 @@ struct HardeningTests {
         }
     }
 
+    @Test func fetchesByNameAreFollowedThroughTheCheckedAddress() async throws {
+        // A name resolves to loopback: refused before any connection, whatever port.
+        let refused = GuardedHTTP(policy: OutboundPolicy())
+        await #expect(throws: OutboundRefusal.self) {
+            _ = try await refused.get("http://localhost:9/list.txt", limits: FetchLimits(maxBytes: 100, deadline: .seconds(5)))
+        }
+        // Allowed, the client is pinned to the checked address under the name (and, for IPv6, without brackets):
+        // a closed port is a connection failure in our words, for names and literals alike.
+        let allowed = GuardedHTTP(policy: OutboundPolicy(allowed: [try require(IPNetwork("127.0.0.0/8")), try require(IPNetwork("::1"))]))
+        for url in ["http://localhost:9/list.txt", "http://127.0.0.1:9/list.txt", "http://[::1]:9/list.txt"] {
+            do {
+                _ = try await allowed.get(url, limits: FetchLimits(maxBytes: 100, deadline: .seconds(5)))
+                Issue.record("\(url) answered on a closed port")
+            } catch let failure as FetchFailure {
+                #expect(!failure.description.contains("list.txt"), "only scheme, host and port are named")
+            }
+        }
+    }
+
     @Test func s3KeysWithDotOrEmptySegmentsAreNeverRequested() {
         #expect(S3Location.problem(bucket: "good-bucket", key: "a/b/c.txt") == nil)
         for key in ["a/../b", "../x", "a//b", "a/./b", "", "a/"] {

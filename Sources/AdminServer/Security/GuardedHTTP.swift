@@ -59,7 +59,9 @@ public struct GuardedHTTP: Sendable {
             timeout: .init(connect: .seconds(10), read: .nanoseconds(Int64(readTimeout.components.seconds) * 1_000_000_000))
         )
         let bare = target.host.hasPrefix("[") ? String(target.host.dropFirst().dropLast()) : target.host
-        configuration.dnsOverride = [target.host: target.address, bare: target.address]
+        var overrides = [target.host: target.address]
+        overrides[bare] = target.address
+        configuration.dnsOverride = overrides
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
