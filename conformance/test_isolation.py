@@ -165,6 +165,7 @@ class World:
         # What no other role may ever be shown (ids are left out: requests carry them, so errors may echo them).
         self.secrets = {"tag value": self.tag_value, "filter description": self.filter_description, "agent hostname": self.hostname,
                         "finding description": self.finding_description,
+                        **{f"{role}'s member email": email for role, email in self.member_emails.items()},
                         "destination bucket": self.bucket, "list file": self.list_file_token,
                         **{f"list name {k}": v for k, v in self.list_names.items()}}
         self.member_may_see = {"list file", *(f"list name {k}" for k in LIST_KINDS)}
@@ -558,7 +559,8 @@ def findings_rows():
         Row("POST", "/detector/{D}/findings/get", "GetFindings: the owner's findings to the owner only.", body=ids,
             variants=lambda w: [own_get(r) for r in OTHERS]),
         Row("POST", "/detector/{D}/findings/statistics", "GetFindingsStatistics: the caller's findings.",
-            body=lambda w, r: {"findingStatisticTypes": ["COUNT_BY_SEVERITY"]}),
+            body=lambda w, r: {"findingStatisticTypes": ["COUNT_BY_SEVERITY"]},
+            variants=lambda w: [own(r, own_detector_call("POST", "/findings/statistics", {"groupBy": "ACCOUNT"})(r), no_owner_account) for r in OTHERS]),
         Row("POST", "/detector/{D}/findings/feedback", "UpdateFindingsFeedback: the owner's findings by the owner only.",
             body=lambda w, r: {"findingIds": w.findings[:2], "feedback": "NOT_USEFUL"},
             owner_call=lambda w: Call("POST", f"/detector/{w.D}/findings/feedback", {"findingIds": scratch_ids(w), "feedback": "USEFUL"}),
@@ -578,6 +580,12 @@ def no_ids_of_the_owner(w, role, response):
     """200 without the owner's finding ids"""
     assert response.status_code == 200, describe(response)
     assert not set(w.findings) & set(response.json().get("findingIds", [])), response.text[:500]
+
+
+def no_owner_account(w, role, response):
+    """200 without the owner's account in it"""
+    assert response.status_code == 200, describe(response)
+    assert acct(w, "owner") not in response.text, response.text[:500]
 
 
 def expect_not_5xx(w, role, response):
@@ -650,7 +658,10 @@ def detector_rows():
         Row("POST", "/detector/{D}/coverage/statistics", "GetCoverageStatistics: the caller's.",
             body=lambda w, r: {"statisticsType": ["COUNT_BY_COVERAGE_STATUS"]}),
         Row("POST", "/detector/{D}/usage/statistics", "GetUsageStatistics: the caller's (an administrator's include its members').",
-            body=lambda w, r: {"usageStatisticsType": "SUM_BY_ACCOUNT", "usageCriteria": {"dataSources": ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS"]}}),
+            body=lambda w, r: {"usageStatisticsType": "SUM_BY_ACCOUNT", "usageCriteria": {"dataSources": ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS"]}},
+            variants=lambda w: [own(r, own_detector_call("POST", "/usage/statistics", {
+                "usageStatisticsType": "SUM_BY_ACCOUNT", "usageCriteria": {"dataSources": ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS"]}})(r),
+                no_owner_account) for r in OTHERS]),
     ]
 
 
