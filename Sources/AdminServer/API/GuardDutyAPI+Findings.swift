@@ -84,9 +84,7 @@ public struct FindingsAPI: Sendable {
             let page = try await self.store.listFilters(
                 caller: caller, detectorId: try GuardDutyAPI.detectorId(context), maxResults: maxResults, nextToken: APIBody.queryValue("nextToken", request)
             )
-            var body: [String: Any] = ["filterNames": page.items]
-            if let token = page.nextToken { body["nextToken"] = token }
-            return try GuardDutyAPI.dynamicJSON(body)
+            return try APIBody.json(NamedPage(key: "filterNames", page: page))
         }
         group.get("/detector/:detectorId/filter/:filterName") { _, context -> Response in
             let caller = context.caller

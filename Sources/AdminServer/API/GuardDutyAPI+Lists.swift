@@ -11,7 +11,7 @@ extension GuardDutyAPI {
                 let caller = context.caller
                 let body = try APIBody.decode(CreateListRequest.self, from: context)
                 let id = try await store.createList(caller: caller, detectorId: try Self.detectorId(context), kind: kind, request: body)
-                return try Self.dynamicJSON([kind.idKey: id])
+                return try APIBody.json(NamedFields(fields: [kind.idKey: id]))
             }
             group.get(RouterPath(base)) { request, context -> Response in
                 let caller = context.caller
@@ -20,9 +20,7 @@ extension GuardDutyAPI {
                     caller: caller, detectorId: try Self.detectorId(context), kind: kind, maxResults: maxResults,
                     nextToken: APIBody.queryValue("nextToken", request)
                 )
-                var body: [String: Any] = [kind.listKey: page.items]
-                if let token = page.nextToken { body["nextToken"] = token }
-                return try Self.dynamicJSON(body)
+                return try APIBody.json(NamedPage(key: kind.listKey, page: page))
             }
             group.get(RouterPath("\(base)/:listId")) { _, context -> Response in
                 let caller = context.caller
@@ -47,8 +45,36 @@ extension GuardDutyAPI {
         }
     }
 
-    /// JSON for responses whose member names depend on the list family.
-    static func dynamicJSON(_ object: [String: Any]) throws -> Response {
-        APIBody.json(bytes: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])))
+}
+
+/// A page of a List… operation whose member name depends on the operation (`ipSetIds`, `filterNames`,
+/// `destinations`…), with `nextToken` when there is more.
+struct NamedPage<Item: Encodable & Sendable>: Encodable {
+    let key: String
+    let page: Page<Item>
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(self.page.items, forKey: Key(stringValue: self.key))
+        try container.encodeIfPresent(self.page.nextToken, forKey: Key(stringValue: "nextToken"))
+    }
+}
+
+/// An answer of string members whose names depend on the operation (`{"ipSetId": …}`).
+struct NamedFields: Encodable {
+    let fields: [String: String]
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: NamedPage<String>.Key.self)
+        for (name, value) in self.fields.sorted(by: { $0.key < $1.key }) {
+            try container.encode(value, forKey: NamedPage<String>.Key(stringValue: name))
+        }
     }
 }

@@ -24,9 +24,7 @@ public struct PublishingDestinationsAPI: Sendable {
             let page = try await self.store.list(
                 caller: caller, detectorId: try GuardDutyAPI.detectorId(context), maxResults: maxResults, nextToken: APIBody.queryValue("nextToken", request)
             )
-            var body: [String: Any] = ["destinations": page.items]
-            if let token = page.nextToken { body["nextToken"] = token }
-            return try GuardDutyAPI.dynamicJSON(body)
+            return try APIBody.json(NamedPage(key: "destinations", page: page))
         }
         group.get(RouterPath("\(base)/:destinationId")) { _, context -> Response in
             let caller = context.caller

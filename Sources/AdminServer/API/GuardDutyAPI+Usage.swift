@@ -30,6 +30,14 @@ public struct UsageAPI: Sendable {
     struct Total: Encodable, Equatable { var amount: String; var unit: String }
     struct Row: Encodable { var accountId: String?; var dataSource: String?; var feature: String?; var total: Total }
     struct TopAccounts: Encodable { var feature: String; var accounts: [Row] }
+    /// `UsageStatistics`: only the member of the asked type is present.
+    struct Statistics: Encodable {
+        var sumByAccount: [Row]?
+        var sumByDataSource: [Row]?
+        var sumByFeature: [Row]?
+        var topAccountsByFeature: [TopAccounts]?
+    }
+    struct Answer: Encodable { var usageStatistics: Statistics }
 
     /// The feature each data source's usage counts toward.
     static func feature(_ dataSource: String) -> String {
@@ -73,27 +81,25 @@ public struct UsageAPI: Sendable {
                 Dictionary(grouping: rows, by: key).map { ($0.key, total($0.value)) }
                     .sorted { (Int($0.1.amount) ?? 0, $1.0) > (Int($1.1.amount) ?? 0, $0.0) }
             }
-            var statistics: [String: Any] = [:]
-            let encoder = JSONEncoder()
-            func json<T: Encodable>(_ value: T) throws -> Any { try JSONSerialization.jsonObject(with: try encoder.encode(value)) }
+            var statistics = Statistics()
             switch type {
             case "SUM_BY_ACCOUNT":
-                statistics["sumByAccount"] = try json(grouped(\.accountId).prefix(maxResults).map { Row(accountId: $0.0, total: $0.1) })
+                statistics.sumByAccount = grouped(\.accountId).prefix(maxResults).map { Row(accountId: $0.0, total: $0.1) }
             case "SUM_BY_DATA_SOURCE":
-                statistics["sumByDataSource"] = try json(grouped(\.dataSource).prefix(maxResults).map { Row(dataSource: $0.0, total: $0.1) })
+                statistics.sumByDataSource = grouped(\.dataSource).prefix(maxResults).map { Row(dataSource: $0.0, total: $0.1) }
             case "SUM_BY_FEATURES":
-                statistics["sumByFeature"] = try json(grouped { Self.feature($0.dataSource) }.prefix(maxResults).map { Row(feature: $0.0, total: $0.1) })
+                statistics.sumByFeature = grouped { Self.feature($0.dataSource) }.prefix(maxResults).map { Row(feature: $0.0, total: $0.1) }
             case "TOP_ACCOUNTS_BY_FEATURE":
                 let features = Set(rows.map { Self.feature($0.dataSource) }).sorted()
-                statistics["topAccountsByFeature"] = try json(features.map { feature in
+                statistics.topAccountsByFeature = features.map { feature in
                     let accounts = Dictionary(grouping: rows.filter { Self.feature($0.dataSource) == feature }, by: \.accountId)
                         .map { ($0.key, total($0.value)) }.sorted { (Int($0.1.amount) ?? 0, $1.0) > (Int($1.1.amount) ?? 0, $0.0) }
                     return TopAccounts(feature: feature, accounts: accounts.prefix(maxResults).map { Row(accountId: $0.0, total: $0.1) })
-                })
+                }
             default:
                 throw GuardDutyError.badRequest("The request is rejected because usageStatisticsType '\(type.prefix(40))' is not a GuardDuty usage statistics type.")
             }
-            return try GuardDutyAPI.dynamicJSON(["usageStatistics": statistics])
+            return try APIBody.json(Answer(usageStatistics: statistics))
         }
     }
 }
