@@ -1,6 +1,8 @@
 import Detection
 import Foundation
+import GuardDutyModel
 import Testing
+import ThreatLists
 
 /// Log bytes found by fuzzing (scripts/fuzz.sh) that once crashed or hung a parser: each is read to the outcome a
 /// user expects.
@@ -22,5 +24,38 @@ struct ParserHardeningTests {
         parser.parse(Array(mixed.utf8)) { names.append($0.eventName) }
         #expect(names == ["CreateUser"])
         #expect(parser.statistics.malformed == 1)
+    }
+
+    /// A port, protocol number or time no flow can have is a malformed line (the word-at-a-time reader and the
+    /// tokenizing one agree): ports used to be kept as any 18-digit number and truncated to 16 bits by the rules.
+    @Test func flowLineWithHugePortIsMalformedNotACrash() {
+        let lines = [
+            "2 123456789012 eni-1 203.0.113.12 172.31.16.139 49761 99999999 6 20 4249 1418530010 1418530070 ACCEPT OK",
+            "2 123456789012 eni-1 203.0.113.12 172.31.16.139 65536 22 6 20 4249 1418530010 1418530070 ACCEPT OK",
+            "2 123456789012 eni-1 203.0.113.12 172.31.16.139 49761 22 256 20 4249 1418530010 1418530070 ACCEPT OK",
+            "2 123456789012 eni-1 203.0.113.12 172.31.16.139 49761 22 6 20 4249 1418530010 999999999999999999 ACCEPT OK",
+            "2 123456789012 eni-1 203.0.113.12 172.31.16.139 65535 22 255 20 4249 1418530010 253402300799 ACCEPT OK",
+        ]
+        var parser = FlowLogParser(names: NameTable())
+        var records: [FlowRecord] = []
+        parser.parse(Array(lines.joined(separator: "\n").utf8)) { records.append($0) }
+        #expect(parser.statistics.malformed == 4)
+        #expect(parser.statistics.examples.map { $0.split(separator: ":").prefix(2).joined(separator: ":") } == [
+            "line 1: dstport is out of range", "line 2: srcport is out of range", "line 3: protocol is out of range", "line 4: end is out of range",
+        ])
+        #expect(records.count == 1)
+        #expect(records.first.map { ($0.sourcePort, $0.protocolNumber, $0.end) } ?? (0, 0, 0) == (65_535, 255, 253_402_300_799))
+    }
+
+    /// Packet and byte counts of 18 digits, summed by the flood and volume rules: the sums saturate instead of
+    /// trapping, and the flood is still reported.
+    @Test func flowCountsNearInt64MaxSaturateInTheRules() {
+        let line = "2 123456789012 eni-1 10.0.0.5 93.184.216.34 40000 80 6 999999999999999999 999999999999999999 1418530010 1418530070 ACCEPT OK"
+        let engine = DetectionEngine(intelligence: Intelligence(), accountId: "123456789012", detectorId: "d")
+        var parser = FlowLogParser(names: engine.names)
+        Array(Array(repeating: line, count: 12).joined(separator: "\n").utf8).withUnsafeBufferPointer { parser.parse($0, batches: engine.process(batch:)) }
+        #expect(parser.statistics.records == 12)
+        let flood = engine.findings().first { $0.type == "Backdoor:EC2/DenialOfService.Tcp" }
+        #expect(flood?.description.contains("sent \(Int.max) TCP packets") == true)
     }
 }

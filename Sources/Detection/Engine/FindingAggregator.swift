@@ -44,7 +44,7 @@ final class FindingAggregator {
         guard let info = FindingCatalog.all[observation.type] else { return }
         let id = Self.findingId(observation)
         if var existing = self.findings[id] {
-            existing.finding.service.count += observation.weight
+            existing.finding.service.count = existing.finding.service.count.addingClamped(observation.weight)
             let first = min(Timestamps.parse(existing.finding.service.eventFirstSeen) ?? observation.time, observation.time)
             let last = max(Timestamps.parse(existing.finding.service.eventLastSeen) ?? observation.time, observation.time)
             existing.finding.service.eventFirstSeen = Timestamps.format(first)

@@ -151,7 +151,7 @@ extension DetectionEngine {
         let window = pointer.pointee.start / self.thresholds.windowSeconds
         let current = self.baselines.instances[id].window
         if window == current {
-            self.baselines.instances[id].bytes += pointer.pointee.bytes
+            self.baselines.instances[id].bytes = self.baselines.instances[id].bytes.addingClamped(pointer.pointee.bytes)
             return
         }
         let record = pointer.pointee
@@ -181,7 +181,7 @@ extension DetectionEngine {
     /// Adds bytes to a pending window; its sample is the first one given.
     func addPending(_ key: FlowBaselines.Volume, _ bytes: Int, _ sample: @autoclosure () -> FlowBaselines.VolumeSample) {
         if let index = self.baselines.pending.index(forKey: key) {
-            self.baselines.pending.values[index].bytes += bytes
+            self.baselines.pending.values[index].bytes = self.baselines.pending.values[index].bytes.addingClamped(bytes)
         } else {
             self.baselines.pending[key] = (bytes, sample())
         }
@@ -217,14 +217,16 @@ extension DetectionEngine {
             let (key, bytes, sample) = closing[position]
             let windowStart = key.window * self.thresholds.windowSeconds
             if windowStart < self.baselines.instances[key.instance].firstSeen + self.thresholds.baselineLearningSeconds {
-                self.baselines.instances[key.instance].learnedBytes += bytes
+                self.baselines.instances[key.instance].learnedBytes = self.baselines.instances[key.instance].learnedBytes.addingClamped(bytes)
                 self.baselines.instances[key.instance].learnedWindows.insert(key.window)
                 continue
             }
             let learnedWindows = self.baselines.instances[key.instance].learnedWindows.count
             guard learnedWindows > 0 else { continue }
             let average = self.baselines.instances[key.instance].learnedBytes / learnedWindows
-            guard bytes >= self.thresholds.trafficVolumeMinimumBytes, bytes > average * self.thresholds.trafficVolumeFactor else { continue }
+            // Byte counts come from logs: a product past Int.max is a volume no window can exceed.
+            let (threshold, overflow) = average.multipliedReportingOverflow(by: self.thresholds.trafficVolumeFactor)
+            guard bytes >= self.thresholds.trafficVolumeMinimumBytes, !overflow, bytes > threshold else { continue }
             self.aggregator.add(self.flowObservation(
                 "Behavior:EC2/TrafficVolumeUnusual", record: sample.record, local: sample.local, remote: sample.remote, inbound: false,
                 localPort: sample.record.sourcePort, remotePort: sample.record.destinationPort, key: "volume",

@@ -121,7 +121,8 @@ extension DetectionEngine {
             let flood = Flood(minute: start / 60, interface: pointer.pointee.interfaceId, local: local, remote: remote, protocolNumber: protocolNumber,
                               port: destinationPort)
             let current = self.floods[flood]
-            self.floods[flood] = ((current?.packets ?? 0) + packets, min(current?.first ?? start, start), pointer.pointee.accountId)
+            // Packets from logs saturate: a few records with 18-digit counts must not trap.
+            self.floods[flood] = ((current?.packets ?? 0).addingClamped(packets), min(current?.first ?? start, start), pointer.pointee.accountId)
         }
     }
 

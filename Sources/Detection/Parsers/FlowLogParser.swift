@@ -125,7 +125,7 @@ public struct FlowLogParser {
                 if field == .srcaddr { record.source = IPAddress(v4: value) } else { record.destination = IPAddress(v4: value) }
             case .srcport, .dstport, .protocol, .packets, .bytes, .start, .end:
                 cursor = Self.tokenEnd(base, cursor, end, bufferEnd)
-                guard let value = Self.decimal(base, tokenStart, cursor - tokenStart, bufferEnd) else { return false }
+                guard let value = Self.decimal(base, tokenStart, cursor - tokenStart, bufferEnd), Self.inRange(field, value) else { return false }
                 Self.set(field, value, in: &record)
             default:
                 cursor = Self.tokenEnd(base, cursor, end, bufferEnd)
@@ -143,6 +143,22 @@ public struct FlowLogParser {
         }
         while cursor < end && base[cursor] == 32 { cursor += 1 }
         return cursor == end && record.source != nil && record.destination != nil
+    }
+
+    /// The latest time a record may carry: 9999-12-31T23:59:59Z (a field past it is malformed, so window arithmetic on
+    /// times never nears overflow).
+    public static let maxTimestamp: Int64 = 253_402_300_799
+
+    /// Whether a numeric field's value is one a flow can have: ports up to 65535, protocol numbers up to 255, times up
+    /// to `maxTimestamp`; packets and bytes are bounded by their 18 digits (sums of them saturate in the rules).
+    @inline(__always)
+    static func inRange(_ field: Field, _ value: Int64) -> Bool {
+        switch field {
+        case .srcport, .dstport: return value <= 65_535
+        case .protocol: return value <= 255
+        case .start, .end: return value <= self.maxTimestamp
+        default: return true
+        }
     }
 
     /// Stores a numeric field's value.
@@ -280,6 +296,10 @@ public struct FlowLogParser {
                 if dash { continue }
                 guard let value = Self.integer(token) else {
                     self.statistics.malformed(line, String(decoding: buffer[lineRange], as: UTF8.self), "\(field.rawValue) is not a number")
+                    return nil
+                }
+                guard Self.inRange(field, value) else {
+                    self.statistics.malformed(line, String(decoding: buffer[lineRange], as: UTF8.self), "\(field.rawValue) is out of range")
                     return nil
                 }
                 Self.set(field, value, in: &record)
