@@ -159,13 +159,16 @@ public enum FindingAttribute {
     /// A wildcard pattern as an anchored POSIX regular expression (`*` → `.*`, `?` → `.`, the rest literal).
     public static func wildcardRegex(_ pattern: String) -> String {
         var regex = "^"
-        for character in pattern {
-            switch character {
+        // Scalar by scalar, as the database reads it: a special character followed by a combining mark is one Character
+        // (".\u{301}" is not "."), and must still be escaped.
+        for scalar in pattern.unicodeScalars {
+            switch scalar {
             case "*": regex += ".*"
             case "?": regex += "."
             case "\\", ".", "+", "(", ")", "[", "]", "{", "}", "^", "$", "|":
-                regex += "\\\(character)"
-            default: regex.append(character)
+                regex += "\\"
+                regex.unicodeScalars.append(scalar)
+            default: regex.unicodeScalars.append(scalar)
             }
         }
         return regex + "$"
