@@ -578,20 +578,21 @@ def test_row3_fetched_bytes_never_come_back_from_an_allowed_host(hardened):
     needs("--allow-fetch-from")
     marker = "FEED-SECRET-" + uuid.uuid4().hex
     public = Web("127.0.0.3", {
-        "/mixed.txt": (200, "OK", {}, f"198.51.100.1\n{marker}\n203.0.113.5\nnot-an-ip-{marker}\n".encode()),
-        "/garbage.txt": (200, "OK", {}, f"{marker}\n{marker}-again\n".encode()),
+        "/mixed.txt": (200, "OK", {}, f"198.51.100.1\nsecret line {marker}\n203.0.113.5\n300.1.1.1/{marker}\n".encode()),
+        "/garbage.txt": (200, "OK", {}, f"{marker} x\n{marker} again\n".encode()),
         "/fail.txt": (503, marker, {}, marker.encode()),
     })
     admin, admin_detector, member, member_detector = enrolled_pair(hardened)
     gd = admin.client()
     results = {}
+    # Entity lists report malformed lines (IP lists count names as entries of another kind).
     for name in ("mixed", "garbage", "fail"):
-        list_id = gd.create_threat_intel_set(DetectorId=admin_detector, Name=name, Format="TXT", Location=public.url(f"/{name}.txt"), Activate=True)["ThreatIntelSetId"]
-        results[name] = wait_status(lambda: gd.get_threat_intel_set(DetectorId=admin_detector, ThreatIntelSetId=list_id))
+        list_id = gd.create_threat_entity_set(DetectorId=admin_detector, Name=name, Format="TXT", Location=public.url(f"/{name}.txt"), Activate=True)["ThreatEntitySetId"]
+        results[name] = wait_status(lambda: gd.get_threat_entity_set(DetectorId=admin_detector, ThreatEntitySetId=list_id))
         assert marker not in json.dumps(results[name], default=str), results[name]
-        seen = member.client().get_threat_intel_set(DetectorId=member_detector, ThreatIntelSetId=list_id)
+        seen = member.client().get_threat_entity_set(DetectorId=member_detector, ThreatEntitySetId=list_id)
         assert marker not in json.dumps(seen, default=str)
-    assert results["mixed"]["Status"] == "ACTIVE" and "2 malformed" in results["mixed"]["ErrorDetails"], results["mixed"]
+    assert results["mixed"]["Status"] == "ACTIVE" and "2 malformed" in results["mixed"].get("ErrorDetails", ""), results["mixed"]
     assert names_lines(results["mixed"]["ErrorDetails"], 2, 4), results["mixed"]
     assert results["garbage"]["Status"] == "ERROR" and results["fail"]["Status"] == "ERROR"
     assert "503" in results["fail"]["ErrorDetails"], results["fail"]
