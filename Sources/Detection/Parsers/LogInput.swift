@@ -106,21 +106,31 @@ public enum LogInput {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = input
         try input.withUnsafeMutableBufferPointer { source in
+            // zlib counts input in 32 bits: a file of 4 GiB or more is handed over in pieces (UInt32(count) trapped).
+            let piece = Int(UInt32.max)
+            var fed = min(source.count, piece)
             stream.next_in = source.baseAddress
-            stream.avail_in = UInt32(source.count)
+            stream.avail_in = UInt32(fed)
             while true {
+                if stream.avail_in == 0 && fed < source.count {
+                    let next = min(source.count - fed, piece)
+                    stream.next_in = source.baseAddress! + fed
+                    stream.avail_in = UInt32(next)
+                    fed += next
+                }
                 let status: Int32 = chunk.withUnsafeMutableBufferPointer { target in
                     stream.next_out = target.baseAddress
                     stream.avail_out = UInt32(target.count)
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                let remaining = Int(stream.avail_in) + (source.count - fed)
                 if status == Z_STREAM_END {
                     // Concatenated gzip members.
-                    if stream.avail_in > 0 { inflateReset(&stream); continue }
+                    if remaining > 0 { inflateReset(&stream); continue }
                     break
                 }
-                guard status == Z_OK || status == Z_BUF_ERROR, !(status == Z_BUF_ERROR && stream.avail_in == 0) else {
+                guard status == Z_OK || status == Z_BUF_ERROR, !(status == Z_BUF_ERROR && remaining == 0) else {
                     if status == Z_BUF_ERROR { throw LogInputError(description: "\(name): gzip data ends early (truncated file)") }
                     throw LogInputError(description: "\(name): not valid gzip data")
                 }

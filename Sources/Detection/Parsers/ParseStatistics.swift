@@ -3,6 +3,9 @@ public struct ParseStatistics: Sendable, Equatable {
     public var records = 0
     public var skipped = 0
     public var malformed = 0
+    /// The first few malformed records with their line, reason and up to 160 bytes of the record: for the local
+    /// command line (`guardpost-agent scan`) only. Never send them anywhere (heartbeats, findings, logs shipped
+    /// elsewhere): they are bytes of a log.
     public var examples: [String] = []
     public var bytes = 0
 
