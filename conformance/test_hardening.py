@@ -788,6 +788,22 @@ def test_row6_a_trickling_feed_does_not_hold_other_accounts_lists(hardened, list
     trickle.close()
 
 
+def test_row6_a_feed_below_the_minimum_rate_is_abandoned_before_the_deadline(strict):
+    """With the default 120 s deadline, a feed of 2 bytes a second is abandoned once the 10 s grace is over
+    (waited for at most 60 s)."""
+    needs("--allow-fetch-from", "--fetch-min-bytes-per-second")
+    trickle = Trickle("127.0.0.2", every=0.5)
+    account = strict.create_account()
+    gd = account.client()
+    detector = gd.create_detector(Enable=True)["DetectorId"]
+    list_id = gd.create_threat_intel_set(DetectorId=detector, Name="crawl", Format="TXT", Location=trickle.url(), Activate=True)["ThreatIntelSetId"]
+    assert wait_for(lambda: trickle.connections >= 1, 30), "the feed was never asked"
+    got = wait_status(lambda: gd.get_threat_intel_set(DetectorId=detector, ThreatIntelSetId=list_id), seconds=60)
+    trickle.close()
+    assert got["Status"] == "ERROR", got
+    assert trickle.payload.decode()[:12] not in got.get("ErrorDetails", "")
+
+
 # --- row 7 and 8: console sessions end with their key, and only served regions --------------------
 
 def test_row7_a_revoked_key_ends_its_console_sessions(hardened):
@@ -920,7 +936,8 @@ def test_row9_plus_and_percent_2b_in_next_token_mean_the_same(hardened):
 def strict():
     """A server with short read timeouts and a cap of 4 connections per client address."""
     s = Server("hardening-slow", extra_args=flags(("--request-head-timeout", "2"), ("--request-body-timeout", "2"),
-                                                  ("--max-connections-per-address", "4")))
+                                                  ("--max-connections-per-address", "4"), ("--allow-fetch-from", "127.0.0.2/32"),
+                                                  ("--fetch-min-bytes-per-second", "1024")))
     s.start()
     yield s
     s.stop()
