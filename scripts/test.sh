@@ -43,6 +43,9 @@ fi
 echo "== Swift tests"
 swift test --skip-build
 
+echo "== fuzz targets, 10 s each (the harness builds and runs; long runs: scripts/fuzz.sh TARGET SECONDS)"
+bash scripts/fuzz.sh all 10
+
 echo "== conformance suite (boto3 and the aws CLI against guardpost-admin on its embedded PostgreSQL)"
 export GUARDPOST_ADMIN="$PWD/.build/debug/guardpost-admin"
 # The conformance servers start their own embedded clusters: that is the path users take.
