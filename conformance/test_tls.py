@@ -4,10 +4,11 @@ with Debian's openssl, driven by boto3 (`verify=`), the aws CLI (`--ca-bundle`),
 
 What is checked: the API over TLS and its refusal without the CA; TLS 1.0/1.1 refused, 1.2 and 1.3 accepted; ALPN
 h2 and http/1.1; HSTS; nothing served in clear on the TLS port; `--http-redirect-port` only redirects; an agent
-enrolling and delivering findings over TLS; an agent facing an untrusted or expired certificate says so, keeps
-retrying and keeps its outbox, which is delivered once it trusts the server; a SIGHUP reload serves the new pair to
-new connections while a long-poll open on the old one completes; the console signed in over TLS in Chromium with a
-Secure, HttpOnly session cookie."""
+enrolling and delivering findings over TLS; an agent facing an untrusted, expired or misnamed certificate says so,
+keeps retrying and keeps its outbox, which is delivered once it trusts the server; a SIGHUP reload serves the new
+pair to new connections while long-polls open on the old one (HTTP/1.1 and HTTP/2) complete, and a broken pair is
+refused; the console signed in over TLS in Chromium with a Secure, HttpOnly session cookie; the hardening issue's
+connection limits (cap per address, head timeout) on the TLS port, HTTP/2 included."""
 import base64
 import http.client
 import json
