@@ -942,3 +942,60 @@ def test_connection_limits_hold_over_tls(tls_server, pki):
         assert closed < 15, closed
     finally:
         server.stop()
+
+
+def test_redirect_port_holds_the_same_connection_limits(tls_server, pki):
+    """The plain-HTTP redirect listener is reachable from the same networks as the TLS port: a connection that sends
+    nothing, or half a request head, is closed soon after the head timeout, and connections past the cap per address
+    are refused there too."""
+    server = TLSServer("tls_redirect_limits", pki.server_certificate, pki.server_key, pki.ca_bundle, share_with=tls_server,
+                       redirect_port=free_port(), extra_args=["--request-head-timeout", "2", "--max-connections-per-address", "4"])
+    server.start()
+    try:
+        def seconds_to_close(send=b"", limit=20):
+            connection = socket.create_connection(("127.0.0.1", server.redirect_port), timeout=limit)
+            try:
+                if send:
+                    connection.sendall(send)
+                started = time.time()
+                try:
+                    while connection.recv(4096):
+                        pass
+                except socket.timeout:
+                    return None
+                except OSError:
+                    pass
+                return time.time() - started
+            finally:
+                connection.close()
+
+        # The listener works.
+        assert requests.get(f"http://127.0.0.1:{server.redirect_port}/x", allow_redirects=False, timeout=10).status_code == 308
+        time.sleep(1)
+        problems = []
+        # The cap: four connections held, the fifth refused before it is answered.
+        held = [socket.create_connection(("127.0.0.1", server.redirect_port), timeout=10) for _ in range(4)]
+        fifth = socket.create_connection(("127.0.0.1", server.redirect_port), timeout=10)
+        try:
+            fifth.sendall(b"GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            try:
+                answer = fifth.recv(100)
+            except OSError:
+                answer = b""
+            if answer != b"":
+                problems.append(f"a fifth connection from one address is served (cap 4): {answer[:40]!r}")
+        finally:
+            fifth.close()
+            for connection in held:
+                connection.close()
+        time.sleep(1)
+        # Slow clients.
+        closed = seconds_to_close()
+        if closed is None or closed >= 8:
+            problems.append(f"a connection that sends nothing stays open (closed after {closed} s; head timeout 2 s)")
+        closed = seconds_to_close(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        if closed is None or closed >= 8:
+            problems.append(f"half a request head stays open (closed after {closed} s; head timeout 2 s)")
+        assert not problems, "the redirect port does not hold the connection limits: " + "; ".join(problems)
+    finally:
+        server.stop()
