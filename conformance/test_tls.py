@@ -627,6 +627,26 @@ def test_a_certificate_for_another_name_is_refused(tls_server, pki):
         other.stop()
 
 
+def test_tls_from_the_environment_and_flag_checks(tls_server, pki):
+    """GUARDPOST_TLS_CERTIFICATE/GUARDPOST_TLS_KEY instead of the flags; the flags that need each other are refused."""
+    certificate, key = pki.ca.issue("from-env")
+    server = TLSServer("tls_env", pki.server_certificate, pki.server_key, pki.ca_bundle, share_with=tls_server)
+    server.extra_args = []  # no TLS flags: the environment names the pair
+    server.env = dict(server.env, GUARDPOST_TLS_CERTIFICATE=certificate, GUARDPOST_TLS_KEY=key)
+    server.start()
+    try:
+        assert der_serial(handshake(server.port, tls_context(pki.ca_bundle))[2]) == serial_of(certificate)
+        assert f"guardpost-admin listening on https://127.0.0.1:{server.port}" in server.log()
+    finally:
+        server.stop()
+    for args, message in ((["--tls-certificate", certificate], "go together"), (["--tls-key", key], "go together"),
+                          (["--http-redirect-port", str(free_port())], "needs --tls-certificate")):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GUARDPOST_TLS_")}
+        result = subprocess.run([BINARY, "serve", "--port", str(free_port()), "--data-dir", tls_server.data_dir, *args],
+                                env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0 and message in result.stderr, (args, result.stderr)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Reload on SIGHUP
 
