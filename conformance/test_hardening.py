@@ -73,16 +73,17 @@ class Web:
     """An HTTP server of the test's own on a loopback address. `routes` maps a path to (status, reason, headers,
     body); every request is recorded, so a test can tell whether Guardpost ever connected."""
 
-    def __init__(self, host="127.0.0.1", routes=None):
+    def __init__(self, host="127.0.0.1", routes=None, default=(404, "Not Found", {}, b"nothing here\n")):
         self.host = host
         self.routes = dict(routes or {})
+        self.default = default
         self.hits = []
         web = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 web.hits.append(self.path)
-                status, reason, headers, body = web.routes.get(self.path.split("?")[0], (404, "Not Found", {}, b"nothing here\n"))
+                status, reason, headers, body = web.routes.get(self.path.split("?")[0], web.default)
                 self.send_response(status, reason)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -1103,3 +1104,42 @@ def test_webhooks_to_refused_addresses_never_reach_the_receiver(hardened):
     assert internal.hits == [], f"an event was delivered to an internal address: {internal.hits}"
     internal.close()
     public.close()
+
+
+# --- the agent: a list hash names a file only when it is 64 hex digits ----------------------------
+
+def test_the_agent_refuses_a_list_hash_that_would_name_a_file_outside_its_state(tmp_path):
+    """A hostile (or impersonated) administrator answers the agent's configuration with a list whose "sha256" is a
+    path. The agent must not write outside its state directory, and keeps running."""
+    agent_binary = os.environ.get("GUARDPOST_AGENT", os.path.join(os.path.dirname(BINARY), "guardpost-agent"))
+    escape = f"escaped-{uuid.uuid4().hex[:8]}"
+    detector = uuid.uuid4().hex
+    config = {"detectorId": detector, "accountId": "111122223333", "region": "us-east-1", "version": 7, "status": "ENABLED",
+              "findingPublishingFrequency": "SIX_HOURS", "features": {}, "administratorId": None,
+              "lists": [{"id": uuid.uuid4().hex, "kind": "THREAT_INTEL_SET", "name": "evil", "format": "TXT",
+                         "sha256": f"../../{escape}", "entryCount": 1, "trusted": False}]}
+    fake = Web("127.0.0.1", {
+        "/detector": (200, "OK", {"Content-Type": "application/json"}, json.dumps({"detectorIds": [detector]}).encode()),
+        "/agent/v1/config": (200, "OK", {"Content-Type": "application/json"}, json.dumps(config).encode()),
+        "/agent/v1/heartbeat": (200, "OK", {"Content-Type": "application/json"}, b"{}"),
+    }, default=(200, "OK", {}, b"198.51.100.1\n"))  # list content at whatever path the agent asks
+    state = tmp_path / "a" / "b" / "state"
+    state.mkdir(parents=True)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log_path = tmp_path / "agent.log"
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIAFAKEAGENT0000000", AWS_SECRET_ACCESS_KEY="x" * 40)
+    env.pop("AWS_PROFILE", None)
+    process = subprocess.Popen([agent_binary, "run", "--endpoint-url", fake.url("").rstrip("/"), "--region", "us-east-1",
+                                "--state-dir", str(state), "--cloudtrail", str(logs), "--heartbeat-seconds", "1"],
+                               env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: any(hit.startswith("/agent/v1/config") for hit in fake.hits), 30), f"the agent never asked for its configuration: {fake.hits}"
+        time.sleep(5)
+        written = [str(p) for p in tmp_path.rglob(f"*{escape}*")]
+        assert written == [], f"the agent wrote outside its state directory: {written}"
+        assert process.poll() is None, f"the agent exited: {log_path.read_text()[-2000:]}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        fake.close()
