@@ -98,10 +98,12 @@ class World:
         self.member_emails = {role: f"{role}-{t}@example.com" for role in ("member", "invitee", "removed")}
         gd.create_members(DetectorId=self.D, AccountDetails=[{"AccountId": self.accounts[r].account_id, "Email": e} for r, e in self.member_emails.items()])
         gd.invite_members(DetectorId=self.D, AccountIds=[self.accounts[r].account_id for r in self.member_emails])
+        self.invitations = {}
         for role in ("member", "removed"):
             client = self.accounts[role].client()
             invitation = [i for i in client.list_invitations()["Invitations"] if i["AccountId"] == owner.account_id][0]["InvitationId"]
             client.accept_administrator_invitation(DetectorId=self.detectors[role], AdministratorId=owner.account_id, InvitationId=invitation)
+            self.invitations[role] = invitation
         gd.disassociate_members(DetectorId=self.D, AccountIds=[removed.account_id])
         self.invitation_id = [i for i in invitee.client().list_invitations()["Invitations"] if i["AccountId"] == owner.account_id][0]["InvitationId"]
 
@@ -489,10 +491,21 @@ def administrator_rows():
 
     accept = lambda w, role: {"administratorId": acct(w, "owner"), "invitationId": w.invitation_id}
     master_accept = lambda w, role: {"masterId": acct(w, "owner"), "invitationId": w.invitation_id}
+
+    def taking(key, tail):
+        """Another account takes the invitee's invitation; a removed member re-uses its old one (both on their own detectors)."""
+        return lambda w: [
+            own("stranger", own_detector_call("POST", tail, {key: acct(w, "owner"), "invitationId": w.invitation_id})("stranger"), expect_refused),
+            own("removed", own_detector_call("POST", tail, {key: acct(w, "owner"), "invitationId": w.invitations["removed"]})("removed"), expect_refused),
+            own("removed", own_detector_call("POST", tail, {key: acct(w, "owner"), "invitationId": w.invitation_id})("removed"), expect_refused),
+        ]
+
     rows = [
-        Row("POST", "/detector/{D}/administrator", "AcceptAdministratorInvitation: on the caller's own detector, for its own invitation.",
-            body=accept, owner=expect_not_access_error),
-        Row("POST", "/detector/{D}/master", "AcceptInvitation (legacy): as AcceptAdministratorInvitation.", body=master_accept, owner=expect_not_access_error),
+        Row("POST", "/detector/{D}/administrator", "AcceptAdministratorInvitation: on the caller's own detector, for its own invitation "
+            "(not another account's; a removed member needs a new one).", body=accept, owner=expect_not_access_error,
+            variants=taking("administratorId", "/administrator")),
+        Row("POST", "/detector/{D}/master", "AcceptInvitation (legacy): as AcceptAdministratorInvitation.", body=master_accept, owner=expect_not_access_error,
+            variants=taking("masterId", "/master")),
         Row("GET", "/detector/{D}/administrator", "GetAdministratorAccount: the caller's own detector; an Enabled member sees the owner.",
             variants=lambda w: [own("member", own_detector_call("GET", "/administrator")("member"), administrator_is_owner),
                                 own("stranger", own_detector_call("GET", "/administrator")("stranger"), no_administrator)]),
