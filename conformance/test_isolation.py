@@ -460,8 +460,15 @@ def member_rows():
                          ("disassociate", "DisassociateMembers"), ("delete", "DeleteMembers"), ("start", "StartMonitoringMembers"),
                          ("stop", "StopMonitoringMembers")):
         safe = action in ("get", "detector/get")
+        variants = None
+        if safe:
+            # Through its own detector no role reads the owner's members (or the owner) as if they were its own.
+            variants = lambda w, action=action: [
+                own(r, own_detector_call("POST", f"/member/{action}", {"accountIds": [acct(w, "member"), acct(w, "owner")]})(r), none_of_them)
+                for r in OTHERS]
         rows.append(Row("POST", f"/detector/{{D}}/member/{action}", f"{rule}: the administrator's own detector only.", body=target,
-                        owner_call=None if safe else (lambda w, action=action: Call("POST", f"/detector/{w.D}/member/{action}", stranger_ids(w)))))
+                        owner_call=None if safe else (lambda w, action=action: Call("POST", f"/detector/{w.D}/member/{action}", stranger_ids(w))),
+                        variants=variants))
     rows += [
         Row("POST", "/detector/{D}/member", "CreateMembers: the administrator's own detector only.",
             body=lambda w, role: {"accountDetails": [{"accountId": acct(w, "member"), "email": "x@example.com"}]}),
@@ -472,6 +479,13 @@ def member_rows():
                                       {"accountIds": [acct(w, "stranger")], "features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]})),
     ]
     return rows
+
+
+def none_of_them(w, role, response):
+    """200 with every asked account unprocessed: no member record, no detector configuration"""
+    assert response.status_code == 200, describe(response)
+    body = response.json()
+    assert not body.get("members") and not body.get("memberDataSourceConfigurations"), response.text[:500]
 
 
 def administrator_rows():
