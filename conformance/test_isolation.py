@@ -578,11 +578,20 @@ def findings_rows():
         return scratch["ids"]
 
     own_get = lambda r: own(r, own_detector_call("POST", "/findings/get", lambda w, role: {"findingIds": w.findings})(r), no_findings_of_the_owner)
+
+    def owner_token(w):
+        answer = w.call("owner", "POST", f"/detector/{w.D}/findings", {"maxResults": 1})
+        return answer.json()["nextToken"]
+
+    def replayed_token(r):
+        """The owner's nextToken replayed through another role's own detector."""
+        return own(r, lambda w: Call("POST", f"/detector/{w.detectors[r]}/findings", {"maxResults": 50, "nextToken": owner_token(w)}),
+                   no_ids_of_the_owner_or_refused)
     own_list = lambda r: own(r, own_detector_call("POST", "/findings", {})(r), no_ids_of_the_owner)
     own_change = lambda r, tail, body: own(r, own_detector_call("POST", tail, body)(r), expect_not_5xx)
     return [
         Row("POST", "/detector/{D}/findings", "ListFindings: the caller's findings (an administrator's include its Enabled members').", body=lambda w, r: {},
-            variants=lambda w: [own_list(r) for r in OTHERS]),
+            variants=lambda w: [own_list(r) for r in OTHERS] + [replayed_token(r) for r in OTHERS]),
         Row("POST", "/detector/{D}/findings/get", "GetFindings: the owner's findings to the owner only.", body=ids,
             variants=lambda w: [own_get(r) for r in OTHERS]),
         Row("POST", "/detector/{D}/findings/statistics", "GetFindingsStatistics: the caller's findings.",
@@ -613,6 +622,13 @@ def no_owner_account(w, role, response):
     """200 without the owner's account in it"""
     assert response.status_code == 200, describe(response)
     assert acct(w, "owner") not in response.text, response.text[:500]
+
+
+def no_ids_of_the_owner_or_refused(w, role, response):
+    """200 without the owner's finding ids, or a 400"""
+    if response.status_code == 400:
+        return
+    no_ids_of_the_owner(w, role, response)
 
 
 def expect_not_5xx(w, role, response):
