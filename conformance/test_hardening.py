@@ -914,6 +914,12 @@ def test_row9_plus_in_a_query_is_a_literal_plus_for_signature_and_handler_alike(
         response = send_raw(account, "DELETE", f"{target}?tagKeys={spelled}", canonical_query="tagKeys=a%2Bb")
         assert response.status_code == 204, f"tagKeys={spelled}: {response.status_code} {response.text}"
         assert gd.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"a b": "space"}, spelled
+    # Decoded once: %252B is the three characters %2B, not a plus.
+    gd.tag_resource(ResourceArn=arn, Tags={"a+b": "plus", "a%2Bb": "literal"})
+    response = send_raw(account, "DELETE", f"{target}?tagKeys=a%252Bb", canonical_query="tagKeys=a%252Bb")
+    assert response.status_code == 204, response.text
+    assert gd.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"a b": "space", "a+b": "plus"}
+    gd.untag_resource(ResourceArn=arn, TagKeys=["a+b"])
     # A space is %20 (a signature over '+' does not verify a request that means a space, and the reverse).
     gd.tag_resource(ResourceArn=arn, Tags={"a+b": "plus", "a b": "space"})
     response = send_raw(account, "DELETE", f"{target}?tagKeys=a+b", canonical_query="tagKeys=a%20b")
