@@ -573,6 +573,31 @@ def names_lines(details, *numbers):
     return all(re.search(rf"\blines?\b[^;.]*?\b{n}\b", details) for n in numbers)
 
 
+def test_row3_a_redirect_to_another_scheme_is_refused(hardened, lists_dir):
+    """http(s) redirects go to http(s) only: not to file:// (outside or inside --lists-dir) nor to s3://."""
+    needs("--allow-fetch-from")
+    marker = "LISTS-DIR-SECRET-" + uuid.uuid4().hex
+    inside = os.path.join(lists_dir, f"other-tenant-{uuid.uuid4().hex[:6]}.txt")
+    with open(inside, "w") as f:
+        f.write(f"198.51.100.99\nsecret line {marker}\n")
+    public = Web("127.0.0.2", {
+        "/to-passwd.txt": (302, "Found", {"Location": "file:///etc/passwd"}, b""),
+        "/to-lists-dir.txt": (302, "Found", {"Location": f"file://{inside}"}, b""),
+        "/to-s3.txt": (302, "Found", {"Location": "s3://some-bucket/key.txt"}, b""),
+    })
+    account = new_account(hardened)
+    gd = account.client()
+    for name in ("to-passwd", "to-lists-dir", "to-s3"):
+        list_id = gd.create_threat_entity_set(DetectorId=account.detector, Name=name, Format="TXT", Location=public.url(f"/{name}.txt"),
+                                              Activate=True)["ThreatEntitySetId"]
+        got = wait_status(lambda: gd.get_threat_entity_set(DetectorId=account.detector, ThreatEntitySetId=list_id))
+        assert got["Status"] == "ERROR", (name, got)
+        assert marker not in json.dumps(got, default=str) and "root:" not in got.get("ErrorDetails", "")
+        gd.delete_threat_entity_set(DetectorId=account.detector, ThreatEntitySetId=list_id)
+    assert len(public.hits) == 3
+    public.close()
+
+
 def test_row3_fetched_bytes_never_come_back_from_an_allowed_host(hardened):
     """Even where fetching is allowed, errorDetails carry counts, line numbers and status codes — not the file's
     bytes, and not the answer's reason phrase."""
