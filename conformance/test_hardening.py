@@ -8,7 +8,6 @@ import json
 import os
 import re
 import select
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -22,7 +21,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from conftest import BINARY, Console, Server, enrolled_pair, free_port, send, send_raw, signed_out, start_moto
+from conftest import BINARY, Console, Server, enrolled_pair, free_port, send, send_raw, signed_out
 from test_findings import finding, ingest
 
 INT64_MAX = 2**63 - 1

@@ -22,7 +22,7 @@ import re
 import subprocess
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 from urllib.parse import quote
 
@@ -325,7 +325,6 @@ class Row:
     variants: Callable = None         # (world) -> [Variant]
     signed: bool = True               # False: console and public routes, checked by `custom`
     custom: Callable = None           # (world) -> None: the whole row's check, for routes that are not SigV4
-    per_role_check: Callable = None   # (world, role, response) -> None: extra checks after each non-owner call
 
     @property
     def template(self):
