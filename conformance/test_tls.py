@@ -911,11 +911,12 @@ def seconds_until_closed(tls_socket, limit, answer_pings=False):
 
 
 def test_connection_limits_hold_over_tls(tls_server, pki):
-    """--request-head-timeout (also the keep-alive idle timeout) and --max-connections-per-address on the TLS port:
-    a handshake that never starts, an HTTP/1.1 connection that sends nothing and an HTTP/2 connection that sends
-    nothing are all closed soon after the head timeout; connections past the cap are refused."""
+    """--request-head-timeout (also the keep-alive idle timeout), --idle-timeout and --max-connections-per-address on
+    the TLS port: a handshake that never starts, an HTTP/1.1 connection that sends nothing and an HTTP/2 connection
+    that sends nothing are all closed soon after the head timeout (the last one, which ignores the GOAWAY's PING, by
+    the idle timeout); connections past the cap are refused."""
     server = TLSServer("tls_limits", pki.server_certificate, pki.server_key, pki.ca_bundle, share_with=tls_server,
-                       extra_args=["--request-head-timeout", "2", "--max-connections-per-address", "4"])
+                       extra_args=["--request-head-timeout", "2", "--max-connections-per-address", "4", "--idle-timeout", "6"])
     server.start()
     try:
         def connect(alpn):
@@ -958,7 +959,7 @@ def test_connection_limits_hold_over_tls(tls_server, pki):
         silent.send(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0))
         closed = seconds_until_closed(silent, 30)
         silent.close()
-        assert closed is not None, "an idle HTTP/2 connection that ignores the GOAWAY's PING is never closed (past 30 s, head timeout 2 s)"
+        assert closed is not None, "an idle HTTP/2 connection that ignores the GOAWAY's PING is never closed (past 30 s, idle timeout 6 s)"
         assert closed < 15, closed
     finally:
         server.stop()
@@ -995,6 +996,7 @@ def test_redirect_port_holds_the_same_connection_limits(tls_server, pki):
         problems = []
         # The cap: four connections held, the fifth refused before it is answered.
         held = [socket.create_connection(("127.0.0.1", server.redirect_port), timeout=10) for _ in range(4)]
+        time.sleep(0.5)  # the server has set the four up (connections are set up on several event loops at once)
         fifth = socket.create_connection(("127.0.0.1", server.redirect_port), timeout=10)
         try:
             fifth.sendall(b"GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

@@ -170,19 +170,27 @@ public func buildApplication(
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
     }
 
+    // One gate for every listener: the per-address cap counts a client's connections to all of them together.
+    let gate = ConnectionGate(limits: configuration.connectionLimits, logger: dependencies.logger)
     var metricsServices: [any Service] = []
     if let registry = dependencies.registry, let metricsPort = configuration.metricsPort {
-        metricsServices.append(metricsApplication(registry: registry, host: configuration.metricsHost, port: metricsPort, logger: dependencies.logger))
+        metricsServices.append(metricsApplication(
+            registry: registry, host: configuration.metricsHost, port: metricsPort, limits: configuration.connectionLimits, gate: gate,
+            logger: dependencies.logger
+        ))
     }
     var tlsServices: [any Service] = []
     if let tls = configuration.tls {
         tlsServices.append(CertificateReloader(tls: tls, logger: dependencies.logger))
         if let redirectPort = configuration.httpRedirectPort {
-            tlsServices.append(httpRedirectApplication(host: configuration.host, port: redirectPort, tlsPort: configuration.port, logger: dependencies.logger))
+            tlsServices.append(httpRedirectApplication(
+                host: configuration.host, port: redirectPort, tlsPort: configuration.port, limits: configuration.connectionLimits, gate: gate,
+                logger: dependencies.logger
+            ))
         }
     }
-    let server = try configuration.tls.map { try $0.server(limits: configuration.connectionLimits, logger: dependencies.logger) }
-        ?? configuration.connectionLimits.http1Server(logger: dependencies.logger)
+    let server = try configuration.tls.map { try $0.server(limits: configuration.connectionLimits, gate: gate) }
+        ?? configuration.connectionLimits.http1Server(logger: dependencies.logger, gate: gate)
     var app = Application(
         router: router,
         server: server,
@@ -262,7 +270,9 @@ public func serverRouteTable(logger: Logger) -> [(method: String, path: String)]
 }
 
 /// `/metrics` (Prometheus) on a listener of its own, so that the API port never shows the server's internals.
-func metricsApplication(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) -> some Service {
+func metricsApplication(
+    registry: PrometheusCollectorRegistry, host: String, port: Int, limits: ConnectionLimits, gate: ConnectionGate, logger: Logger
+) -> some Service {
     let router = Router()
     router.get("/metrics") { _, _ -> Response in
         var bytes: [UInt8] = []
@@ -273,6 +283,7 @@ func metricsApplication(registry: PrometheusCollectorRegistry, host: String, por
     }
     return Application(
         router: router,
+        server: limits.http1Server(logger: logger, gate: gate),
         configuration: .init(address: .hostname(host, port: port), serverName: "guardpost-admin-metrics"),
         onServerRunning: { channel in
             logger.info("metrics listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])

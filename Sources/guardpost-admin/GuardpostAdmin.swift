@@ -97,6 +97,8 @@ extension GuardpostAdmin {
         var requestBodyTimeout: Double = 60
         @Option(name: .customLong("max-connections-per-address"), help: "Connections one remote address may hold open at once.")
         var maxConnectionsPerAddress: Int = 2048
+        @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may send nothing at all before it is closed (keep it above the agents' 60 s long-poll).")
+        var idleTimeout: Double = 120
         @Option(name: .customLong("max-agents-per-account"), help: "Agents one account may register in a region.")
         var maxAgentsPerAccount: Int = 1000
         @Option(name: .customLong("metrics-port"), help: "Serve /metrics (Prometheus) on this port of --metrics-host; without it /metrics is not served.")
@@ -117,8 +119,10 @@ extension GuardpostAdmin {
             guard (1...86_400).contains(self.fetchTimeoutSeconds) else { throw ValidationError("--fetch-timeout-seconds must be from 1 to 86400") }
             guard self.fetchMinBytesPerSecond >= 0 else { throw ValidationError("--fetch-min-bytes-per-second must not be negative") }
             guard (1...64).contains(self.activationWorkers) else { throw ValidationError("--activation-workers must be from 1 to 64") }
-            guard (0.1...86_400).contains(self.requestHeadTimeout), (0.1...86_400).contains(self.requestBodyTimeout) else {
-                throw ValidationError("--request-head-timeout and --request-body-timeout must be from 0.1 to 86400 seconds")
+            guard (0.1...86_400).contains(self.requestHeadTimeout), (0.1...86_400).contains(self.requestBodyTimeout),
+                  (0.1...86_400).contains(self.idleTimeout)
+            else {
+                throw ValidationError("--request-head-timeout, --request-body-timeout and --idle-timeout must be from 0.1 to 86400 seconds")
             }
             guard self.maxConnectionsPerAddress >= 1, self.maxAgentsPerAccount >= 1 else {
                 throw ValidationError("--max-connections-per-address and --max-agents-per-account must be at least 1")
@@ -180,7 +184,7 @@ extension GuardpostAdmin {
                 activationWorkers: self.activationWorkers,
                 connectionLimits: ConnectionLimits(
                     headTimeout: Self.duration(self.requestHeadTimeout), bodyTimeout: Self.duration(self.requestBodyTimeout),
-                    maxConnectionsPerAddress: self.maxConnectionsPerAddress
+                    maxConnectionsPerAddress: self.maxConnectionsPerAddress, idleTimeout: Self.duration(self.idleTimeout)
                 ),
                 maxAgentsPerAccount: self.maxAgentsPerAccount, metricsHost: self.metricsHost, metricsPort: self.metricsPort,
                 consoleSessionHours: self.consoleSessionHours

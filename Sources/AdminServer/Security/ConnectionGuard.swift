@@ -15,16 +15,24 @@ public struct ConnectionLimits: Sendable {
     public var bodyTimeout: Duration
     /// Connections open at once from one remote address; more are closed as they arrive.
     public var maxConnectionsPerAddress: Int
+    /// A connection from which nothing at all is read for this long is closed, whatever state HTTP is in (an HTTP/2
+    /// client that ignores the GOAWAY's PING, a client that never reads its answer and never sends again). It must
+    /// exceed the agents' long-poll (at most 60 s).
+    public var idleTimeout: Duration
 
-    public init(headTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(60), maxConnectionsPerAddress: Int = 2048) {
+    public init(
+        headTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(60), maxConnectionsPerAddress: Int = 2048,
+        idleTimeout: Duration = .seconds(120)
+    ) {
         self.headTimeout = headTimeout
         self.bodyTimeout = bodyTimeout
         self.maxConnectionsPerAddress = maxConnectionsPerAddress
+        self.idleTimeout = idleTimeout
     }
 
-    /// Hummingbird's HTTP/1.1 server with these limits.
-    public func http1Server(logger: Logger) -> HTTPServerBuilder {
-        let gate = ConnectionGate(limits: self, logger: logger)
+    /// Hummingbird's HTTP/1.1 server with these limits; listeners that share `gate` share the per-address cap.
+    public func http1Server(logger: Logger, gate: ConnectionGate? = nil) -> HTTPServerBuilder {
+        let gate = gate ?? ConnectionGate(limits: self, logger: logger)
         let configuration = self.http1Configuration()
         return HTTPServerBuilder { responder in
             GuardedChildChannel(base: HTTP1Channel(responder: responder, configuration: configuration), gate: gate)
@@ -48,15 +56,18 @@ public struct ConnectionLimits: Sendable {
 /// What every connection of one server passes before HTTP (or TLS) sees it: a cap on open connections per
 /// remote address, and a deadline by which the connection must have become HTTP — so a TLS handshake that never
 /// finishes is cut off like a request head that never arrives.
-final class ConnectionGate: Sendable {
+public final class ConnectionGate: Sendable {
     let limit: Int
     let deadline: TimeAmount
+    /// `ConnectionLimits.idleTimeout`.
+    let silence: TimeAmount
     let logger: Logger
     private let counts = NIOLockedValueBox([String: Int]())
 
-    init(limits: ConnectionLimits, logger: Logger) {
+    public init(limits: ConnectionLimits, logger: Logger) {
         self.limit = limits.maxConnectionsPerAddress
         self.deadline = ConnectionLimits.timeAmount(limits.headTimeout)
+        self.silence = ConnectionLimits.timeAmount(limits.idleTimeout)
         self.logger = logger
     }
 
@@ -87,6 +98,7 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(ConnectionGateHandler(gate: self.gate), position: .first)
+            try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: self.gate.silence), position: .first)
         }.flatMap {
             self.base.setup(channel: channel, logger: logger)
         }
@@ -141,6 +153,14 @@ final class ConnectionGateHandler: ChannelInboundHandler, RemovableChannelHandle
                 || (try? pipeline.handler(type: NIOHTTP2Handler.self)) != nil
             if !speaksHTTP { channel.close(promise: nil) }
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

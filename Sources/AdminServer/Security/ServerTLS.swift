@@ -83,9 +83,12 @@ public final class ServerTLS: Sendable {
     }
 
     /// Hummingbird's HTTP/2-with-HTTP/1.1-fallback server over this TLS, with the connection limits.
-    func server(limits: ConnectionLimits, logger: Logger) throws -> HTTPServerBuilder {
-        let gate = ConnectionGate(limits: limits, logger: logger)
-        let configuration = HTTP2UpgradeChannel.Configuration(idleTimeout: limits.headTimeout, streamConfiguration: limits.http1Configuration())
+    func server(limits: ConnectionLimits, gate: ConnectionGate) throws -> HTTPServerBuilder {
+        // An idle HTTP/2 connection is sent GOAWAY after the head timeout, and closed if the client does not finish
+        // within the same time again (without a graceful-close limit a silent client would keep it for good).
+        let configuration = HTTP2UpgradeChannel.Configuration(
+            idleTimeout: limits.headTimeout, gracefulCloseTimeout: limits.headTimeout, streamConfiguration: limits.http1Configuration()
+        )
         let tls = self.configuration()
         // Built once, so a bad pair fails at start-up rather than at the first connection.
         _ = try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: configuration, responder: { _, _, _ in })
@@ -118,13 +121,14 @@ struct CertificateReloader: Service {
 }
 
 /// `--http-redirect-port`: a plain-HTTP listener that only redirects to the TLS port (308 keeps the method and body).
-func httpRedirectApplication(host: String, port: Int, tlsPort: Int, logger: Logger) -> some Service {
+func httpRedirectApplication(host: String, port: Int, tlsPort: Int, limits: ConnectionLimits, gate: ConnectionGate, logger: Logger) -> some Service {
     let router = Router()
     router.addMiddleware {
         RedirectToHTTPS(tlsPort: tlsPort)
     }
     return Application(
         router: router,
+        server: limits.http1Server(logger: logger, gate: gate),
         configuration: .init(address: .hostname(host, port: port), serverName: "guardpost-admin-redirect"),
         logger: logger
     )
