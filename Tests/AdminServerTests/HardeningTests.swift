@@ -1,7 +1,10 @@
-import AdminServer
+@testable import AdminServer
 import Crypto
 import Foundation
 import GuardDutyModel
+import HTTPTypes
+import Hummingbird
+import NIOCore
 import PostgresNIO
 import Testing
 
@@ -177,7 +180,7 @@ struct HardeningTests {
         let refused = [
             "127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.251",
             "255.255.255.255", "::1", "::", "fe80::1", "fd00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:169.254.169.254",
-            "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "::7f00:1",
+            "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "::7f00:1", "::ffff:0:7f00:1", "64:ff9b:1::7f00:1",
         ]
         for address in refused {
             #expect(policy.refusal(for: try require(IPNetwork.parseAddress(address))) != nil, "\(address)")
@@ -231,6 +234,117 @@ struct HardeningTests {
                 #expect(!failure.description.contains("list.txt"), "only scheme, host and port are named")
             }
         }
+    }
+
+    @Test func valuesTheDatabaseWouldRefuseAre400sNot500s() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            // NUL in any JSON string, in a path or in a query.
+            let nul = try await server.call(key, .post, "/detector/\(detector)/filter", json: #"{"name":"f1","findingCriteria":{"criterion":{"type":{"eq":["a\u0000b"]}}}}"#)
+            #expect(nul.status == 400)
+            #expect(try await server.call(key, .get, "/detector?nextToken=a%00b").status == 400)
+            // A finding dated on a day that does not exist, or too large to store.
+            var impossible = makeFinding(account: key.accountId, detectorId: detector, id: "f-impossible", updatedAt: "2024-02-30T00:00:00.000Z")
+            #expect(try await server.ingest(key, detectorId: detector, [impossible]).status == 400)
+            impossible.updatedAt = "2024-13-45T99:99:99.000Z"
+            #expect(try await server.ingest(key, detectorId: detector, [impossible]).status == 400)
+            var huge = makeFinding(account: key.accountId, detectorId: detector, id: "f-huge")
+            huge.description = String(repeating: "x", count: 4000)
+            huge.service.additionalInfo = .init(value: String(repeating: "y", count: 70_000), type: "default")
+            #expect(try await server.ingest(key, detectorId: detector, [huge]).status == 400)
+            #expect(try await server.ingest(key, detectorId: detector, [makeFinding(account: key.accountId, detectorId: detector, id: "f-fine")]).status == 200)
+            // A config version past the column's range.
+            let heartbeat = #"{"agentId":"agent-version1","detectorId":"\#(detector)","hostname":"h","version":"1","configVersion":2147483648,"sources":[]}"#
+            #expect(try await server.call(key, .post, "/agent/v1/heartbeat", json: heartbeat).status == 400)
+            // Names are measured in Unicode scalars, not in grapheme clusters of unbounded size.
+            let combining = "a" + String(repeating: "\u{301}", count: 400)
+            let list = try await server.call(
+                key, .post, "/detector/\(detector)/threatintelset",
+                json: #"{"name":"\#(combining)","format":"TXT","location":"https://example.com/l.txt","activate":false}"#
+            )
+            #expect(list.status == 400)
+        }
+    }
+
+    @Test func anAgentMovingToAnotherRegionIsCountedThere() async throws {
+        try await TestDatabase.withDatabase { client, _ in
+            let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 1)
+            _ = try await stores.accounts.createAccount(accountId: "444444444445", email: "a@example.com", name: nil, organizationManagement: false)
+            var detectors: [String: String] = [:]
+            for region in ["us-east-1", "us-west-2"] {
+                detectors[region] = try await stores.detectors.createDetector(
+                    caller: Caller(accountId: "444444444445", region: region),
+                    request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
+                )
+            }
+            func beat(_ agent: String, _ region: String) async throws {
+                try await stores.agentChannel.heartbeat(caller: Caller(accountId: "444444444445", region: region), heartbeat: AgentHeartbeat(
+                    agentId: agent, detectorId: try require(detectors[region]), hostname: "h", version: "1", configVersion: 0, sources: []
+                ))
+            }
+            try await beat("agent-east0001", "us-east-1")
+            try await beat("agent-east0002", "us-west-2")
+            // us-west-2 is full: an agent of us-east-1 cannot move in past the limit.
+            await #expect(throws: GuardDutyError.self) { try await beat("agent-east0001", "us-west-2") }
+        }
+    }
+
+    @Test func anActivationThatNeverFinishesIsGivenUpAfterThreeClaims() async throws {
+        try await TestDatabase.withDatabase { client, _ in
+            let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
+            _ = try await stores.accounts.createAccount(accountId: "333333333339", email: "c@example.com", name: nil, organizationManagement: false)
+            let caller = Caller(accountId: "333333333339", region: "us-east-1")
+            let detector = try await stores.detectors.createDetector(
+                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
+            )
+            let request = try JSONDecoder().decode(
+                CreateListRequest.self, from: Data(#"{"name":"crashy","format":"TXT","location":"https://example.com/x.txt","activate":true}"#.utf8)
+            )
+            _ = try await stores.lists.createList(caller: caller, detectorId: detector, kind: .threatIntelSet, request: request)
+            // Each claim's lease ends without a finish, as when the server that claimed it stopped.
+            var attempts: [Int] = []
+            for _ in 0..<4 {
+                let job = try require(try await stores.lists.claimActivation(leaseSeconds: 0))
+                attempts.append(job.attempt)
+                try await client.query("UPDATE lists SET claimed_until = now() - interval '1 second'")
+            }
+            #expect(attempts == [1, 2, 3, 4])
+            let job = try require(try await stores.lists.claimActivation(leaseSeconds: 60))
+            let activator = ListActivator(
+                store: stores.lists, fetcher: ListFetcher(sources: ListSources(), guarded: GuardedHTTP(policy: OutboundPolicy())),
+                client: .shared, wakeups: AsyncStream { $0.finish() }, logger: TestDatabase.logger
+            )
+            guard case .failed(let message) = await activator.activate(job) else {
+                Issue.record("the fifth claim was fetched again")
+                return
+            }
+            #expect(message.contains("without finishing"))
+        }
+    }
+
+    @Test func aSTIXFileOfTooManyJSONObjectsIsRefusedBeforeItIsParsed() {
+        let job = ListActivationJob(listId: "l", kind: .threatIntelSet, format: .stix, location: "https://example.com/x.json", expectedBucketOwner: nil, activationId: "a")
+        let hostile = Array(("[" + Array(repeating: "{}", count: 1_000_001).joined(separator: ",") + "]").utf8)
+        guard case .failed(let message) = ListActivator.outcome(parsing: hostile, job: job) else {
+            Issue.record("parsed")
+            return
+        }
+        #expect(message.contains("JSON objects"))
+    }
+
+    @Test func consoleSignInFromAnotherSiteIsRefused() {
+        func request(_ headers: [(String, String)]) -> Request {
+            var fields = HTTPFields()
+            for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+            let head = HTTPRequest(method: .post, scheme: "http", authority: "admin.example:8080", path: "/console/login", headerFields: fields)
+            return Request(head: head, body: .init(buffer: ByteBuffer()))
+        }
+        #expect(ConsoleRoutes.isSameOrigin(request([])))
+        #expect(ConsoleRoutes.isSameOrigin(request([("Origin", "http://admin.example:8080"), ("Sec-Fetch-Site", "same-origin")])))
+        #expect(!ConsoleRoutes.isSameOrigin(request([("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")])))
+        #expect(!ConsoleRoutes.isSameOrigin(request([("Origin", "https://evil.example")])))
+        #expect(!ConsoleRoutes.isSameOrigin(request([("Sec-Fetch-Site", "same-site")])))
     }
 
     @Test func s3KeysWithDotOrEmptySegmentsAreNeverRequested() {

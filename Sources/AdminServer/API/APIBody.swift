@@ -6,6 +6,28 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SigV4
 
+extension Collection where Element == UInt8, Index == Int {
+    /// Whether JSON text holds a `\u0000` escape (a NUL in a string): `u0000` after an odd run of backslashes.
+    var containsNULEscape: Bool {
+        var index = self.startIndex
+        var backslashes = 0
+        while index < self.endIndex {
+            let byte = self[index]
+            if byte == UInt8(ascii: "\\") {
+                backslashes += 1
+            } else {
+                if backslashes % 2 == 1, byte == UInt8(ascii: "u"), index + 4 < self.endIndex,
+                   self[(index + 1)...(index + 4)].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                    return true
+                }
+                backslashes = 0
+            }
+            index += 1
+        }
+        return false
+    }
+}
+
 /// Decoding requests and encoding responses as rest-json does.
 enum APIBody {
     /// GuardDuty's largest requests (50 account details, 200 tags) are far below this.
@@ -15,6 +37,10 @@ enum APIBody {
     static func decode<T: Decodable>(_ type: T.Type, from context: AuthenticatedContext) throws -> T {
         var buffer = context.body
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        // PostgreSQL's text cannot hold NUL: refused here once, for every operation, rather than failing in a store.
+        guard !bytes.containsNULEscape else {
+            throw GuardDutyError.badRequest("The request is rejected because a string in it holds a NUL character (\\u0000).")
+        }
         let data = bytes.isEmpty ? Data("{}".utf8) : Data(bytes)
         return try JSONDecoder().decode(type, from: data)
     }

@@ -39,6 +39,7 @@ public struct CanonicalRequestMiddleware<Context: RequestContext>: RouterMiddlew
                 if Self.isUnreserved(decoded) || decoded == UInt8(ascii: ".") {
                     return "the request path percent-encodes a character that must be sent as it is"
                 }
+                if decoded == 0 { return "the request path holds a NUL character" }
                 index += 3
             } else {
                 index += 1
@@ -46,9 +47,9 @@ public struct CanonicalRequestMiddleware<Context: RequestContext>: RouterMiddlew
         }
         if let query, !query.isEmpty {
             for item in query.split(separator: "&", omittingEmptySubsequences: true) {
-                for part in item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                where SigV4Encoding.percentDecode(part) == nil {
-                    return "the query string has broken percent-encoding"
+                for part in item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false) {
+                    guard let decoded = SigV4Encoding.percentDecode(part) else { return "the query string has broken percent-encoding" }
+                    if decoded.utf8.contains(0) { return "the query string holds a NUL character" }
                 }
             }
         }

@@ -39,6 +39,9 @@ public struct ConsoleRoutes: Sendable {
         let console = router.group("console")
         console.get("login") { _, _ in Self.loginPage(error: nil) }
         console.post("login") { request, _ -> Response in
+            guard Self.isSameOrigin(request) else {
+                return Self.loginPage(error: "Sign in from this server's own sign-in page.", status: .forbidden)
+            }
             var request = request
             let form = ConsoleHTML.form(try await request.collectBody(upTo: 1 << 16))
             let region = form["region"]?.first.flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
@@ -110,6 +113,22 @@ public struct ConsoleRoutes: Sendable {
             <p><label>Region <input name="region" value="us-east-1"></label></p>
             <p><button type="submit">Sign in</button></p></form></section>
             """, status: status)
+    }
+
+    /// Whether a form was posted from this server's own pages (no login CSRF: another site cannot sign a visitor's
+    /// browser into the attacker's account). Browsers send `Sec-Fetch-Site` and `Origin` on cross-site posts; a client
+    /// that sends neither (curl, tests) is not a browser that another site can drive.
+    static func isSameOrigin(_ request: Request) -> Bool {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
+            return false
+        }
+        if let origin = request.headers[.origin], origin != "null" {
+            guard let host = URLComponents(string: origin)?.host, let authority = request.head.authority else { return false }
+            let requestHost = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }.dropFirst()) : String(authority.split(separator: ":").first ?? "")
+            let originHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+            return originHost.lowercased() == requestHost.lowercased()
+        }
+        return true
     }
 
     /// The session of a request, or nil (signed out or expired).

@@ -435,5 +435,11 @@ ALTER TABLE console_sessions
     ADD COLUMN access_key_id text NOT NULL REFERENCES access_keys (access_key_id) ON DELETE CASCADE,
     ADD COLUMN absolute_expires_at timestamptz NOT NULL;
 """#),
+        Migration(name: "0010_activation_attempts.sql", sql: #"""
+-- Guardpost schema 10: how many times the current activation of a list was claimed. A list whose activation keeps
+-- being claimed without finishing (the worker's server stopped while fetching or parsing it) goes to ERROR after a
+-- few tries instead of taking every replica down in turn.
+ALTER TABLE lists ADD COLUMN activation_attempts integer NOT NULL DEFAULT 0;
+"""#),
     ]
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import GuardDutyModel
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import SigV4
 import ThreatLists
@@ -103,7 +104,23 @@ public struct ListActivator: Service {
         }
     }
 
+    /// The most `{` a STIX 2.x file may hold (a 250,000-indicator bundle has about two per indicator).
+    static let maxJSONObjects = 1_000_000
+    /// One STIX 2.x (JSON) parse at a time per server.
+    static let jsonParses = NIOLock()
+
+    static func looksLikeJSON(_ bytes: [UInt8]) -> Bool {
+        let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    }
+
+    /// Claims of one activation before it is given up (a claim that never finished means its server stopped).
+    static let maxAttempts = 3
+
     func activate(_ job: ListActivationJob) async -> ListActivationOutcome {
+        guard job.attempt <= Self.maxAttempts else {
+            return .failed("the activation was started \(Self.maxAttempts) times without finishing (the server stopped while fetching or parsing the list)")
+        }
         let bytes: [UInt8]
         do {
             // The grant is checked again: the operator may have removed it since the list was created.
@@ -127,7 +144,23 @@ public struct ListActivator: Service {
 
     /// Parses fetched bytes and applies the entry limit; a file with no usable entry is an error.
     public static func outcome(parsing bytes: [UInt8], job: ListActivationJob) -> ListActivationOutcome {
-        let parsed = ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses)
+        let parsed: ParsedList
+        if job.format == .stix, Self.looksLikeJSON(bytes) {
+            // STIX 2.x is read through Foundation's JSONSerialization, whose objects cost far more memory than the
+            // file: the number of JSON objects is bounded, and one such parse runs at a time on the server.
+            let objects = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "{") ? 1 : 0) }
+            guard objects <= Self.maxJSONObjects else {
+                return .failed("the STIX file has \(objects) JSON objects; at most \(Self.maxJSONObjects) are read")
+            }
+            parsed = Self.jsonParses.withLock {
+                ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses, timeBudget: Self.parseBudget)
+            }
+        } else {
+            parsed = ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses, timeBudget: Self.parseBudget)
+        }
+        if let failure = parsed.failure {
+            return .failed(failure)
+        }
         // Line numbers only: the file's bytes never leave the server (errorDetails are seen by members too).
         let lines = parsed.malformedExamples.prefix(5).map { String($0.line) }.joined(separator: ", ")
         let examples = parsed.malformedExamples.isEmpty ? "" : (parsed.malformedExamples.count == 1 ? "line " : "lines ") + lines

@@ -100,6 +100,14 @@ public struct OutboundPolicy: Sendable {
     static func embeddedIPv4(_ address: [UInt8]) -> [UInt8]? {
         guard address.count == 16 else { return nil }
         if address[0..<10].allSatisfy({ $0 == 0 }) && address[10] == 0xFF && address[11] == 0xFF { return Array(address[12..<16]) }
+        // IPv4-translated ::ffff:0:a.b.c.d (RFC 2765)
+        if address[0..<8].allSatisfy({ $0 == 0 }) && address[8] == 0xFF && address[9] == 0xFF && address[10] == 0 && address[11] == 0 {
+            return Array(address[12..<16])
+        }
+        // Local-use NAT64 64:ff9b:1::/48 (RFC 8215): the IPv4 address is in the last 32 bits.
+        if address[0] == 0x00 && address[1] == 0x64 && address[2] == 0xFF && address[3] == 0x9B && address[4] == 0 && address[5] == 1 {
+            return Array(address[12..<16])
+        }
         if address[0..<12].allSatisfy({ $0 == 0 }) { return Array(address[12..<16]) }  // IPv4-compatible ::a.b.c.d
         if address[0] == 0x00 && address[1] == 0x64 && address[2] == 0xFF && address[3] == 0x9B && address[4..<12].allSatisfy({ $0 == 0 }) {
             return Array(address[12..<16])  // 64:ff9b::/96

@@ -38,12 +38,15 @@ public struct ListActivationJob: Sendable {
     public var activationId: String
     /// The account that owns the list (whose S3 grants apply).
     public var accountId: String
+    /// How many times this activation has been claimed, this claim included.
+    public var attempt: Int
 
     public init(
         listId: String, kind: ListKind, format: ListFileFormat, location: String, expectedBucketOwner: String?, activationId: String,
-        accountId: String = ""
+        accountId: String = "", attempt: Int = 1
     ) {
         self.accountId = accountId
+        self.attempt = attempt
         self.listId = listId
         self.kind = kind
         self.format = format

@@ -119,7 +119,7 @@ extension FindingCriteria {
                         "The request is rejected because the \(name) condition is only supported in filters (CreateFilter, UpdateFilter)."
                     )
                 }
-                guard (1...5).contains(patterns.count), patterns.allSatisfy({ (1...512).contains($0.count) }) else {
+                guard (1...5).contains(patterns.count), patterns.allSatisfy({ (1...512).contains($0.unicodeScalars.count) }) else {
                     throw GuardDutyError.badRequest(
                         "The request is rejected because the \(name) condition of '\(path)' takes 1 to 5 patterns of 1 to 512 characters."
                     )

@@ -125,12 +125,12 @@ extension Validate {
     /// Names 1–300 characters; locations 1–300 characters of `s3://`, `https://`, `http://` or `file://`.
     public static func list(name: String?, location: String?, expectedBucketOwner: String?) throws {
         if let name {
-            guard (1...300).contains(name.count) else {
+            guard (1...300).contains(name.unicodeScalars.count) else {
                 throw GuardDutyError.badRequest("The request is rejected because the list name must be 1 to 300 characters long.")
             }
         }
         if let location {
-            guard (1...300).contains(location.count) else {
+            guard (1...300).contains(location.unicodeScalars.count) else {
                 throw GuardDutyError.badRequest("The request is rejected because the list location must be 1 to 300 characters long.")
             }
             let lowered = location.lowercased()

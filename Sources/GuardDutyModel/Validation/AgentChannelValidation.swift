@@ -28,7 +28,7 @@ extension AgentHeartbeat {
         else {
             throw GuardDutyError.badRequest("The request is rejected because the hostname, version or source list is longer than allowed (255, 64, 100).")
         }
-        guard (0...Self.maxCounter).contains(self.configVersion), (self.usageSequence ?? 0) >= 0 else {
+        guard (0...Int(Int32.max)).contains(self.configVersion), (self.usageSequence ?? 0) >= 0 else {
             throw GuardDutyError.badRequest("The request is rejected because configVersion or usageSequence is out of range.")
         }
         for source in self.sources {

@@ -39,7 +39,7 @@ public enum Validate {
     }
 
     public static func email(_ value: String, accountId: String) throws {
-        let count = value.count
+        let count = value.unicodeScalars.count
         guard count >= 1, count <= 64, value.contains("@") else {
             throw GuardDutyError.badRequest(
                 "The request is rejected because the email of account \(accountId) is not a valid email address of 1 to 64 characters."
@@ -85,14 +85,14 @@ public enum Validate {
         }
         for (key, value) in tags {
             try self.tagKey(key)
-            guard value.count <= 256 else {
+            guard value.unicodeScalars.count <= 256 else {
                 throw GuardDutyError.badRequest("The request is rejected because the value of tag '\(key)' is longer than 256 characters.")
             }
         }
     }
 
     public static func tagKey(_ key: String) throws {
-        guard (1...128).contains(key.count) else {
+        guard (1...128).contains(key.unicodeScalars.count) else {
             throw GuardDutyError.badRequest("The request is rejected because tag key '\(key.prefix(140))' is not 1 to 128 characters long.")
         }
         guard !key.lowercased().hasPrefix("aws:") else {

@@ -94,15 +94,16 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             // The agent's last applied usage report, locked: two deliveries of one report cannot both count.
             var applied: Int64?
             var known = false
-            for try await sequence in try await connection.query(
-                "SELECT usage_sequence FROM agents WHERE agent_id = \(heartbeat.agentId) FOR UPDATE", logger: self.logger
-            ).decode(Int64?.self) {
+            for try await (sequence, region) in try await connection.query(
+                "SELECT usage_sequence, region FROM agents WHERE agent_id = \(heartbeat.agentId) FOR UPDATE", logger: self.logger
+            ).decode((Int64?, String).self) {
                 applied = sequence
-                known = true
+                // An agent that moves to another region registers there anew (and is counted there).
+                known = region == caller.region
             }
             if !known {
-                // A new agent: the account's agents in the region are counted under a lock of the account's, so
-                // concurrent registrations cannot pass the limit together.
+                // A new agent in this region: the account's agents there are counted under a lock of the account's,
+                // so concurrent registrations cannot pass the limit together.
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(hashtext('agents:' || \(caller.accountId) || ':' || \(caller.region)))", logger: self.logger
                 )

@@ -63,16 +63,26 @@ public struct PostgresFindingStore: FindingStore {
         }
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.fff…]Z`, what the agent and GuardDuty write.
+    /// `YYYY-MM-DDTHH:MM:SS[.fff…]Z`, what the agent and GuardDuty write: a real calendar date of years 1–9999 and a
+    /// real time of day (a date PostgreSQL refuses would otherwise fail the whole batch).
     static func isTimestamp(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes.count <= 30, bytes.last == 90 else { return false }
         let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
         guard digits.allSatisfy({ bytes[$0] >= 48 && bytes[$0] <= 57 }) else { return false }
         guard bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58 else { return false }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) } }
+        let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
+        guard year >= 1, (1...12).contains(month), number(11..<13) < 24, number(14..<16) < 60, number(17..<19) < 60 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return false }
         if bytes.count == 20 { return true }
         return bytes[19] == 46 && bytes.count > 21 && bytes[20..<(bytes.count - 1)].allSatisfy { $0 >= 48 && $0 <= 57 }
     }
+
+    /// The largest finding document stored (encoded JSON).
+    static let maxDocumentBytes = 64 * 1024
 
     /// The upsert itself; `findings` hold distinct ids of one account and region.
     func upsert(_ connection: PostgresConnection, caller: Caller, findings: [Finding]) async throws -> IngestSummary {
@@ -97,7 +107,18 @@ public struct PostgresFindingStore: FindingStore {
             resourceTypes.append(finding.resource.resourceType)
             resourceIds.append(Self.resourceId(finding) ?? "")
             remoteIPs.append(Self.remoteIP(finding) ?? "")
-            documents.append(String(decoding: try encoder.encode(stored), as: UTF8.self))
+            let document = try encoder.encode(stored)
+            // A finding is a few kilobytes; a bound keeps GetFindings' answers (50 findings) bounded too.
+            guard document.count <= Self.maxDocumentBytes else {
+                throw GuardDutyError.badRequest(
+                    "The request is rejected because finding \(finding.id.prefix(64)) is \(document.count) bytes; at most \(Self.maxDocumentBytes) are allowed. Nothing in the batch was stored."
+                )
+            }
+            // PostgreSQL's text cannot hold NUL; JSON may escape one.
+            guard !document.containsNULEscape else {
+                throw GuardDutyError.badRequest("The request is rejected because finding \(finding.id.prefix(64)) holds a NUL character. Nothing in the batch was stored.")
+            }
+            documents.append(String(decoding: document, as: UTF8.self))
             samples.append(finding.service.additionalInfo?.value.contains(#""sample":true"#) ?? false)
         }
         var builder = SQLBuilder()

@@ -141,7 +141,7 @@ public struct PostgresListStore: ListStore {
                 // Re-activating re-reads the location; the content in force stays until the new one is stored.
                 try await connection.query(
                     """
-                    UPDATE lists SET status = 'ACTIVATING', activation_id = \(PostgresStoreContext.newIdentifier()), claimed_until = NULL,
+                    UPDATE lists SET status = 'ACTIVATING', activation_id = \(PostgresStoreContext.newIdentifier()), claimed_until = NULL, activation_attempts = 0,
                            error_details = NULL
                     WHERE list_id = \(listId)
                     """,
@@ -203,20 +203,21 @@ public struct PostgresListStore: ListStore {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('guardpost:list-claims'))", logger: self.logger)
             for try await row in try await connection.query(
                 """
-                UPDATE lists SET claimed_until = now() + make_interval(secs => \(leaseSeconds))
+                UPDATE lists SET claimed_until = now() + make_interval(secs => \(leaseSeconds)), activation_attempts = activation_attempts + 1
                 WHERE list_id = (
                     SELECT l.list_id FROM lists l
                     WHERE l.status = 'ACTIVATING' AND (l.claimed_until IS NULL OR l.claimed_until < now())
                       AND NOT EXISTS (
                         SELECT 1 FROM lists o WHERE o.account_id = l.account_id AND o.status = 'ACTIVATING' AND o.claimed_until >= now())
                     ORDER BY l.updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING list_id, kind, format, location, expected_bucket_owner, activation_id, account_id
+                RETURNING list_id, kind, format, location, expected_bucket_owner, activation_id, account_id, activation_attempts
                 """,
                 logger: self.logger
-            ).decode((String, String, String, String, String?, String?, String).self) {
+            ).decode((String, String, String, String, String?, String?, String, Int).self) {
                 guard let kind = ListKind(rawValue: row.1), let format = ListFileFormat(rawValue: row.2), let activationId = row.5 else { return nil }
                 return ListActivationJob(
-                    listId: row.0, kind: kind, format: format, location: row.3, expectedBucketOwner: row.4, activationId: activationId, accountId: row.6
+                    listId: row.0, kind: kind, format: format, location: row.3, expectedBucketOwner: row.4, activationId: activationId, accountId: row.6,
+                    attempt: row.7
                 )
             }
             return nil
