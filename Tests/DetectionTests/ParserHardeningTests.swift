@@ -26,6 +26,24 @@ struct ParserHardeningTests {
         #expect(parser.statistics.malformed == 1)
     }
 
+    /// The input the CloudTrail fuzz target first hung on (10 s timeout): 4 KB of Panther's test events in a Records
+    /// array, cut off mid-event. Read now in milliseconds, as the plain reader reads it: not a whole document, so its 44
+    /// lines are each malformed.
+    @Test func cloudTrailTruncatedRecordsFileFromFuzzingIsReadNotAHang() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz/cloudtrail-truncated-records-hang.json")
+        let bytes = Array(try Data(contentsOf: url))
+        var fast = CloudTrailParser(byteLevel: true)
+        var plain = CloudTrailParser(byteLevel: false)
+        var fastNames: [String] = []
+        var plainNames: [String] = []
+        fast.parse(bytes) { fastNames.append($0.eventName) }
+        plain.parse(bytes) { plainNames.append($0.eventName) }
+        #expect(fastNames == plainNames)
+        #expect(fast.statistics.malformed == plain.statistics.malformed)
+        #expect(fastNames.isEmpty)
+        #expect(fast.statistics.malformed == 44)
+    }
+
     /// A port, protocol number or time no flow can have is a malformed line (the word-at-a-time reader and the
     /// tokenizing one agree): ports used to be kept as any 18-digit number and truncated to 16 bits by the rules.
     @Test func flowLineWithHugePortIsMalformedNotACrash() {
