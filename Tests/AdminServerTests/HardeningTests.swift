@@ -135,6 +135,8 @@ struct HardeningTests {
             #expect(try await createList("https://own-bucket.s3.us-east-1.amazonaws.com/lists/list.txt").status == 200)
             #expect(try await createList("s3://own-bucket/lists/../../other/list.txt").status == 400)
             #expect(try await createList("s3://own-bucket/lists//list.txt").status == 400)
+            #expect(try await createList("s3://own-bucket/").status == 400)
+            #expect(try await createList("s3://own-bucket").status == 400)
             #expect(try await createList("https://s3.amazonaws.com/someone-elses-bucket/list.txt").status == 400)
 
             let destination = try await server.call(

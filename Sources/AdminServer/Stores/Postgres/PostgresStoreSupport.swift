@@ -229,7 +229,13 @@ extension PostgresConnection {
     /// Refuses (400, no request made) an S3 location the account may not use: a bucket the operator did not grant it
     /// with `guardpost-admin s3 allow`, or a malformed bucket name or key. Locations that are not S3 pass.
     func requireS3Grant(account: String, location: String?, purpose: String, logger: Logger) async throws {
-        guard let location, let (bucket, key) = S3Location.parse(location) else { return }
+        guard let location else { return }
+        guard let (bucket, key) = S3Location.parse(location) else {
+            if location.lowercased().hasPrefix("s3://") {
+                throw GuardDutyError.badRequest("The request is rejected because the location is not of the form s3://bucket/key (the key is missing).")
+            }
+            return
+        }
         try await self.requireS3Grant(account: account, bucket: bucket, key: key, purpose: purpose, logger: logger)
     }
 
