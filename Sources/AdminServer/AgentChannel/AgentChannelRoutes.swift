@@ -49,8 +49,13 @@ public struct AgentChannelRoutes: Sendable {
                     return response
                 }
                 // Sleep until this detector's version is announced past what was read, or notifications may have
-                // been missed, or the wait is over. Checking a dictionary entry 20 times a second costs nothing.
-                while (self.configVersions.version(of: detectorId) ?? -1) <= config.version && self.configVersions.epoch == epoch {
+                // been missed, or the wait is over. Checking a dictionary entry 20 times a second costs nothing. The
+                // configuration is also read again every 5 s, so a notification that never arrives delays a change
+                // by 5 s at most instead of a whole wait.
+                let reread = ContinuousClock.now + .seconds(5)
+                while (self.configVersions.version(of: detectorId) ?? -1) <= config.version && self.configVersions.epoch == epoch
+                    && ContinuousClock.now < reread
+                {
                     guard ContinuousClock.now < deadline else {
                         var headers = HTTPFields()
                         headers[.eTag] = "\"\(config.version)\""
