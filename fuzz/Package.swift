@@ -19,6 +19,7 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
     ("sigv4", [.product(name: "SigV4", package: "guardpost")]),
     ("criteria", [.product(name: "GuardDutyModel", package: "guardpost")]),
     ("agent-channel", [.product(name: "GuardDutyModel", package: "guardpost")]),
+    ("console-form", [.product(name: "SigV4", package: "guardpost")]),
 ]
 
 let package = Package(

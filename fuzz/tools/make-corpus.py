@@ -82,5 +82,5 @@ elif target == "list-proof-point":
 elif target == "list-fire-eye":
     chunks(os.path.join(fixtures, "sample-fireeye.csv"))
     chunks(os.path.join(data, "stix2-examples/sample-fireeye.csv"))
-# sigv4, criteria and agent-channel start from their hand-written seeds only (fuzz/seeds/TARGET).
+# sigv4, criteria, agent-channel and console-form start from their hand-written seeds only (fuzz/seeds/TARGET).
 print(written)
