@@ -7,6 +7,13 @@ extension GuardpostAdmin {
     /// `guardpost-admin s3 allow|list|remove`: which buckets each account may read lists from and write findings to
     /// with the server's S3 credentials.
     struct S3Grants: AsyncParsableCommand {
+        /// Runs `body` with the grant store of the database `options` name.
+        static func withGrants<T: Sendable>(_ options: DatabaseOptions, _ body: @escaping @Sendable (PostgresS3GrantStore) async throws -> T) async throws -> T {
+            try await options.withDatabase { client, secrets, logger in
+                try await body(PostgresStores(client: client, secrets: secrets, logger: logger).s3Grants)
+            }
+        }
+
         static let configuration = CommandConfiguration(
             commandName: "s3",
             abstract: "Grant accounts S3 buckets for list locations and publishing destinations (nothing is granted by default).",
@@ -21,9 +28,7 @@ extension GuardpostAdmin {
 
             func run() async throws {
                 let (accountId, bucket) = (self.accountId, self.bucket)
-                try await self.database.withDatabase { client, secrets, logger in
-                    try await PostgresStores(client: client, secrets: secrets, logger: logger).s3Grants.allow(accountId: accountId, bucket: bucket)
-                }
+                try await S3Grants.withGrants(self.database) { try await $0.allow(accountId: accountId, bucket: bucket) }
                 try printJSON(S3BucketGrant(accountId: accountId, bucket: bucket))
             }
         }
@@ -35,9 +40,7 @@ extension GuardpostAdmin {
 
             func run() async throws {
                 let accountId = self.accountId
-                let grants = try await self.database.withDatabase { client, secrets, logger in
-                    try await PostgresStores(client: client, secrets: secrets, logger: logger).s3Grants.list(accountId: accountId)
-                }
+                let grants = try await S3Grants.withGrants(self.database) { try await $0.list(accountId: accountId) }
                 try printJSON(grants)
             }
         }
@@ -50,9 +53,7 @@ extension GuardpostAdmin {
 
             func run() async throws {
                 let (accountId, bucket) = (self.accountId, self.bucket)
-                try await self.database.withDatabase { client, secrets, logger in
-                    try await PostgresStores(client: client, secrets: secrets, logger: logger).s3Grants.remove(accountId: accountId, bucket: bucket)
-                }
+                try await S3Grants.withGrants(self.database) { try await $0.remove(accountId: accountId, bucket: bucket) }
             }
         }
     }

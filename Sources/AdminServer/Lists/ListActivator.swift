@@ -36,7 +36,7 @@ public struct ListActivator: Service {
     }
 
     /// The time one list file may take to parse.
-    public static let parseBudget: Duration = .seconds(30)
+    public static let parseBudget: Duration = ListParser.defaultTimeBudget
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -144,6 +144,9 @@ public struct ListActivator: Service {
 
     /// Parses fetched bytes and applies the entry limit; a file with no usable entry is an error.
     public static func outcome(parsing bytes: [UInt8], job: ListActivationJob) -> ListActivationOutcome {
+        let parse = {
+            ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses, timeBudget: Self.parseBudget)
+        }
         let parsed: ParsedList
         if job.format == .stix, Self.looksLikeJSON(bytes) {
             // STIX 2.x is read through Foundation's JSONSerialization, whose objects cost far more memory than the
@@ -152,11 +155,9 @@ public struct ListActivator: Service {
             guard objects <= Self.maxJSONObjects else {
                 return .failed("the STIX file has \(objects) JSON objects; at most \(Self.maxJSONObjects) are read")
             }
-            parsed = Self.jsonParses.withLock {
-                ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses, timeBudget: Self.parseBudget)
-            }
+            parsed = Self.jsonParses.withLock(parse)
         } else {
-            parsed = ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses, timeBudget: Self.parseBudget)
+            parsed = parse()
         }
         if let failure = parsed.failure {
             return .failed(failure)

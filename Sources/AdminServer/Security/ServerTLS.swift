@@ -90,8 +90,6 @@ public final class ServerTLS: Sendable {
             idleTimeout: limits.headTimeout, gracefulCloseTimeout: limits.headTimeout, streamConfiguration: limits.http1Configuration()
         )
         let tls = self.configuration()
-        // Built once, so a bad pair fails at start-up rather than at the first connection.
-        _ = try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: configuration, responder: { _, _, _ in })
         return HTTPServerBuilder { responder in
             GuardedChildChannel(base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: configuration, responder: responder), gate: gate)
         }
