@@ -6,28 +6,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SigV4
 
-extension Collection where Element == UInt8, Index == Int {
-    /// Whether JSON text holds a `\u0000` escape (a NUL in a string): `u0000` after an odd run of backslashes.
-    var containsNULEscape: Bool {
-        var index = self.startIndex
-        var backslashes = 0
-        while index < self.endIndex {
-            let byte = self[index]
-            if byte == UInt8(ascii: "\\") {
-                backslashes += 1
-            } else {
-                if backslashes % 2 == 1, byte == UInt8(ascii: "u"), index + 4 < self.endIndex,
-                   self[(index + 1)...(index + 4)].allSatisfy({ $0 == UInt8(ascii: "0") }) {
-                    return true
-                }
-                backslashes = 0
-            }
-            index += 1
-        }
-        return false
-    }
-}
-
 /// Decoding requests and encoding responses as rest-json does.
 enum APIBody {
     /// GuardDuty's largest requests (50 account details, 200 tags) are far below this.
@@ -70,29 +48,5 @@ enum APIBody {
 
     static func noContent() -> Response {
         Response(status: .noContent)
-    }
-
-    /// A path parameter, percent-decoded (the router matches on the raw path).
-    static func parameter(_ name: String, _ context: AuthenticatedContext) throws -> String {
-        guard let raw = context.parameters.get(name), let value = SigV4Encoding.percentDecode(raw) else {
-            throw GuardDutyError.badRequest("The request is rejected because the path parameter \(name) is missing or not validly encoded.")
-        }
-        return value
-    }
-
-    /// All values of a query parameter, percent-decoded once as the signature reads them (`+` is a plus sign).
-    static func query(_ name: String, _ request: Request) -> [String] {
-        guard let query = request.uri.query else { return [] }
-        var values: [String] = []
-        for item in query.split(separator: "&") {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard SigV4Encoding.percentDecode(parts[0]) == name else { continue }
-            values.append(parts.count > 1 ? (SigV4Encoding.percentDecode(parts[1]) ?? "") : "")
-        }
-        return values
-    }
-
-    static func queryValue(_ name: String, _ request: Request) -> String? {
-        self.query(name, request).last
     }
 }

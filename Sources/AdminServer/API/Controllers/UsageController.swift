@@ -1,0 +1,19 @@
+import GuardDutyModel
+import Hummingbird
+
+/// GetUsageStatistics over what agents report in their heartbeats: records (or bytes) analysed per account and
+/// data source over the last 30 days. The semantics are `UsageStatistics`' (GuardDutyModel).
+struct UsageController: APIController {
+    let store: any AgentChannelStore
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.post("/detector/:detectorId/usage/statistics", use: self.getUsageStatistics)
+    }
+
+    @Sendable func getUsageStatistics(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let body = try APIBody.decode(UsageStatisticsRequest.self, from: context)
+        _ = try UsageStatistics.validate(body)
+        let rows = try await self.store.usage(caller: context.caller, detectorId: try context.detectorId())
+        return try APIBody.json(try UsageStatistics.answer(body, rows: rows))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GuardDutyModel
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The agent channel under `/agent/v1` (SigV4 with the account's keys, like the API):
+/// - `GET /agent/v1/config?detectorId=ID&version=N[&wait=SECONDS]` answers the effective configuration as soon as
+///   its version is past N, else 304 after `wait` seconds (default 30, at most 60). A change committed by any
+///   replica wakes the agents of the detectors it concerns within about 50 ms (`ConfigVersionBoard`).
+/// - `GET /agent/v1/lists/{sha256}` answers the normalised content of a list in force for the caller, with the
+///   hash as ETag (immutable, cacheable).
+/// - `POST /agent/v1/findings` stores a batch (`AgentFindingBatch`) of the caller's findings: an idempotent upsert
+///   that only moves findings forward; 200 with what it did means the whole batch is durable.
+/// - `POST /agent/v1/heartbeat` records the agent (`AgentHeartbeat`) for coverage and usage.
+struct AgentChannelController: APIController {
+    let store: any AgentChannelStore
+    let findings: any FindingStore
+    let configVersions: ConfigVersionBoard
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.get("/agent/v1/config", use: self.configuration)
+        group.post("/agent/v1/findings", use: self.ingestFindings)
+        group.post("/agent/v1/heartbeat", use: self.heartbeat)
+        group.get("/agent/v1/lists/:sha256", use: self.listContent)
+    }
+
+    /// The effective configuration once its version is past the agent's, else 304 when the wait is over.
+    @Sendable func configuration(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let query = try AgentConfigQuery(request)
+        let deadline = ContinuousClock.now + .milliseconds(Int(query.waitSeconds * 1000))
+        while true {
+            let epoch = self.configVersions.epoch
+            let config = try await self.store.agentConfig(caller: context.caller, detectorId: query.detectorId)
+            if config.version > query.knownVersion {
+                var response = try APIBody.json(config)
+                response.headers[.eTag] = "\"\(config.version)\""
+                return response
+            }
+            // Sleep until this detector's version is announced past what was read, or notifications may have
+            // been missed, or the wait is over. Checking a dictionary entry 20 times a second costs nothing. The
+            // configuration is also read again every 5 s, so a notification that never arrives delays a change
+            // by 5 s at most instead of a whole wait.
+            let reread = ContinuousClock.now + .seconds(5)
+            while (self.configVersions.version(of: query.detectorId) ?? -1) <= config.version && self.configVersions.epoch == epoch
+                && ContinuousClock.now < reread
+            {
+                guard ContinuousClock.now < deadline else {
+                    var headers = HTTPFields()
+                    headers[.eTag] = "\"\(config.version)\""
+                    return Response(status: .notModified, headers: headers)
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// A batch of the caller's findings: durable when answered.
+    @Sendable func ingestFindings(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let batch = try APIBody.decode(AgentFindingBatch.self, from: context)
+        try Validate.detectorId(batch.detectorId)
+        return try APIBody.json(try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: batch.findings))
+    }
+
+    @Sendable func heartbeat(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let heartbeat = try APIBody.decode(AgentHeartbeat.self, from: context)
+        try Validate.detectorId(heartbeat.detectorId)
+        try await self.store.heartbeat(caller: context.caller, heartbeat: heartbeat)
+        return APIBody.empty()
+    }
+
+    /// A list's normalised content by its SHA-256, when a list with that content is in force for the caller.
+    @Sendable func listContent(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sha = try context.parameter("sha256")
+        guard sha.utf8.count == 64, sha.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw GuardDutyError.badRequest("The request is rejected because '\(sha.prefix(80))' is not a lowercase hex SHA-256.")
+        }
+        if request.headers[.ifNoneMatch] == "\"\(sha)\"" {
+            return Response(status: .notModified)
+        }
+        guard let body = try await self.store.listContentInForce(caller: context.caller, sha256: sha) else {
+            throw GuardDutyError.notFound("No list with content \(sha) is in force for the current account.")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.eTag] = "\"\(sha)\""
+        headers[.cacheControl] = "private, max-age=31536000, immutable"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

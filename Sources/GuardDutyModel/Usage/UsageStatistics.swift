@@ -1,0 +1,78 @@
+/// GetUsageStatistics' semantics over what agents reported: the unit (RECORDS or BYTES — GuardDuty answers in USD,
+/// Guardpost has no prices), the criteria, the four per-account/data-source/feature statistics types, largest first.
+public enum UsageStatistics {
+    /// The feature each data source's usage counts toward.
+    public static func feature(_ dataSource: String) -> String {
+        dataSource == "S3_LOGS" ? "S3_DATA_EVENTS" : dataSource
+    }
+
+    /// The answer to `request` over `rows`, or the GuardDuty error that refuses the request.
+    public static func answer(_ request: UsageStatisticsRequest, rows: [UsageRow]) throws -> UsageStatisticsResponse {
+        let (unit, maxResults, type, criteria) = try Self.validate(request)
+        var rows = rows
+        if let accounts = criteria.accountIds { rows = rows.filter { accounts.contains($0.accountId) } }
+        if let sources = criteria.dataSources { rows = rows.filter { sources.contains($0.dataSource) } }
+        if let features = criteria.features { rows = rows.filter { features.contains(Self.feature($0.dataSource)) } }
+        typealias Row = UsageStatisticsResponse.Row
+        var statistics = UsageStatisticsResponse.Statistics()
+        switch type {
+        case "SUM_BY_ACCOUNT":
+            statistics.sumByAccount = Self.grouped(rows, unit, by: \.accountId).prefix(maxResults).map { Row(accountId: $0.0, total: $0.1) }
+        case "SUM_BY_DATA_SOURCE":
+            statistics.sumByDataSource = Self.grouped(rows, unit, by: \.dataSource).prefix(maxResults).map { Row(dataSource: $0.0, total: $0.1) }
+        case "SUM_BY_FEATURES":
+            statistics.sumByFeature = Self.grouped(rows, unit) { Self.feature($0.dataSource) }.prefix(maxResults)
+                .map { Row(feature: $0.0, total: $0.1) }
+        default:  // TOP_ACCOUNTS_BY_FEATURE: `validate` lets nothing else through.
+            let features = Set(rows.map { Self.feature($0.dataSource) }).sorted()
+            statistics.topAccountsByFeature = features.map { feature in
+                let accounts = Self.grouped(rows.filter { Self.feature($0.dataSource) == feature }, unit, by: \.accountId)
+                return UsageStatisticsResponse.TopAccounts(
+                    feature: feature, accounts: accounts.prefix(maxResults).map { Row(accountId: $0.0, total: $0.1) }
+                )
+            }
+        }
+        return UsageStatisticsResponse(usageStatistics: statistics)
+    }
+
+    /// The unit, page size, type and criteria of a valid request; the error refusing it, input checks in GuardDuty's order.
+    public static func validate(_ request: UsageStatisticsRequest) throws -> (String, Int, String, UsageStatisticsRequest.Criteria) {
+        let unit = (request.unit ?? "RECORDS").uppercased()
+        guard unit == "RECORDS" || unit == "BYTES" else {
+            throw GuardDutyError.badRequest(
+                "The request is rejected because unit '\(unit.prefix(20))' is not available: Guardpost counts what agents analysed, in RECORDS or BYTES, and has no prices."
+            )
+        }
+        let maxResults = request.maxResults ?? 50
+        guard (1...50).contains(maxResults) else {
+            throw GuardDutyError.badRequest("The request is rejected because maxResults \(maxResults) is out of range: it must be from 1 to 50.")
+        }
+        guard let type = request.usageStatisticsType else {
+            throw GuardDutyError.badRequest("The request is rejected because usageStatisticsType is missing.")
+        }
+        guard let criteria = request.usageCriteria else {
+            throw GuardDutyError.badRequest("The request is rejected because usageCriteria is missing.")
+        }
+        if criteria.resources != nil || type == "SUM_BY_RESOURCE" || type == "TOP_RESOURCES" {
+            throw GuardDutyError.badRequest(
+                "The request is rejected because Guardpost counts usage per account and data source, not per resource: use SUM_BY_ACCOUNT, SUM_BY_DATA_SOURCE, SUM_BY_FEATURES or TOP_ACCOUNTS_BY_FEATURE."
+            )
+        }
+        guard ["SUM_BY_ACCOUNT", "SUM_BY_DATA_SOURCE", "SUM_BY_FEATURES", "TOP_ACCOUNTS_BY_FEATURE"].contains(type) else {
+            throw GuardDutyError.badRequest(
+                "The request is rejected because usageStatisticsType '\(type.prefix(40))' is not a GuardDuty usage statistics type."
+            )
+        }
+        return (unit, maxResults, type, criteria)
+    }
+
+    /// Rows summed per key (saturating), largest total first, ties by key.
+    static func grouped(_ rows: [UsageRow], _ unit: String, by key: (UsageRow) -> String) -> [(String, UsageStatisticsResponse.Total)] {
+        Dictionary(grouping: rows, by: key).map { ($0.key, Self.total($0.value, unit)) }
+            .sorted { (Int($0.1.amount) ?? 0, $1.0) > (Int($1.1.amount) ?? 0, $0.0) }
+    }
+
+    static func total(_ rows: [UsageRow], _ unit: String) -> UsageStatisticsResponse.Total {
+        UsageStatisticsResponse.Total(amount: String(rows.reduce(0) { $0.addingClamped(unit == "BYTES" ? $1.bytes : $1.records) }), unit: unit)
+    }
+}
