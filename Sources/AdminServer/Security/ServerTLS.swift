@@ -96,28 +96,6 @@ public final class ServerTLS: Sendable {
     }
 }
 
-/// Re-reads the server's certificate and key on every SIGHUP; a failed reload is logged and the old pair stays.
-struct CertificateReloader: Service {
-    let tls: ServerTLS
-    let logger: Logger
-
-    func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
-        await cancelWhenGracefulShutdown {
-            for await _ in signals {
-                do {
-                    try self.tls.reload()
-                    self.logger.notice(
-                        "TLS certificate reloaded", metadata: ["certificate": "\(self.tls.certificatePath)", "notAfter": "\(self.tls.notAfter.map { "\($0)" } ?? "?")"]
-                    )
-                } catch {
-                    self.logger.error("TLS certificate reload failed; the previous certificate stays in use", metadata: ["error": "\(error)"])
-                }
-            }
-        }
-    }
-}
-
 /// `--http-redirect-port`: a plain-HTTP listener that only redirects to the TLS port (308 keeps the method and body).
 func httpRedirectApplication(host: String, port: Int, tlsPort: Int, limits: ConnectionLimits, gate: ConnectionGate, logger: Logger) -> some Service {
     let router = Router()
@@ -130,35 +108,4 @@ func httpRedirectApplication(host: String, port: Int, tlsPort: Int, limits: Conn
         configuration: .init(address: .hostname(host, port: port), serverName: "guardpost-admin-redirect"),
         logger: logger
     )
-}
-
-/// Answers every request with a redirect to the same path and query over https.
-struct RedirectToHTTPS<Context: RequestContext>: RouterMiddleware {
-    let tlsPort: Int
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let authority = request.head.authority ?? "localhost"
-        // The host part of the authority, IPv6 brackets kept; a port is replaced by the TLS one.
-        let host: Substring
-        if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") {
-            host = authority[...end]
-        } else {
-            host = authority.split(separator: ":", maxSplits: 1).first ?? "localhost"
-        }
-        let safeHost = host.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "/" && $0 != "@" && $0 != "\\" } ? host : "localhost"
-        let port = self.tlsPort == 443 ? "" : ":\(self.tlsPort)"
-        let query = request.uri.query.map { "?" + $0 } ?? ""
-        var headers = HTTPFields()
-        headers[.location] = "https://\(safeHost)\(port)\(request.uri.path)\(query)"
-        return Response(status: .permanentRedirect, headers: headers)
-    }
-}
-
-/// `Strict-Transport-Security` on every answer of a TLS server.
-struct StrictTransportSecurity<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000"
-        return response
-    }
 }
