@@ -70,7 +70,7 @@ struct FeatureSettingsTests {
         administrator.set(.eksAuditLogs, .enabled, now: 1)
         var member = FeatureSettings()
         member.set(.eksAuditLogs, .disabled, now: 2)
-        let effective = FeatureRules.effectiveMemberFeatures(administrator: administrator, member: member)
+        let effective = FeatureInheritance.effectiveMemberFeatures(administrator: administrator, member: member)
         #expect(effective.status(of: .s3DataEvents) == .enabled)
         #expect(effective.status(of: .eksAuditLogs) == .disabled)
         #expect(effective.status(of: .rdsLoginEvents) == .disabled)

@@ -1,17 +1,7 @@
 import Crypto
 import Foundation
 import GuardDutyModel
-import Logging
-import PostgresNIO
 import SigV4
-
-/// A signed-in console user: the account and region it acts as, and the token every change must carry.
-public struct ConsoleSession: Sendable, Equatable {
-    public var accountId: String
-    public var region: String
-    public var csrfToken: String
-    public var caller: Caller { Caller(accountId: self.accountId, region: self.region) }
-}
 
 /// Console sessions in PostgreSQL (shared by replicas): a random 256-bit token in an HttpOnly, SameSite=Strict
 /// cookie; the table holds its SHA-256, the account, the access key it signed in with, region, CSRF token and two
@@ -19,7 +9,7 @@ public struct ConsoleSession: Sendable, Equatable {
 /// its key is revoked or its region is no longer served.
 public struct ConsoleSessions: Sendable {
     let context: PostgresStoreContext
-    var logger: Logger { self.context.logger }
+    var store: PostgresConsoleSessionStore { PostgresConsoleSessionStore(context: self.context) }
     public static let lifetimeSeconds = 3600
     /// Hours a session lives however busy it is.
     public let absoluteLifetimeSeconds: Int
@@ -43,17 +33,10 @@ public struct ConsoleSessions: Sendable {
         guard (16...128).contains(accessKeyId.utf8.count), let key = try await accounts.accessKey(id: accessKeyId), !key.revoked else { return nil }
         guard SigV4Encoding.constantTimeEquals(key.secretAccessKey, secret) else { return nil }
         let token = Self.random()
-        try await self.context.transaction(signalsChange: false) { connection in
-            try await connection.query("DELETE FROM console_sessions WHERE expires_at < now()", logger: self.logger)
-            try await connection.query(
-                """
-                INSERT INTO console_sessions (token_sha256, account_id, access_key_id, region, csrf_token, expires_at, absolute_expires_at)
-                VALUES (\(Self.digest(token)), \(key.accountId), \(accessKeyId), \(region), \(Self.random()),
-                        now() + make_interval(secs => \(Self.lifetimeSeconds)), now() + make_interval(secs => \(self.absoluteLifetimeSeconds)))
-                """,
-                logger: self.logger
-            )
-        }
+        try await self.store.insert(
+            tokenDigest: Self.digest(token), accountId: key.accountId, accessKeyId: accessKeyId, region: region, csrfToken: Self.random(),
+            lifetimeSeconds: Self.lifetimeSeconds, absoluteLifetimeSeconds: self.absoluteLifetimeSeconds
+        )
         return token
     }
 
@@ -61,23 +44,11 @@ public struct ConsoleSessions: Sendable {
     /// when there is none, it ended, its key was revoked or its region is no longer served.
     public func session(token: String?) async throws -> ConsoleSession? {
         guard let token, token.utf8.count == 64 else { return nil }
-        for try await (account, region, csrf) in try await self.context.client.query(
-            """
-            UPDATE console_sessions s SET expires_at = least(now() + make_interval(secs => \(Self.lifetimeSeconds)), s.absolute_expires_at)
-            WHERE s.token_sha256 = \(Self.digest(token)) AND s.expires_at > now() AND s.absolute_expires_at > now()
-              AND EXISTS (SELECT 1 FROM access_keys k WHERE k.access_key_id = s.access_key_id AND k.revoked_at IS NULL)
-              AND EXISTS (SELECT 1 FROM regions r WHERE r.name = s.region AND r.enabled)
-            RETURNING s.account_id, s.region, s.csrf_token
-            """,
-            logger: self.logger
-        ).decode((String, String, String).self) {
-            return ConsoleSession(accountId: account, region: region, csrfToken: csrf)
-        }
-        return nil
+        return try await self.store.touch(tokenDigest: Self.digest(token), lifetimeSeconds: Self.lifetimeSeconds)
     }
 
     public func signOut(token: String?) async throws {
         guard let token else { return }
-        try await self.context.client.query("DELETE FROM console_sessions WHERE token_sha256 = \(Self.digest(token))", logger: self.logger)
+        try await self.store.delete(tokenDigest: Self.digest(token))
     }
 }

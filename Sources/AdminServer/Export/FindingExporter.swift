@@ -39,20 +39,11 @@ public struct FindingExporter: Service {
         }
     }
 
+    var outbox: PostgresExportOutbox { PostgresExportOutbox(client: self.client, logger: self.logger) }
+
     /// One pass over every destination that is due.
     public func exportOnce() async throws {
-        var claimed: [(id: String, arn: String, status: String, account: String, region: String, kmsKeyArn: String?)] = []
-        for try await row in try await self.client.query(
-            """
-            UPDATE publishing_destinations SET claimed_until = now() + interval '2 minutes'
-            WHERE status <> 'STOPPED' AND (claimed_until IS NULL OR claimed_until < now())
-            RETURNING destination_id, destination_arn, status, account_id, region, kms_key_arn
-            """,
-            logger: self.logger
-        ).decode((String, String, String, String, String, String?).self) {
-            claimed.append(row)
-        }
-        for destination in claimed {
+        for destination in try await self.outbox.claimDueDestinations() {
             let outcome: String?
             do {
                 outcome = try await self.export(destination)
@@ -60,22 +51,9 @@ public struct FindingExporter: Service {
                 outcome = "\(error)"
             }
             if let failure = outcome {
-                try await self.client.query(
-                    """
-                    UPDATE publishing_destinations SET status = 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY',
-                           failure_started_at = coalesce(failure_started_at, now()), last_error = \(failure), claimed_until = NULL
-                    WHERE destination_id = \(destination.id)
-                    """,
-                    logger: self.logger
-                )
+                try await self.outbox.markFailed(destinationId: destination.id, failure: failure)
             } else {
-                try await self.client.query(
-                    """
-                    UPDATE publishing_destinations SET status = 'PUBLISHING', failure_started_at = NULL, last_error = NULL, claimed_until = NULL
-                    WHERE destination_id = \(destination.id)
-                    """,
-                    logger: self.logger
-                )
+                try await self.outbox.markPublishing(destinationId: destination.id)
             }
         }
     }
@@ -87,13 +65,11 @@ public struct FindingExporter: Service {
     }
 
     /// nil when the destination works (verified, and everything pending written), else why not.
-    func export(_ destination: (id: String, arn: String, status: String, account: String, region: String, kmsKeyArn: String?)) async throws -> String? {
+    func export(_ destination: ExportDestination) async throws -> String? {
         guard let s3 = self.s3 else { return "no S3 endpoint is configured: start the server with --s3-endpoint-url" }
         let (bucket, prefix) = try PostgresPublishingDestinationStore.parseArn(destination.arn)
         // The grant is checked on every run: the operator may have removed it since the destination was made.
-        let granted = try await self.client.withConnection { connection in
-            try await connection.s3BucketGranted(account: destination.account, bucket: bucket, logger: self.logger)
-        }
+        let granted = try await self.outbox.s3BucketGranted(account: destination.account, bucket: bucket)
         guard granted else {
             return "account \(destination.account) may not write findings to S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'"
         }
@@ -101,14 +77,11 @@ public struct FindingExporter: Service {
             let (status, _) = try await s3.send(self.http, method: "HEAD", bucket: bucket, key: nil)
             guard (200..<300).contains(status) else { return "bucket \(bucket) answered HTTP \(status)" }
         }
-        var ids: [Int] = []
+        let pending = try await self.outbox.pending(destinationId: destination.id)
+        let ids = pending.map(\.id)
         var lines: [UInt8] = []
-        for try await (id, body) in try await self.client.query(
-            "SELECT export_id, body FROM export_outbox WHERE destination_id = \(destination.id) ORDER BY export_id LIMIT 10000",
-            logger: self.logger
-        ).decode((Int, String).self) {
-            ids.append(id)
-            lines += Array(body.utf8)
+        for row in pending {
+            lines += Array(row.body.utf8)
             lines.append(10)
         }
         guard !ids.isEmpty else { return nil }
@@ -124,7 +97,7 @@ public struct FindingExporter: Service {
             headers: [("content-type", "application/x-ndjson"), ("content-encoding", "gzip")] + Self.encryption(destination.kmsKeyArn)
         )
         guard (200..<300).contains(status) else { return "writing s3://\(bucket)/\(key) answered HTTP \(status)" }
-        try await self.client.query("DELETE FROM export_outbox WHERE export_id = ANY(\(ids))", logger: self.logger)
+        try await self.outbox.delete(ids: ids)
         self.logger.info("exported findings", metadata: ["destination": "\(destination.id)", "count": "\(ids.count)", "object": "s3://\(bucket)/\(key)"])
         return nil
     }

@@ -20,10 +20,7 @@ public struct FindingRetention: Service {
     /// One pass: returns how many expired partitions were dropped.
     @discardableResult
     public static func maintain(client: PostgresClient, logger: Logger) async throws -> Int {
-        var dropped = 0
-        for try await (count) in try await client.query("SELECT guardpost_maintain_finding_partitions()", logger: logger).decode(Int.self) {
-            dropped = count
-        }
+        let dropped = try await PostgresFindingPartitions.maintain(client: client, logger: logger)
         if dropped > 0 { logger.info("dropped expired finding partitions", metadata: ["count": "\(dropped)"]) }
         return dropped
     }

@@ -48,6 +48,17 @@ public struct GetFindingsStatisticsRequest: Codable, Sendable {
     public var groupBy: String?
     public var orderBy: String?
     public var maxResults: Int?
+
+    public init(
+        findingStatisticTypes: [String]? = nil, findingCriteria: FindingCriteria? = nil, groupBy: String? = nil, orderBy: String? = nil,
+        maxResults: Int? = nil
+    ) {
+        self.findingStatisticTypes = findingStatisticTypes
+        self.findingCriteria = findingCriteria
+        self.groupBy = groupBy
+        self.orderBy = orderBy
+        self.maxResults = maxResults
+    }
 }
 
 /// One group of GetFindingsStatistics (the members a group type uses are set, the others nil).

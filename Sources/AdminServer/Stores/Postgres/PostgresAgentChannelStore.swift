@@ -40,7 +40,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                     logger: self.logger
                 ).decode((String, String, String).self) {
                     frequency = row.0
-                    features = FeatureRules.effectiveMemberFeatures(
+                    features = FeatureInheritance.effectiveMemberFeatures(
                         administrator: try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.1),
                         member: try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.2)
                     )
@@ -113,13 +113,9 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                 ).decode(Int.self) {
                     count = value
                 }
-                guard count < self.maxAgentsPerAccount else {
-                    throw GuardDutyError.badRequest(
-                        "The request is rejected because account \(caller.accountId) already has \(count) agents in \(caller.region); at most \(self.maxAgentsPerAccount) are allowed."
-                    )
-                }
+                try AgentRules.roomForAnother(count: count, limit: self.maxAgentsPerAccount, accountId: caller.accountId, region: caller.region)
             }
-            let countsUsage = heartbeat.usageSequence.map { sequence in applied.map { sequence > $0 } ?? true } ?? true
+            let countsUsage = AgentRules.countsUsage(sequence: heartbeat.usageSequence, applied: applied)
             var stored = false
             for try await _ in try await connection.query(
                 """
@@ -139,7 +135,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                 stored = true
             }
             guard stored else {
-                throw GuardDutyError.badRequest("The request is rejected because agent \(heartbeat.agentId) belongs to another account.")
+                throw AgentRules.belongsToAnotherAccount(heartbeat.agentId)
             }
             guard countsUsage else { return }
             var totals: [String: (Int, Int)] = [:]

@@ -35,11 +35,7 @@ extension PostgresConnection {
             return current == admin
         }
         _ = try await self.ensureDetector(account: account, region: region, logger: logger)
-        var features = FeatureSettings()
-        let now = PostgresStoreContext.now
-        for feature in DetectorFeature.allCases where settings.autoEnable(feature) != .none {
-            features.set(feature, .enabled, now: now)
-        }
+        let features = FeatureInheritance.enrolledMemberFeatures(settings, now: PostgresStoreContext.now)
         let featuresJSON = PostgresStoreContext.encodeJSON(features)
         try await self.query(
             """

@@ -3,7 +3,8 @@ import GuardDutyModel
 import Logging
 import PostgresNIO
 
-/// Detectors, their settings and tags in PostgreSQL.
+/// Detectors, their settings and tags in PostgreSQL. Who may change what is `DetectorAccess`, inherited settings
+/// `FeatureInheritance`, tag limits `TagRules`; this type loads and saves.
 public struct PostgresDetectorStore: DetectorStore {
     let context: PostgresStoreContext
 
@@ -11,9 +12,7 @@ public struct PostgresDetectorStore: DetectorStore {
         self.context = context
     }
 
-    static func serviceRole(_ account: String) -> String {
-        "arn:aws:iam::\(account):role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
-    }
+    static func serviceRole(_ account: String) -> String { DetectorAccess.serviceRole(account) }
 
     public func createDetector(caller: Caller, request: CreateDetectorRequest) async throws -> String {
         try Validate.clientToken(request.clientToken)
@@ -21,14 +20,15 @@ public struct PostgresDetectorStore: DetectorStore {
         try FeatureRules.validate(request.features)
         let logger = self.context.logger
         return try await self.context.transaction { connection in
+            var existing: (detectorId: String, clientToken: String?)?
             for try await (existingId, existingToken) in try await connection.query(
                 "SELECT detector_id, client_token FROM detectors WHERE account_id = \(caller.accountId) AND region = \(caller.region)",
                 logger: logger
             ).decode((String, String?).self) {
-                // A retried CreateDetector with the same client token answers the same detector.
-                if let token = request.clientToken, !token.isEmpty, existingToken == token { return existingId }
-                throw GuardDutyError.badRequest("The request is rejected because a detector already exists for the current account.")
+                existing = (existingId, existingToken)
             }
+            // A retried CreateDetector with the same client token answers the same detector.
+            if let id = try DetectorAccess.createDetector(existing: existing, clientToken: request.clientToken) { return id }
             var features = FeatureSettings()
             features.apply(features: request.features, dataSources: request.dataSources, now: PostgresStoreContext.now)
             let id = PostgresStoreContext.newIdentifier()
@@ -64,16 +64,17 @@ public struct PostgresDetectorStore: DetectorStore {
             logger: self.context.logger
         )
         for try await row in rows.decode((String, String, String, String, String, String, String, String, Double, String?, String?, String?).self) {
-            guard row.0 == caller.accountId, row.1 == caller.region else { break }
-            var frequency = row.3
-            var features = try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.4)
+            try DetectorAccess.requireOwned(owner: (row.0, row.1), accountId: caller.accountId, region: caller.region)
+            var administrator: (frequency: String, features: FeatureSettings, member: FeatureSettings)?
             if let adminFrequency = row.9, let adminFeatures = row.10, let memberFeatures = row.11 {
-                frequency = adminFrequency
-                features = FeatureRules.effectiveMemberFeatures(
-                    administrator: try PostgresStoreContext.decodeJSON(FeatureSettings.self, adminFeatures),
-                    member: try PostgresStoreContext.decodeJSON(FeatureSettings.self, memberFeatures)
+                administrator = (
+                    adminFrequency, try PostgresStoreContext.decodeJSON(FeatureSettings.self, adminFeatures),
+                    try PostgresStoreContext.decodeJSON(FeatureSettings.self, memberFeatures)
                 )
             }
+            let (frequency, features) = FeatureInheritance.effectiveSettings(
+                own: (row.3, try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.4)), administrator: administrator
+            )
             let role = Self.serviceRole(caller.accountId)
             return GetDetectorResponse(
                 createdAt: row.6,
@@ -95,10 +96,9 @@ public struct PostgresDetectorStore: DetectorStore {
         try await self.context.transaction { connection in
             var detector = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: logger)
             let changesSettings = request.findingPublishingFrequency != nil || request.features != nil || request.dataSources != nil
-            if changesSettings, let admin = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: logger) {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because the current account is a member of administrator account \(admin), which manages findingPublishingFrequency and features for it."
-                )
+            if changesSettings {
+                let admin = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: logger)
+                try DetectorAccess.updateDetector(changesSettings: changesSettings, administrator: admin)
             }
             detector.features.apply(features: request.features, dataSources: request.dataSources, now: PostgresStoreContext.now)
             let status = request.enable.map { $0 ? "ENABLED" : "DISABLED" } ?? detector.status
@@ -122,22 +122,19 @@ public struct PostgresDetectorStore: DetectorStore {
         let logger = self.context.logger
         try await self.context.transaction { connection in
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: logger)
-            for try await (count) in try await connection.query(
+            var count = 0
+            for try await (value) in try await connection.query(
                 """
                 SELECT count(*) FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region)
                   AND relationship_status IN ('Invited', 'Enabled', 'Disabled')
                 """,
                 logger: logger
-            ).decode(Int.self) where count > 0 {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because the detector has \(count) invited or associated member accounts; disassociate and delete them first."
-                )
+            ).decode(Int.self) {
+                count = value
             }
-            if let admin = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: logger) {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because the current account is a member of administrator account \(admin); disassociate from it first."
-                )
-            }
+            // The administrator is looked up only for a detector without members (the first refusal wins).
+            let admin = count > 0 ? nil : try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: logger)
+            try DetectorAccess.deleteDetector(invitedOrAssociatedMembers: count, administrator: admin)
             try await connection.query("DELETE FROM detectors WHERE detector_id = \(detectorId)", logger: logger)
             try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(detectorId))", logger: logger)
         }
@@ -164,16 +161,7 @@ public struct PostgresDetectorStore: DetectorStore {
 
     /// Resolves a detector ARN of the caller: `arn:aws:guardduty:REGION:ACCOUNT:detector/ID`.
     private func detectorId(fromArn arn: String, caller: Caller) throws -> String {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "guardduty", parts[5].hasPrefix("detector/") else {
-            throw GuardDutyError.badRequest(
-                "The request is rejected because the resourceArn '\(arn.prefix(300))' is not a GuardDuty detector ARN (arn:aws:guardduty:REGION:ACCOUNT:detector/ID)."
-            )
-        }
-        guard parts[3] == caller.region, parts[4] == caller.accountId else {
-            throw GuardDutyError.accessDenied("The request is rejected because the resource \(arn) does not belong to the current account and region.")
-        }
-        return String(parts[5].dropFirst("detector/".count))
+        try DetectorAccess.detectorId(fromArn: arn, accountId: caller.accountId, region: caller.region)
     }
 
     public func tags(caller: Caller, resourceArn: String) async throws -> [String: String] {
@@ -189,10 +177,7 @@ public struct PostgresDetectorStore: DetectorStore {
         let logger = self.context.logger
         try await self.context.transaction { connection in
             let detector = try await connection.ownedDetector(caller, id, forUpdate: true, logger: logger)
-            let merged = detector.tags.merging(tags) { $1 }
-            guard merged.count <= Validate.maxTagsPerResource else {
-                throw GuardDutyError.badRequest("The request is rejected because a resource can have at most 50 tags; it would have \(merged.count).")
-            }
+            let merged = try TagRules.merge(detector.tags, tags)
             try await connection.query(
                 "UPDATE detectors SET tags = \(PostgresStoreContext.encodeJSON(merged))::jsonb WHERE detector_id = \(id)", logger: logger
             )
@@ -201,10 +186,7 @@ public struct PostgresDetectorStore: DetectorStore {
     }
 
     public func untagResource(caller: Caller, resourceArn: String, tagKeys: [String]) async throws {
-        guard !tagKeys.isEmpty, tagKeys.count <= 200 else {
-            throw GuardDutyError.badRequest("The request is rejected because tagKeys must list 1 to 200 keys.")
-        }
-        for key in tagKeys { try Validate.tagKey(key) }
+        try TagRules.untagKeys(tagKeys)
         let id = try self.detectorId(fromArn: resourceArn, caller: caller)
         let logger = self.context.logger
         try await self.context.transaction { connection in

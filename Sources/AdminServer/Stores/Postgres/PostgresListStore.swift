@@ -3,8 +3,8 @@ import GuardDutyModel
 import Logging
 import PostgresNIO
 
-/// Lists in PostgreSQL. Content is content-addressed in `list_contents` and swapped in by one UPDATE, so the
-/// old content stays in force until the new one is complete.
+/// Lists in PostgreSQL (who may manage them and their limits: `ListRules`). Content is content-addressed in
+/// `list_contents` and swapped in by one UPDATE, so the old content stays in force until the new one is complete.
 public struct PostgresListStore: ListStore {
     let context: PostgresStoreContext
     /// Wakes the activator when a list starts activating.
@@ -19,11 +19,8 @@ public struct PostgresListStore: ListStore {
 
     /// Members cannot manage lists: their administrator's are in force for them.
     private func requireManager(_ connection: PostgresConnection, _ caller: Caller) async throws {
-        if let admin = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger) {
-            throw GuardDutyError.badRequest(
-                "The request is rejected because the current account is a member of administrator account \(admin), which manages trusted IP lists, threat lists and entity lists for it."
-            )
-        }
+        let administrator = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger)
+        try ListRules.requireManager(administrator: administrator)
     }
 
     public func createList(caller: Caller, detectorId: String, kind: ListKind, request: CreateListRequest) async throws -> String {
@@ -48,11 +45,7 @@ public struct PostgresListStore: ListStore {
             ).decode(Int.self) {
                 count = value
             }
-            guard count < kind.maxPerDetector else {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because the current account already has \(count) \(kind.displayName) in this region; at most \(kind.maxPerDetector) are allowed."
-                )
-            }
+            try ListRules.roomForAnother(kind, count: count)
             let id = PostgresStoreContext.newIdentifier()
             let status = request.activate ? ListStatus.activating : .inactive
             let activationId: String? = request.activate ? PostgresStoreContext.newIdentifier() : nil
@@ -68,7 +61,7 @@ public struct PostgresListStore: ListStore {
                     logger: self.logger
                 )
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                throw GuardDutyError.badRequest("The request is rejected because a \(kind.displayName) named '\(request.name)' already exists.")
+                throw ListRules.nameTaken(kind, name: request.name)
             }
             return id
         }
@@ -97,7 +90,7 @@ public struct PostgresListStore: ListStore {
                     createdAt: row.8, updatedAt: row.9, errorDetails: row.7
                 )
             }
-            throw GuardDutyError.badRequest("The request is rejected because the \(kind.displayName) \(listId) does not exist for the current account.")
+            throw ListRules.notFound(kind, listId: listId)
         }
     }
 
@@ -113,7 +106,7 @@ public struct PostgresListStore: ListStore {
             found = true
         }
         guard found else {
-            throw GuardDutyError.badRequest("The request is rejected because the \(kind.displayName) \(listId) does not exist for the current account.")
+            throw ListRules.notFound(kind, listId: listId)
         }
     }
 
@@ -134,7 +127,7 @@ public struct PostgresListStore: ListStore {
                     logger: self.logger
                 )
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                throw GuardDutyError.badRequest("The request is rejected because a \(kind.displayName) with that name already exists.")
+                throw ListRules.renameTaken(kind)
             }
             switch request.activate {
             case true?:

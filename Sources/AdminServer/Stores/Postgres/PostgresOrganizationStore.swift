@@ -3,7 +3,8 @@ import GuardDutyModel
 import Logging
 import PostgresNIO
 
-/// The organisation path in PostgreSQL: the delegated administrator per region and its auto-enable settings.
+/// The organisation path in PostgreSQL: the delegated administrator per region and its auto-enable settings. Who may
+/// do what is `OrganizationRules`, what auto-enable switches on `FeatureInheritance`; this type loads and saves.
 public struct PostgresOrganizationStore: OrganizationStore {
     let context: PostgresStoreContext
 
@@ -13,33 +14,22 @@ public struct PostgresOrganizationStore: OrganizationStore {
 
     var logger: Logger { self.context.logger }
 
-    static let notManagement = GuardDutyError.badRequest(
-        "The request is rejected because the current account is not the organization's management account; only it can manage the delegated administrator."
-    )
-    static let notDelegatedAdmin = GuardDutyError.badRequest(
-        "The request is rejected because the current account is not the organization's delegated administrator in this region."
-    )
-
     public func enableOrganizationAdmin(caller: Caller, adminAccountId: String) async throws {
-        guard caller.isOrganizationManagement else { throw Self.notManagement }
+        try OrganizationRules.requireManagement(caller.isOrganizationManagement)
         try Validate.accountId(adminAccountId, field: "adminAccountId")
         try await self.context.transaction { connection in
             guard try await connection.accountExists(adminAccountId, logger: self.logger) else {
                 throw GuardDutyError.badRequest(MembershipRules.Reason.unknownAccount(adminAccountId))
             }
             _ = try await connection.query("LOCK TABLE organization_admins IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            var designated: [(region: String, admin: String)] = []
             for try await (region, admin) in try await connection.query(
                 "SELECT region, admin_account_id FROM organization_admins", logger: self.logger
-            ).decode((String, String).self) where admin != adminAccountId {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because account \(admin) is the organization's delegated administrator in \(region); an organization has one delegated administrator, the same account in every region."
-                )
+            ).decode((String, String).self) {
+                designated.append((region, admin))
             }
-            if let admin = try await connection.administratorOf(account: adminAccountId, region: caller.region, logger: self.logger) {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because account \(adminAccountId) is a member of administrator account \(admin) in \(caller.region); a member cannot be the delegated administrator."
-                )
-            }
+            let administrator = try await connection.administratorOf(account: adminAccountId, region: caller.region, logger: self.logger)
+            try OrganizationRules.enableAdmin(adminAccountId, designated: designated, administratorOfAdmin: administrator, region: caller.region)
             try await connection.query(
                 "INSERT INTO organization_admins (region, admin_account_id) VALUES (\(caller.region), \(adminAccountId)) ON CONFLICT (region) DO NOTHING",
                 logger: self.logger
@@ -50,14 +40,11 @@ public struct PostgresOrganizationStore: OrganizationStore {
     }
 
     public func disableOrganizationAdmin(caller: Caller, adminAccountId: String) async throws {
-        guard caller.isOrganizationManagement else { throw Self.notManagement }
+        try OrganizationRules.requireManagement(caller.isOrganizationManagement)
         try Validate.accountId(adminAccountId, field: "adminAccountId")
         try await self.context.transaction { connection in
-            guard try await connection.organizationAdmin(region: caller.region, logger: self.logger) == adminAccountId else {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because account \(adminAccountId) is not the organization's delegated administrator in \(caller.region)."
-                )
-            }
+            let current = try await connection.organizationAdmin(region: caller.region, logger: self.logger)
+            try OrganizationRules.disableAdmin(adminAccountId, current: current, region: caller.region)
             try await connection.query("DELETE FROM organization_admins WHERE region = \(caller.region)", logger: self.logger)
             try await connection.query(
                 "DELETE FROM organization_configurations WHERE admin_account_id = \(adminAccountId) AND region = \(caller.region)",
@@ -81,7 +68,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
     }
 
     public func listOrganizationAdmins(caller: Caller) async throws -> [AdminAccount] {
-        guard caller.isOrganizationManagement else { throw Self.notManagement }
+        try OrganizationRules.requireManagement(caller.isOrganizationManagement)
         var admins: [AdminAccount] = []
         for try await (admin) in try await self.context.client.query(
             "SELECT admin_account_id FROM organization_admins WHERE region = \(caller.region)", logger: self.logger
@@ -92,57 +79,13 @@ public struct PostgresOrganizationStore: OrganizationStore {
     }
 
     public func updateOrganizationConfiguration(caller: Caller, detectorId: String, request: UpdateOrganizationConfigurationRequest) async throws {
-        var requested: AutoEnable?
-        switch (request.autoEnableOrganizationMembers, request.autoEnable) {
-        case (nil, nil):
-            throw GuardDutyError.badRequest("The request is rejected because one of autoEnableOrganizationMembers (NEW, ALL, NONE) or autoEnable is required.")
-        case (let members?, nil): requested = members
-        case (nil, let flag?): requested = flag ? .new : AutoEnable.none
-        case (let members?, let flag?):
-            guard (members != .none) == flag else {
-                throw GuardDutyError.badRequest(
-                    "The request is rejected because autoEnable \(flag) contradicts autoEnableOrganizationMembers \(members.rawValue); give only autoEnableOrganizationMembers."
-                )
-            }
-            requested = members
-        }
-        var names = Set<DetectorFeature>()
-        for feature in request.features ?? [] {
-            guard let name = feature.name else { throw GuardDutyError.badRequest("The request is rejected because a feature configuration has no name.") }
-            guard names.insert(name).inserted else {
-                throw GuardDutyError.badRequest("The request is rejected because feature \(name.rawValue) is listed more than once.")
-            }
-        }
-        if names.contains(.eksRuntimeMonitoring) && names.contains(.runtimeMonitoring) {
-            throw GuardDutyError.badRequest(
-                "The request is rejected because EKS_RUNTIME_MONITORING and RUNTIME_MONITORING cannot be configured in the same request; use RUNTIME_MONITORING."
-            )
-        }
+        let requested = try OrganizationRules.requestedAutoEnable(request)
         try await self.context.transaction { connection in
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
-            guard try await connection.organizationAdmin(region: caller.region, logger: self.logger) == caller.accountId else {
-                throw Self.notDelegatedAdmin
-            }
-            var settings = try await connection.organizationSettings(admin: caller.accountId, region: caller.region, logger: self.logger)
-            if let requested { settings.autoEnableOrganizationMembers = requested }
-            if let dataSources = request.dataSources {
-                if let s3 = dataSources.s3Logs { settings.features[DetectorFeature.s3DataEvents.rawValue] = s3.autoEnable ? .new : AutoEnable.none }
-                if let k8s = dataSources.kubernetes {
-                    settings.features[DetectorFeature.eksAuditLogs.rawValue] = k8s.auditLogs.autoEnable ? .new : AutoEnable.none
-                }
-                if let ebs = dataSources.malwareProtection?.scanEc2InstanceWithFindings?.ebsVolumes {
-                    settings.features[DetectorFeature.ebsMalwareProtection.rawValue] = ebs.autoEnable ? .new : AutoEnable.none
-                }
-            }
-            for feature in request.features ?? [] {
-                guard let name = feature.name else { continue }
-                if let value = feature.autoEnable { settings.features[name.rawValue] = value }
-                for additional in feature.additionalConfiguration ?? [] {
-                    if let extra = additional.name, let value = additional.autoEnable {
-                        settings.features["\(name.rawValue)/\(extra.rawValue)"] = value
-                    }
-                }
-            }
+            let delegated = try await connection.organizationAdmin(region: caller.region, logger: self.logger)
+            try OrganizationRules.requireDelegatedAdmin(current: delegated, accountId: caller.accountId)
+            let current = try await connection.organizationSettings(admin: caller.accountId, region: caller.region, logger: self.logger)
+            let settings = OrganizationRules.apply(request, autoEnable: requested, to: current)
             try await connection.query(
                 """
                 INSERT INTO organization_configurations (admin_account_id, region, settings)
@@ -172,7 +115,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
                 )
             }
         }
-        let allFeatures = DetectorFeature.allCases.filter { settings.autoEnable($0) == .all }
+        let allFeatures = FeatureInheritance.featuresForAllMembers(settings)
         guard !allFeatures.isEmpty else { return }
         var members: [(String, String)] = []
         for try await row in try await connection.query(
@@ -186,8 +129,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
         }
         let now = PostgresStoreContext.now
         for (account, text) in members {
-            var features = try PostgresStoreContext.decodeJSON(FeatureSettings.self, text)
-            for feature in allFeatures { features.set(feature, .enabled, now: now) }
+            let features = FeatureInheritance.applyAll(allFeatures, to: try PostgresStoreContext.decodeJSON(FeatureSettings.self, text), now: now)
             try await connection.query(
                 """
                 UPDATE members SET features = \(PostgresStoreContext.encodeJSON(features))::jsonb, updated_at = now()
@@ -202,12 +144,13 @@ public struct PostgresOrganizationStore: OrganizationStore {
     public func describeOrganizationConfiguration(caller: Caller, detectorId: String) async throws -> DescribeOrganizationConfigurationResponse {
         try await self.context.client.withConnection { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            guard try await connection.organizationAdmin(region: caller.region, logger: self.logger) == caller.accountId else {
-                throw Self.notDelegatedAdmin
-            }
+            let delegated = try await connection.organizationAdmin(region: caller.region, logger: self.logger)
+            try OrganizationRules.requireDelegatedAdmin(current: delegated, accountId: caller.accountId)
             let settings = try await connection.organizationSettings(admin: caller.accountId, region: caller.region, logger: self.logger)
             let count = try await connection.memberCount(admin: caller.accountId, region: caller.region, logger: self.logger)
-            return DescribeOrganizationConfigurationResponse(settings: settings, memberAccountLimitReached: count >= Validate.maxOrganizationMembers)
+            return DescribeOrganizationConfigurationResponse(
+                settings: settings, memberAccountLimitReached: OrganizationRules.memberAccountLimitReached(memberCount: count)
+            )
         }
     }
 }

@@ -3,31 +3,8 @@ import GuardDutyModel
 import Logging
 import PostgresNIO
 
-/// `DestinationProperties`.
-public struct DestinationProperties: Codable, Sendable, Equatable {
-    public var destinationArn: String?
-    public var kmsKeyArn: String?
-}
-
-public struct CreatePublishingDestinationRequest: Codable, Sendable {
-    public var destinationType: String?
-    public var destinationProperties: DestinationProperties?
-    public var clientToken: String?
-    public var tags: [String: String]?
-}
-
-public struct DescribePublishingDestinationResponse: Codable, Sendable, Equatable {
-    public var destinationId: String
-    public var destinationType: String
-    public var status: String
-    /// Epoch milliseconds of the first failure of the current run of failures (0 when publishing works).
-    public var publishingFailureStartTimestamp: Int64
-    public var destinationProperties: DestinationProperties
-    public var tags: [String: String]?
-}
-
 /// Publishing destinations of type S3: findings of the account (and an administrator's members') are written as
-/// gzip JSON lines by `FindingExporter`.
+/// gzip JSON lines by `FindingExporter`. What a destination may be is `PublishingDestinationRules`.
 public struct PostgresPublishingDestinationStore: Sendable {
     let context: PostgresStoreContext
     var logger: Logger { self.context.logger }
@@ -38,27 +15,11 @@ public struct PostgresPublishingDestinationStore: Sendable {
 
     /// `arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/prefix/` → (bucket, prefix without surrounding slashes).
     public static func parseArn(_ arn: String?) throws -> (bucket: String, prefix: String) {
-        guard let arn, arn.hasPrefix("arn:aws:s3:::") else {
-            throw GuardDutyError.badRequest("The request is rejected because destinationArn must be an S3 bucket ARN such as arn:aws:s3:::bucket or arn:aws:s3:::bucket/prefix/.")
-        }
-        let rest = arn.dropFirst("arn:aws:s3:::".count)
-        let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        let bucket = String(parts[0])
-        guard (3...63).contains(bucket.count), bucket.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }) else {
-            throw GuardDutyError.badRequest("The request is rejected because '\(bucket.prefix(70))' is not a valid S3 bucket name.")
-        }
-        let prefix = parts.count > 1 ? parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "/")) : ""
-        return (bucket, prefix)
+        try PublishingDestinationRules.parseArn(arn)
     }
 
     public func create(caller: Caller, detectorId: String, request: CreatePublishingDestinationRequest) async throws -> String {
-        guard request.destinationType == "S3" else {
-            throw GuardDutyError.badRequest("The request is rejected because destinationType must be S3.")
-        }
-        _ = try Self.parseArn(request.destinationProperties?.destinationArn)
-        try Validate.clientToken(request.clientToken)
-        if let tags = request.tags { try Validate.tags(tags) }
-        let (bucket, prefix) = try Self.parseArn(request.destinationProperties?.destinationArn)
+        let (bucket, prefix) = try PublishingDestinationRules.create(request)
         return try await self.context.transaction { connection in
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
             try await connection.requireS3Grant(account: caller.accountId, bucket: bucket, key: prefix.isEmpty ? nil : prefix, purpose: "write findings to", logger: self.logger)
@@ -73,9 +34,7 @@ public struct PostgresPublishingDestinationStore: Sendable {
             for try await (value) in try await connection.query(
                 "SELECT count(*) FROM publishing_destinations WHERE detector_id = \(detectorId)", logger: self.logger
             ).decode(Int.self) { count = value }
-            guard count == 0 else {
-                throw GuardDutyError.badRequest("The request is rejected because the detector already has a publishing destination; at most 1 is allowed.")
-            }
+            try PublishingDestinationRules.roomForAnother(count: count)
             let id = PostgresStoreContext.newIdentifier()
             try await connection.query(
                 """
@@ -105,7 +64,7 @@ public struct PostgresPublishingDestinationStore: Sendable {
                     destinationProperties: DestinationProperties(destinationArn: row.3, kmsKeyArn: row.4), tags: tags.isEmpty ? nil : tags
                 )
             }
-            throw GuardDutyError.badRequest("The request is rejected because the publishing destination \(destinationId.prefix(64)) does not exist for detector \(detectorId).")
+            throw PublishingDestinationRules.notFound(destinationId, detectorId: detectorId)
         }
     }
 
@@ -136,7 +95,7 @@ public struct PostgresPublishingDestinationStore: Sendable {
         ).decode(String.self) {
             return id
         }
-        throw GuardDutyError.badRequest("The request is rejected because the publishing destination \(destinationId.prefix(64)) does not exist for detector \(detectorId).")
+        throw PublishingDestinationRules.notFound(destinationId, detectorId: detectorId)
     }
 
     public func delete(caller: Caller, detectorId: String, destinationId: String) async throws {

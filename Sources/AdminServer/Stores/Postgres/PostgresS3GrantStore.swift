@@ -2,17 +2,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A bucket an account may read lists from and write findings to.
-public struct S3BucketGrant: Codable, Sendable, Equatable {
-    public var accountId: String
-    public var bucket: String
-
-    public init(accountId: String, bucket: String) {
-        self.accountId = accountId
-        self.bucket = bucket
-    }
-}
-
 /// The operator's S3 grants (`guardpost-admin s3 allow|list|remove`). Without a grant, an account's list locations
 /// and publishing destinations in a bucket are refused before any request is made with the server's credentials.
 public struct PostgresS3GrantStore: Sendable {

@@ -117,9 +117,9 @@ extension PostgresConnection {
     /// GuardDuty's "not owned" error, so ids of other accounts reveal nothing.
     func ownedDetector(_ caller: Caller, _ detectorId: String, forUpdate: Bool = false, logger: Logger) async throws -> DetectorRow {
         try Validate.detectorId(detectorId)
-        guard let row = try await self.detector(id: detectorId, forUpdate: forUpdate, logger: logger), row.accountId == caller.accountId, row.region == caller.region else {
-            throw GuardDutyError.detectorNotOwned
-        }
+        let row = try await self.detector(id: detectorId, forUpdate: forUpdate, logger: logger)
+        try DetectorAccess.requireOwned(owner: row.map { ($0.accountId, $0.region) }, accountId: caller.accountId, region: caller.region)
+        guard let row else { throw GuardDutyError.detectorNotOwned }  // requireOwned already refused a missing detector
         return row
     }
 

@@ -3,18 +3,6 @@ import GuardDutyModel
 import Logging
 import PostgresNIO
 
-/// A webhook destination as `guardpost-admin webhooks list` shows it.
-public struct WebhookSummary: Codable, Sendable, Equatable {
-    public var webhookId: String
-    public var accountId: String
-    public var url: String
-    public var signed: Bool
-    public var pending: Int
-    public var delivered: Int
-    public var failedAttempts: Int
-    public var lastError: String?
-}
-
 /// The operator's webhook destinations: every finding event of the account (its own findings and, for an
 /// administrator, its Enabled members') is POSTed to each of them in EventBridge's envelope.
 public struct PostgresWebhookStore: Sendable {

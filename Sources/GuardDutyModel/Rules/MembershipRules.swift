@@ -8,26 +8,35 @@ public enum MembershipRules {
             "The request is rejected because the given account ID is already a member or associated member of the current account."
         public static let selfMember = "The request is rejected because an account cannot become a member of itself."
         public static let alreadyInvitedOrAssociated =
-            "The request is rejected because the current account has already invited or is already the GuardDuty administrator of the given member account ID."
+            "The request is rejected because the current account has already invited or is already the GuardDuty administrator of the given member "
+                + "account ID."
         public static let callerIsMember =
-            "The request is rejected because the current account cannot create members because it is already a member of another administrator account."
+            "The request is rejected because the current account cannot create members because it is already a member of another administrator "
+                + "account."
         public static let notAssociated =
             "The request is rejected because the given account ID is not an associated member of the current account."
         public static let stillAssociated =
             "The request is rejected because the given account ID is still an associated member; disassociate it first with DisassociateMembers."
         public static let organizationAll =
-            "The request is rejected because the organization's autoEnableOrganizationMembers is ALL: organization members cannot be disassociated or stopped while they are in the organization."
+            "The request is rejected because the organization's autoEnableOrganizationMembers is ALL: organization members cannot be disassociated "
+                + "or stopped while they are in the organization."
         public static func memberLimit(_ limit: Int) -> String {
-            "The request is rejected because the current account cannot create more members because it cannot exceed the maximum number of allowed members (\(limit))."
+            "The request is rejected because the current account cannot create more members because it cannot exceed the maximum number of allowed "
+                + "members (\(limit))."
         }
         public static func unknownAccount(_ accountId: String) -> String {
-            "The request is rejected because account ID \(accountId) is not an account of this Guardpost organisation; create it with 'guardpost-admin accounts create' first."
+            "The request is rejected because account ID \(accountId) is not an account of this Guardpost organisation; create it with "
+                + "'guardpost-admin accounts create' first."
         }
         public static let noInvitation = "The request is rejected because there is no invitation from the given account ID to the current account."
         public static let declineAssociated =
             "The request is rejected because the current account is associated with the given administrator account; disassociate from it first."
+        public static func associatedElsewhere(_ accountId: String) -> String {
+            "The request is rejected because account \(accountId) is already associated with another administrator account."
+        }
         public static let deleteNotDeclined =
-            "The request is rejected because the invitation from the given account ID has not been declined; decline it first with DeclineInvitations."
+            "The request is rejected because the invitation from the given account ID has not been declined; decline it first with "
+                + "DeclineInvitations."
     }
 
     /// The outcome of applying an operation to one member.
