@@ -54,7 +54,7 @@ actor FakeChannel: AgentChannel {
     }
 
     /// A long-poll, shortened: answers when the version moves past `knownVersion`, else nil after about a second.
-    func configuration(detectorId: String, knownVersion: Int?) async throws -> [UInt8]? {
+    func fetchConfiguration(detectorId: String, knownVersion: Int?) async throws -> [UInt8]? {
         let deadline = ContinuousClock.now + .seconds(1)
         while true {
             try self.failIfDown("GET /agent/v1/config")
@@ -64,7 +64,7 @@ actor FakeChannel: AgentChannel {
         }
     }
 
-    func listContent(sha256: String) async throws -> [UInt8] {
+    func fetchList(sha256: String) async throws -> [UInt8] {
         try self.failIfDown("GET /agent/v1/lists")
         guard let content = self.lists[sha256] else { throw AgentError.api(status: 404, type: "NotFoundException", message: "no list \(sha256)") }
         return content

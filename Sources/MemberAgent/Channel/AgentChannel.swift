@@ -14,10 +14,10 @@ public protocol AgentChannel: Sendable {
 
     /// `GET /agent/v1/config`: the configuration's body as received (it is saved as it is), or nil when the version
     /// did not move past `knownVersion` during the long-poll. Without a known version the answer comes at once.
-    func configuration(detectorId: String, knownVersion: Int?) async throws -> [UInt8]?
+    func fetchConfiguration(detectorId: String, knownVersion: Int?) async throws -> [UInt8]?
 
     /// `GET /agent/v1/lists/{sha256}`: a list's normalised content (the caller verifies the hash).
-    func listContent(sha256: String) async throws -> [UInt8]
+    func fetchList(sha256: String) async throws -> [UInt8]
 
     /// `POST /agent/v1/findings`: one outbox batch, as its file holds it; returns when the server acknowledged it.
     func deliver(findingsBatch body: [UInt8]) async throws

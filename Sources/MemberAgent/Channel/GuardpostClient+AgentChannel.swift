@@ -10,13 +10,13 @@ extension GuardpostClient: AgentChannel {
         try await self.json("GET", "/detector", as: DetectorIds.self).detectorIds
     }
 
-    public func configuration(detectorId: String, knownVersion: Int?) async throws -> [UInt8]? {
+    public func fetchConfiguration(detectorId: String, knownVersion: Int?) async throws -> [UInt8]? {
         let query = "detectorId=\(detectorId)" + (knownVersion.map { "&version=\($0)&wait=30" } ?? "")
         let response = try await self.send("GET", "/agent/v1/config", query: query, timeout: .seconds(50))
         return response.status == 200 ? response.body : nil
     }
 
-    public func listContent(sha256: String) async throws -> [UInt8] {
+    public func fetchList(sha256: String) async throws -> [UInt8] {
         try await self.send("GET", "/agent/v1/lists/\(sha256)", timeout: .seconds(120)).body
     }
 

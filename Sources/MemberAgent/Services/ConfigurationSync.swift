@@ -36,7 +36,7 @@ struct ConfigurationSync: Service {
         var delay = 1.0
         while !Task.isCancelled {
             do {
-                let body = try await self.channel.configuration(detectorId: self.detectorId, knownVersion: known)
+                let body = try await self.channel.fetchConfiguration(detectorId: self.detectorId, knownVersion: known)
                 delay = 1
                 guard let body else { continue }
                 known = try await self.apply(body)

@@ -15,7 +15,7 @@ struct ListCache: Sendable {
     func load(for config: AgentConfig, from channel: any AgentChannel) async throws -> Intelligence {
         for list in config.lists {
             guard !FileManager.default.fileExists(atPath: try self.path(list.sha256)) else { continue }
-            let body = try await channel.listContent(sha256: list.sha256)
+            let body = try await channel.fetchList(sha256: list.sha256)
             let digest = Self.sha256Hex(body)
             guard digest == list.sha256 else {
                 throw AgentError.transport("list \(list.name) arrived with hash \(digest), not \(list.sha256)")
