@@ -95,6 +95,8 @@ public final class AgentRuntime: Service {
                 let advice = "accept the administrator's invitation (guardpost-agent invitations accept) or create one"
                 self.logger.warning("no detector in \(self.channel.region) yet: \(advice)")
             } catch let error as AgentError {
+                // Shut down while asking: not a failure to report.
+                if Task.isCancelled { return nil }
                 if let saved = ConfigurationSync.saved(stateDirectory: self.options.stateDirectory) {
                     self.logger.warning("administrator unreachable; running with the saved configuration", metadata: ["error": "\(error)"])
                     return saved.detectorId
