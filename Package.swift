@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         /// `guardpost-agent`: `run` (the member agent), `invitations list|accept`, and the offline `scan`.
@@ -80,6 +81,8 @@ let package = Package(
                 "MemberAgent", "Detection", "ThreatLists", "GuardDutyModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         /// The administrator server: Hummingbird application, API handlers, PostgreSQL stores.
@@ -143,7 +146,14 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ThreatListsTests", dependencies: ["ThreatLists"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "ThreatLists", "GuardDutyModel"]),
-        .testTarget(name: "MemberAgentTests", dependencies: ["MemberAgent", "Detection", "GuardDutyModel", "SigV4"]),
+        .testTarget(
+            name: "MemberAgentTests",
+            dependencies: [
+                "MemberAgent", "Detection", "GuardDutyModel", "SigV4",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "AdminServerTests",
             dependencies: [

@@ -5,24 +5,6 @@ import Foundation
 import Glibc
 #endif
 
-/// The three foundational data sources, named as the agent channel and GuardDuty's usage statistics name them.
-public enum DataSource: String, Codable, Sendable, CaseIterable {
-    case flowLogs = "FLOW_LOGS"
-    case cloudTrail = "CLOUD_TRAIL"
-    case dnsLogs = "DNS_LOGS"
-}
-
-/// Where the agent is in one file: the file's identity (device and inode, so a rename keeps it and a
-/// replacement is a new file) and the offset of the first byte not yet analysed.
-public struct FileCursor: Codable, Sendable, Equatable {
-    public var path: String
-    public var device: UInt64
-    public var inode: UInt64
-    public var offset: Int64
-
-    var key: String { "\(self.device):\(self.inode)" }
-}
-
 /// Follows one `--flow-logs`/`--cloudtrail`/`--dns-logs` argument: a file, or a directory whose files (and new ones
 /// appearing later) are read in name order. Appended lines are read as they arrive (a partial last line waits for
 /// its newline); a file replaced at the same path (rotation) or truncated is read from its start; gzip files and

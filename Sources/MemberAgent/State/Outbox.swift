@@ -1,64 +1,14 @@
 import Foundation
 import GuardDutyModel
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Files written so that a crash at any instant leaves either the old content or the new, never a torn file:
-/// write a temporary file (a new, unpredictable name opened with O_EXCL|O_NOFOLLOW, so a planted file or link is
-/// never written through), fsync it, rename it over the target, fsync the directory.
-public enum DurableFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(path).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AgentError.configuration("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBufferPointer { buffer in
-                Glibc.write(fd, buffer.baseAddress! + written, bytes.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                throw AgentError.configuration("cannot write \(temporary): \(message)")
-            }
-            written += result
-        }
-        guard fsync(fd) == 0 else {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            unlink(temporary)
-            throw AgentError.configuration("cannot fsync \(temporary): \(message)")
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw AgentError.configuration("cannot rename \(temporary) to \(path): \(message)")
-        }
-        Self.syncDirectory(directory)
-    }
-
-    static func syncDirectory(_ directory: String) {
-        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-    }
-}
+import NIOConcurrencyHelpers
 
 /// The agent's durable outbox: findings wait here, one file per batch named by a growing sequence number, until the
 /// administrator acknowledges them. Batches are sent oldest first; a batch the server refuses as invalid moves to
 /// `rejected/` with the reason beside it (kept for the operator, counted, never silently dropped).
-public final class Outbox: @unchecked Sendable {
+public final class Outbox: Sendable {
     public let directory: String
-    private let lock = NSLock()
-    private var nextSequence: UInt64
+    /// The number of the next batch file.
+    private let nextSequence: NIOLockedValueBox<UInt64>
     /// Findings per batch file: well under the channel's 500 and its 1 MiB body limit for GuardDuty-sized findings.
     public static let batchSize = 200
 
@@ -66,7 +16,7 @@ public final class Outbox: @unchecked Sendable {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: "\(directory)/rejected", withIntermediateDirectories: true)
         let existing = try Self.batchNames(directory)
-        self.nextSequence = (existing.last.flatMap { UInt64($0.prefix(20)) } ?? 0) + 1
+        self.nextSequence = NIOLockedValueBox((existing.last.flatMap { UInt64($0.prefix(20)) } ?? 0) + 1)
     }
 
     static func batchNames(_ directory: String) throws -> [String] {
@@ -82,9 +32,9 @@ public final class Outbox: @unchecked Sendable {
         while start < findings.count {
             let slice = Array(findings[start..<min(start + Self.batchSize, findings.count)])
             let bytes = Array(try encoder.encode(AgentFindingBatch(detectorId: detectorId, findings: slice)))
-            let name = self.lock.withLock { () -> String in
-                defer { self.nextSequence += 1 }
-                return String(format: "%020llu.batch.json", self.nextSequence)
+            let name = self.nextSequence.withLockedValue { next -> String in
+                defer { next += 1 }
+                return String(format: "%020llu.batch.json", next)
             }
             try DurableFile.write(bytes, to: "\(self.directory)/\(name)")
             start += Self.batchSize

@@ -36,7 +36,7 @@ public struct Invitations: Sendable {
         guard let invitation = invitationId ?? pending.first?.invitationId else {
             throw AgentError.configuration("no invitation from administrator \(administratorId) in \(self.client.region); ask the administrator to invite this account")
         }
-        let detectors = try await self.client.json("GET", "/detector", as: AgentRuntime.DetectorIds.self)
+        let detectors = try await self.client.json("GET", "/detector", as: GuardpostClient.DetectorIds.self)
         let detectorId: String
         if let existing = detectors.detectorIds.first {
             detectorId = existing

@@ -1,0 +1,31 @@
+import Foundation
+
+/// How `guardpost-agent run` was asked to run.
+public struct AgentOptions: Sendable {
+    public var endpointURL: String
+    /// PEM certificate authorities to trust for an https endpoint (else AWS_CA_BUNDLE, else the system's).
+    public var caBundle: String?
+    public var aws: AWSConfiguration
+    public var stateDirectory: String
+    public var flowLogs: [String]
+    public var cloudTrail: [String]
+    public var dnsLogs: [String]
+    /// Built-in intelligence (dns-domains.tsv, tor-exit-nodes.txt, mining-pool-ips.txt).
+    public var intelDirectory: String?
+    /// How often the sources are read and new findings batched (GuardDuty batches new findings; here within a second).
+    public var pollInterval: Duration = .seconds(1)
+    public var heartbeatInterval: Duration = .seconds(15)
+    /// After this long without new records, open windows are judged with what they have.
+    public var idleFlushSeconds: Double = 30
+    /// Overrides the publishing frequency for updates of existing findings (tests, demos).
+    public var updateIntervalOverride: Double?
+
+    public init(endpointURL: String, aws: AWSConfiguration, stateDirectory: String, flowLogs: [String] = [], cloudTrail: [String] = [], dnsLogs: [String] = []) {
+        self.endpointURL = endpointURL
+        self.aws = aws
+        self.stateDirectory = stateDirectory
+        self.flowLogs = flowLogs
+        self.cloudTrail = cloudTrail
+        self.dnsLogs = dnsLogs
+    }
+}

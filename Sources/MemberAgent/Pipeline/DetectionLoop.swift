@@ -1,0 +1,136 @@
+import Detection
+import Foundation
+import GuardDutyModel
+
+/// The detection service's state between two polls: the followed sources, the pipeline and its engine, the
+/// configuration in force, and the findings reported so far.
+///
+/// Delivery guarantee: a finding is written to the outbox (fsync) before the file offsets that produced it are
+/// checkpointed, and leaves the outbox only when the administrator acknowledged it. After a crash the agent re-reads
+/// from the checkpointed offsets and regenerates the same findings with the same ids; the server's upsert only moves
+/// findings forward, so nothing is lost and nothing counts twice. Threshold rules whose window was open at a crash
+/// start that window again from the checkpointed offsets' records onwards (records before it are not re-counted).
+final class DetectionLoop {
+    let options: AgentOptions
+    let detectorId: String
+    let outbox: Outbox
+    let state: AgentState
+    let pipeline: LogPipeline
+    private var checkpoint: Checkpoint
+    private var ledger: FindingLedger
+    private let sources: [(tailer: LogTailer, id: String)]
+    /// The configuration in force; nil until the first one arrives (or is read from the state directory).
+    private(set) var config: AgentConfig?
+    private var lastDataAt = Date().timeIntervalSince1970
+    private var newestRecord: Int64 = 0
+
+    init(options: AgentOptions, detectorId: String, region: String, builtIn: BuiltInIntelligence, outbox: Outbox, state: AgentState) {
+        self.options = options
+        self.detectorId = detectorId
+        self.outbox = outbox
+        self.state = state
+        let checkpoint = Checkpoint.load(stateDirectory: options.stateDirectory)
+        let engine = DetectionEngine(
+            intelligence: builtIn.intelligence(threatLists: [], trustedLists: []), accountId: "000000000000", region: region, detectorId: detectorId
+        )
+        engine.restore(checkpoint.findings)
+        if let learned = checkpoint.baselines { engine.restore(learned) }
+        self.pipeline = LogPipeline(engine: engine)
+        self.checkpoint = checkpoint
+        self.ledger = FindingLedger(checkpoint)
+        var sources: [(tailer: LogTailer, id: String)] = []
+        for (dataSource, paths) in [(DataSource.flowLogs, options.flowLogs), (.cloudTrail, options.cloudTrail), (.dnsLogs, options.dnsLogs)] {
+            for path in paths {
+                let id = "\(dataSource.rawValue):\(path)"
+                sources.append((LogTailer(dataSource: dataSource, path: path, cursors: checkpoint.cursors[id] ?? []), id))
+                state.register(source: id, dataSource: dataSource, path: path)
+            }
+        }
+        self.sources = sources
+    }
+
+    /// One poll: swaps in a configuration the sync offered, reads the sources, writes new findings to the outbox at
+    /// once and updates at the publishing frequency, and checkpoints what changed. Nothing is read before the first
+    /// configuration (first start with the administrator unreachable).
+    func poll() throws {
+        self.applyOffer()
+        guard let current = self.config else { return }
+        let now = Date().timeIntervalSince1970
+        let read = current.status == "ENABLED" ? try self.readSources() : 0
+        if read > 0 { self.lastDataAt = now }
+        var changed = read > 0
+        if try self.judge(read: read, now: now, config: current) { changed = true }
+        if try self.publishDueUpdates(now: now, config: current) { changed = true }
+        if changed { try self.save() }
+    }
+
+    /// Swaps in the configuration the sync offered, if any: its lists, S3 Protection, the publishing frequency.
+    private func applyOffer() {
+        guard let (newConfig, intelligence) = self.state.takeOffer() else { return }
+        let engine = self.pipeline.engine
+        engine.intelligence = intelligence
+        // S3 Protection: S3 data events are analysed only while the feature is in force for the account.
+        engine.s3DataEvents = newConfig.features["S3_DATA_EVENTS"] == "ENABLED"
+        if self.config?.findingPublishingFrequency != newConfig.findingPublishingFrequency {
+            self.ledger.frequencyChanged(interval: self.updateInterval(newConfig), now: Date().timeIntervalSince1970)
+        }
+        self.config = newConfig
+        self.state.setAppliedVersion(newConfig.version)
+    }
+
+    /// Hands every source's new complete content to the pipeline; returns the records read.
+    private func readSources() throws -> Int {
+        var read = 0
+        for (tailer, id) in self.sources {
+            try tailer.poll { file, path, bytes, fromStart in
+                let yield = self.pipeline.ingest(bytes, from: tailer.dataSource, file: file, path: path, fromStart: fromStart)
+                read += yield.records
+                self.newestRecord = max(self.newestRecord, yield.newest)
+                self.state.count(source: id, records: yield.records, malformed: yield.malformed, bytes: bytes.count, newest: yield.newest)
+            }
+        }
+        // Parsers of files that are gone are not needed any more.
+        self.pipeline.keepFiles(Set(self.sources.flatMap { $0.tailer.cursors.keys }))
+        return read
+    }
+
+    /// Asks the engine for findings after new records (windows older than the newest record's window are judged), or
+    /// after a quiet spell (every open window is judged); new ones go to the outbox. Returns whether anything changed.
+    private func judge(read: Int, now: Double, config: AgentConfig) throws -> Bool {
+        let engine = self.pipeline.engine
+        let idle = now - self.lastDataAt >= self.options.idleFlushSeconds
+        guard read > 0 || (idle && engine.hasOpenWindows) else { return false }
+        let watermark: Int64? = idle ? nil : self.newestRecord - engine.thresholds.windowSeconds
+        let (fresh, updated) = self.ledger.absorb(engine.findings(closingWindowsBefore: watermark), config: config, detectorId: self.detectorId)
+        guard !fresh.isEmpty else { return updated }
+        try self.outbox.append(detectorId: self.detectorId, findings: fresh)
+        self.ledger.sentAsNew(fresh)
+        self.state.addFindings(new: fresh.count)
+        return true
+    }
+
+    /// Writes the pending updates to the outbox when the publishing frequency says so; returns whether it was time.
+    private func publishDueUpdates(now: Double, config: AgentConfig) throws -> Bool {
+        guard let due = self.ledger.dueUpdates(now: now, interval: self.updateInterval(config)) else { return false }
+        try self.outbox.append(detectorId: self.detectorId, findings: due)
+        return true
+    }
+
+    /// Seconds between publications of updated findings: the effective finding publishing frequency.
+    func updateInterval(_ config: AgentConfig) -> Double {
+        if let override = self.options.updateIntervalOverride { return override }
+        switch config.findingPublishingFrequency {
+        case "FIFTEEN_MINUTES": return 900
+        case "ONE_HOUR": return 3600
+        default: return 21600
+        }
+    }
+
+    /// Checkpoints the file offsets, the findings known, the pending updates and what the learned rules learned.
+    func save() throws {
+        self.checkpoint.cursors = Dictionary(uniqueKeysWithValues: self.sources.map { ($0.id, Array($0.tailer.cursors.values)) })
+        self.ledger.save(into: &self.checkpoint)
+        self.checkpoint.baselines = self.pipeline.engine.learnedBaselines()
+        try self.checkpoint.save(stateDirectory: self.options.stateDirectory)
+    }
+}

@@ -1,0 +1,55 @@
+import Crypto
+import Detection
+import Foundation
+import GuardDutyModel
+import ThreatLists
+
+/// The lists of the configurations in force, cached by hash in `<state>/lists` (content addressed, so a list is
+/// fetched once and verified against its hash), and the intelligence built from them and the built-in files.
+struct ListCache: Sendable {
+    let directory: String
+    let builtIn: BuiltInIntelligence
+
+    /// Fetches the lists of a configuration that are not cached yet, verifying each against its hash, and returns the
+    /// configuration's intelligence.
+    func load(for config: AgentConfig, from channel: any AgentChannel) async throws -> Intelligence {
+        for list in config.lists {
+            guard !FileManager.default.fileExists(atPath: try self.path(list.sha256)) else { continue }
+            let body = try await channel.fetchList(sha256: list.sha256)
+            let digest = Self.sha256Hex(body)
+            guard digest == list.sha256 else {
+                throw AgentError.transport("list \(list.name) arrived with hash \(digest), not \(list.sha256)")
+            }
+            try DurableFile.write(body, to: try self.path(list.sha256))
+        }
+        return try self.intelligence(for: config)
+    }
+
+    /// The cache file of a list. The hash comes from the server, so it must be 64 hex digits before it names a file.
+    func path(_ sha256: String) throws -> String {
+        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw AgentError.transport("the server named a list by '\(sha256.prefix(80))', which is not a SHA-256 in hex")
+        }
+        return "\(self.directory)/\(sha256)"
+    }
+
+    /// The lists of a configuration (from the cache) with the built-in intelligence.
+    func intelligence(for config: AgentConfig) throws -> Intelligence {
+        var threats: [(name: String, list: ParsedList)] = []
+        var trusted: [ParsedList] = []
+        for list in config.lists {
+            guard let data = FileManager.default.contents(atPath: try self.path(list.sha256)) else {
+                throw AgentError.transport("list \(list.name) (\(list.sha256)) is not cached")
+            }
+            let entities = list.kind == "THREAT_ENTITY_SET" || list.kind == "TRUSTED_ENTITY_SET"
+            let parsed = ListParser.parse(Array(data), format: .txt, content: entities ? .addressesAndDomains : .addresses)
+            if list.trusted { trusted.append(parsed) } else { threats.append((list.name, parsed)) }
+        }
+        return self.builtIn.intelligence(threatLists: threats, trustedLists: trusted)
+    }
+
+    /// A SHA-256 in lower-case hex, as lists are named.
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}

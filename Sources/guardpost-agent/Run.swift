@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MemberAgent
+import ServiceLifecycle
+import UnixSignals
+
+/// `guardpost-agent run`: the member agent.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the member agent: follow the logs, detect, deliver findings, receive the administrator's settings and lists."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(name: .customLong("state-dir"), help: "Agent id, file offsets, cached lists, the outbox of undelivered findings.") var stateDirectory: String
+    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (followed as it grows).") var flowLogs: [String] = []
+    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory.") var cloudTrail: [String] = []
+    @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory.") var dnsLogs: [String] = []
+    @Option(name: .customLong("intel-dir"), help: "Built-in intelligence directory (defaults to the one shipped with Guardpost).") var intelDir: String?
+    @Option(name: .customLong("heartbeat-seconds"), help: "Seconds between heartbeats (an agent silent for 60 s is unhealthy).") var heartbeatSeconds: Double = 15
+    @Option(name: .customLong("idle-flush-seconds"), help: "Judge open detection windows after this long without new records.") var idleFlushSeconds: Double = 30
+    @Option(name: .customLong("updates-every-seconds"), help: "Publish updates of existing findings this often instead of at the finding publishing frequency (testing).")
+    var updatesEverySeconds: Double?
+
+    func validate() throws {
+        guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
+            throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
+        }
+        guard self.heartbeatSeconds >= 1, self.heartbeatSeconds <= 55 else { throw ValidationError("--heartbeat-seconds must be from 1 to 55") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let client = try self.connection.client()
+        var options = AgentOptions(
+            endpointURL: self.connection.endpointURL ?? ProcessInfo.processInfo.environment["GUARDPOST_ENDPOINT_URL"]!,
+            aws: client.configurationForAgent, stateDirectory: self.stateDirectory,
+            flowLogs: self.flowLogs, cloudTrail: self.cloudTrail, dnsLogs: self.dnsLogs
+        )
+        options.caBundle = self.connection.caBundle
+        options.intelDirectory = Scan.intelDirectory(self.intelDir)
+        options.heartbeatInterval = .milliseconds(Int(self.heartbeatSeconds * 1000))
+        options.idleFlushSeconds = self.idleFlushSeconds
+        options.updateIntervalOverride = self.updatesEverySeconds
+        let logger = Logger(label: "guardpost-agent")
+        let runtime = try AgentRuntime(options: options, logger: logger, channel: client)
+        // SIGTERM/SIGINT shut the agent down gracefully: detection checkpoints, undelivered findings stay in the outbox.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [runtime], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Detection
+import Foundation
+import GuardDutyModel
+import MemberAgent
+import ThreatLists
+
+/// `guardpost-agent scan`: read logs, apply the lists and the rules, print findings (JSON or a table) and a summary.
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Detect offline over log files; findings on stdout, a summary on stderr.")
+
+    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (.gz read transparently; - for stdin).") var flowLogs: [String] = []
+    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory ({\"Records\":[…]}, JSON arrays or lines; .gz).") var cloudTrail: [String] = []
+    @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory (JSON lines; .gz).") var dnsLogs: [String] = []
+    @Option(name: .customLong("threat-list"), help: "A threat list, FILE or FILE:FORMAT (TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE).")
+    var threatLists: [String] = []
+    @Option(name: .customLong("trusted-list"), help: "A trusted IP list, FILE or FILE:FORMAT.") var trustedLists: [String] = []
+    @Option(name: .customLong("account-id"), help: "Account for records that do not name one.") var accountId: String = "000000000000"
+    @Option(help: "Region for records that do not name one.") var region: String = "us-east-1"
+    @Option(name: .customLong("detector-id"), help: "Detector id written into finding ARNs.") var detectorId: String = "00000000000000000000000000000000"
+    @Option(help: "json (GetFindings' findings array) or table.") var output: String = "json"
+    @Flag(name: .customLong("no-s3-data-events"), help: "Ignore CloudTrail S3 data events (S3 Protection off); by default they are analysed when present.")
+    var noS3DataEvents = false
+    @Option(name: .customLong("intel-dir"), help: "Directory with built-in intelligence (dns-domains.tsv); defaults to the one shipped with Guardpost.")
+    var intelDir: String?
+
+    func validate() throws {
+        guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
+            throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
+        }
+        guard ["json", "table"].contains(self.output) else { throw ValidationError("--output must be json or table") }
+        guard Validate.isAccountId(self.accountId) else { throw ValidationError("--account-id must be 12 digits") }
+    }
+
+    func run() throws {
+        let intelligence = BuiltInIntelligence(directory: Self.intelDirectory(self.intelDir)).intelligence(
+            threatLists: try self.threatLists.map { try Self.loadList($0, content: .addressesAndDomains) },
+            trustedLists: try self.trustedLists.map { try Self.loadList($0, content: .addresses).list }
+        )
+        let engine = DetectionEngine(intelligence: intelligence, accountId: self.accountId, region: self.region, detectorId: self.detectorId)
+        engine.s3DataEvents = !self.noS3DataEvents
+        let pipeline = LogPipeline(engine: engine)
+        try pipeline.scan(self.flowLogs, as: .flowLogs)
+        try pipeline.scan(self.cloudTrail, as: .cloudTrail)
+        try pipeline.scan(self.dnsLogs, as: .dnsLogs)
+        let findings = engine.findings()
+        if self.output == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(findings))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        } else {
+            print(Self.table(findings))
+        }
+        var summary = ""
+        for (name, dataSource) in [("flow logs", DataSource.flowLogs), ("cloudtrail", .cloudTrail), ("dns logs", .dnsLogs)] {
+            let statistics = pipeline.statistics(of: dataSource)
+            guard statistics.bytes > 0 else { continue }
+            summary += "\(name): \(statistics.records) records read, \(statistics.skipped) skipped, \(statistics.malformed) malformed\n"
+            for example in statistics.examples { summary += "  \(example)\n" }
+        }
+        let byType = Dictionary(grouping: findings, by: \.type).map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
+        if engine.s3DataEventsIgnored > 0 { summary += "s3 data events ignored (S3 Protection off): \(engine.s3DataEventsIgnored)\n" }
+        summary += "findings: \(findings.count)\n" + byType.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + (byType.isEmpty ? "" : "\n")
+        FileHandle.standardError.write(Data(summary.utf8))
+    }
+
+    static func loadList(_ argument: String, content: ListContent) throws -> (name: String, list: ParsedList) {
+        var path = argument
+        var format = ListFormat.txt
+        if let colon = argument.lastIndex(of: ":"), let parsed = ListFormat(rawValue: String(argument[argument.index(after: colon)...]).uppercased()) {
+            path = String(argument[..<colon])
+            format = parsed
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read list \(path)") }
+        return ((path as NSString).lastPathComponent, ListParser.parse(Array(data), format: format, content: content))
+    }
+
+    /// The shipped intel: --intel-dir, GUARDPOST_INTEL_DIR, next to the installed binary, or the source tree's intel/.
+    static func intelDirectory(_ explicit: String?) -> String? {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [explicit, ProcessInfo.processInfo.environment["GUARDPOST_INTEL_DIR"],
+                          executable.appendingPathComponent("../share/guardpost/intel").path,
+                          executable.appendingPathComponent("../../intel").path,
+                          executable.appendingPathComponent("../../../intel").path, "intel"].compactMap { $0 }
+        for directory in candidates where FileManager.default.fileExists(atPath: "\(directory)/dns-domains.tsv") {
+            return directory
+        }
+        FileHandle.standardError.write(Data("warning: no built-in intelligence found (dns-domains.tsv); pass --intel-dir\n".utf8))
+        return nil
+    }
+
+    static func table(_ findings: [Finding]) -> String {
+        var lines = ["SEVERITY  TYPE                                                         COUNT  LAST SEEN                 RESOURCE"]
+        for finding in findings {
+            let severity = finding.severity >= 7 ? "High" : finding.severity >= 4 ? "Medium" : "Low"
+            let resource = finding.resource.instanceDetails?.instanceId ?? finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId
+                ?? finding.resource.accessKeyDetails?.userName ?? finding.resource.accessKeyDetails?.accessKeyId ?? "-"
+            lines.append(
+                severity.padding(toLength: 10, withPad: " ", startingAt: 0) + finding.type.padding(toLength: 61, withPad: " ", startingAt: 0)
+                    + String(finding.service.count).padding(toLength: 7, withPad: " ", startingAt: 0)
+                    + finding.service.eventLastSeen.padding(toLength: 26, withPad: " ", startingAt: 0) + resource
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+}
