@@ -4,8 +4,8 @@ import Foundation
 import GuardDutyModel
 import HTTPTypes
 import Hummingbird
-import NIOConcurrencyHelpers
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 import Prometheus
@@ -31,7 +31,8 @@ public func buildApplication(
     let guarded = GuardedHTTP(policy: configuration.outbound)
     let fetcher = ListFetcher(
         sources: configuration.listSources, guarded: guarded,
-        limits: FetchLimits(maxBytes: ListKind.maxFileBytes, deadline: configuration.fetchDeadline, minBytesPerSecond: configuration.fetchMinBytesPerSecond)
+        limits: FetchLimits(
+            maxBytes: ListKind.maxFileBytes, deadline: configuration.fetchDeadline, minBytesPerSecond: configuration.fetchMinBytesPerSecond)
     )
     let activator = ListActivator(
         store: stores.lists, fetcher: fetcher, client: httpClient, wakeups: wakeups, logger: dependencies.logger,
@@ -54,22 +55,25 @@ public func buildApplication(
     let gate = ConnectionGate(limits: configuration.connectionLimits, logger: dependencies.logger)
     var metricsServices: [any Service] = []
     if let registry = dependencies.registry, let metricsPort = configuration.metricsPort {
-        metricsServices.append(metricsApplication(
-            registry: registry, host: configuration.metricsHost, port: metricsPort, limits: configuration.connectionLimits, gate: gate,
-            logger: dependencies.logger
-        ))
+        metricsServices.append(
+            metricsApplication(
+                registry: registry, host: configuration.metricsHost, port: metricsPort, limits: configuration.connectionLimits, gate: gate,
+                logger: dependencies.logger
+            ))
     }
     var tlsServices: [any Service] = []
     if let tls = configuration.tls {
         tlsServices.append(CertificateReloader(tls: tls, logger: dependencies.logger))
         if let redirectPort = configuration.httpRedirectPort {
-            tlsServices.append(httpRedirectApplication(
-                host: configuration.host, port: redirectPort, tlsPort: configuration.port, limits: configuration.connectionLimits, gate: gate,
-                logger: dependencies.logger
-            ))
+            tlsServices.append(
+                httpRedirectApplication(
+                    host: configuration.host, port: redirectPort, tlsPort: configuration.port, limits: configuration.connectionLimits, gate: gate,
+                    logger: dependencies.logger
+                ))
         }
     }
-    let server = try configuration.tls.map { try $0.server(limits: configuration.connectionLimits, gate: gate) }
+    let server =
+        try configuration.tls.map { try $0.server(limits: configuration.connectionLimits, gate: gate) }
         ?? configuration.connectionLimits.http1Server(logger: dependencies.logger, gate: gate)
     var app = Application(
         router: router,
@@ -77,7 +81,9 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
         services: (dependencies.runsClient ? [dependencies.client] : []) + metricsServices + tlsServices
             + [
-                ChangeListener(client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger), activator,
+                ChangeListener(
+                    client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger),
+                activator,
                 FindingRetention(client: dependencies.client, logger: dependencies.logger),
                 EventDelivery(client: dependencies.client, http: guarded, secrets: dependencies.secrets, logger: dependencies.logger),
                 FindingExporter(

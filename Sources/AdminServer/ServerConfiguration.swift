@@ -4,8 +4,8 @@ import Foundation
 import GuardDutyModel
 import HTTPTypes
 import Hummingbird
-import NIOConcurrencyHelpers
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 import Prometheus

@@ -84,7 +84,10 @@ public enum SigV4Encoding {
         let parts = rawPath.split(separator: "/", omittingEmptySubsequences: true)
         for part in parts {
             if part == "." { continue }
-            if part == ".." { _ = segments.popLast(); continue }
+            if part == ".." {
+                _ = segments.popLast()
+                continue
+            }
             segments.append(part)
         }
         var normalized = "/" + segments.joined(separator: "/")

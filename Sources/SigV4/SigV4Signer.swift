@@ -72,10 +72,13 @@ public struct SigV4Signer: Sendable {
             request, signedHeaders: signedHeaders, payloadHash: payloadHash, singleEncodedPath: self.service == "s3"
         )!
         let key = SigV4.signingKey(secret: self.credentials.secretAccessKey, date: date, region: self.region, service: self.service)
-        let signature = SigV4.signature(signingKey: key, stringToSign: SigV4.stringToSign(timestamp: timestamp, scope: scope, canonicalRequest: canonical))
-        request.headers.append((
-            name: "Authorization",
-            value: "\(SigV4.algorithm) Credential=\(self.credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
-        ))
+        let signature = SigV4.signature(
+            signingKey: key, stringToSign: SigV4.stringToSign(timestamp: timestamp, scope: scope, canonicalRequest: canonical))
+        request.headers.append(
+            (
+                name: "Authorization",
+                value:
+                    "\(SigV4.algorithm) Credential=\(self.credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
+            ))
     }
 }

@@ -27,6 +27,7 @@ public enum SigV4Time {
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = CivilDate.date(days: days)
         let pad = CivilDate.pad
-        return "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))T\(pad(secondOfDay / 3600, 2))\(pad(secondOfDay / 60 % 60, 2))\(pad(secondOfDay % 60, 2))Z"
+        return
+            "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))T\(pad(secondOfDay / 3600, 2))\(pad(secondOfDay / 60 % 60, 2))\(pad(secondOfDay % 60, 2))Z"
     }
 }

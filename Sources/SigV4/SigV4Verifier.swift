@@ -39,7 +39,9 @@ public struct SigV4Verifier: Sendable {
             throw .malformed("X-Amz-Date '\(timestamp.prefix(32))' is not of the form YYYYMMDDTHHMMSSZ.")
         }
         guard timestamp.hasPrefix(authorization.date) else {
-            throw .invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(authorization.date)' != '\(timestamp.prefix(8))'.")
+            throw .invalid(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(authorization.date)' != '\(timestamp.prefix(8))'."
+            )
         }
         if seconds < now - self.maxSkewSeconds {
             throw .invalid(

@@ -65,7 +65,8 @@ extension GuardpostAdmin {
         }
 
         struct RevokeKey: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "revoke-key", abstract: "Revoke an access key; running servers refuse it at once.")
+            static let configuration = CommandConfiguration(
+                commandName: "revoke-key", abstract: "Revoke an access key; running servers refuse it at once.")
             @Option(name: .customLong("access-key-id"), help: "The key to revoke.") var accessKeyId: String
             @OptionGroup var database: DatabaseOptions
 

@@ -5,18 +5,26 @@ import Hummingbird
 import Logging
 import Metrics
 import PostgresNIO
-import SigV4
 import Prometheus
+import SigV4
 
 /// Where the database and the server key are: shared by every subcommand.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (postgres://user:pass@host:port/db). Falls back to DATABASE_URL; with neither, an embedded cluster runs under DATA_DIR/postgres.")
+    @Option(
+        name: .customLong("database-url"),
+        help:
+            "PostgreSQL URL (postgres://user:pass@host:port/db). Falls back to DATABASE_URL; with neither, an embedded cluster runs under DATA_DIR/postgres."
+    )
     var databaseURL: String?
 
     @Option(name: .customLong("data-dir"), help: "Directory for the embedded PostgreSQL cluster and the server key.")
     var dataDir: String = ProcessInfo.processInfo.environment["GUARDPOST_DATA_DIR"] ?? "./.guardpost"
 
-    @Option(name: .customLong("server-key"), help: "Base64 of the 32-byte key sealing access-key secrets (falls back to GUARDPOST_SERVER_KEY, then DATA_DIR/server.key, generated when missing).")
+    @Option(
+        name: .customLong("server-key"),
+        help:
+            "Base64 of the 32-byte key sealing access-key secrets (falls back to GUARDPOST_SERVER_KEY, then DATA_DIR/server.key, generated when missing)."
+    )
     var serverKey: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")

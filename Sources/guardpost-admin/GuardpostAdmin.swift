@@ -5,8 +5,8 @@ import Hummingbird
 import Logging
 import Metrics
 import PostgresNIO
-import SigV4
 import Prometheus
+import SigV4
 
 /// `guardpost-admin`: the administrator server and its operator commands.
 @main
@@ -29,13 +29,21 @@ extension GuardpostAdmin {
         var credentialCacheSeconds: Double = 5
         @Option(name: .customLong("lists-dir"), help: "Directory that file:// list locations must be inside (file:// is refused without it).")
         var listsDir: String?
-        @Option(name: .customLong("s3-endpoint-url"), help: "S3-compatible endpoint for s3:// list locations and S3 publishing destinations (signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
+        @Option(
+            name: .customLong("s3-endpoint-url"),
+            help:
+                "S3-compatible endpoint for s3:// list locations and S3 publishing destinations (signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)."
+        )
         var s3EndpointURL: String?
         @Option(name: .customLong("s3-region"), help: "Region to sign S3 requests for.")
         var s3Region: String = ProcessInfo.processInfo.environment["AWS_REGION"] ?? "us-east-1"
         @Option(name: .customLong("export-interval-seconds"), help: "Seconds between two exports of findings to S3 publishing destinations.")
         var exportIntervalSeconds: Double = 30
-        @Option(name: .customLong("allow-fetch-from"), help: "A network (CIDR) the server may fetch lists from and deliver webhooks to although it is internal (loopback, private, link-local…); repeatable. Also GUARDPOST_ALLOW_FETCH_FROM (comma-separated).")
+        @Option(
+            name: .customLong("allow-fetch-from"),
+            help:
+                "A network (CIDR) the server may fetch lists from and deliver webhooks to although it is internal (loopback, private, link-local…); repeatable. Also GUARDPOST_ALLOW_FETCH_FROM (comma-separated)."
+        )
         var allowFetchFrom: [String] = []
         @Option(name: .customLong("fetch-timeout-seconds"), help: "Total deadline of one list fetch, redirects included.")
         var fetchTimeoutSeconds: Int = 120
@@ -43,27 +51,37 @@ extension GuardpostAdmin {
         var fetchMinBytesPerSecond: Int = 1024
         @Option(name: .customLong("activation-workers"), help: "List activations run at once (one per account at a time).")
         var activationWorkers: Int = 4
-        @Option(name: .customLong("request-head-timeout"), help: "Seconds a connection has to send a complete request head (also the keep-alive idle timeout).")
+        @Option(
+            name: .customLong("request-head-timeout"),
+            help: "Seconds a connection has to send a complete request head (also the keep-alive idle timeout).")
         var requestHeadTimeout: Double = 30
         @Option(name: .customLong("request-body-timeout"), help: "Seconds a request body has to arrive completely after its head.")
         var requestBodyTimeout: Double = 60
         @Option(name: .customLong("max-connections-per-address"), help: "Connections one remote address may hold open at once.")
         var maxConnectionsPerAddress: Int = 2048
-        @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may send nothing at all before it is closed (keep it above the agents' 60 s long-poll).")
+        @Option(
+            name: .customLong("idle-timeout"),
+            help: "Seconds a connection may send nothing at all before it is closed (keep it above the agents' 60 s long-poll).")
         var idleTimeout: Double = 120
         @Option(name: .customLong("max-agents-per-account"), help: "Agents one account may register in a region.")
         var maxAgentsPerAccount: Int = 1000
-        @Option(name: .customLong("metrics-port"), help: "Serve /metrics (Prometheus) on this port of --metrics-host; without it /metrics is not served.")
+        @Option(
+            name: .customLong("metrics-port"), help: "Serve /metrics (Prometheus) on this port of --metrics-host; without it /metrics is not served.")
         var metricsPort: Int?
         @Option(name: .customLong("metrics-host"), help: "Address of the /metrics listener.")
         var metricsHost: String = "127.0.0.1"
         @Option(name: .customLong("console-session-hours"), help: "Absolute lifetime of a console session, however busy.")
         var consoleSessionHours: Double = 12
-        @Option(name: .customLong("tls-certificate"), help: "PEM certificate chain (leaf first): serve HTTPS (HTTP/2 and HTTP/1.1, TLS 1.2+). Also GUARDPOST_TLS_CERTIFICATE. Re-read on SIGHUP.")
+        @Option(
+            name: .customLong("tls-certificate"),
+            help:
+                "PEM certificate chain (leaf first): serve HTTPS (HTTP/2 and HTTP/1.1, TLS 1.2+). Also GUARDPOST_TLS_CERTIFICATE. Re-read on SIGHUP.")
         var tlsCertificate: String? = ProcessInfo.processInfo.environment["GUARDPOST_TLS_CERTIFICATE"]
         @Option(name: .customLong("tls-key"), help: "PEM private key of the certificate. Also GUARDPOST_TLS_KEY. Re-read on SIGHUP.")
         var tlsKey: String? = ProcessInfo.processInfo.environment["GUARDPOST_TLS_KEY"]
-        @Option(name: .customLong("http-redirect-port"), help: "With TLS: also listen for plain HTTP on this port, answering only with redirects to HTTPS.")
+        @Option(
+            name: .customLong("http-redirect-port"),
+            help: "With TLS: also listen for plain HTTP on this port, answering only with redirects to HTTPS.")
         var httpRedirectPort: Int?
         @OptionGroup var database: DatabaseOptions
 
@@ -72,7 +90,7 @@ extension GuardpostAdmin {
             guard self.fetchMinBytesPerSecond >= 0 else { throw ValidationError("--fetch-min-bytes-per-second must not be negative") }
             guard (1...64).contains(self.activationWorkers) else { throw ValidationError("--activation-workers must be from 1 to 64") }
             guard (0.1...86_400).contains(self.requestHeadTimeout), (0.1...86_400).contains(self.requestBodyTimeout),
-                  (0.1...86_400).contains(self.idleTimeout)
+                (0.1...86_400).contains(self.idleTimeout)
             else {
                 throw ValidationError("--request-head-timeout, --request-body-timeout and --idle-timeout must be from 0.1 to 86400 seconds")
             }
@@ -117,7 +135,8 @@ extension GuardpostAdmin {
             let host = self.host
             let tls = try self.tlsCertificate.map { certificate in try ServerTLS(certificatePath: certificate, keyPath: self.tlsKey ?? "") }
             if let tls {
-                logger.info("serving HTTPS", metadata: ["certificate": "\(tls.certificatePath)", "notAfter": "\(tls.notAfter.map { "\($0)" } ?? "?")"])
+                logger.info(
+                    "serving HTTPS", metadata: ["certificate": "\(tls.certificatePath)", "notAfter": "\(tls.notAfter.map { "\($0)" } ?? "?")"])
             } else if !Self.isLoopback(host) {
                 logger.warning(
                     "PLAIN HTTP ON A NON-LOOPBACK ADDRESS: requests, findings and console secrets cross the network unencrypted; put a TLS proxy in front",

@@ -8,7 +8,9 @@ extension GuardpostAdmin {
     /// with the server's S3 credentials.
     struct S3Grants: AsyncParsableCommand {
         /// Runs `body` with the grant store of the database `options` name.
-        static func withGrants<T: Sendable>(_ options: DatabaseOptions, _ body: @escaping @Sendable (PostgresS3GrantStore) async throws -> T) async throws -> T {
+        static func withGrants<T: Sendable>(_ options: DatabaseOptions, _ body: @escaping @Sendable (PostgresS3GrantStore) async throws -> T)
+            async throws -> T
+        {
             try await options.withDatabase { client, secrets, logger in
                 try await body(PostgresStores(client: client, secrets: secrets, logger: logger).s3Grants)
             }
@@ -46,7 +48,8 @@ extension GuardpostAdmin {
         }
 
         struct Remove: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Withdraw a grant (lists there go to ERROR at their next activation, exports stop).")
+            static let configuration = CommandConfiguration(
+                abstract: "Withdraw a grant (lists there go to ERROR at their next activation, exports stop).")
             @Option(name: .customLong("account-id"), help: "12-digit account id.") var accountId: String
             @Option(help: "Bucket name.") var bucket: String
             @OptionGroup var database: DatabaseOptions

@@ -21,7 +21,8 @@ extension GuardpostAdmin {
             func run() async throws {
                 let (accountId, url, secret) = (self.accountId, self.url, self.secret)
                 let id = try await self.database.withDatabase { client, secrets, logger in
-                    try await PostgresStores(client: client, secrets: secrets, logger: logger).webhooks.add(accountId: accountId, url: url, secret: secret)
+                    try await PostgresStores(client: client, secrets: secrets, logger: logger).webhooks.add(
+                        accountId: accountId, url: url, secret: secret)
                 }
                 try printJSON(["webhookId": id])
             }

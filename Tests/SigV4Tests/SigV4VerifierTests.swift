@@ -22,7 +22,9 @@ struct SigV4VerifierTests {
     func verify(_ request: SigV4Request, now: Int64? = nil, secret: String? = nil) throws {
         let verifier = SigV4Verifier()
         let (authorization, timestamp) = try verifier.precheck(request, now: now ?? self.now)
-        let key = SigV4.signingKey(secret: secret ?? self.credentials.secretAccessKey, date: authorization.date, region: authorization.region, service: authorization.service)
+        let key = SigV4.signingKey(
+            secret: secret ?? self.credentials.secretAccessKey, date: authorization.date, region: authorization.region, service: authorization.service
+        )
         try verifier.verify(request, authorization: authorization, timestamp: timestamp, signingKey: key)
     }
 
@@ -68,8 +70,12 @@ struct SigV4VerifierTests {
     }
 
     @Test func refusesMalformedAuthorizationHeaders() {
-        for header in ["AWS4-HMAC-SHA256 Credential=AKID/20261126/us-east-1/guardduty", "Basic abc", "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00"] {
-            let request = SigV4Request(method: "GET", rawPath: "/", headers: [(name: "host", value: "x"), (name: "authorization", value: header), (name: "x-amz-date", value: self.timestamp)])
+        for header in [
+            "AWS4-HMAC-SHA256 Credential=AKID/20261126/us-east-1/guardduty", "Basic abc", "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00",
+        ] {
+            let request = SigV4Request(
+                method: "GET", rawPath: "/",
+                headers: [(name: "host", value: "x"), (name: "authorization", value: header), (name: "x-amz-date", value: self.timestamp)])
             #expect(throws: SigV4Failure.self) { try SigV4Verifier().precheck(request, now: self.now) }
         }
     }

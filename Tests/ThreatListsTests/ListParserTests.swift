@@ -57,9 +57,11 @@ struct ListParserTests {
     }
 
     @Test func stix2PatternsIncludingCompoundOnes() {
-        let values = ListParser.patternValues("[domain-name:value = 'www.x.com' OR ipv4-addr:value = '113.10.246.30'] AND [ipv6-addr:value ISSUBSET '2001:db8::/32']")
+        let values = ListParser.patternValues(
+            "[domain-name:value = 'www.x.com' OR ipv4-addr:value = '113.10.246.30'] AND [ipv6-addr:value ISSUBSET '2001:db8::/32']")
         #expect(values == ["www.x.com", "113.10.246.30", "2001:db8::/32"])
-        let bundle = #"{"type":"bundle","objects":[{"type":"indicator","pattern":"[ipv4-addr:value = '203.0.113.9']"},{"type":"ipv4-addr","value":"198.51.100.3"},{"type":"indicator","pattern":"[file:hashes.MD5 = 'abc']"}]}"#
+        let bundle =
+            #"{"type":"bundle","objects":[{"type":"indicator","pattern":"[ipv4-addr:value = '203.0.113.9']"},{"type":"ipv4-addr","value":"198.51.100.3"},{"type":"indicator","pattern":"[file:hashes.MD5 = 'abc']"}]}"#
         let list = ListParser.parse(Array(bundle.utf8), format: .stix, content: .addresses)
         #expect(list.networks.map(\.description) == ["198.51.100.3", "203.0.113.9"])
         #expect(list.ignoredCount == 1)

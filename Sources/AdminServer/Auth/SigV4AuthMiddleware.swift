@@ -2,8 +2,8 @@ import Foundation
 import GuardDutyModel
 import HTTPTypes
 import Hummingbird
-import NIOConcurrencyHelpers
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SigV4
 

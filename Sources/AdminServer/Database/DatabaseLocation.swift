@@ -8,7 +8,9 @@ public enum DatabaseLocation: Sendable {
     case embedded(dataDir: String)
 
     /// The flag wins, then `DATABASE_URL`, then the embedded cluster.
-    public static func resolve(flag: String?, dataDir: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseLocation {
+    public static func resolve(flag: String?, dataDir: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> DatabaseLocation
+    {
         if let flag, !flag.isEmpty { return .url(flag) }
         if let url = environment["DATABASE_URL"], !url.isEmpty { return .url(url) }
         return .embedded(dataDir: dataDir)

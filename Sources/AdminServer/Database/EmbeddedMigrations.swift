@@ -3,443 +3,463 @@
 extension Migration {
     /// Every migration in migrations/, in order, compiled into the binary.
     public static let embedded: [Migration] = [
-        Migration(name: "0001_accounts_and_detectors.sql", sql: #"""
--- Guardpost schema 1: the organisation's accounts, access keys, regions, detectors,
--- administrator/member relationships, invitations and organisation settings.
+        Migration(
+            name: "0001_accounts_and_detectors.sql",
+            sql: #"""
+                -- Guardpost schema 1: the organisation's accounts, access keys, regions, detectors,
+                -- administrator/member relationships, invitations and organisation settings.
 
-CREATE TABLE regions (
-    name        text PRIMARY KEY CHECK (name ~ '^[a-z]{2}(-[a-z]+)+-[0-9]+$'),
-    enabled     boolean NOT NULL DEFAULT true,
-    created_at  timestamptz NOT NULL DEFAULT now()
-);
-INSERT INTO regions (name) VALUES
-    ('us-east-1'), ('us-east-2'), ('us-west-2'), ('eu-west-1'), ('eu-central-1'), ('ap-northeast-2');
+                CREATE TABLE regions (
+                    name        text PRIMARY KEY CHECK (name ~ '^[a-z]{2}(-[a-z]+)+-[0-9]+$'),
+                    enabled     boolean NOT NULL DEFAULT true,
+                    created_at  timestamptz NOT NULL DEFAULT now()
+                );
+                INSERT INTO regions (name) VALUES
+                    ('us-east-1'), ('us-east-2'), ('us-west-2'), ('eu-west-1'), ('eu-central-1'), ('ap-northeast-2');
 
-CREATE TABLE accounts (
-    account_id               text PRIMARY KEY CHECK (account_id ~ '^[0-9]{12}$'),
-    email                    text NOT NULL,
-    name                     text,
-    organization_management  boolean NOT NULL DEFAULT false,
-    created_at               timestamptz NOT NULL DEFAULT now()
-);
--- An organisation has one management account.
-CREATE UNIQUE INDEX accounts_one_management ON accounts ((true)) WHERE organization_management;
+                CREATE TABLE accounts (
+                    account_id               text PRIMARY KEY CHECK (account_id ~ '^[0-9]{12}$'),
+                    email                    text NOT NULL,
+                    name                     text,
+                    organization_management  boolean NOT NULL DEFAULT false,
+                    created_at               timestamptz NOT NULL DEFAULT now()
+                );
+                -- An organisation has one management account.
+                CREATE UNIQUE INDEX accounts_one_management ON accounts ((true)) WHERE organization_management;
 
-CREATE TABLE access_keys (
-    access_key_id      text PRIMARY KEY,
-    account_id         text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    -- AES-GCM sealed box of the secret under the server key (nonce || ciphertext || tag).
-    secret_ciphertext  bytea NOT NULL,
-    created_at         timestamptz NOT NULL DEFAULT now(),
-    revoked_at         timestamptz
-);
-CREATE INDEX access_keys_by_account ON access_keys (account_id);
+                CREATE TABLE access_keys (
+                    access_key_id      text PRIMARY KEY,
+                    account_id         text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    -- AES-GCM sealed box of the secret under the server key (nonce || ciphertext || tag).
+                    secret_ciphertext  bytea NOT NULL,
+                    created_at         timestamptz NOT NULL DEFAULT now(),
+                    revoked_at         timestamptz
+                );
+                CREATE INDEX access_keys_by_account ON access_keys (account_id);
 
-CREATE TABLE detectors (
-    detector_id                   text PRIMARY KEY,
-    account_id                    text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    region                        text NOT NULL REFERENCES regions (name),
-    status                        text NOT NULL CHECK (status IN ('ENABLED', 'DISABLED')),
-    finding_publishing_frequency  text NOT NULL CHECK (finding_publishing_frequency IN ('FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS')),
-    features                      jsonb NOT NULL DEFAULT '{"features": {}}',
-    tags                          jsonb NOT NULL DEFAULT '{}',
-    client_token                  text,
-    -- Moves forward whenever the detector's effective settings change (agents long-poll on it).
-    config_version                bigint NOT NULL DEFAULT 1,
-    created_at                    timestamptz NOT NULL DEFAULT now(),
-    updated_at                    timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (account_id, region)
-);
+                CREATE TABLE detectors (
+                    detector_id                   text PRIMARY KEY,
+                    account_id                    text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    region                        text NOT NULL REFERENCES regions (name),
+                    status                        text NOT NULL CHECK (status IN ('ENABLED', 'DISABLED')),
+                    finding_publishing_frequency  text NOT NULL CHECK (finding_publishing_frequency IN ('FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS')),
+                    features                      jsonb NOT NULL DEFAULT '{"features": {}}',
+                    tags                          jsonb NOT NULL DEFAULT '{}',
+                    client_token                  text,
+                    -- Moves forward whenever the detector's effective settings change (agents long-poll on it).
+                    config_version                bigint NOT NULL DEFAULT 1,
+                    created_at                    timestamptz NOT NULL DEFAULT now(),
+                    updated_at                    timestamptz NOT NULL DEFAULT now(),
+                    UNIQUE (account_id, region)
+                );
 
-CREATE TABLE members (
-    administrator_id       text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    region                 text NOT NULL REFERENCES regions (name),
-    account_id             text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    email                  text NOT NULL,
-    relationship_status    text NOT NULL CHECK (relationship_status IN ('Created', 'Invited', 'Enabled', 'Disabled', 'Removed', 'Resigned')),
-    invitation_id          text,
-    invited_at             timestamptz,
-    -- Features the administrator set for this member with UpdateMemberDetectors (over its own detector's).
-    features               jsonb NOT NULL DEFAULT '{"features": {}}',
-    added_by_organization  boolean NOT NULL DEFAULT false,
-    created_at             timestamptz NOT NULL DEFAULT now(),
-    updated_at             timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (administrator_id, region, account_id),
-    CHECK (administrator_id <> account_id)
-);
--- A member has at most one administrator per region.
-CREATE UNIQUE INDEX members_one_administrator ON members (account_id, region)
-    WHERE relationship_status IN ('Enabled', 'Disabled');
-CREATE INDEX members_by_account ON members (account_id, region);
+                CREATE TABLE members (
+                    administrator_id       text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    region                 text NOT NULL REFERENCES regions (name),
+                    account_id             text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    email                  text NOT NULL,
+                    relationship_status    text NOT NULL CHECK (relationship_status IN ('Created', 'Invited', 'Enabled', 'Disabled', 'Removed', 'Resigned')),
+                    invitation_id          text,
+                    invited_at             timestamptz,
+                    -- Features the administrator set for this member with UpdateMemberDetectors (over its own detector's).
+                    features               jsonb NOT NULL DEFAULT '{"features": {}}',
+                    added_by_organization  boolean NOT NULL DEFAULT false,
+                    created_at             timestamptz NOT NULL DEFAULT now(),
+                    updated_at             timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (administrator_id, region, account_id),
+                    CHECK (administrator_id <> account_id)
+                );
+                -- A member has at most one administrator per region.
+                CREATE UNIQUE INDEX members_one_administrator ON members (account_id, region)
+                    WHERE relationship_status IN ('Enabled', 'Disabled');
+                CREATE INDEX members_by_account ON members (account_id, region);
 
-CREATE TABLE invitations (
-    invitation_id     text PRIMARY KEY,
-    administrator_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    account_id        text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    region            text NOT NULL REFERENCES regions (name),
-    message           text,
-    status            text NOT NULL CHECK (status IN ('Invited', 'Accepted', 'Declined', 'Deleted', 'Withdrawn')),
-    invited_at        timestamptz NOT NULL DEFAULT now(),
-    updated_at        timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX invitations_by_invitee ON invitations (account_id, region, status);
+                CREATE TABLE invitations (
+                    invitation_id     text PRIMARY KEY,
+                    administrator_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    account_id        text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    region            text NOT NULL REFERENCES regions (name),
+                    message           text,
+                    status            text NOT NULL CHECK (status IN ('Invited', 'Accepted', 'Declined', 'Deleted', 'Withdrawn')),
+                    invited_at        timestamptz NOT NULL DEFAULT now(),
+                    updated_at        timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX invitations_by_invitee ON invitations (account_id, region, status);
 
--- The delegated administrator of the organisation, per region.
-CREATE TABLE organization_admins (
-    region            text PRIMARY KEY REFERENCES regions (name),
-    admin_account_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    enabled_at        timestamptz NOT NULL DEFAULT now()
-);
+                -- The delegated administrator of the organisation, per region.
+                CREATE TABLE organization_admins (
+                    region            text PRIMARY KEY REFERENCES regions (name),
+                    admin_account_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    enabled_at        timestamptz NOT NULL DEFAULT now()
+                );
 
--- UpdateOrganizationConfiguration settings of a delegated administrator, per region.
-CREATE TABLE organization_configurations (
-    admin_account_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    region            text NOT NULL REFERENCES regions (name),
-    settings          jsonb NOT NULL,
-    updated_at        timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (admin_account_id, region)
-);
-"""#),
-        Migration(name: "0002_lists.sql", sql: #"""
--- Guardpost schema 2: trusted IP lists, threat lists and entity lists (IPSet, ThreatIntelSet,
--- ThreatEntitySet, TrustedEntitySet) with their parsed, content-addressed entries.
+                -- UpdateOrganizationConfiguration settings of a delegated administrator, per region.
+                CREATE TABLE organization_configurations (
+                    admin_account_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    region            text NOT NULL REFERENCES regions (name),
+                    settings          jsonb NOT NULL,
+                    updated_at        timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (admin_account_id, region)
+                );
+                """#),
+        Migration(
+            name: "0002_lists.sql",
+            sql: #"""
+                -- Guardpost schema 2: trusted IP lists, threat lists and entity lists (IPSet, ThreatIntelSet,
+                -- ThreatEntitySet, TrustedEntitySet) with their parsed, content-addressed entries.
 
--- Normalised list content, one entry per line, addressed by its SHA-256: immutable once written.
-CREATE TABLE list_contents (
-    sha256       text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-    body         text NOT NULL,
-    entry_count  integer NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now()
-);
+                -- Normalised list content, one entry per line, addressed by its SHA-256: immutable once written.
+                CREATE TABLE list_contents (
+                    sha256       text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+                    body         text NOT NULL,
+                    entry_count  integer NOT NULL,
+                    created_at   timestamptz NOT NULL DEFAULT now()
+                );
 
-CREATE TABLE lists (
-    list_id                text PRIMARY KEY,
-    kind                   text NOT NULL CHECK (kind IN ('IP_SET', 'THREAT_INTEL_SET', 'THREAT_ENTITY_SET', 'TRUSTED_ENTITY_SET')),
-    account_id             text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    region                 text NOT NULL REFERENCES regions (name),
-    detector_id            text NOT NULL REFERENCES detectors (detector_id) ON DELETE CASCADE,
-    name                   text NOT NULL,
-    format                 text NOT NULL CHECK (format IN ('TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE')),
-    location               text NOT NULL,
-    expected_bucket_owner  text,
-    status                 text NOT NULL CHECK (status IN ('INACTIVE', 'ACTIVATING', 'ACTIVE', 'DEACTIVATING', 'ERROR', 'DELETE_PENDING', 'DELETED')),
-    error_details          text,
-    tags                   jsonb NOT NULL DEFAULT '{}',
-    client_token           text,
-    -- The content in force (kept while a re-activation runs or fails: a list is never half-applied).
-    content_sha256         text REFERENCES list_contents (sha256),
-    entry_count            integer NOT NULL DEFAULT 0,
-    malformed_count        integer NOT NULL DEFAULT 0,
-    -- Each activation request gets a new id; a worker's result is stored only if the id is still current.
-    activation_id          text,
-    claimed_until          timestamptz,
-    created_at             timestamptz NOT NULL DEFAULT now(),
-    updated_at             timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (detector_id, kind, name)
-);
-CREATE INDEX lists_by_detector ON lists (detector_id, kind);
-CREATE INDEX lists_activating ON lists (claimed_until) WHERE status = 'ACTIVATING';
-"""#),
-        Migration(name: "0003_findings.sql", sql: #"""
--- Guardpost schema 3: every account's findings, suppression rules (filters), and the agents that report them.
+                CREATE TABLE lists (
+                    list_id                text PRIMARY KEY,
+                    kind                   text NOT NULL CHECK (kind IN ('IP_SET', 'THREAT_INTEL_SET', 'THREAT_ENTITY_SET', 'TRUSTED_ENTITY_SET')),
+                    account_id             text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    region                 text NOT NULL REFERENCES regions (name),
+                    detector_id            text NOT NULL REFERENCES detectors (detector_id) ON DELETE CASCADE,
+                    name                   text NOT NULL,
+                    format                 text NOT NULL CHECK (format IN ('TXT', 'STIX', 'OTX_CSV', 'ALIEN_VAULT', 'PROOF_POINT', 'FIRE_EYE')),
+                    location               text NOT NULL,
+                    expected_bucket_owner  text,
+                    status                 text NOT NULL CHECK (status IN ('INACTIVE', 'ACTIVATING', 'ACTIVE', 'DEACTIVATING', 'ERROR', 'DELETE_PENDING', 'DELETED')),
+                    error_details          text,
+                    tags                   jsonb NOT NULL DEFAULT '{}',
+                    client_token           text,
+                    -- The content in force (kept while a re-activation runs or fails: a list is never half-applied).
+                    content_sha256         text REFERENCES list_contents (sha256),
+                    entry_count            integer NOT NULL DEFAULT 0,
+                    malformed_count        integer NOT NULL DEFAULT 0,
+                    -- Each activation request gets a new id; a worker's result is stored only if the id is still current.
+                    activation_id          text,
+                    claimed_until          timestamptz,
+                    created_at             timestamptz NOT NULL DEFAULT now(),
+                    updated_at             timestamptz NOT NULL DEFAULT now(),
+                    UNIQUE (detector_id, kind, name)
+                );
+                CREATE INDEX lists_by_detector ON lists (detector_id, kind);
+                CREATE INDEX lists_activating ON lists (claimed_until) WHERE status = 'ACTIVATING';
+                """#),
+        Migration(
+            name: "0003_findings.sql",
+            sql: #"""
+                -- Guardpost schema 3: every account's findings, suppression rules (filters), and the agents that report them.
 
--- Findings, one row per (account, region, finding id), partitioned by the week the server first stored them
--- (Monday, UTC). Retention drops whole partitions once they are older than 90 days; a finding is kept 90 to 97
--- days. Columns hold what the common criteria, sorts and statistics read; `finding` is the whole GuardDuty
--- document as the agent sent it (archived and feedback are overlaid from the columns when it is read).
-CREATE TABLE findings (
-    created_week      date NOT NULL,
-    account_id        text NOT NULL,
-    region            text NOT NULL,
-    finding_id        text NOT NULL,
-    detector_id       text NOT NULL,
-    type              text NOT NULL,
-    severity          double precision NOT NULL,
-    archived          boolean NOT NULL DEFAULT false,
-    -- Archived by a suppression rule (stays archived when new occurrences arrive; never exported).
-    suppressed        boolean NOT NULL DEFAULT false,
-    feedback          text CHECK (feedback IN ('USEFUL', 'NOT_USEFUL')),
-    sample            boolean NOT NULL DEFAULT false,
-    count             bigint NOT NULL,
-    created_at        timestamptz NOT NULL,
-    updated_at        timestamptz NOT NULL,
-    event_first_seen  timestamptz,
-    event_last_seen   timestamptz,
-    resource_type     text NOT NULL,
-    -- The resource's id as GetFindingsStatistics groups by it: instance id, access key id or bucket name.
-    resource_id       text,
-    remote_ip         text,
-    finding           jsonb NOT NULL,
-    stored_at         timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (account_id, region, finding_id, created_week)
-) PARTITION BY RANGE (created_week);
--- The console's default view: current findings of an account, newest first.
-CREATE INDEX findings_current ON findings (account_id, region, updated_at DESC) WHERE NOT archived;
-CREATE INDEX findings_by_severity ON findings (account_id, region, severity, updated_at);
-CREATE INDEX findings_by_type ON findings (account_id, region, type);
-CREATE INDEX findings_by_resource ON findings (resource_id);
-CREATE INDEX findings_by_remote_ip ON findings (remote_ip);
+                -- Findings, one row per (account, region, finding id), partitioned by the week the server first stored them
+                -- (Monday, UTC). Retention drops whole partitions once they are older than 90 days; a finding is kept 90 to 97
+                -- days. Columns hold what the common criteria, sorts and statistics read; `finding` is the whole GuardDuty
+                -- document as the agent sent it (archived and feedback are overlaid from the columns when it is read).
+                CREATE TABLE findings (
+                    created_week      date NOT NULL,
+                    account_id        text NOT NULL,
+                    region            text NOT NULL,
+                    finding_id        text NOT NULL,
+                    detector_id       text NOT NULL,
+                    type              text NOT NULL,
+                    severity          double precision NOT NULL,
+                    archived          boolean NOT NULL DEFAULT false,
+                    -- Archived by a suppression rule (stays archived when new occurrences arrive; never exported).
+                    suppressed        boolean NOT NULL DEFAULT false,
+                    feedback          text CHECK (feedback IN ('USEFUL', 'NOT_USEFUL')),
+                    sample            boolean NOT NULL DEFAULT false,
+                    count             bigint NOT NULL,
+                    created_at        timestamptz NOT NULL,
+                    updated_at        timestamptz NOT NULL,
+                    event_first_seen  timestamptz,
+                    event_last_seen   timestamptz,
+                    resource_type     text NOT NULL,
+                    -- The resource's id as GetFindingsStatistics groups by it: instance id, access key id or bucket name.
+                    resource_id       text,
+                    remote_ip         text,
+                    finding           jsonb NOT NULL,
+                    stored_at         timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (account_id, region, finding_id, created_week)
+                ) PARTITION BY RANGE (created_week);
+                -- The console's default view: current findings of an account, newest first.
+                CREATE INDEX findings_current ON findings (account_id, region, updated_at DESC) WHERE NOT archived;
+                CREATE INDEX findings_by_severity ON findings (account_id, region, severity, updated_at);
+                CREATE INDEX findings_by_type ON findings (account_id, region, type);
+                CREATE INDEX findings_by_resource ON findings (resource_id);
+                CREATE INDEX findings_by_remote_ip ON findings (remote_ip);
 
--- Creates the weekly partitions from 13 weeks ago to `ahead` weeks from now and drops those whose whole week
--- lies more than 90 days back. Called by every migration run and hourly by the server.
-CREATE FUNCTION guardpost_maintain_finding_partitions(ahead integer DEFAULT 2) RETURNS integer
-LANGUAGE plpgsql AS $$
-DECLARE
-    week date;
-    dropped integer := 0;
-    part record;
-BEGIN
-    FOR i IN -13..ahead LOOP
-        week := (date_trunc('week', now() AT TIME ZONE 'UTC') + make_interval(weeks => i))::date;
-        EXECUTE format(
-            'CREATE TABLE IF NOT EXISTS %I PARTITION OF findings FOR VALUES FROM (%L) TO (%L)',
-            'findings_' || to_char(week, 'YYYYMMDD'), week, week + 7);
-    END LOOP;
-    FOR part IN
-        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = 'findings' AND c.relname ~ '^findings_[0-9]{8}$'
-          AND to_date(substr(c.relname, 10), 'YYYYMMDD') + 7 <= (now() AT TIME ZONE 'UTC')::date - 90
-    LOOP
-        EXECUTE format('DROP TABLE %I', part.relname);
-        dropped := dropped + 1;
-    END LOOP;
-    RETURN dropped;
-END
-$$;
-SELECT guardpost_maintain_finding_partitions();
+                -- Creates the weekly partitions from 13 weeks ago to `ahead` weeks from now and drops those whose whole week
+                -- lies more than 90 days back. Called by every migration run and hourly by the server.
+                CREATE FUNCTION guardpost_maintain_finding_partitions(ahead integer DEFAULT 2) RETURNS integer
+                LANGUAGE plpgsql AS $$
+                DECLARE
+                    week date;
+                    dropped integer := 0;
+                    part record;
+                BEGIN
+                    FOR i IN -13..ahead LOOP
+                        week := (date_trunc('week', now() AT TIME ZONE 'UTC') + make_interval(weeks => i))::date;
+                        EXECUTE format(
+                            'CREATE TABLE IF NOT EXISTS %I PARTITION OF findings FOR VALUES FROM (%L) TO (%L)',
+                            'findings_' || to_char(week, 'YYYYMMDD'), week, week + 7);
+                    END LOOP;
+                    FOR part IN
+                        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+                        WHERE p.relname = 'findings' AND c.relname ~ '^findings_[0-9]{8}$'
+                          AND to_date(substr(c.relname, 10), 'YYYYMMDD') + 7 <= (now() AT TIME ZONE 'UTC')::date - 90
+                    LOOP
+                        EXECUTE format('DROP TABLE %I', part.relname);
+                        dropped := dropped + 1;
+                    END LOOP;
+                    RETURN dropped;
+                END
+                $$;
+                SELECT guardpost_maintain_finding_partitions();
 
--- Filters and suppression rules (action ARCHIVE), per detector.
-CREATE TABLE filters (
-    detector_id       text NOT NULL REFERENCES detectors (detector_id) ON DELETE CASCADE,
-    name              text NOT NULL,
-    description       text NOT NULL DEFAULT '',
-    action            text NOT NULL CHECK (action IN ('NOOP', 'ARCHIVE')),
-    rank              integer NOT NULL CHECK (rank BETWEEN 1 AND 100),
-    criteria          jsonb NOT NULL,
-    tags              jsonb NOT NULL DEFAULT '{}',
-    client_token      text,
-    created_at        timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (detector_id, name)
-);
+                -- Filters and suppression rules (action ARCHIVE), per detector.
+                CREATE TABLE filters (
+                    detector_id       text NOT NULL REFERENCES detectors (detector_id) ON DELETE CASCADE,
+                    name              text NOT NULL,
+                    description       text NOT NULL DEFAULT '',
+                    action            text NOT NULL CHECK (action IN ('NOOP', 'ARCHIVE')),
+                    rank              integer NOT NULL CHECK (rank BETWEEN 1 AND 100),
+                    criteria          jsonb NOT NULL,
+                    tags              jsonb NOT NULL DEFAULT '{}',
+                    client_token      text,
+                    created_at        timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (detector_id, name)
+                );
 
--- Agents: one row per agent id (stable per host and state directory), refreshed by heartbeats.
-CREATE TABLE agents (
-    agent_id          text PRIMARY KEY,
-    account_id        text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    region            text NOT NULL,
-    detector_id       text NOT NULL,
-    hostname          text NOT NULL,
-    version           text NOT NULL,
-    config_version    integer NOT NULL DEFAULT 0,
-    sources           jsonb NOT NULL DEFAULT '[]',
-    first_seen        timestamptz NOT NULL DEFAULT now(),
-    last_seen         timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX agents_by_account ON agents (account_id, region);
+                -- Agents: one row per agent id (stable per host and state directory), refreshed by heartbeats.
+                CREATE TABLE agents (
+                    agent_id          text PRIMARY KEY,
+                    account_id        text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    region            text NOT NULL,
+                    detector_id       text NOT NULL,
+                    hostname          text NOT NULL,
+                    version           text NOT NULL,
+                    config_version    integer NOT NULL DEFAULT 0,
+                    sources           jsonb NOT NULL DEFAULT '[]',
+                    first_seen        timestamptz NOT NULL DEFAULT now(),
+                    last_seen         timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX agents_by_account ON agents (account_id, region);
 
--- What agents analysed, per account, data source and day (GetUsageStatistics, the console's usage page).
-CREATE TABLE usage_daily (
-    account_id        text NOT NULL,
-    region            text NOT NULL,
-    day               date NOT NULL,
-    data_source       text NOT NULL,
-    records           bigint NOT NULL DEFAULT 0,
-    bytes             bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (account_id, region, day, data_source)
-);
-"""#),
-        Migration(name: "0004_events.sql", sql: #"""
--- Guardpost schema 4: finding events (EventBridge's envelope) delivered to the operator's webhooks through a
--- transactional outbox.
+                -- What agents analysed, per account, data source and day (GetUsageStatistics, the console's usage page).
+                CREATE TABLE usage_daily (
+                    account_id        text NOT NULL,
+                    region            text NOT NULL,
+                    day               date NOT NULL,
+                    data_source       text NOT NULL,
+                    records           bigint NOT NULL DEFAULT 0,
+                    bytes             bigint NOT NULL DEFAULT 0,
+                    PRIMARY KEY (account_id, region, day, data_source)
+                );
+                """#),
+        Migration(
+            name: "0004_events.sql",
+            sql: #"""
+                -- Guardpost schema 4: finding events (EventBridge's envelope) delivered to the operator's webhooks through a
+                -- transactional outbox.
 
-CREATE TABLE webhooks (
-    webhook_id     text PRIMARY KEY,
-    account_id     text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    url            text NOT NULL CHECK (url ~ '^https?://'),
-    -- HMAC-SHA256 key, sealed with the server key (NULL: unsigned deliveries).
-    secret         bytea,
-    created_at     timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX webhooks_by_account ON webhooks (account_id);
+                CREATE TABLE webhooks (
+                    webhook_id     text PRIMARY KEY,
+                    account_id     text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    url            text NOT NULL CHECK (url ~ '^https?://'),
+                    -- HMAC-SHA256 key, sealed with the server key (NULL: unsigned deliveries).
+                    secret         bytea,
+                    created_at     timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX webhooks_by_account ON webhooks (account_id);
 
--- One row per (event, webhook), written in the transaction that stored the finding; deleted once delivered.
-CREATE TABLE event_outbox (
-    delivery_id      bigserial PRIMARY KEY,
-    event_id         uuid NOT NULL,
-    webhook_id       text NOT NULL REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
-    body             text NOT NULL,
-    attempts         integer NOT NULL DEFAULT 0,
-    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
-    claimed_until    timestamptz,
-    last_error       text,
-    created_at       timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX event_outbox_due ON event_outbox (next_attempt_at);
+                -- One row per (event, webhook), written in the transaction that stored the finding; deleted once delivered.
+                CREATE TABLE event_outbox (
+                    delivery_id      bigserial PRIMARY KEY,
+                    event_id         uuid NOT NULL,
+                    webhook_id       text NOT NULL REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
+                    body             text NOT NULL,
+                    attempts         integer NOT NULL DEFAULT 0,
+                    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+                    claimed_until    timestamptz,
+                    last_error       text,
+                    created_at       timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX event_outbox_due ON event_outbox (next_attempt_at);
 
--- Deliveries made, for the operator (`guardpost-admin webhooks list` shows counts) and the tests.
-CREATE TABLE webhook_deliveries (
-    webhook_id     text PRIMARY KEY REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
-    delivered      bigint NOT NULL DEFAULT 0,
-    failed_attempts bigint NOT NULL DEFAULT 0,
-    last_delivered_at timestamptz,
-    last_error     text
-);
-"""#),
-        Migration(name: "0005_finding_indexes_and_statistics.sql", sql: #"""
--- Guardpost schema 5: indexes for the administrator's listing across its members, and a statistics rollup kept by
--- a trigger, so that GetFindingsStatistics over a million findings reads thousands of rows instead of a million.
+                -- Deliveries made, for the operator (`guardpost-admin webhooks list` shows counts) and the tests.
+                CREATE TABLE webhook_deliveries (
+                    webhook_id     text PRIMARY KEY REFERENCES webhooks (webhook_id) ON DELETE CASCADE,
+                    delivered      bigint NOT NULL DEFAULT 0,
+                    failed_attempts bigint NOT NULL DEFAULT 0,
+                    last_delivered_at timestamptz,
+                    last_error     text
+                );
+                """#),
+        Migration(
+            name: "0005_finding_indexes_and_statistics.sql",
+            sql: #"""
+                -- Guardpost schema 5: indexes for the administrator's listing across its members, and a statistics rollup kept by
+                -- a trigger, so that GetFindingsStatistics over a million findings reads thousands of rows instead of a million.
 
--- An administrator lists across all its members, newest first: walk one index in order and stop after a page.
-DROP INDEX findings_current;
-DROP INDEX findings_by_severity;
-CREATE INDEX findings_recent_current ON findings (region, updated_at DESC, account_id DESC, finding_id DESC) WHERE NOT archived;
-CREATE INDEX findings_recent ON findings (region, updated_at DESC, account_id DESC, finding_id DESC);
--- GetFindings of an administrator: ids across its members' accounts.
-CREATE INDEX findings_by_id ON findings (finding_id);
+                -- An administrator lists across all its members, newest first: walk one index in order and stop after a page.
+                DROP INDEX findings_current;
+                DROP INDEX findings_by_severity;
+                CREATE INDEX findings_recent_current ON findings (region, updated_at DESC, account_id DESC, finding_id DESC) WHERE NOT archived;
+                CREATE INDEX findings_recent ON findings (region, updated_at DESC, account_id DESC, finding_id DESC);
+                -- GetFindings of an administrator: ids across its members' accounts.
+                CREATE INDEX findings_by_id ON findings (finding_id);
 
--- Counts of findings per account, region, storage week, day of last update, type, severity and archived flag.
-CREATE TABLE finding_stats (
-    account_id    text NOT NULL,
-    region        text NOT NULL,
-    created_week  date NOT NULL,
-    day           date NOT NULL,
-    type          text NOT NULL,
-    severity      double precision NOT NULL,
-    archived      boolean NOT NULL,
-    total         bigint NOT NULL,
-    -- The newest updatedAt counted here (not lowered when a finding leaves the group).
-    last_updated  timestamptz NOT NULL,
-    PRIMARY KEY (account_id, region, created_week, day, type, severity, archived)
-);
+                -- Counts of findings per account, region, storage week, day of last update, type, severity and archived flag.
+                CREATE TABLE finding_stats (
+                    account_id    text NOT NULL,
+                    region        text NOT NULL,
+                    created_week  date NOT NULL,
+                    day           date NOT NULL,
+                    type          text NOT NULL,
+                    severity      double precision NOT NULL,
+                    archived      boolean NOT NULL,
+                    total         bigint NOT NULL,
+                    -- The newest updatedAt counted here (not lowered when a finding leaves the group).
+                    last_updated  timestamptz NOT NULL,
+                    PRIMARY KEY (account_id, region, created_week, day, type, severity, archived)
+                );
 
-CREATE FUNCTION guardpost_count_finding() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE'
-       AND (OLD.type, OLD.severity, OLD.archived, (OLD.updated_at AT TIME ZONE 'UTC')::date)
-           IS NOT DISTINCT FROM (NEW.type, NEW.severity, NEW.archived, (NEW.updated_at AT TIME ZONE 'UTC')::date) THEN
-        UPDATE finding_stats SET last_updated = greatest(last_updated, NEW.updated_at)
-        WHERE account_id = NEW.account_id AND region = NEW.region AND created_week = NEW.created_week
-          AND day = (NEW.updated_at AT TIME ZONE 'UTC')::date AND type = NEW.type AND severity = NEW.severity AND archived = NEW.archived;
-        RETURN NULL;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE finding_stats SET total = total - 1
-        WHERE account_id = OLD.account_id AND region = OLD.region AND created_week = OLD.created_week
-          AND day = (OLD.updated_at AT TIME ZONE 'UTC')::date AND type = OLD.type AND severity = OLD.severity AND archived = OLD.archived;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO finding_stats AS s (account_id, region, created_week, day, type, severity, archived, total, last_updated)
-        VALUES (NEW.account_id, NEW.region, NEW.created_week, (NEW.updated_at AT TIME ZONE 'UTC')::date, NEW.type, NEW.severity, NEW.archived, 1, NEW.updated_at)
-        ON CONFLICT (account_id, region, created_week, day, type, severity, archived)
-        DO UPDATE SET total = s.total + 1, last_updated = greatest(s.last_updated, EXCLUDED.last_updated);
-    END IF;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER findings_counted AFTER INSERT OR UPDATE OR DELETE ON findings FOR EACH ROW EXECUTE FUNCTION guardpost_count_finding();
+                CREATE FUNCTION guardpost_count_finding() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'UPDATE'
+                       AND (OLD.type, OLD.severity, OLD.archived, (OLD.updated_at AT TIME ZONE 'UTC')::date)
+                           IS NOT DISTINCT FROM (NEW.type, NEW.severity, NEW.archived, (NEW.updated_at AT TIME ZONE 'UTC')::date) THEN
+                        UPDATE finding_stats SET last_updated = greatest(last_updated, NEW.updated_at)
+                        WHERE account_id = NEW.account_id AND region = NEW.region AND created_week = NEW.created_week
+                          AND day = (NEW.updated_at AT TIME ZONE 'UTC')::date AND type = NEW.type AND severity = NEW.severity AND archived = NEW.archived;
+                        RETURN NULL;
+                    END IF;
+                    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                        UPDATE finding_stats SET total = total - 1
+                        WHERE account_id = OLD.account_id AND region = OLD.region AND created_week = OLD.created_week
+                          AND day = (OLD.updated_at AT TIME ZONE 'UTC')::date AND type = OLD.type AND severity = OLD.severity AND archived = OLD.archived;
+                    END IF;
+                    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+                        INSERT INTO finding_stats AS s (account_id, region, created_week, day, type, severity, archived, total, last_updated)
+                        VALUES (NEW.account_id, NEW.region, NEW.created_week, (NEW.updated_at AT TIME ZONE 'UTC')::date, NEW.type, NEW.severity, NEW.archived, 1, NEW.updated_at)
+                        ON CONFLICT (account_id, region, created_week, day, type, severity, archived)
+                        DO UPDATE SET total = s.total + 1, last_updated = greatest(s.last_updated, EXCLUDED.last_updated);
+                    END IF;
+                    RETURN NULL;
+                END
+                $$;
+                CREATE TRIGGER findings_counted AFTER INSERT OR UPDATE OR DELETE ON findings FOR EACH ROW EXECUTE FUNCTION guardpost_count_finding();
 
-INSERT INTO finding_stats (account_id, region, created_week, day, type, severity, archived, total, last_updated)
-SELECT account_id, region, created_week, (updated_at AT TIME ZONE 'UTC')::date, type, severity, archived, count(*), max(updated_at)
-FROM findings GROUP BY 1, 2, 3, 4, 5, 6, 7;
+                INSERT INTO finding_stats (account_id, region, created_week, day, type, severity, archived, total, last_updated)
+                SELECT account_id, region, created_week, (updated_at AT TIME ZONE 'UTC')::date, type, severity, archived, count(*), max(updated_at)
+                FROM findings GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
--- Retention drops a week's partition; its counts go with it.
-CREATE OR REPLACE FUNCTION guardpost_maintain_finding_partitions(ahead integer DEFAULT 2) RETURNS integer
-LANGUAGE plpgsql AS $$
-DECLARE
-    week date;
-    dropped integer := 0;
-    part record;
-BEGIN
-    FOR i IN -13..ahead LOOP
-        week := (date_trunc('week', now() AT TIME ZONE 'UTC') + make_interval(weeks => i))::date;
-        EXECUTE format(
-            'CREATE TABLE IF NOT EXISTS %I PARTITION OF findings FOR VALUES FROM (%L) TO (%L)',
-            'findings_' || to_char(week, 'YYYYMMDD'), week, week + 7);
-    END LOOP;
-    FOR part IN
-        SELECT c.relname, to_date(substr(c.relname, 10), 'YYYYMMDD') AS week
-        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = 'findings' AND c.relname ~ '^findings_[0-9]{8}$'
-          AND to_date(substr(c.relname, 10), 'YYYYMMDD') + 7 <= (now() AT TIME ZONE 'UTC')::date - 90
-    LOOP
-        EXECUTE format('DROP TABLE %I', part.relname);
-        DELETE FROM finding_stats WHERE created_week = part.week;
-        dropped := dropped + 1;
-    END LOOP;
-    DELETE FROM finding_stats WHERE total <= 0;
-    RETURN dropped;
-END
-$$;
-"""#),
-        Migration(name: "0006_publishing_destinations.sql", sql: #"""
--- Guardpost schema 6: publishing destinations (S3 export of findings as gzip JSON lines) and their outbox.
+                -- Retention drops a week's partition; its counts go with it.
+                CREATE OR REPLACE FUNCTION guardpost_maintain_finding_partitions(ahead integer DEFAULT 2) RETURNS integer
+                LANGUAGE plpgsql AS $$
+                DECLARE
+                    week date;
+                    dropped integer := 0;
+                    part record;
+                BEGIN
+                    FOR i IN -13..ahead LOOP
+                        week := (date_trunc('week', now() AT TIME ZONE 'UTC') + make_interval(weeks => i))::date;
+                        EXECUTE format(
+                            'CREATE TABLE IF NOT EXISTS %I PARTITION OF findings FOR VALUES FROM (%L) TO (%L)',
+                            'findings_' || to_char(week, 'YYYYMMDD'), week, week + 7);
+                    END LOOP;
+                    FOR part IN
+                        SELECT c.relname, to_date(substr(c.relname, 10), 'YYYYMMDD') AS week
+                        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+                        WHERE p.relname = 'findings' AND c.relname ~ '^findings_[0-9]{8}$'
+                          AND to_date(substr(c.relname, 10), 'YYYYMMDD') + 7 <= (now() AT TIME ZONE 'UTC')::date - 90
+                    LOOP
+                        EXECUTE format('DROP TABLE %I', part.relname);
+                        DELETE FROM finding_stats WHERE created_week = part.week;
+                        dropped := dropped + 1;
+                    END LOOP;
+                    DELETE FROM finding_stats WHERE total <= 0;
+                    RETURN dropped;
+                END
+                $$;
+                """#),
+        Migration(
+            name: "0006_publishing_destinations.sql",
+            sql: #"""
+                -- Guardpost schema 6: publishing destinations (S3 export of findings as gzip JSON lines) and their outbox.
 
-CREATE TABLE publishing_destinations (
-    destination_id      text PRIMARY KEY,
-    detector_id         text NOT NULL REFERENCES detectors (detector_id) ON DELETE CASCADE,
-    account_id          text NOT NULL,
-    region              text NOT NULL,
-    destination_type    text NOT NULL CHECK (destination_type = 'S3'),
-    destination_arn     text NOT NULL,
-    kms_key_arn         text,
-    status              text NOT NULL CHECK (status IN ('PENDING_VERIFICATION', 'PUBLISHING', 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY', 'STOPPED')),
-    failure_started_at  timestamptz,
-    last_error          text,
-    tags                jsonb NOT NULL DEFAULT '{}',
-    client_token        text,
-    claimed_until       timestamptz,
-    created_at          timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX publishing_destinations_by_account ON publishing_destinations (account_id, region);
+                CREATE TABLE publishing_destinations (
+                    destination_id      text PRIMARY KEY,
+                    detector_id         text NOT NULL REFERENCES detectors (detector_id) ON DELETE CASCADE,
+                    account_id          text NOT NULL,
+                    region              text NOT NULL,
+                    destination_type    text NOT NULL CHECK (destination_type = 'S3'),
+                    destination_arn     text NOT NULL,
+                    kms_key_arn         text,
+                    status              text NOT NULL CHECK (status IN ('PENDING_VERIFICATION', 'PUBLISHING', 'UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY', 'STOPPED')),
+                    failure_started_at  timestamptz,
+                    last_error          text,
+                    tags                jsonb NOT NULL DEFAULT '{}',
+                    client_token        text,
+                    claimed_until       timestamptz,
+                    created_at          timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX publishing_destinations_by_account ON publishing_destinations (account_id, region);
 
--- Findings waiting to be written to a destination (new findings and updates, never suppressed ones).
-CREATE TABLE export_outbox (
-    export_id       bigserial PRIMARY KEY,
-    destination_id  text NOT NULL REFERENCES publishing_destinations (destination_id) ON DELETE CASCADE,
-    finding_account text NOT NULL,
-    body            text NOT NULL,
-    created_at      timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX export_outbox_by_destination ON export_outbox (destination_id, export_id);
-"""#),
-        Migration(name: "0007_console_sessions.sql", sql: #"""
--- Guardpost schema 7: web console sessions (the cookie holds a random token; only its SHA-256 is stored).
-CREATE TABLE console_sessions (
-    token_sha256  text PRIMARY KEY,
-    account_id    text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    region        text NOT NULL,
-    csrf_token    text NOT NULL,
-    expires_at    timestamptz NOT NULL,
-    created_at    timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
-"""#),
-        Migration(name: "0008_agent_usage_sequence.sql", sql: #"""
--- Guardpost schema 8: the last usage report applied per agent. An agent numbers each report of usage and sends
--- the same number again until it is acknowledged, so a report whose answer was lost is not counted twice.
-ALTER TABLE agents ADD COLUMN usage_sequence bigint;
-"""#),
-        Migration(name: "0009_hardening.sql", sql: #"""
--- Guardpost schema 9: the S3 buckets the operator lets each account read lists from and write findings to, and
--- console sessions bound to the access key they were opened with (refused once it is revoked) with an absolute end.
-CREATE TABLE s3_bucket_grants (
-    account_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
-    bucket      text NOT NULL CHECK (bucket ~ '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'),
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (account_id, bucket)
-);
+                -- Findings waiting to be written to a destination (new findings and updates, never suppressed ones).
+                CREATE TABLE export_outbox (
+                    export_id       bigserial PRIMARY KEY,
+                    destination_id  text NOT NULL REFERENCES publishing_destinations (destination_id) ON DELETE CASCADE,
+                    finding_account text NOT NULL,
+                    body            text NOT NULL,
+                    created_at      timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX export_outbox_by_destination ON export_outbox (destination_id, export_id);
+                """#),
+        Migration(
+            name: "0007_console_sessions.sql",
+            sql: #"""
+                -- Guardpost schema 7: web console sessions (the cookie holds a random token; only its SHA-256 is stored).
+                CREATE TABLE console_sessions (
+                    token_sha256  text PRIMARY KEY,
+                    account_id    text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    region        text NOT NULL,
+                    csrf_token    text NOT NULL,
+                    expires_at    timestamptz NOT NULL,
+                    created_at    timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+                """#),
+        Migration(
+            name: "0008_agent_usage_sequence.sql",
+            sql: #"""
+                -- Guardpost schema 8: the last usage report applied per agent. An agent numbers each report of usage and sends
+                -- the same number again until it is acknowledged, so a report whose answer was lost is not counted twice.
+                ALTER TABLE agents ADD COLUMN usage_sequence bigint;
+                """#),
+        Migration(
+            name: "0009_hardening.sql",
+            sql: #"""
+                -- Guardpost schema 9: the S3 buckets the operator lets each account read lists from and write findings to, and
+                -- console sessions bound to the access key they were opened with (refused once it is revoked) with an absolute end.
+                CREATE TABLE s3_bucket_grants (
+                    account_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+                    bucket      text NOT NULL CHECK (bucket ~ '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'),
+                    created_at  timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (account_id, bucket)
+                );
 
--- Sessions opened before this migration have no key to check: they end.
-DELETE FROM console_sessions;
-ALTER TABLE console_sessions
-    ADD COLUMN access_key_id text NOT NULL REFERENCES access_keys (access_key_id) ON DELETE CASCADE,
-    ADD COLUMN absolute_expires_at timestamptz NOT NULL;
-"""#),
-        Migration(name: "0010_activation_attempts.sql", sql: #"""
--- Guardpost schema 10: how many times the current activation of a list was claimed. A list whose activation keeps
--- being claimed without finishing (the worker's server stopped while fetching or parsing it) goes to ERROR after a
--- few tries instead of taking every replica down in turn.
-ALTER TABLE lists ADD COLUMN activation_attempts integer NOT NULL DEFAULT 0;
-"""#),
+                -- Sessions opened before this migration have no key to check: they end.
+                DELETE FROM console_sessions;
+                ALTER TABLE console_sessions
+                    ADD COLUMN access_key_id text NOT NULL REFERENCES access_keys (access_key_id) ON DELETE CASCADE,
+                    ADD COLUMN absolute_expires_at timestamptz NOT NULL;
+                """#),
+        Migration(
+            name: "0010_activation_attempts.sql",
+            sql: #"""
+                -- Guardpost schema 10: how many times the current activation of a list was claimed. A list whose activation keeps
+                -- being claimed without finishing (the worker's server stopped while fetching or parsing it) goes to ERROR after a
+                -- few tries instead of taking every replica down in turn.
+                ALTER TABLE lists ADD COLUMN activation_attempts integer NOT NULL DEFAULT 0;
+                """#),
     ]
 }

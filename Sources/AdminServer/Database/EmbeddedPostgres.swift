@@ -57,7 +57,8 @@ public struct EmbeddedPostgres: Sendable {
             )
             if result.status == 0 {
                 self.logger.info("embedded PostgreSQL started", metadata: ["port": "\(port)", "clusterDir": "\(clusterDir)"])
-                return Running(configuration: Self.configuration(port: port, password: password), port: port, startedHere: true, clusterDir: clusterDir)
+                return Running(
+                    configuration: Self.configuration(port: port, password: password), port: port, startedHere: true, clusterDir: clusterDir)
             }
             lastError = result.output + ((try? String(contentsOfFile: "\(clusterDir)/server.log", encoding: .utf8))?.suffix(600) ?? "")
             if !lastError.contains("already in use") && !lastError.contains("could not bind") && !lastError.contains("could not create") {
@@ -93,13 +94,16 @@ public struct EmbeddedPostgres: Sendable {
             candidates.append(String(entry))
         }
         for directory in candidates
-        where FileManager.default.isExecutableFile(atPath: "\(directory)/pg_ctl") && FileManager.default.isExecutableFile(atPath: "\(directory)/initdb") {
+        where FileManager.default.isExecutableFile(atPath: "\(directory)/pg_ctl")
+            && FileManager.default.isExecutableFile(atPath: "\(directory)/initdb")
+        {
             return directory
         }
-        throw MigrationError(description: """
-            no PostgreSQL server binaries found (pg_ctl, initdb in PATH or /usr/lib/postgresql/*/bin): \
-            install Debian's postgresql package (apt-get install -y postgresql) or pass --database-url
-            """)
+        throw MigrationError(
+            description: """
+                no PostgreSQL server binaries found (pg_ctl, initdb in PATH or /usr/lib/postgresql/*/bin): \
+                install Debian's postgresql package (apt-get install -y postgresql) or pass --database-url
+                """)
     }
 
     var runsAsRoot: Bool { getuid() == 0 }

@@ -52,11 +52,12 @@ public struct Migrator: Sendable {
         for migration in self.migrations {
             if let (name, checksum) = recorded[migration.version] {
                 guard checksum == migration.checksum else {
-                    throw MigrationError(description: """
-                        migration \(migration.name) was changed after it was applied to this database as \(name) \
-                        (recorded checksum \(checksum.prefix(12))…, file checksum \(migration.checksum.prefix(12))…). \
-                        Shipped migrations are never edited: restore the file and put the change in a new numbered migration.
-                        """)
+                    throw MigrationError(
+                        description: """
+                            migration \(migration.name) was changed after it was applied to this database as \(name) \
+                            (recorded checksum \(checksum.prefix(12))…, file checksum \(migration.checksum.prefix(12))…). \
+                            Shipped migrations are never edited: restore the file and put the change in a new numbered migration.
+                            """)
                 }
                 continue
             }

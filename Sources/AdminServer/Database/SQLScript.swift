@@ -15,23 +15,38 @@ enum SQLScript {
             let c = chars[index]
             let next: Unicode.Scalar? = index + 1 < chars.count ? chars[index + 1] : nil
             if c == "-" && next == "-" {
-                while index < chars.count && chars[index] != "\n" { current.append(chars[index]); index += 1 }
+                while index < chars.count && chars[index] != "\n" {
+                    current.append(chars[index])
+                    index += 1
+                }
                 continue
             }
             if c == "/" && next == "*" {
-                current.append(c); current.append("*"); index += 2
+                current.append(c)
+                current.append("*")
+                index += 2
                 while index < chars.count && !(chars[index] == "*" && index + 1 < chars.count && chars[index + 1] == "/") {
-                    current.append(chars[index]); index += 1
+                    current.append(chars[index])
+                    index += 1
                 }
-                if index < chars.count { current.append("*"); current.append("/"); index += 2 }
+                if index < chars.count {
+                    current.append("*")
+                    current.append("/")
+                    index += 2
+                }
                 continue
             }
             if c == "'" || c == "\"" {
-                current.append(c); index += 1
+                current.append(c)
+                index += 1
                 while index < chars.count {
                     current.append(chars[index])
                     if chars[index] == c {
-                        if index + 1 < chars.count && chars[index + 1] == c { current.append(c); index += 2; continue }
+                        if index + 1 < chars.count && chars[index + 1] == c {
+                            current.append(c)
+                            index += 2
+                            continue
+                        }
                         index += 1
                         break
                     }
@@ -49,7 +64,8 @@ enum SQLScript {
                         index += tag.count
                         break
                     }
-                    current.append(chars[index]); index += 1
+                    current.append(chars[index])
+                    index += 1
                 }
                 continue
             }

@@ -19,22 +19,31 @@ public struct S3Client: Sendable {
     }
 
     /// The URL and signed headers of a request for `bucket`/`key` (key nil: the bucket itself).
-    public func signed(method: String, bucket: String, key: String?, body: [UInt8] = [], headers extra: [(String, String)] = []) throws -> (url: String, headers: [(String, String)]) {
+    public func signed(method: String, bucket: String, key: String?, body: [UInt8] = [], headers extra: [(String, String)] = []) throws -> (
+        url: String, headers: [(String, String)]
+    ) {
         if let problem = S3Location.problem(bucket: bucket, key: key) { throw S3Error(description: problem) }
         guard let components = URLComponents(string: self.endpoint), let host = components.host else {
             throw S3Error(description: "the S3 endpoint '\(self.endpoint)' is not a URL")
         }
-        let encodedKey = key.map { "/" + $0.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Encoding.percentEncode(String($0)) }.joined(separator: "/") } ?? ""
+        let encodedKey =
+            key.map {
+                "/"
+                    + $0.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Encoding.percentEncode(String($0)) }.joined(
+                        separator: "/")
+            } ?? ""
         let basePath = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
         let path = "\(basePath)/\(SigV4Encoding.percentEncode(bucket))\(encodedKey)"
         let authority = components.port.map { "\(host):\($0)" } ?? host
         var request = SigV4Request(
             method: method, rawPath: path,
-            headers: [(name: "host", value: authority), (name: "x-amz-content-sha256", value: SigV4Encoding.sha256Hex(body))] + extra.map { (name: $0.0, value: $0.1) },
+            headers: [(name: "host", value: authority), (name: "x-amz-content-sha256", value: SigV4Encoding.sha256Hex(body))]
+                + extra.map { (name: $0.0, value: $0.1) },
             body: body
         )
         if let credentials = self.credentials {
-            SigV4Signer(credentials: credentials, region: self.region, service: "s3").sign(&request, timestamp: SigV4Time.format(Int64(Date().timeIntervalSince1970)))
+            SigV4Signer(credentials: credentials, region: self.region, service: "s3").sign(
+                &request, timestamp: SigV4Time.format(Int64(Date().timeIntervalSince1970)))
         }
         return ("\(components.scheme ?? "http")://\(authority)\(path)", request.headers.filter { $0.name != "host" }.map { ($0.name, $0.value) })
     }
@@ -62,7 +71,9 @@ public struct S3Client: Sendable {
     }
 
     /// Sends a request; returns the status and at most 64 KiB of the answer.
-    public func send(_ http: HTTPClient, method: String, bucket: String, key: String?, body: [UInt8] = [], headers: [(String, String)] = []) async throws -> (Int, String) {
+    public func send(_ http: HTTPClient, method: String, bucket: String, key: String?, body: [UInt8] = [], headers: [(String, String)] = [])
+        async throws -> (Int, String)
+    {
         let (url, signedHeaders) = try self.signed(method: method, bucket: bucket, key: key, body: body, headers: headers)
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)

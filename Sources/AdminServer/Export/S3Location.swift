@@ -30,13 +30,12 @@ public enum S3Location {
         return nil
     }
 
-
     /// nil when the bucket name and key may be requested, else why not. Keys with empty, `.` or `..` segments are
     /// refused: an S3-compatible server or a proxy could resolve them out of the bucket.
     public static func problem(bucket: String, key: String?) -> String? {
         guard (3...63).contains(bucket.utf8.count),
-              bucket.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 }),
-              !bucket.contains(".."), bucket.first != ".", bucket.last != "."
+            bucket.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 }),
+            !bucket.contains(".."), bucket.first != ".", bucket.last != "."
         else {
             return "'\(OutboundPolicy.printable(bucket))' is not a valid S3 bucket name"
         }

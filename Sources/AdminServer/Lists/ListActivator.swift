@@ -119,7 +119,8 @@ public struct ListActivator: Service {
 
     func activate(_ job: ListActivationJob) async -> ListActivationOutcome {
         guard job.attempt <= Self.maxAttempts else {
-            return .failed("the activation was started \(Self.maxAttempts) times without finishing (the server stopped while fetching or parsing the list)")
+            return .failed(
+                "the activation was started \(Self.maxAttempts) times without finishing (the server stopped while fetching or parsing the list)")
         }
         let bytes: [UInt8]
         do {
@@ -127,7 +128,8 @@ public struct ListActivator: Service {
             if let (bucket, key) = S3Location.parse(job.location) {
                 if let problem = S3Location.problem(bucket: bucket, key: key) { return .failed(problem) }
                 guard try await self.store.s3BucketGranted(account: job.accountId, bucket: bucket) else {
-                    return .failed("account \(job.accountId) may not read S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'")
+                    return .failed(
+                        "account \(job.accountId) may not read S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'")
                 }
             }
             bytes = try await self.fetcher.fetch(job.location, expectedBucketOwner: job.expectedBucketOwner)
@@ -145,7 +147,8 @@ public struct ListActivator: Service {
     /// Parses fetched bytes and applies the entry limit; a file with no usable entry is an error.
     public static func outcome(parsing bytes: [UInt8], job: ListActivationJob) -> ListActivationOutcome {
         let parse = {
-            ListParser.parse(bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses, timeBudget: Self.parseBudget)
+            ListParser.parse(
+                bytes, format: job.format, content: job.kind.holdsDomains ? .addressesAndDomains : .addresses, timeBudget: Self.parseBudget)
         }
         let parsed: ParsedList
         if job.format == .stix, Self.looksLikeJSON(bytes) {

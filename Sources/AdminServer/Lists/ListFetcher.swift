@@ -50,7 +50,8 @@ public struct ListFetcher: Sendable {
         guard target.hasPrefix(allowed.hasSuffix("/") ? allowed : allowed + "/") else {
             throw ListFetchError(description: "the file is outside the lists directory")
         }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target), (attributes[.type] as? FileAttributeType) == .typeRegular else {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target), (attributes[.type] as? FileAttributeType) == .typeRegular
+        else {
             throw ListFetchError(description: "file \(url.path) does not exist or is not a regular file")
         }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0

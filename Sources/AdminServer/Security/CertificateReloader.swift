@@ -22,7 +22,8 @@ struct CertificateReloader: Service {
                 do {
                     try self.tls.reload()
                     self.logger.notice(
-                        "TLS certificate reloaded", metadata: ["certificate": "\(self.tls.certificatePath)", "notAfter": "\(self.tls.notAfter.map { "\($0)" } ?? "?")"]
+                        "TLS certificate reloaded",
+                        metadata: ["certificate": "\(self.tls.certificatePath)", "notAfter": "\(self.tls.notAfter.map { "\($0)" } ?? "?")"]
                     )
                 } catch {
                     self.logger.error("TLS certificate reload failed; the previous certificate stays in use", metadata: ["error": "\(error)"])

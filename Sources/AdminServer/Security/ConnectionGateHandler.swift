@@ -42,7 +42,8 @@ final class ConnectionGateHandler: ChannelInboundHandler, RemovableChannelHandle
         let channel = context.channel
         self.deadline = context.eventLoop.scheduleTask(in: self.gate.deadline) {
             let pipeline = channel.pipeline.syncOperations
-            let speaksHTTP = (try? pipeline.handler(type: HTTPConnectionStateHandler.self)) != nil
+            let speaksHTTP =
+                (try? pipeline.handler(type: HTTPConnectionStateHandler.self)) != nil
                 || (try? pipeline.handler(type: NIOHTTP2Handler.self)) != nil
             if !speaksHTTP { channel.close(promise: nil) }
         }

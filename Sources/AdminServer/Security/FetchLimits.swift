@@ -12,7 +12,9 @@ public struct FetchLimits: Sendable {
     public var grace: Duration
     public var maxRedirects: Int
 
-    public init(maxBytes: Int, deadline: Duration = .seconds(120), minBytesPerSecond: Int = 1024, grace: Duration = .seconds(10), maxRedirects: Int = 5) {
+    public init(
+        maxBytes: Int, deadline: Duration = .seconds(120), minBytesPerSecond: Int = 1024, grace: Duration = .seconds(10), maxRedirects: Int = 5
+    ) {
         self.maxBytes = maxBytes
         self.deadline = deadline
         self.minBytesPerSecond = minBytesPerSecond

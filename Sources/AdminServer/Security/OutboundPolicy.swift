@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why an outbound request was not made, in words that name the host and the rule but carry nothing the far
@@ -80,7 +80,8 @@ public struct OutboundPolicy: Sendable {
         for address in addresses {
             if let reason = self.refusal(for: address) {
                 throw OutboundRefusal(
-                    description: "refused: host \(Self.printable(host)) resolves to \(IPNetwork.format(address)), a \(reason) address, and the server is not allowed to connect there (an operator can allow a network with --allow-fetch-from)"
+                    description:
+                        "refused: host \(Self.printable(host)) resolves to \(IPNetwork.format(address)), a \(reason) address, and the server is not allowed to connect there (an operator can allow a network with --allow-fetch-from)"
                 )
             }
         }
@@ -100,9 +101,9 @@ public struct OutboundPolicy: Sendable {
                 var hints = addrinfo()
                 hints.ai_family = AF_UNSPEC
                 #if canImport(Glibc)
-                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+                    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
                 #else
-                hints.ai_socktype = SOCK_STREAM
+                    hints.ai_socktype = SOCK_STREAM
                 #endif
                 var result: UnsafeMutablePointer<addrinfo>?
                 let status = getaddrinfo(host, nil, &hints, &result)

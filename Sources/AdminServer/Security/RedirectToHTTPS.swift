@@ -23,7 +23,8 @@ struct RedirectToHTTPS<Context: RequestContext>: RouterMiddleware {
         } else {
             host = authority.split(separator: ":", maxSplits: 1).first ?? "localhost"
         }
-        let safeHost = host.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "/" && $0 != "@" && $0 != "\\" } ? host : "localhost"
+        let safeHost =
+            host.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "/" && $0 != "@" && $0 != "\\" } ? host : "localhost"
         let port = self.tlsPort == 443 ? "" : ":\(self.tlsPort)"
         let query = request.uri.query.map { "?" + $0 } ?? ""
         var headers = HTTPFields()

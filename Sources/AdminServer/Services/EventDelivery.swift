@@ -78,9 +78,11 @@ public struct EventDelivery: Service {
             """,
             logger: self.logger
         ).decode((Int, String, String, String, ByteBuffer?, String, Int).self) {
-            batch.append(Delivery(
-                id: row.0, eventId: row.1, webhookId: row.2, url: row.3, secret: row.4.map { Array($0.readableBytesView) }, body: row.5, attempts: row.6
-            ))
+            batch.append(
+                Delivery(
+                    id: row.0, eventId: row.1, webhookId: row.2, url: row.3, secret: row.4.map { Array($0.readableBytesView) }, body: row.5,
+                    attempts: row.6
+                ))
         }
         return batch.sorted { $0.id < $1.id }
     }
@@ -127,7 +129,8 @@ public struct EventDelivery: Service {
                 )
             }
         } catch {
-            self.logger.warning("event delivery could not record an outcome; the lease will expire and it is retried", metadata: ["error": "\(error)"])
+            self.logger.warning(
+                "event delivery could not record an outcome; the lease will expire and it is retried", metadata: ["error": "\(error)"])
         }
     }
 }

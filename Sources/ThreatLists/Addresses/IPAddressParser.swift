@@ -104,7 +104,10 @@ public enum IPAddressParser {
             if groups[index] == 0 {
                 var end = index
                 while end < 8 && groups[end] == 0 { end += 1 }
-                if end - index > bestLength && end - index >= 2 { bestStart = index; bestLength = end - index }
+                if end - index > bestLength && end - index >= 2 {
+                    bestStart = index
+                    bestLength = end - index
+                }
                 index = end
             } else {
                 index += 1

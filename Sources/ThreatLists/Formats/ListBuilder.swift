@@ -65,7 +65,9 @@ struct ListBuilder {
             self.domains.insert(domain)
             return
         }
-        self.malformed(line: line, self.content == .addressesAndDomains ? "is not an IP address, CIDR range or domain name" : "is not an IP address or CIDR range")
+        self.malformed(
+            line: line,
+            self.content == .addressesAndDomains ? "is not an IP address, CIDR range or domain name" : "is not an IP address or CIDR range")
     }
 
     func finish() -> ParsedList {

@@ -59,7 +59,9 @@ public enum ListParser {
             guard !builder.outOfTime(line: number) else { return false }
             guard !self.isComment(line) else { return true }
             var start = line.startIndex
-            while start < line.endIndex && (line[start] == 32 || line[start] == 9 || line[start] == 0xEF || line[start] == 0xBB || line[start] == 0xBF) {
+            while start < line.endIndex
+                && (line[start] == 32 || line[start] == 9 || line[start] == 0xEF || line[start] == 0xBB || line[start] == 0xBF)
+            {
                 start += 1
             }
             var end = start
@@ -69,7 +71,9 @@ public enum ListParser {
             if let network = IPNetwork.parse(token) {
                 // The common case, without a String.
                 builder.networks.append(network)
-                if let slash = token.firstIndex(of: 47), let host = IPNetwork.parse(token[..<slash]), host.description != network.description.split(separator: "/")[0] {
+                if let slash = token.firstIndex(of: 47), let host = IPNetwork.parse(token[..<slash]),
+                    host.description != network.description.split(separator: "/")[0]
+                {
                     builder.hostBitsCleared += 1
                 }
             } else {
@@ -141,7 +145,7 @@ public enum ListParser {
         while index < bytes.count {
             // Each ':value' once, from left to right.
             guard bytes[index] == UInt8(ascii: ":"), matches(":value", at: index),
-                  matches("ipv4-addr", at: index - 9) || matches("ipv6-addr", at: index - 9) || matches("domain-name", at: index - 11)
+                matches("ipv4-addr", at: index - 9) || matches("ipv6-addr", at: index - 9) || matches("domain-name", at: index - 11)
             else {
                 index += 1
                 continue
@@ -201,7 +205,12 @@ public enum ListParser {
             let byte = line[index]
             if quoted {
                 if byte == 34 {
-                    if index + 1 < line.endIndex && line[index + 1] == 34 { current.append(34); index += 1 } else { quoted = false }
+                    if index + 1 < line.endIndex && line[index + 1] == 34 {
+                        current.append(34)
+                        index += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     current.append(byte)
                 }

@@ -30,7 +30,9 @@ public struct ParsedList: Sendable {
 extension StringProtocol {
     func trimmingListWhitespace() -> Substring {
         var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" || first == "\r" || first == "\"" || first == "\u{FEFF}" { text = text.dropFirst() }
+        while let first = text.first, first == " " || first == "\t" || first == "\r" || first == "\"" || first == "\u{FEFF}" {
+            text = text.dropFirst()
+        }
         while let last = text.last, last == " " || last == "\t" || last == "\r" || last == "\"" { text = text.dropLast() }
         return text
     }

@@ -120,7 +120,9 @@ enum STIX1Reader {
         var index = 0
         let separator = Array("##comma##".utf8)
         while index <= text.count {
-            if index == text.count || (text[index] == 35 && index + separator.count <= text.count && text[index..<(index + separator.count)].elementsEqual(separator)) {
+            if index == text.count
+                || (text[index] == 35 && index + separator.count <= text.count && text[index..<(index + separator.count)].elementsEqual(separator))
+            {
                 builder.add(String(decoding: text[start..<index], as: UTF8.self), line: value.line)
                 if index == text.count { break }
                 index += separator.count
@@ -157,7 +159,7 @@ enum STIX1Reader {
                     let digits = entity.dropFirst(hex ? 2 : 1)
                     // At most 8 digits: the value stays far from overflowing before it is checked.
                     if !digits.isEmpty, digits.count <= 8, let code = UInt32(String(decoding: digits, as: UTF8.self), radix: hex ? 16 : 10),
-                       let scalar = Unicode.Scalar(code)
+                        let scalar = Unicode.Scalar(code)
                     {
                         replacement = Array(String(Character(scalar)).utf8)
                     }
@@ -176,7 +178,8 @@ enum STIX1Reader {
 
     @inline(__always)
     private static func isNameByte(_ byte: UInt8) -> Bool {
-        (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) || byte == 95 || byte == 58 || byte == 45 || byte == 46
+        (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) || byte == 95 || byte == 58 || byte == 45
+            || byte == 46
             || byte >= 0x80
     }
 
@@ -189,7 +192,9 @@ enum STIX1Reader {
     private static func contains(_ bytes: ArraySlice<UInt8>, _ literal: String) -> Bool {
         let needle = Array(literal.utf8)
         guard bytes.count >= needle.count else { return false }
-        for start in bytes.startIndex...(bytes.endIndex - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        for start in bytes.startIndex...(bytes.endIndex - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+            return true
+        }
         return false
     }
 

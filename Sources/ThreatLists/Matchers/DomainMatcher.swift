@@ -25,12 +25,14 @@ public struct DomainMatcher: Sendable {
         var answers: [String: UInt32] = [:]
         for (domain, lists) in byDomain {
             let key = lists.sorted()
-            let id = ids[key] ?? {
-                let new = UInt32(combinations.count)
-                combinations.append(key)
-                ids[key] = new
-                return new
-            }()
+            let id =
+                ids[key]
+                ?? {
+                    let new = UInt32(combinations.count)
+                    combinations.append(key)
+                    ids[key] = new
+                    return new
+                }()
             answers[domain] = id
         }
         self.combinations = combinations
@@ -100,11 +102,13 @@ public struct DomainMatcher: Sendable {
             if entry == 0 { return nil }
             if self.hashes[entry - 1] == hash {
                 let domain = self.domains[entry - 1]
-                if domain.count == name.count - start && domain.indices.allSatisfy({ index in
-                    var byte = name[start + index]
-                    if byte >= 65 && byte <= 90 { byte += 32 }
-                    return byte == domain[index]
-                }) {
+                if domain.count == name.count - start
+                    && domain.indices.allSatisfy({ index in
+                        var byte = name[start + index]
+                        if byte >= 65 && byte <= 90 { byte += 32 }
+                        return byte == domain[index]
+                    })
+                {
                     return self.domainAnswers[entry - 1]
                 }
             }

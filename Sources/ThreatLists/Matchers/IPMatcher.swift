@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Answers "which lists contain this address" for IPv4 and IPv6. Built once per set of list versions,

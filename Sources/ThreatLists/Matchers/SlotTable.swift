@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The IPv4 slot table's memory: 2 MB-aligned and marked for transparent huge pages before it is written, so
@@ -18,7 +18,7 @@ final class SlotTable: @unchecked Sendable {
         if bytes < 2 << 20 || posix_memalign(&raw, 2 << 20, bytes) != 0 { raw = nil }
         let memory = raw ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 8)
         #if os(Linux)
-        if raw != nil { _ = madvise(memory, bytes, MADV_HUGEPAGE) }
+            if raw != nil { _ = madvise(memory, bytes, MADV_HUGEPAGE) }
         #endif
         self.allocatedWithMemalign = raw != nil
         self.base = memory.bindMemory(to: UInt64.self, capacity: max(count, 1))

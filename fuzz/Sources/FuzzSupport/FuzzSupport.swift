@@ -61,7 +61,8 @@ public func checkList(_ data: [UInt8], format: ListFormat) {
     }
 }
 
-/// libFuzzer's entry point for programs that have their own `main`.
+/// libFuzzer's entry point for programs that have their own `main` (its C name, hence not lowerCamelCase).
+// swift-format-ignore: AlwaysUseLowerCamelCase
 @_silgen_name("LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<Int32>,

@@ -48,7 +48,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
                 case .matches(let patterns), .notMatches(let patterns):
                     for pattern in patterns {
                         let regex = FindingAttribute.wildcardRegex(pattern)
-                        fuzzCheck(wildcardPattern(of: regex) == pattern, "a wildcard pattern's regular expression leaves a special character unescaped")
+                        fuzzCheck(
+                            wildcardPattern(of: regex) == pattern, "a wildcard pattern's regular expression leaves a special character unescaped")
                     }
                 default: break
                 }

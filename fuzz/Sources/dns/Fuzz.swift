@@ -11,8 +11,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
         // What the parser delivers goes through the DNS rules too.
         let engine = DetectionEngine(intelligence: Intelligence(), accountId: "123456789012", detectorId: "fuzz")
         parser.parse(bytes) { query in
-            fuzzCheck(query.queryName == query.queryName.lowercased() || query.queryName.unicodeScalars.contains { !$0.isASCII },
-                      "a query name kept upper-case letters")
+            fuzzCheck(
+                query.queryName == query.queryName.lowercased() || query.queryName.unicodeScalars.contains { !$0.isASCII },
+                "a query name kept upper-case letters")
             queries += 1
             engine.process(query)
         }

@@ -5,14 +5,18 @@ import ThreatLists
 /// What a default-format line means read the plain way (split on spaces, each field checked on its own): the
 /// definition FastPathTests holds the word-at-a-time reader to.
 enum Expected: Equatable {
-    case record(source: IPAddress, destination: IPAddress, sourcePort: Int, destinationPort: Int, protocolNumber: Int, packets: Int, bytes: Int,
-                start: Int64, end: Int64, accepted: Bool)
+    case record(
+        source: IPAddress, destination: IPAddress, sourcePort: Int, destinationPort: Int, protocolNumber: Int, packets: Int, bytes: Int,
+        start: Int64, end: Int64, accepted: Bool)
     case skipped
     case malformed
 
     init(_ line: ArraySlice<UInt8>) {
         let fields = line.split(separator: 32)
-        guard fields.count == 14 else { self = .malformed; return }
+        guard fields.count == 14 else {
+            self = .malformed
+            return
+        }
         func number(_ text: ArraySlice<UInt8>) -> Int64?? {
             if text.elementsEqual([45]) { return .some(nil) }
             guard text.count <= 18, text.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
@@ -23,19 +27,35 @@ enum Expected: Equatable {
             guard let address = IPAddress.parse(text) else { return nil }
             return .some(address)
         }
-        guard let source = address(fields[3]), let destination = address(fields[4]) else { self = .malformed; return }
+        guard let source = address(fields[3]), let destination = address(fields[4]) else {
+            self = .malformed
+            return
+        }
         var numbers: [Int64] = []
         for index in 5...11 {
-            guard let value = number(fields[index]) else { self = .malformed; return }
+            guard let value = number(fields[index]) else {
+                self = .malformed
+                return
+            }
             let limit: Int64 = index <= 6 ? 65_535 : index == 7 ? 255 : index >= 10 ? 253_402_300_799 : .max
-            guard (value ?? 0) <= limit else { self = .malformed; return }
+            guard (value ?? 0) <= limit else {
+                self = .malformed
+                return
+            }
             numbers.append(value ?? 0)
         }
-        if fields[13].first == UInt8(ascii: "N") || fields[13].first == UInt8(ascii: "S") { self = .skipped; return }
-        guard let source, let destination else { self = .skipped; return }
-        self = .record(source: source, destination: destination, sourcePort: Int(numbers[0]), destinationPort: Int(numbers[1]),
-                       protocolNumber: Int(numbers[2]), packets: Int(numbers[3]), bytes: Int(numbers[4]), start: numbers[5], end: numbers[6],
-                       accepted: fields[12].first == UInt8(ascii: "A"))
+        if fields[13].first == UInt8(ascii: "N") || fields[13].first == UInt8(ascii: "S") {
+            self = .skipped
+            return
+        }
+        guard let source, let destination else {
+            self = .skipped
+            return
+        }
+        self = .record(
+            source: source, destination: destination, sourcePort: Int(numbers[0]), destinationPort: Int(numbers[1]),
+            protocolNumber: Int(numbers[2]), packets: Int(numbers[3]), bytes: Int(numbers[4]), start: numbers[5], end: numbers[6],
+            accepted: fields[12].first == UInt8(ascii: "A"))
     }
 }
 
@@ -63,8 +83,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     }
     if start < bytes.count { pieces.parse(Array(bytes[start...])) { pieceRecords.append($0) } }
     fuzzCheck(pieceRecords.count == records.count, "pieces gave \(pieceRecords.count) records, the whole input \(records.count)")
-    fuzzCheck(pieces.statistics.malformed == whole.statistics.malformed && pieces.statistics.skipped == whole.statistics.skipped,
-              "pieces and the whole input count malformed or skipped lines differently")
+    fuzzCheck(
+        pieces.statistics.malformed == whole.statistics.malformed && pieces.statistics.skipped == whole.statistics.skipped,
+        "pieces and the whole input count malformed or skipped lines differently")
     fuzzCheck(whole.statistics.records == records.count, "records counted \(whole.statistics.records), delivered \(records.count)")
 
     // The records through the flow rules (windows, floods, baselines, volumes): numbers from the log must not trap there.
@@ -81,9 +102,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     for line in lines { expected.append(Expected(line)) }
     let expectedRecords = expected.filter { if case .record = $0 { true } else { false } }
     let got = records.map { record in
-        Expected.record(source: record.source!, destination: record.destination!, sourcePort: record.sourcePort, destinationPort: record.destinationPort,
-                        protocolNumber: record.protocolNumber, packets: record.packets, bytes: record.bytes, start: record.start, end: record.end,
-                        accepted: record.accepted)
+        Expected.record(
+            source: record.source!, destination: record.destination!, sourcePort: record.sourcePort, destinationPort: record.destinationPort,
+            protocolNumber: record.protocolNumber, packets: record.packets, bytes: record.bytes, start: record.start, end: record.end,
+            accepted: record.accepted)
     }
     fuzzCheck(got == expectedRecords, "the reader and the plain reading disagree:\n\(got)\n\(expectedRecords)")
     fuzzCheck(whole.statistics.skipped == expected.filter { $0 == .skipped }.count, "skipped lines differ from the plain reading")

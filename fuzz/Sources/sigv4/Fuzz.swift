@@ -6,7 +6,8 @@ let verifier = SigV4Verifier()
 let credentials = SigV4Credentials(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 let timestamp = "20240101T120000Z"
 let now = SigV4Time.parse(timestamp)!
-nonisolated(unsafe) let signingKey = SigV4.signingKey(secret: credentials.secretAccessKey, date: "20240101", region: "us-east-1", service: "guardduty")
+nonisolated(unsafe) let signingKey = SigV4.signingKey(
+    secret: credentials.secretAccessKey, date: "20240101", region: "us-east-1", service: "guardduty")
 
 /// A header name as clients send them: letters, digits and '-' (the fuzzer's bytes mapped onto those).
 func headerName(_ raw: ArraySlice<UInt8>) -> String {
@@ -36,8 +37,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     }
     let body = reader.rest
 
-    var asSent = SigV4Request(method: method, rawPath: path, rawQuery: query,
-                              headers: headers + [(name: "Authorization", value: authorization), (name: "X-Amz-Date", value: date)], body: body)
+    var asSent = SigV4Request(
+        method: method, rawPath: path, rawQuery: query,
+        headers: headers + [(name: "Authorization", value: authorization), (name: "X-Amz-Date", value: date)], body: body)
     do {
         let (parsed, stamp) = try verifier.precheck(asSent, now: now)
         try verifier.verify(asSent, authorization: parsed, timestamp: stamp, signingKey: signingKey)

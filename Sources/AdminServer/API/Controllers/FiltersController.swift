@@ -28,7 +28,8 @@ struct FiltersController: APIController {
     }
 
     @Sendable func getFilter(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let response = try await self.store.getFilter(caller: context.caller, detectorId: try context.detectorId(), name: try context.parameter("filterName"))
+        let response = try await self.store.getFilter(
+            caller: context.caller, detectorId: try context.detectorId(), name: try context.parameter("filterName"))
         return try APIBody.json(response)
     }
 

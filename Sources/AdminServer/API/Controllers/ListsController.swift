@@ -46,7 +46,8 @@ struct ListsController: APIController {
     }
 
     @Sendable func deleteList(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await self.store.deleteList(caller: context.caller, detectorId: try context.detectorId(), kind: self.kind, listId: try context.parameter("listId"))
+        try await self.store.deleteList(
+            caller: context.caller, detectorId: try context.detectorId(), kind: self.kind, listId: try context.parameter("listId"))
         return APIBody.empty()
     }
 }

@@ -21,7 +21,8 @@ struct MembersController: APIController {
 
     @Sendable func createMembers(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try APIBody.decode(CreateMembersRequest.self, from: context)
-        let unprocessed = try await self.members.createMembers(caller: context.caller, detectorId: try context.detectorId(), accounts: body.accountDetails)
+        let unprocessed = try await self.members.createMembers(
+            caller: context.caller, detectorId: try context.detectorId(), accounts: body.accountDetails)
         return try APIBody.json(UnprocessedAccountsResponse(unprocessedAccounts: unprocessed))
     }
 
@@ -44,7 +45,8 @@ struct MembersController: APIController {
 
     @Sendable func getMembers(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try APIBody.decode(AccountIdsRequest.self, from: context)
-        return try APIBody.json(try await self.members.getMembers(caller: context.caller, detectorId: try context.detectorId(), accountIds: body.accountIds))
+        return try APIBody.json(
+            try await self.members.getMembers(caller: context.caller, detectorId: try context.detectorId(), accountIds: body.accountIds))
     }
 
     @Sendable func disassociateMembers(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -35,7 +35,8 @@ struct PublishingDestinationsController: APIController {
 
     @Sendable func describePublishingDestination(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try APIBody.json(
-            try await self.store.describe(caller: context.caller, detectorId: try context.detectorId(), destinationId: try context.parameter("destinationId"))
+            try await self.store.describe(
+                caller: context.caller, detectorId: try context.detectorId(), destinationId: try context.parameter("destinationId"))
         )
     }
 
@@ -49,7 +50,8 @@ struct PublishingDestinationsController: APIController {
     }
 
     @Sendable func deletePublishingDestination(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await self.store.delete(caller: context.caller, detectorId: try context.detectorId(), destinationId: try context.parameter("destinationId"))
+        try await self.store.delete(
+            caller: context.caller, detectorId: try context.detectorId(), destinationId: try context.parameter("destinationId"))
         return APIBody.empty()
     }
 }

@@ -1,7 +1,7 @@
+import GuardDutyModel
 import Hummingbird
 import NIOCore
 import SigV4
-import GuardDutyModel
 
 /// The context of API and agent-channel routes: the caller `SigV4AuthMiddleware` authenticated (never optional)
 /// and the body it read. Routes behind the middleware are in a group of this context, so a handler cannot run

@@ -25,7 +25,8 @@ public struct GuardDutyErrorResponder: RouterMiddleware {
             return Self.response(.badRequest(Self.describe(error)), requestId: context.requestId)
         } catch let error as StoreError {
             switch error {
-            case .notFound(let message): return Self.response(.badRequest("The request is rejected because \(message)."), requestId: context.requestId)
+            case .notFound(let message):
+                return Self.response(.badRequest("The request is rejected because \(message)."), requestId: context.requestId)
             case .conflict(let message), .invalid(let message):
                 return Self.response(.badRequest("The request is rejected because \(message)."), requestId: context.requestId)
             }
@@ -33,14 +34,19 @@ public struct GuardDutyErrorResponder: RouterMiddleware {
             let gdError: GuardDutyError
             switch error.status {
             case .notFound:
-                gdError = GuardDutyError(status: 404, code: "UnknownOperationException", message: "No GuardDuty operation matches \(request.method) \(request.uri.path).")
+                gdError = GuardDutyError(
+                    status: 404, code: "UnknownOperationException", message: "No GuardDuty operation matches \(request.method) \(request.uri.path).")
             case .contentTooLarge:
                 gdError = .badRequest("The request is rejected because the request body is larger than \(APIBody.maxBodySize) bytes.")
             case .methodNotAllowed:
-                gdError = GuardDutyError(status: 405, code: "UnknownOperationException", message: "No GuardDuty operation matches \(request.method) \(request.uri.path).")
+                gdError = GuardDutyError(
+                    status: 405, code: "UnknownOperationException", message: "No GuardDuty operation matches \(request.method) \(request.uri.path).")
             default:
-                gdError = error.status.code < 500
-                    ? GuardDutyError(status: Int(error.status.code), code: "BadRequestException", type: "InvalidInputException", message: error.body ?? error.status.reasonPhrase)
+                gdError =
+                    error.status.code < 500
+                    ? GuardDutyError(
+                        status: Int(error.status.code), code: "BadRequestException", type: "InvalidInputException",
+                        message: error.body ?? error.status.reasonPhrase)
                     : .internalError()
             }
             return Self.response(gdError, requestId: context.requestId)
@@ -51,7 +57,7 @@ public struct GuardDutyErrorResponder: RouterMiddleware {
     }
 
     static func response(_ error: GuardDutyError, requestId: String) -> Response {
-        let data = (try? JSONEncoder().encode(ErrorBody(message: error.message, __type: error.type))) ?? Data()
+        let data = (try? JSONEncoder().encode(ErrorBody(message: error.message, type: error.type))) ?? Data()
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.amznErrorType] = error.code
@@ -102,5 +108,11 @@ extension HTTPField.Name {
 /// The body of an error response.
 struct ErrorBody: Encodable {
     let message: String
-    let __type: String
+    /// GuardDuty's finer error type, `__type` in the body.
+    let type: String
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case type = "__type"
+    }
 }

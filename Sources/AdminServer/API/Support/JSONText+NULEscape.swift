@@ -9,7 +9,8 @@ extension Collection where Element == UInt8, Index == Int {
                 backslashes += 1
             } else {
                 if backslashes % 2 == 1, byte == UInt8(ascii: "u"), index + 4 < self.endIndex,
-                   self[(index + 1)...(index + 4)].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                    self[(index + 1)...(index + 4)].allSatisfy({ $0 == UInt8(ascii: "0") })
+                {
                     return true
                 }
                 backslashes = 0
