@@ -182,6 +182,9 @@ struct ConsoleTests {
                 #expect(answer.html.contains(#"class="error""#) && answer.html.contains(says), "\(path): \(answer.html)")
             }
             #expect(try await server.call(key, .get, "/detector/\(detector)").body["findingPublishingFrequency"] as? String == before)
+            // A sign-in form that cannot be read is a 400 page too.
+            let signIn = try await Browser(server: server).post("/console/login", "accessKeyId=%zz&secretAccessKey=x")
+            #expect(signIn.status == 400 && signIn.html.contains(#"class="error""#))
             // A hostile list name is shown as text.
             let hostile = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E"
             #expect(try await browser.post("/console/lists/create", "kind=IP_SET&name=\(hostile)&format=TXT&\(location)&csrf=\(token)").status == 303)
