@@ -1,4 +1,4 @@
-import AdminServer
+@testable import AdminServer
 import Foundation
 import GuardDutyModel
 import HTTPTypes
@@ -160,5 +160,120 @@ struct ConsoleTests {
             #expect(try await server.call(admin, .get, "/detector/\(adminDetector)/filter").body["filterNames"] as? [String] == [])
             _ = memberDetector
         }
+    }
+
+    @Test func aFormWithAWrongValueIsRefusedWithAClearMessageAndChangesNothing() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            var browser = Browser(server: server)
+            _ = try await browser.signIn(key)
+            let token = try browser.csrf(try await browser.get("/console/settings").html)
+            let before = try await server.call(key, .get, "/detector/\(detector)").body["findingPublishingFrequency"] as? String
+            let location = "location=https%3A%2F%2Fexample.invalid%2Fl.txt"
+            for (path, form, says) in [
+                ("/console/settings/frequency", "findingPublishingFrequency=FIFTEEN_MINUTES%22%2C%22x%22%3A%22", "FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS"),
+                ("/console/features", "feature=NOT_A_FEATURE&status=ENABLED", "S3_DATA_EVENTS"),
+                ("/console/lists/create", "kind=IP_SET&name=x&format=PDF&\(location)", "TXT, STIX"),
+                ("/console/findings/archive", "id=%zz", "could not be read"),
+            ] {
+                let answer = try await browser.post(path, form + "&csrf=\(token)")
+                #expect(answer.status == 400, "\(path)")
+                #expect(answer.html.contains(#"class="error""#) && answer.html.contains(says), "\(path): \(answer.html)")
+            }
+            #expect(try await server.call(key, .get, "/detector/\(detector)").body["findingPublishingFrequency"] as? String == before)
+            // A sign-in form that cannot be read is a 400 page too.
+            let signIn = try await Browser(server: server).post("/console/login", "accessKeyId=%zz&secretAccessKey=x")
+            #expect(signIn.status == 400 && signIn.html.contains(#"class="error""#))
+            // A hostile list name is shown as text.
+            let hostile = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E"
+            #expect(try await browser.post("/console/lists/create", "kind=IP_SET&name=\(hostile)&format=TXT&\(location)&csrf=\(token)").status == 303)
+            let lists = try await browser.get("/console/lists").html
+            #expect(!lists.contains("<script") && lists.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;"))
+        }
+    }
+
+    // MARK: templates, view models and forms, without PostgreSQL
+
+    @Test func theEmbeddedTemplatesAreTheTemplateFilesAndAllParse() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/AdminServer/Console/Templates").standardized
+        var sources: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasSuffix(".mustache") {
+            sources[String(file.dropLast(".mustache".count))] = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+        }
+        #expect(!sources.isEmpty)
+        #expect(sources == ConsoleTemplates.embedded, "ConsoleTemplates+Embedded.swift is out of date: run scripts/embed-templates.sh")
+        _ = try ConsoleTemplates.library(sources)
+    }
+
+    @Test func everyPageShowsHostileValuesAsText() throws {
+        let bad = #"x"><script>alert('1')</script>&"#
+        let shown = "x&quot;&gt;&lt;script&gt;alert(&#39;1&#39;)&lt;/script&gt;&amp;"
+        let session = ConsoleSession(accountId: bad, region: bad, csrfToken: bad)
+        let filter = FindingsQuery(severity: bad, type: bad, account: bad, resource: bad, criteria: bad, sort: bad, order: bad, archived: bad, page: bad, id: bad)
+        let row = FindingsView.Row(
+            id: bad, band: bad, colour: bad, severity: bad, linkPrefix: bad, type: bad, resource: bad, accountId: bad, region: bad, updatedAt: bad, count: 1
+        )
+        let detail = FindingDetailView(id: bad, facts: [.init(name: bad, value: bad)], back: bad, json: bad)
+        let pages: [(String, String)] = [
+            ("login", ConsoleRenderer.html("login", ConsolePage(title: bad, session: nil, active: "", content: LoginView(error: bad)))),
+            ("message", self.render("message", session, ConsoleMessage(bad, link: .init(href: bad, label: bad)))),
+            ("no-detector", self.render("no-detector", session, NoDetectorView(region: bad))),
+            ("summary", self.render("summary", session, SummaryView(
+                cards: [.init(name: bad, colour: bad, count: 1)], chartWidth: 200,
+                bars: [.init(x: 0, y: 1, height: 2, colour: bad, day: bad, total: 1, label: bad)], tables: [.init(title: bad, rows: [.init(label: bad, total: 1)])]
+            ))),
+            ("usage", self.render("usage", session, UsageView(rows: [.init(accountId: bad, dataSource: bad, records: 1, bytes: 2, days: 3)]))),
+            ("findings", self.render("findings", session, FindingsView(
+                filter: filter, severityMedium: true, severityHigh: false, sorts: [.init(value: bad, label: bad, selected: true)], ascending: true,
+                archived: false, back: bad, archiveValue: bad, archiveLabel: bad, rows: [row], next: bad, detail: detail
+            ))),
+            ("settings", self.render("settings", session, SettingsView(
+                detectorId: bad, status: bad, frequencies: [.init(value: bad, label: bad, selected: true)], rules: [.init(name: bad, action: bad, rank: 1, criteria: bad)]
+            ))),
+            ("lists", self.render("lists", session, ListsView(
+                rows: [.init(kind: bad, kindName: bad, id: bad, name: bad, format: bad, status: bad, location: bad)]
+            ))),
+            ("features", self.render("features", session, FeaturesView(rows: [.init(label: bad, status: bad, name: bad, nextStatus: bad, button: bad)]))),
+            ("accounts", self.render("accounts", session, AccountsView(
+                members: [.init(accountId: bad, email: bad, status: bad, healthy: 1, agentCount: 2)],
+                invitations: [.init(accountId: bad, status: bad, invitedAt: bad, invitationId: bad)],
+                agents: [.init(resourceId: bad, accountId: bad, instanceId: bad, status: bad, issue: bad)]
+            ))),
+        ]
+        #expect(Set(pages.map(\.0)).isSuperset(of: ConsoleTemplates.embedded.keys.filter { !["layout", "nav", "style", "csrf"].contains($0) }))
+        for (name, html) in pages {
+            #expect(!html.contains("<script") && !html.contains(#"x">"#) && !html.contains("'1'"), "\(name)")
+            #expect(html.contains(shown), "\(name)")
+        }
+    }
+
+    func render<Content>(_ template: String, _ session: ConsoleSession, _ content: Content) -> String {
+        ConsoleRenderer.html(template, ConsolePage(title: "Page", session: session, active: "/console", content: content))
+    }
+
+    @Test func formsKeepEveryTickedCheckboxAndTheFirstValueOfAnyOtherField() throws {
+        let archive = try ArchiveFindingsForm.decode("id=a&archived=false&id=b+c%2B&archived=true&id[x]=d&csrf=t&flag")
+        #expect(archive.id == ["a", "b c+"] && archive.archived == "false" && !archive.archive)
+        let members = try MemberActionForm.decode("account=111122223333&do=add&email=m%40example.com")
+        #expect(members.accountIds == ["111122223333"] && members.email == "m@example.com" && members.do == "add")
+        #expect(try FindingFeedbackForm.decode(String(repeating: "id=x&", count: 5000)).id?.count == 1000)
+        #expect(try ConsoleChangeFields.decode("csrf=t&back=https%3A%2F%2Fevil.example").destination(or: "/console/lists") == "/console/lists")
+        #expect(try ConsoleChangeFields.decode("back=%2Fconsole%2Ffindings%3Fsort%3Dtype").destination(or: "/console") == "/console/findings?sort=type")
+    }
+
+    @Test func anUnreadableFormOrAValueOutsideTheAPIsIsABadRequestThatSaysWhy() throws {
+        for body in ["csrf=%zz", "csrf=t&name=%", "%E0%A4%A=1"] {
+            let error = try #require(throws: GuardDutyError.self) { try ConsoleChangeFields.decode(body) }
+            #expect(error.status == 400 && error.message.contains("could not be read"), "\(body)")
+        }
+        let frequency = try #require(throws: GuardDutyError.self) { try PublishingFrequencyForm.decode("findingPublishingFrequency=HOURLY").request() }
+        #expect(frequency.status == 400 && frequency.message.contains("FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS"))
+        #expect(throws: GuardDutyError.self) { try FeatureForm.decode("feature=S3&status=ENABLED").detectorRequest() }
+        #expect(throws: GuardDutyError.self) { try CreateListForm.decode("format=PDF&name=x").request() }
+        let rule = try CreateRuleForm.decode("name=noise&attribute=type&operator=matches&value=Recon*%2C+x&action=NOOP").request()
+        #expect(rule.name == "noise" && rule.action == "NOOP" && rule.findingCriteria?.criterion?["type"]?.matches == ["Recon*", "x"])
+        #expect(try PublishingFrequencyForm.decode("findingPublishingFrequency=ONE_HOUR").request().findingPublishingFrequency == .oneHour)
     }
 }

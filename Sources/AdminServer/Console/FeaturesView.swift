@@ -1,0 +1,31 @@
+import GuardDutyModel
+
+/// The features page (S3 Protection and the others): each configurable feature with its Turn on / Turn off button.
+struct FeaturesView {
+    /// One feature.
+    struct Row {
+        let label: String
+        let status: String
+        let name: String
+        /// The status the button asks for.
+        let nextStatus: String
+        let button: String
+    }
+
+    /// The data sources every detector has are not features one turns on or off here.
+    static let foundational: Set<String> = ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS"]
+
+    let rows: [Row]
+}
+
+extension FeaturesView {
+    init(detector: GetDetectorResponse) {
+        self.rows = detector.features.filter { !Self.foundational.contains($0.name) }.map { feature in
+            let on = feature.status == .enabled
+            return Row(
+                label: feature.name == "S3_DATA_EVENTS" ? "S3 Protection (S3 data events)" : feature.name, status: feature.status.rawValue,
+                name: feature.name, nextStatus: on ? "DISABLED" : "ENABLED", button: on ? "Turn off" : "Turn on"
+            )
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/// What a page shows when the account has no detector in the session's region.
+struct NoDetectorView {
+    let region: String
+}
