@@ -113,7 +113,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            ],
+            // The console's templates are compiled in by scripts/embed-templates.sh (ConsoleTemplates+Embedded.swift).
+            exclude: ["Console/Templates"]
         ),
         .executableTarget(
             name: "guardpost-admin",
