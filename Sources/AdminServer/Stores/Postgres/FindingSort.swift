@@ -18,19 +18,10 @@ struct FindingSort {
     }
 
     init(_ criteria: SortCriteria?) throws {
-        guard let criteria, criteria.attributeName != nil || criteria.orderBy != nil else {
+        guard let (attribute, descending) = try SortRules.check(criteria) else {
             self = .newestFirst
             return
         }
-        let descending: Bool
-        switch criteria.orderBy ?? "ASC" {
-        case "ASC": descending = false
-        case "DESC": descending = true
-        default:
-            throw GuardDutyError.badRequest("The request is rejected because orderBy '\((criteria.orderBy ?? "").prefix(20))' is not ASC or DESC.")
-        }
-        let attribute = criteria.attributeName ?? "updatedAt"
-        try FindingAttribute.validatePath(attribute)
         switch FindingColumn.of(attribute) {
         case .text(let name): self.init(expression: "coalesce(\(name), '')", kind: .text, descending: descending)
         case .double(let name), .integer(let name): self.init(expression: "\(name)::float8", kind: .number, descending: descending)

@@ -232,7 +232,7 @@ extension PostgresConnection {
         guard let location else { return }
         guard let (bucket, key) = S3Location.parse(location) else {
             if location.lowercased().hasPrefix("s3://") {
-                throw GuardDutyError.badRequest("The request is rejected because the location is not of the form s3://bucket/key (the key is missing).")
+                throw S3GrantRules.missingKey
             }
             return
         }
@@ -241,13 +241,10 @@ extension PostgresConnection {
 
     func requireS3Grant(account: String, bucket: String, key: String?, purpose: String, logger: Logger) async throws {
         if let problem = S3Location.problem(bucket: bucket, key: key) {
-            throw GuardDutyError.badRequest("The request is rejected because \(problem).")
+            throw S3GrantRules.malformed(problem)
         }
-        guard try await self.s3BucketGranted(account: account, bucket: bucket, logger: logger) else {
-            throw GuardDutyError.badRequest(
-                "The request is rejected because account \(account) may not \(purpose) S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'."
-            )
-        }
+        let granted = try await self.s3BucketGranted(account: account, bucket: bucket, logger: logger)
+        try S3GrantRules.requireGranted(granted, accountId: account, bucket: bucket, purpose: purpose)
     }
 
     func s3BucketGranted(account: String, bucket: String, logger: Logger) async throws -> Bool {
