@@ -127,7 +127,9 @@ struct CriteriaRulesTests {
 
     @Test func agentsAreBoundedPerAccountAndUsageCountsOncePerSequence() {
         #expect(throws: Never.self) { try AgentRules.roomForAnother(count: 999, limit: 1000, accountId: "111111111111", region: "us-east-1") }
-        #expect(throws: GuardDutyError.self) { try AgentRules.roomForAnother(count: 1000, limit: 1000, accountId: "111111111111", region: "us-east-1") }
+        #expect(throws: GuardDutyError.self) {
+            try AgentRules.roomForAnother(count: 1000, limit: 1000, accountId: "111111111111", region: "us-east-1")
+        }
         #expect(AgentRules.countsUsage(sequence: nil, applied: 5))
         #expect(AgentRules.countsUsage(sequence: 6, applied: 5))
         #expect(!AgentRules.countsUsage(sequence: 5, applied: 5))

@@ -13,7 +13,9 @@ enum PageToken {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8), text.hasPrefix("gp1:") else {
-            throw GuardDutyError.badRequest("The request is rejected because the nextToken is not valid: pass the nextToken of the previous response unchanged.")
+            throw GuardDutyError.badRequest(
+                "The request is rejected because the nextToken is not valid: pass the nextToken of the previous response unchanged."
+            )
         }
         return String(text.dropFirst(4))
     }
