@@ -84,4 +84,55 @@ struct CriteriaRulesTests {
         #expect(throws: GuardDutyError.self) { try FindingStatisticsPlan(GetFindingsStatisticsRequest(groupBy: "DATE", orderBy: "UP")) }
         #expect(throws: GuardDutyError.self) { try FindingStatisticsPlan(GetFindingsStatisticsRequest(groupBy: "WEEK")).grouping() }
     }
+
+    @Test func sortsNameAFindingAttributeAndAscendOrDescend() throws {
+        #expect(try SortRules.check(nil) == nil)
+        #expect(try SortRules.check(SortCriteria()) == nil)
+        let descending = try #require(try SortRules.check(SortCriteria(orderBy: "DESC")))
+        #expect(descending.attribute == "updatedAt")
+        #expect(descending.descending)
+        #expect(try SortRules.check(SortCriteria(attributeName: "severity"))?.descending == false)
+        #expect(throws: GuardDutyError.self) { try SortRules.check(SortCriteria(orderBy: "down")) }
+        #expect(throws: GuardDutyError.self) { try SortRules.check(SortCriteria(attributeName: "not a path")) }
+    }
+
+    @Test func ungrantedBucketsAreRefusedNamingTheOperatorsCommand() {
+        #expect(throws: Never.self) { try S3GrantRules.requireGranted(true, accountId: "111111111111", bucket: "b", purpose: "read lists from") }
+        #expect(throws: GuardDutyError.badRequest(
+            "The request is rejected because account 111111111111 may not read lists from S3 bucket b: "
+                + "the operator grants buckets with 'guardpost-admin s3 allow'."
+        )) {
+            try S3GrantRules.requireGranted(false, accountId: "111111111111", bucket: "b", purpose: "read lists from")
+        }
+    }
+
+    @Test func destinationsAreS3BucketArnsWithAnOptionalPrefix() throws {
+        let parsed = try PublishingDestinationRules.parseArn("arn:aws:s3:::my-bucket/some/prefix/")
+        #expect(parsed.bucket == "my-bucket")
+        #expect(parsed.prefix == "some/prefix")
+        #expect(try PublishingDestinationRules.parseArn("arn:aws:s3:::my-bucket").prefix == "")
+        #expect(throws: GuardDutyError.self) { try PublishingDestinationRules.parseArn("arn:aws:sns:::topic") }
+        #expect(throws: GuardDutyError.self) { try PublishingDestinationRules.parseArn("arn:aws:s3:::UPPER") }
+        #expect(throws: Never.self) { try PublishingDestinationRules.roomForAnother(count: 0) }
+        #expect(throws: GuardDutyError.self) { try PublishingDestinationRules.roomForAnother(count: 1) }
+    }
+
+    @Test func listsAreManagedByAccountsWithoutAnAdministratorWithinTheKindsQuota() {
+        #expect(throws: Never.self) { try ListRules.requireManager(administrator: nil) }
+        #expect(throws: GuardDutyError.self) { try ListRules.requireManager(administrator: "222222222222") }
+        #expect(throws: Never.self) { try ListRules.roomForAnother(.threatIntelSet, count: 5) }
+        #expect(throws: GuardDutyError.self) { try ListRules.roomForAnother(.threatIntelSet, count: 6) }
+        #expect(throws: GuardDutyError.self) { try ListRules.roomForAnother(.ipSet, count: 1) }
+    }
+
+    @Test func agentsAreBoundedPerAccountAndUsageCountsOncePerSequence() {
+        #expect(throws: Never.self) { try AgentRules.roomForAnother(count: 999, limit: 1000, accountId: "111111111111", region: "us-east-1") }
+        #expect(throws: GuardDutyError.self) {
+            try AgentRules.roomForAnother(count: 1000, limit: 1000, accountId: "111111111111", region: "us-east-1")
+        }
+        #expect(AgentRules.countsUsage(sequence: nil, applied: 5))
+        #expect(AgentRules.countsUsage(sequence: 6, applied: 5))
+        #expect(!AgentRules.countsUsage(sequence: 5, applied: 5))
+        #expect(AgentRules.countsUsage(sequence: 1, applied: nil))
+    }
 }

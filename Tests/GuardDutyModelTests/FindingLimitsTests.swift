@@ -82,10 +82,13 @@ struct FindingLimitsTests {
         }
     }
 
-    @Test func feedbackIsUsefulOrNotUseful() {
+    @Test func feedbackIsUsefulOrNotUseful() throws {
         #expect(throws: Never.self) { try FindingLimits.feedback("USEFUL") }
         #expect(throws: Never.self) { try FindingLimits.feedback("NOT_USEFUL") }
         #expect(throws: GuardDutyError.self) { try FindingLimits.feedback("useful") }
+        #expect(try FindingLimits.feedbackRequest(feedback: "USEFUL", comments: String(repeating: "c", count: 4096)) == "USEFUL")
+        #expect(throws: GuardDutyError.self) { try FindingLimits.feedbackRequest(feedback: nil, comments: nil) }
+        #expect(throws: GuardDutyError.self) { try FindingLimits.feedbackRequest(feedback: "USEFUL", comments: String(repeating: "c", count: 4097)) }
     }
 
     @Test func sampleFindingsAreOfCataloguedTypes() throws {

@@ -111,6 +111,18 @@ public enum FindingLimits {
         return maxResults
     }
 
+    /// UpdateFindingsFeedback's body: feedback present (then USEFUL or NOT_USEFUL, checked by `feedback(_:)`) and
+    /// comments of at most 4,096 characters. (The route checks these today; it can call this instead.)
+    public static func feedbackRequest(feedback: String?, comments: String?) throws -> String {
+        guard let feedback else {
+            throw GuardDutyError.badRequest("The request is rejected because feedback is missing: use USEFUL or NOT_USEFUL.")
+        }
+        if let comments, comments.count > 4096 {
+            throw GuardDutyError.badRequest("The request is rejected because comments are longer than 4,096 characters.")
+        }
+        return feedback
+    }
+
     public static func feedback(_ feedback: String) throws {
         guard feedback == "USEFUL" || feedback == "NOT_USEFUL" else {
             throw GuardDutyError.badRequest("The request is rejected because feedback '\(feedback.prefix(20))' is not USEFUL or NOT_USEFUL.")

@@ -18,19 +18,10 @@ struct FindingSort {
     }
 
     init(_ criteria: SortCriteria?) throws {
-        guard let criteria, criteria.attributeName != nil || criteria.orderBy != nil else {
+        guard let (attribute, descending) = try SortRules.check(criteria) else {
             self = .newestFirst
             return
         }
-        let descending: Bool
-        switch criteria.orderBy ?? "ASC" {
-        case "ASC": descending = false
-        case "DESC": descending = true
-        default:
-            throw GuardDutyError.badRequest("The request is rejected because orderBy '\((criteria.orderBy ?? "").prefix(20))' is not ASC or DESC.")
-        }
-        let attribute = criteria.attributeName ?? "updatedAt"
-        try FindingAttribute.validatePath(attribute)
         switch FindingColumn.of(attribute) {
         case .text(let name): self.init(expression: "coalesce(\(name), '')", kind: .text, descending: descending)
         case .double(let name), .integer(let name): self.init(expression: "\(name)::float8", kind: .number, descending: descending)
@@ -63,16 +54,22 @@ struct FindingSort {
     func after(_ token: String, into builder: inout SQLBuilder) throws -> String {
         let parts = token.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3 else {
-            throw GuardDutyError.badRequest("The request is rejected because the nextToken is not valid: pass the nextToken of the previous response unchanged.")
+            throw GuardDutyError.badRequest(
+                "The request is rejected because the nextToken is not valid: pass the nextToken of the previous response unchanged."
+            )
         }
         let value: String
         switch self.kind {
         case .text: value = try builder.bind(parts[0])
         case .number:
-            guard let number = Double(parts[0]) else { throw GuardDutyError.badRequest("The request is rejected because the nextToken does not belong to this sort order.") }
+            guard let number = Double(parts[0]) else { throw GuardDutyError.badRequest(
+                "The request is rejected because the nextToken does not belong to this sort order."
+            ) }
             value = try builder.bind(number)
         case .timestamp:
-            guard let micros = Int64(parts[0]) else { throw GuardDutyError.badRequest("The request is rejected because the nextToken does not belong to this sort order.") }
+            guard let micros = Int64(parts[0]) else { throw GuardDutyError.badRequest(
+                "The request is rejected because the nextToken does not belong to this sort order."
+            ) }
             guard (-62_135_596_800_000_000...253_402_300_799_999_999).contains(micros) else {
                 throw GuardDutyError.badRequest("The request is rejected because the nextToken does not belong to this sort order.")
             }

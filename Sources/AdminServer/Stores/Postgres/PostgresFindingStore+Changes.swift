@@ -44,7 +44,8 @@ extension PostgresFindingStore {
         let now = Self.isoNow()
         let samples = chosen.map { info in
             SampleFindings.make(
-                type: info, id: PostgresStoreContext.newIdentifier(), accountId: caller.accountId, region: caller.region, detectorId: detectorId, now: now
+                type: info, id: PostgresStoreContext.newIdentifier(), accountId: caller.accountId, region: caller.region, detectorId: detectorId,
+                now: now
             )
         }
         _ = try await self.context.transaction(signalsChange: false) { connection in

@@ -83,7 +83,11 @@ extension PostgresMemberStore {
                 let features = FeatureInheritance.effectiveMemberFeatures(administrator: admin.features, member: row.features)
                 let results = features.detectorFeatureResults(foundationalUpdatedAt: admin.createdEpoch)
                     .filter { DetectorFeature(rawValue: $0.name) != nil }
-                    .map { MemberFeaturesConfigurationResult(name: $0.name, status: $0.status, updatedAt: $0.updatedAt, additionalConfiguration: $0.additionalConfiguration) }
+                    .map {
+                        MemberFeaturesConfigurationResult(
+                            name: $0.name, status: $0.status, updatedAt: $0.updatedAt, additionalConfiguration: $0.additionalConfiguration
+                        )
+                    }
                 configurations.append(MemberDataSourceConfiguration(
                     accountId: account,
                     dataSources: features.dataSourcesResult(serviceRole: PostgresDetectorStore.serviceRole(account)),
@@ -94,7 +98,9 @@ extension PostgresMemberStore {
         }
     }
 
-    public func updateMemberDetectors(caller: Caller, detectorId: String, request: UpdateMemberDetectorsRequest) async throws -> [UnprocessedAccount] {
+    public func updateMemberDetectors(
+        caller: Caller, detectorId: String, request: UpdateMemberDetectorsRequest
+    ) async throws -> [UnprocessedAccount] {
         try FeatureRules.validate(request.features)
         let now = PostgresStoreContext.now
         return try await self.transition(

@@ -1,6 +1,7 @@
 import PostgresNIO
 
-/// A SQL text with its bind values, built up piece by piece.
+/// The one builder of dynamic SQL: a text built from fixed pieces (column names, operators, expressions chosen by
+/// `FindingColumn`/`FindingSort`, never input) and bind values for everything the caller sent, as `$n` placeholders.
 struct SQLBuilder {
     var sql = ""
     var binds = PostgresBindings()

@@ -1,0 +1,15 @@
+import GuardDutyModel
+
+/// A detector row as the stores use it.
+struct DetectorRow: Sendable {
+    var detectorId: String
+    var accountId: String
+    var region: String
+    var status: String
+    var frequency: String
+    var features: FeatureSettings
+    var tags: [String: String]
+    var createdAt: String
+    var updatedAt: String
+    var createdEpoch: Double
+}
