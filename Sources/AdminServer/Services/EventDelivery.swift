@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// replicas share the work and a crashed sender's rows are picked up again. A crash between a 2xx answer and the
 /// row's deletion is the one case that repeats an event; the event id lets the receiver drop it.
 public struct EventDelivery: Service {
-    let client: PostgresClient
+    let outbox: PostgresEventOutbox
     /// Webhook URLs are the operator's, but they are still checked like every outbound request on an account's
     /// behalf (`--allow-fetch-from` names internal receivers).
     let http: GuardedHTTP
@@ -23,28 +23,18 @@ public struct EventDelivery: Service {
     let pollInterval: Duration
 
     public init(client: PostgresClient, http: GuardedHTTP, secrets: SecretBox, logger: Logger, pollInterval: Duration = .milliseconds(250)) {
-        self.client = client
+        self.outbox = PostgresEventOutbox(client: client, logger: logger)
         self.http = http
         self.secrets = secrets
         self.logger = logger
         self.pollInterval = pollInterval
     }
 
-    struct Delivery {
-        var id: Int
-        var eventId: String
-        var webhookId: String
-        var url: String
-        var secret: [UInt8]?
-        var body: String
-        var attempts: Int
-    }
-
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let batch = try await self.claim()
+                    let batch = try await self.outbox.claim()
                     if batch.isEmpty {
                         try? await Task.sleep(for: self.pollInterval)
                         continue
@@ -63,31 +53,7 @@ public struct EventDelivery: Service {
         }
     }
 
-    func claim() async throws -> [Delivery] {
-        var batch: [Delivery] = []
-        for try await row in try await self.client.query(
-            """
-            WITH due AS (
-                SELECT delivery_id FROM event_outbox
-                WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                ORDER BY delivery_id LIMIT 32 FOR UPDATE SKIP LOCKED)
-            UPDATE event_outbox o SET claimed_until = now() + interval '30 seconds'
-            FROM due, webhooks w
-            WHERE o.delivery_id = due.delivery_id AND w.webhook_id = o.webhook_id
-            RETURNING o.delivery_id, o.event_id::text, o.webhook_id, w.url, w.secret, o.body, o.attempts
-            """,
-            logger: self.logger
-        ).decode((Int, String, String, String, ByteBuffer?, String, Int).self) {
-            batch.append(
-                Delivery(
-                    id: row.0, eventId: row.1, webhookId: row.2, url: row.3, secret: row.4.map { Array($0.readableBytesView) }, body: row.5,
-                    attempts: row.6
-                ))
-        }
-        return batch.sorted { $0.id < $1.id }
-    }
-
-    func deliver(_ delivery: Delivery) async {
+    func deliver(_ delivery: PendingEvent) async {
         var headers: [(String, String)] = [
             ("content-type", "application/json"), ("user-agent", "guardpost-admin"), ("x-guardpost-event-id", delivery.eventId),
             ("x-guardpost-delivery-attempt", String(delivery.attempts + 1)),
@@ -106,27 +72,9 @@ public struct EventDelivery: Service {
         }
         do {
             if let failure {
-                let backoff = min(300.0, pow(2.0, Double(delivery.attempts)))
-                try await self.client.query(
-                    """
-                    WITH retried AS (
-                        UPDATE event_outbox SET attempts = attempts + 1, claimed_until = NULL, last_error = \(failure),
-                               next_attempt_at = now() + make_interval(secs => \(backoff))
-                        WHERE delivery_id = \(delivery.id) RETURNING webhook_id)
-                    UPDATE webhook_deliveries SET failed_attempts = failed_attempts + 1, last_error = \(failure)
-                    WHERE webhook_id IN (SELECT webhook_id FROM retried)
-                    """,
-                    logger: self.logger
-                )
+                try await self.outbox.recordFailure(delivery, failure: failure, backoffSeconds: min(300.0, pow(2.0, Double(delivery.attempts))))
             } else {
-                try await self.client.query(
-                    """
-                    WITH done AS (DELETE FROM event_outbox WHERE delivery_id = \(delivery.id) RETURNING webhook_id)
-                    UPDATE webhook_deliveries SET delivered = delivered + 1, last_delivered_at = now(), last_error = NULL
-                    WHERE webhook_id IN (SELECT webhook_id FROM done)
-                    """,
-                    logger: self.logger
-                )
+                try await self.outbox.recordDelivered(delivery)
             }
         } catch {
             self.logger.warning(

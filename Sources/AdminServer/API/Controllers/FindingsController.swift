@@ -53,12 +53,7 @@ struct FindingsController: APIController {
 
     @Sendable func updateFindingsFeedback(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try APIBody.decode(UpdateFindingsFeedbackRequest.self, from: context)
-        guard let feedback = body.feedback else {
-            throw GuardDutyError.badRequest("The request is rejected because feedback is missing: use USEFUL or NOT_USEFUL.")
-        }
-        if let comments = body.comments, comments.count > 4096 {
-            throw GuardDutyError.badRequest("The request is rejected because comments are longer than 4,096 characters.")
-        }
+        let feedback = try FindingLimits.feedbackRequest(feedback: body.feedback, comments: body.comments)
         try await self.store.setFeedback(
             caller: context.caller, detectorId: try context.detectorId(), ids: try Validate.findingIds(body.findingIds), feedback: feedback
         )
