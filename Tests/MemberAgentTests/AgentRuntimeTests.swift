@@ -18,15 +18,25 @@ struct AgentRuntimeTests {
             + #""transport":"UDP","srcids":{"instance":"\#(instance)"}}"# + "\n"
     }
 
+    /// A CloudTrail S3 data event (one JSON line): GetObject in `bucket` from 92.55.146.245.
+    static func s3Event(bucket: String) -> String {
+        #"{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::123456789012:user/alice","#
+            + #""accountId":"123456789012","accessKeyId":"AKIAEXAMPLE","userName":"alice"},"eventTime":"2026-11-20T10:00:00Z","#
+            + #""eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"92.55.146.245","#
+            + #""userAgent":"aws-cli/2.15.0","requestParameters":{"bucketName":"\#(bucket)","key":"q3.xlsx"},"responseElements":null,"#
+            + #""recipientAccountId":"123456789012","eventCategory":"Data","managementEvent":false}"# + "\n"
+    }
+
     /// A running agent over a state directory and one DNS log, stopped by graceful shutdown.
     struct Agent {
         let runtime: AgentRuntime
         let group: ServiceGroup
         let task: Task<Void, any Error>
 
-        init(state: String, log: String, channel: FakeChannel, updatesEvery: Double? = nil) throws {
+        init(state: String, log: String, channel: FakeChannel, updatesEvery: Double? = nil, cloudTrail: [String] = []) throws {
             let aws = AWSConfiguration(credentials: SigV4Credentials(accessKeyId: "AKIAAGENT", secretAccessKey: "s"), region: "us-east-1")
             var options = AgentOptions(endpointURL: "http://unused.invalid", aws: aws, stateDirectory: state, dnsLogs: [log])
+            options.cloudTrail = cloudTrail
             options.pollInterval = .milliseconds(50)
             options.heartbeatInterval = .milliseconds(100)
             options.updateIntervalOverride = updatesEvery
@@ -62,9 +72,9 @@ struct AgentRuntimeTests {
         await channel.findings.filter { $0.type == Self.finding }.compactMap { $0.resource.instanceDetails?.instanceId }
     }
 
-    /// Records analysed from the log, as the last heartbeat reported them.
-    static func recordsReported(_ channel: FakeChannel) async -> Int {
-        await channel.heartbeats.last?.sources.first?.records ?? 0
+    /// Records analysed from the logs of a data source, as the last heartbeat reported them.
+    static func recordsReported(_ channel: FakeChannel, _ dataSource: String = "DNS_LOGS") async -> Int {
+        await channel.heartbeats.last?.sources.first { $0.dataSource == dataSource }?.records ?? 0
     }
 
     @Test func aThreatListAddedMidStreamReachesDetectionForTheRecordsThatFollow() async throws {
@@ -166,5 +176,28 @@ struct AgentRuntimeTests {
         // i-2 once.
         #expect(findings.map { "\($0.resource.instanceDetails?.instanceId ?? "-")×\($0.service.count)" }.sorted() == ["i-1×1", "i-1×2", "i-2×1"])
         #expect(second.runtime.counters.newFindings == 1)
+    }
+
+    @Test func s3ProtectionSwitchedOnMidStreamReachesDetectionForTheS3DataEventsThatFollow() async throws {
+        let directory = try temporaryDirectory()
+        let trail = "\(directory)/trail.json"
+        let channel = FakeChannel()
+        await channel.addThreatList(name: "threats.txt", entries: ["92.55.146.245"])
+        try append(Self.s3Event(bucket: "before"), to: trail)
+        let agent = try Agent(state: "\(directory)/state", log: "\(directory)/resolver.log", channel: channel, cloudTrail: [trail])
+        try await Self.eventually("the first S3 data event read") { await Self.recordsReported(channel, "CLOUD_TRAIL") >= 1 }
+        #expect(agent.runtime.counters.newFindings == 0)
+
+        await channel.setFeature("S3_DATA_EVENTS", "ENABLED")
+        try await Self.eventually("configuration 3 applied") { agent.runtime.counters.appliedConfigVersion == 3 }
+        try append(Self.s3Event(bucket: "after"), to: trail)
+        try await Self.eventually("the S3 finding delivered") {
+            await channel.findings.contains { $0.type == "UnauthorizedAccess:S3/MaliciousIPCaller.Custom" }
+        }
+        try await agent.stop()
+
+        // Only the event read while S3 Protection was on: the one before it was ignored, not kept for later.
+        let buckets = await channel.findings.compactMap { $0.resource.s3BucketDetails?.first?.name }
+        #expect(Set(buckets) == ["after"])
     }
 }

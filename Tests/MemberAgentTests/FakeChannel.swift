@@ -30,6 +30,12 @@ actor FakeChannel: AgentChannel {
     func setDown(_ down: Bool) { self.isDown = down }
     func setRefusesFindings(_ refuses: Bool) { self.refusesFindings = refuses }
 
+    /// A new configuration version with a feature (`S3_DATA_EVENTS`, …) set to `status`.
+    func setFeature(_ name: String, _ status: String) {
+        self.config.features[name] = status
+        self.config.version += 1
+    }
+
     /// A new configuration version with a threat list of these domains (THREAT_ENTITY_SET) in force.
     func addThreatList(name: String, entries: [String]) {
         let content = Array((entries.joined(separator: "\n") + "\n").utf8)
