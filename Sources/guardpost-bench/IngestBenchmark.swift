@@ -1,0 +1,89 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import GuardDutyModel
+import MemberAgent
+import NIOCore
+import SigV4
+
+/// `guardpost-bench ingest`: signed, idempotent batch upserts through the agent channel; also writes the same rows
+/// as a psql script (batches of 500 INSERT … ON CONFLICT DO UPDATE into the same table) for the baseline.
+struct IngestBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "POST /agent/v1/findings in batches; report rows/s.")
+
+    @Option var endpoint: String
+    @Option(name: .customLong("keys"), help: "File with the member's keys (JSON).") var keys: String
+    @Option var findings: Int = 20_000
+    @Option var batch: Int = 500
+    @Option var concurrency: Int = 2
+    @Option var region: String = "us-east-1"
+    @Option(name: .customLong("emit-sql"), help: "Write the psql baseline script here (rows for --sql-account).") var emitSQL: String?
+    @Option(name: .customLong("sql-account")) var sqlAccount: String = "999999999999"
+
+    func run() async throws {
+        let http = benchHTTPClient()
+        defer { Task { try? await http.shutdown() } }
+        let keys = try AccountKeys.load(self.keys)[0]
+        let client = try keys.client(self.endpoint, region: self.region, http: http)
+        let detectors = try await client.json("GET", "/detector", as: Detectors.self)
+        struct Created: Decodable { var detectorId: String }
+        let detector: String
+        if let existing = detectors.detectorIds.first {
+            detector = existing
+        } else {
+            detector = try await client.json("POST", "/detector", body: ["enable": true], as: Created.self).detectorId
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let all = (0..<self.findings).map { benchFinding(account: keys.accountId, detector: detector, index: $0, region: self.region) }
+        let bodies = try stride(from: 0, to: all.count, by: self.batch).map { start in
+            Array(try encoder.encode(AgentFindingBatch(detectorId: detector, findings: Array(all[start..<min(start + self.batch, all.count)]))))
+        }
+        let averageSize = Double(bodies.reduce(0) { $0 + $1.count }) / Double(all.count)
+        if let path = self.emitSQL {
+            try self.writeSQL(all.map { f -> Finding in
+                var copy = f
+                copy.accountId = self.sqlAccount
+                return copy
+            }, detector: detector, to: path, encoder: encoder)
+        }
+        let next = Counter()
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<self.concurrency {
+                group.addTask {
+                    while let index = next.take(below: bodies.count) {
+                        _ = try await client.send("POST", "/agent/v1/findings", body: bodies[index], timeout: .seconds(120))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = StartMark.seconds(start, ContinuousClock.now)
+        print(String(format: "ingest: %d findings (%.0f bytes each) in batches of %d over %d connections: %.2f s, %.0f rows/s",
+                     all.count, averageSize, self.batch, self.concurrency, elapsed, Double(all.count) / elapsed))
+    }
+
+    func writeSQL(_ findings: [Finding], detector: String, to path: String, encoder: JSONEncoder) throws {
+        func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+        var script = "\\set ON_ERROR_STOP on\n"
+        for start in stride(from: 0, to: findings.count, by: self.batch) {
+            let rows = try findings[start..<min(start + self.batch, findings.count)].map { f -> String in
+                let document = String(decoding: try encoder.encode(f), as: UTF8.self)
+                let remote = f.service.action.networkConnectionAction?.remoteIpDetails?.ipAddressV4 ?? ""
+                return "(date_trunc('week', now() AT TIME ZONE 'UTC')::date, \(literal(f.accountId)), \(literal(f.region)), \(literal(f.id)), \(literal(detector)), "
+                    + "\(literal(f.type)), \(f.severity), \(f.service.count), \(literal(f.createdAt)), \(literal(f.updatedAt)), \(literal(f.service.eventFirstSeen)), "
+                    + "\(literal(f.service.eventLastSeen)), 'Instance', \(literal(f.resource.instanceDetails?.instanceId ?? "")), \(literal(remote)), \(literal(document))::jsonb)"
+            }
+            script += """
+                INSERT INTO findings AS f (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at,
+                    event_first_seen, event_last_seen, resource_type, resource_id, remote_ip, finding) VALUES
+                \(rows.joined(separator: ",\n"))
+                ON CONFLICT (account_id, region, finding_id, created_week) DO UPDATE SET count = EXCLUDED.count, updated_at = EXCLUDED.updated_at,
+                    finding = EXCLUDED.finding WHERE (EXCLUDED.updated_at, EXCLUDED.count) > (f.updated_at, f.count);
+
+                """
+        }
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import GuardDutyModel
+import MemberAgent
+import NIOCore
+import SigV4
+
+/// `guardpost-bench push`: how long a settings change takes to reach 1,000 long-polling agents.
+struct PushBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push",
+        abstract: "Agents (N per member) long-poll their configuration; the administrator changes its publishing frequency; report p50/p99/max until every agent has the new version."
+    )
+
+    @Option var endpoint: String
+    @Option(name: .customLong("admin-keys"), help: "File with the administrator's keys (JSON).") var adminKeys: String
+    @Option(name: .customLong("member-keys"), help: "File with member keys, one JSON object per line.") var memberKeys: String
+    @Option(name: .customLong("agents-per-member")) var agentsPerMember: Int = 10
+    @Option var rounds: Int = 3
+    @Option var region: String = "us-east-1"
+
+    func run() async throws {
+        let http = benchHTTPClient()
+        defer { Task { try? await http.shutdown() } }
+        let adminKeys = try AccountKeys.load(self.adminKeys)[0]
+        let admin = try adminKeys.client(self.endpoint, region: self.region, http: http)
+        let members = try AccountKeys.load(self.memberKeys).map { ($0, try $0.client(self.endpoint, region: self.region, http: http)) }
+        let (adminDetector, memberDetectors) = try await enroll(admin: admin, adminAccountId: adminKeys.accountId, members: members)
+        let agents = zip(members.map(\.1), memberDetectors).flatMap { pair in Array(repeating: pair, count: self.agentsPerMember) }
+        print("== push: \(agents.count) agents of \(members.count) members long-polling; \(self.rounds) settings changes")
+        let frequencies = ["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]
+        for round in 0..<self.rounds {
+            // Every agent learns its current version, then parks a long-poll past it.
+            var known: [Int] = []
+            for (client, detector) in agents {
+                known.append(try await client.json("GET", "/agent/v1/config", query: "detectorId=\(detector)", as: AgentConfig.self).version)
+            }
+            let versions = known
+            let changedAt = StartMark()
+            let latencies = try await withThrowingTaskGroup(of: Double.self) { group in
+                for (index, (client, detector)) in agents.enumerated() {
+                    group.addTask {
+                        let response = try await client.send(
+                            "GET", "/agent/v1/config", query: "detectorId=\(detector)&version=\(versions[index])&wait=60", timeout: .seconds(90)
+                        )
+                        let arrived = ContinuousClock.now
+                        guard response.status == 200 else { throw AgentError.transport("no new configuration within 60 s") }
+                        return changedAt.seconds(until: arrived)
+                    }
+                }
+                // Let the long-polls park, then change the setting that applies to every member.
+                try await Task.sleep(for: .seconds(3))
+                changedAt.mark()
+                _ = try await admin.send("POST", "/detector/\(adminDetector)", body: Array(#"{"findingPublishingFrequency":"\#(frequencies[round % 3])"}"#.utf8))
+                var all: [Double] = []
+                for try await latency in group { all.append(latency) }
+                return all.sorted()
+            }
+            print(String(format: "round %d: %d agents applied the change: p50 %.0f ms, p99 %.0f ms, max %.0f ms (from the UpdateDetector call)",
+                         round + 1, latencies.count, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, (latencies.last ?? 0) * 1000))
+        }
+    }
+}

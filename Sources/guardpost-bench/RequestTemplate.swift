@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SigV4
+
+/// Builds signed requests, re-signing once a second so that signatures stay fresh.
+final class RequestTemplate: Sendable {
+    let signer: SigV4Signer
+    let method: String
+    let path: String
+    let host: String
+    private let cache = NIOLockedValueBox<(second: Int64, head: HTTPRequestHead)?>(nil)
+
+    init(signer: SigV4Signer, method: String, path: String, host: String) {
+        self.signer = signer
+        self.method = method
+        self.path = path
+        self.host = host
+    }
+
+    func head() -> HTTPRequestHead {
+        let second = Int64(Date().timeIntervalSince1970)
+        if let cached = self.cache.withLockedValue({ $0 }), cached.second == second { return cached.head }
+        let pieces = self.path.split(separator: "?", maxSplits: 1)
+        var request = SigV4Request(
+            method: self.method, rawPath: String(pieces[0]), rawQuery: pieces.count > 1 ? String(pieces[1]) : "",
+            headers: [(name: "host", value: self.host)]
+        )
+        self.signer.sign(&request, timestamp: SigV4Time.format(second))
+        var headers = HTTPHeaders()
+        for header in request.headers { headers.add(name: header.name, value: header.value) }
+        headers.add(name: "content-length", value: "0")
+        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: self.method), uri: self.path, headers: headers)
+        self.cache.withLockedValue { $0 = (second, head) }
+        return head
+    }
+}
