@@ -1,19 +1,27 @@
-/// `application/x-www-form-urlencoded` bodies (the console's forms): the same percent-decoding as SigV4's, with
-/// `+` as a space as HTML forms send it. Kept here, beside the decoder it shares, so it is pure and fuzzed.
+/// `application/x-www-form-urlencoded` bodies (the console's forms), made ready for Hummingbird's
+/// `URLEncodedFormDecoder`. HTML forms repeat a name for each ticked checkbox (`id=a&id=b`), which that decoder reads
+/// as a duplicate key. Pure, beside the percent-decoding it shares with SigV4, so that it is fuzzed.
 public enum FormEncoding {
-    /// Every field's values in order; a field or value that is not validly encoded decodes to "" rather than
-    /// being guessed at, and a body past `maxFields` fields is cut there.
-    public static func decode(_ body: String, maxFields: Int = 1000) -> [String: [String]] {
-        var fields: [String: [String]] = [:]
-        var count = 0
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            count += 1
-            if count > maxFields { break }
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = SigV4Encoding.percentDecode(parts[0], plusAsSpace: true) ?? ""
-            let value = parts.count > 1 ? (SigV4Encoding.percentDecode(parts[1], plusAsSpace: true) ?? "") : ""
-            fields[name, default: []].append(value)
+    /// The body with the names in `repeatedFields` written `name[]` (decoded as arrays), every other name kept with
+    /// its first value only, names holding brackets dropped, and at most `maxFields` fields read. A name that is not
+    /// validly percent-encoded is kept as it is, for the decoder to report.
+    public static func normalised(_ body: String, repeatedFields: Set<String>, maxFields: Int = 1000) -> String {
+        var seen: Set<String> = []
+        var fields: [Substring] = []
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true).prefix(maxFields) {
+            let rawName = pair.prefix { $0 != "=" }
+            let rawValue = pair.dropFirst(rawName.count + 1)
+            guard let name = SigV4Encoding.percentDecode(rawName, plusAsSpace: true) else {
+                fields.append(pair)
+                continue
+            }
+            if name.contains("[") || name.contains("]") { continue }
+            if repeatedFields.contains(name) {
+                fields.append(rawName + "[]=" + rawValue)
+            } else if seen.insert(name).inserted {
+                fields.append(rawName + "=" + rawValue)
+            }
         }
-        return fields
+        return fields.joined(separator: "&")
     }
 }

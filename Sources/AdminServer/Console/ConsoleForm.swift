@@ -1,12 +1,12 @@
 import Foundation
 import GuardDutyModel
 import Hummingbird
+import SigV4
 
 /// A console form's fields, decoded from an `application/x-www-form-urlencoded` body (or a query string) by Hummingbird's
-/// `URLEncodedFormDecoder`. HTML forms repeat a name for each ticked checkbox (`id=a&id=b`), which that decoder reads as
-/// a duplicate key, so the text is normalised first: the names a form declares repeated become `name[]`, any other name
-/// keeps its first value (as the console always read it), names with brackets are dropped (no console form has one) and
-/// at most `maxFields` fields are read, as `FormEncoding` bounds them.
+/// `URLEncodedFormDecoder`, after `FormEncoding.normalised` (SigV4, fuzzed): the names a form declares repeated become
+/// `name[]`, any other name keeps its first value (as the console always read it), names with brackets are dropped (no
+/// console form has one) and at most `maxFields` fields are read.
 protocol ConsoleForm: Decodable {
     /// Names that may appear more than once (checkbox groups), decoded as `[String]`.
     static var repeatedFields: Set<String> { get }
@@ -27,22 +27,6 @@ extension ConsoleForm {
     }
 
     static func normalised(_ text: String, maxFields: Int) -> String {
-        var seen: Set<String> = []
-        var fields: [Substring] = []
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true).prefix(maxFields) {
-            let rawName = pair.prefix { $0 != "=" }
-            let rawValue = pair.dropFirst(rawName.count + 1)
-            guard let name = String(rawName).replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-                fields.append(pair)  // the decoder reports it
-                continue
-            }
-            if name.contains("[") || name.contains("]") { continue }
-            if Self.repeatedFields.contains(name) {
-                fields.append(rawName + "[]=" + rawValue)
-            } else if seen.insert(name).inserted {
-                fields.append(rawName + "=" + rawValue)
-            }
-        }
-        return fields.joined(separator: "&")
+        FormEncoding.normalised(text, repeatedFields: Self.repeatedFields, maxFields: maxFields)
     }
 }
