@@ -14,13 +14,16 @@ struct AccountKeys: Decodable {
 
     /// One JSON object per line.
     static func load(_ path: String) throws -> [AccountKeys] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONDecoder().decode(AccountKeys.self, from: Data($0.utf8)) }
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(AccountKeys.self, from: Data($0.utf8))
+        }
     }
 
     func client(_ endpoint: String, region: String, http: HTTPClient) throws -> GuardpostClient {
         try GuardpostClient(
             endpointURL: endpoint,
-            configuration: AWSConfiguration(credentials: SigV4Credentials(accessKeyId: self.accessKeyId, secretAccessKey: self.secretAccessKey), region: region),
+            configuration: AWSConfiguration(
+                credentials: SigV4Credentials(accessKeyId: self.accessKeyId, secretAccessKey: self.secretAccessKey), region: region),
             http: http
         )
     }
@@ -55,9 +58,13 @@ func enroll(admin: GuardpostClient, adminAccountId: String, members: [(AccountKe
     for start in stride(from: 0, to: members.count, by: 50) {
         let batch = members[start..<min(start + 50, members.count)]
         struct Details: Encodable { var accountDetails: [[String: String]] }
-        _ = try await admin.send("POST", "/detector/\(adminDetector)/member", body: Array(try JSONEncoder().encode(
-            Details(accountDetails: batch.map { ["accountId": $0.0.accountId, "email": "\($0.0.accountId)@example.com"] }))))
-        _ = try await admin.send("POST", "/detector/\(adminDetector)/member/invite", body: Array(try JSONEncoder().encode(["accountIds": batch.map(\.0.accountId)])))
+        _ = try await admin.send(
+            "POST", "/detector/\(adminDetector)/member",
+            body: Array(
+                try JSONEncoder().encode(
+                    Details(accountDetails: batch.map { ["accountId": $0.0.accountId, "email": "\($0.0.accountId)@example.com"] }))))
+        _ = try await admin.send(
+            "POST", "/detector/\(adminDetector)/member/invite", body: Array(try JSONEncoder().encode(["accountIds": batch.map(\.0.accountId)])))
     }
     var memberDetectors: [String] = []
     for (_, client) in members {
@@ -73,17 +80,31 @@ func benchFinding(account: String, detector: String, index: Int, region: String)
     var finding = Finding(
         accountId: account, arn: "arn:aws:guardduty:\(region):\(account):detector/\(detector)/finding/\(id)",
         createdAt: "2026-11-20T09:00:00.000Z",
-        description: "198.51.100.7 is performing SSH brute force attacks against i-0123456789abcdef0. Brute force attacks are used to gain unauthorized access to your instance by guessing the SSH password; \(remote) made many failed attempts in ten minutes.",
+        description:
+            "198.51.100.7 is performing SSH brute force attacks against i-0123456789abcdef0. Brute force attacks are used to gain unauthorized access to your instance by guessing the SSH password; \(remote) made many failed attempts in ten minutes.",
         id: id, region: region,
-        resource: Finding.Resource(resourceType: "Instance", instanceDetails: Finding.InstanceDetails(
-            instanceId: "i-\(String(format: "%017x", index % 5000))",
-            networkInterfaces: [Finding.NetworkInterface(networkInterfaceId: "eni-0abc\(index % 977)", privateIpAddress: "10.0.\(index % 250).\(index % 200 + 1)", vpcId: "vpc-0123456789")]
-        )),
+        resource: Finding.Resource(
+            resourceType: "Instance",
+            instanceDetails: Finding.InstanceDetails(
+                instanceId: "i-\(String(format: "%017x", index % 5000))",
+                networkInterfaces: [
+                    Finding.NetworkInterface(
+                        networkInterfaceId: "eni-0abc\(index % 977)", privateIpAddress: "10.0.\(index % 250).\(index % 200 + 1)",
+                        vpcId: "vpc-0123456789")
+                ]
+            )),
         service: Finding.Service(
-            action: .network(Finding.NetworkConnectionAction(blocked: false, direction: "INBOUND", protocolName: "TCP", local: "10.0.0.5", localPort: 22, remote: remote, remotePort: 40000 + index % 20000)),
-            evidence: Finding.Evidence(threatIntelligenceDetails: [Finding.ThreatIntelligenceDetail(threatListName: "attackers", threatNames: ["ssh-scanner"])]),
+            action: .network(
+                Finding.NetworkConnectionAction(
+                    blocked: false, direction: "INBOUND", protocolName: "TCP", local: "10.0.0.5", localPort: 22, remote: remote,
+                    remotePort: 40000 + index % 20000)),
+            evidence: Finding.Evidence(threatIntelligenceDetails: [
+                Finding.ThreatIntelligenceDetail(threatListName: "attackers", threatNames: ["ssh-scanner"])
+            ]),
             count: 1 + index % 40, detectorId: detector, eventFirstSeen: "2026-11-20T09:00:00.000Z", eventLastSeen: "2026-11-20T10:00:00.000Z",
-            resourceRole: "TARGET", additionalInfo: Finding.AdditionalInfo(value: #"{"sample":false,"threatListName":"attackers","unusualProtocol":"TCP"}"#), featureName: "FlowLogs"
+            resourceRole: "TARGET",
+            additionalInfo: Finding.AdditionalInfo(value: #"{"sample":false,"threatListName":"attackers","unusualProtocol":"TCP"}"#),
+            featureName: "FlowLogs"
         ),
         severity: [2, 5, 8][index % 3], title: "SSH brute force attacks against an EC2 instance.", type: "UnauthorizedAccess:EC2/SSHBruteForce",
         updatedAt: "2026-11-20T10:00:00.000Z"

@@ -8,7 +8,8 @@ import SigV4
 
 /// `guardpost-bench findings-query`: latency of the administrator's findings operations over a loaded store.
 struct FindingsQueryBenchmark: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "findings-query", abstract: "ListFindings, GetFindings and GetFindingsStatistics latency (one connection, sequential).")
+    static let configuration = CommandConfiguration(
+        commandName: "findings-query", abstract: "ListFindings, GetFindings and GetFindingsStatistics latency (one connection, sequential).")
 
     @Option var endpoint: String
     @Option(name: .customLong("admin-keys")) var adminKeys: String
@@ -20,9 +21,13 @@ struct FindingsQueryBenchmark: AsyncParsableCommand {
         defer { Task { try? await http.shutdown() } }
         let keys = try AccountKeys.load(self.adminKeys)[0]
         let client = try keys.client(self.endpoint, region: self.region, http: http)
-        guard let detector = try await client.json("GET", "/detector", as: Detectors.self).detectorIds.first else { throw ValidationError("no detector") }
-        let typical = #"{"findingCriteria":{"criterion":{"severity":{"gte":7},"service.archived":{"eq":["false"]}}},"sortCriteria":{"attributeName":"updatedAt","orderBy":"DESC"},"maxResults":50}"#
-        let ids = try await client.json("POST", "/detector/\(detector)/findings", body: Optional<String>.none, as: ListFindingsResponse.self).findingIds
+        guard let detector = try await client.json("GET", "/detector", as: Detectors.self).detectorIds.first else {
+            throw ValidationError("no detector")
+        }
+        let typical =
+            #"{"findingCriteria":{"criterion":{"severity":{"gte":7},"service.archived":{"eq":["false"]}}},"sortCriteria":{"attributeName":"updatedAt","orderBy":"DESC"},"maxResults":50}"#
+        let ids = try await client.json("POST", "/detector/\(detector)/findings", body: Optional<String>.none, as: ListFindingsResponse.self)
+            .findingIds
         let getBody = String(decoding: try JSONEncoder().encode(["findingIds": ids]), as: UTF8.self)
         let cases: [(String, String, String)] = [
             ("ListFindings severity>=7, current, updatedAt desc, 50", "/detector/\(detector)/findings", typical),
@@ -30,7 +35,10 @@ struct FindingsQueryBenchmark: AsyncParsableCommand {
             ("GetFindings 50 ids", "/detector/\(detector)/findings/get", getBody),
             ("GetFindingsStatistics groupBy SEVERITY", "/detector/\(detector)/findings/statistics", #"{"groupBy":"SEVERITY"}"#),
             ("GetFindingsStatistics groupBy ACCOUNT", "/detector/\(detector)/findings/statistics", #"{"groupBy":"ACCOUNT","maxResults":100}"#),
-            ("GetFindingsStatistics COUNT_BY_SEVERITY", "/detector/\(detector)/findings/statistics", #"{"findingStatisticTypes":["COUNT_BY_SEVERITY"]}"#),
+            (
+                "GetFindingsStatistics COUNT_BY_SEVERITY", "/detector/\(detector)/findings/statistics",
+                #"{"findingStatisticTypes":["COUNT_BY_SEVERITY"]}"#
+            ),
         ]
         print("== findings-query: \(ids.count) ids on the first page; \(self.requests) sequential requests per case")
         for (label, path, body) in cases {

@@ -12,8 +12,11 @@ import SigV4
 struct GuardpostBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-bench",
-        abstract: "Benchmarks: signed API load (http, the default), list parsing/matching (lists), the agent channel (push, ingest, heartbeats) and findings queries.",
-        subcommands: [HTTPLoad.self, ListsBenchmark.self, PushBenchmark.self, IngestBenchmark.self, HeartbeatBenchmark.self, FindingsQueryBenchmark.self],
+        abstract:
+            "Benchmarks: signed API load (http, the default), list parsing/matching (lists), the agent channel (push, ingest, heartbeats) and findings queries.",
+        subcommands: [
+            HTTPLoad.self, ListsBenchmark.self, PushBenchmark.self, IngestBenchmark.self, HeartbeatBenchmark.self, FindingsQueryBenchmark.self,
+        ],
         defaultSubcommand: HTTPLoad.self
     )
 }

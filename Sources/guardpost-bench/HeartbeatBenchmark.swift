@@ -8,7 +8,8 @@ import SigV4
 
 /// `guardpost-bench heartbeats`: how many agent heartbeats one server process takes per second.
 struct HeartbeatBenchmark: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "heartbeats", abstract: "Heartbeats of N agents as fast as they go; report heartbeats/s.")
+    static let configuration = CommandConfiguration(
+        commandName: "heartbeats", abstract: "Heartbeats of N agents as fast as they go; report heartbeats/s.")
 
     @Option var endpoint: String
     @Option(name: .customLong("member-keys")) var memberKeys: String
@@ -30,8 +31,13 @@ struct HeartbeatBenchmark: AsyncParsableCommand {
         let bodies: [(Int, [UInt8])] = try (0..<self.agents).map { index in
             let member = index % members.count
             let heartbeat = AgentHeartbeat(
-                agentId: String(format: "agent-bench%08d", index), detectorId: members[member].1, hostname: "host-\(index)", version: "0.4.0", configVersion: 1,
-                sources: [.init(dataSource: "FLOW_LOGS", path: "/var/log/flow", records: index, errors: 0, lagSeconds: 2, recordsSinceLast: 100, bytesSinceLast: 20_000)]
+                agentId: String(format: "agent-bench%08d", index), detectorId: members[member].1, hostname: "host-\(index)", version: "0.4.0",
+                configVersion: 1,
+                sources: [
+                    .init(
+                        dataSource: "FLOW_LOGS", path: "/var/log/flow", records: index, errors: 0, lagSeconds: 2, recordsSinceLast: 100,
+                        bytesSinceLast: 20_000)
+                ]
             )
             return (member, Array(try JSONEncoder().encode(heartbeat)))
         }
@@ -57,7 +63,9 @@ struct HeartbeatBenchmark: AsyncParsableCommand {
         }
         let elapsed = StartMark.seconds(start, ContinuousClock.now)
         let rate = Double(sent) / elapsed
-        print(String(format: "heartbeats: %d in %.1f s over %d connections = %.0f/s; %d agents every 30 s need %.0f/s (%.1fx headroom)",
-                     sent, elapsed, self.concurrency, rate, self.agents, Double(self.agents) / 30, rate / (Double(self.agents) / 30)))
+        print(
+            String(
+                format: "heartbeats: %d in %.1f s over %d connections = %.0f/s; %d agents every 30 s need %.0f/s (%.1fx headroom)",
+                sent, elapsed, self.concurrency, rate, self.agents, Double(self.agents) / 30, rate / (Double(self.agents) / 30)))
     }
 }

@@ -41,11 +41,12 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         let averageSize = Double(bodies.reduce(0) { $0 + $1.count }) / Double(all.count)
         if let path = self.emitSQL {
-            try self.writeSQL(all.map { f -> Finding in
-                var copy = f
-                copy.accountId = self.sqlAccount
-                return copy
-            }, detector: detector, to: path, encoder: encoder)
+            try self.writeSQL(
+                all.map { f -> Finding in
+                    var copy = f
+                    copy.accountId = self.sqlAccount
+                    return copy
+                }, detector: detector, to: path, encoder: encoder)
         }
         let next = Counter()
         let start = ContinuousClock.now
@@ -60,8 +61,10 @@ struct IngestBenchmark: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let elapsed = StartMark.seconds(start, ContinuousClock.now)
-        print(String(format: "ingest: %d findings (%.0f bytes each) in batches of %d over %d connections: %.2f s, %.0f rows/s",
-                     all.count, averageSize, self.batch, self.concurrency, elapsed, Double(all.count) / elapsed))
+        print(
+            String(
+                format: "ingest: %d findings (%.0f bytes each) in batches of %d over %d connections: %.2f s, %.0f rows/s",
+                all.count, averageSize, self.batch, self.concurrency, elapsed, Double(all.count) / elapsed))
     }
 
     func writeSQL(_ findings: [Finding], detector: String, to path: String, encoder: JSONEncoder) throws {
@@ -71,7 +74,8 @@ struct IngestBenchmark: AsyncParsableCommand {
             let rows = try findings[start..<min(start + self.batch, findings.count)].map { f -> String in
                 let document = String(decoding: try encoder.encode(f), as: UTF8.self)
                 let remote = f.service.action.networkConnectionAction?.remoteIpDetails?.ipAddressV4 ?? ""
-                return "(date_trunc('week', now() AT TIME ZONE 'UTC')::date, \(literal(f.accountId)), \(literal(f.region)), \(literal(f.id)), \(literal(detector)), "
+                return
+                    "(date_trunc('week', now() AT TIME ZONE 'UTC')::date, \(literal(f.accountId)), \(literal(f.region)), \(literal(f.id)), \(literal(detector)), "
                     + "\(literal(f.type)), \(f.severity), \(f.service.count), \(literal(f.createdAt)), \(literal(f.updatedAt)), \(literal(f.service.eventFirstSeen)), "
                     + "\(literal(f.service.eventLastSeen)), 'Instance', \(literal(f.resource.instanceDetails?.instanceId ?? "")), \(literal(remote)), \(literal(document))::jsonb)"
             }

@@ -20,7 +20,8 @@ struct ListsBenchmark: ParsableCommand {
         // Threat feeds are mostly single hosts and /24s, with a few wider blocks.
         let lengths: [UInt8] = [32, 32, 32, 32, 32, 32, 32, 32, 30, 29, 28, 27, 26, 25, 24, 24, 24, 24, 22, 20]
         while ipsum.count + firehol.count + synthetic.count < self.entries {
-            synthetic.append(IPNetwork(v4: UInt32(truncatingIfNeeded: generator.next()), prefix: lengths[Int(generator.next() % UInt64(lengths.count))]))
+            synthetic.append(
+                IPNetwork(v4: UInt32(truncatingIfNeeded: generator.next()), prefix: lengths[Int(generator.next() % UInt64(lengths.count))]))
         }
         let lists = [ipsum, firehol, synthetic]
         let total = lists.reduce(0) { $0 + $1.count }
@@ -30,8 +31,12 @@ struct ListsBenchmark: ParsableCommand {
         let matcher = IPMatcher(lists: lists)
         let buildMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e6
         let rssAfter = Self.residentBytes()
-        print(String(format: "ipv4 matcher: %d entries in 3 lists (ipsum %d, firehol %d, synthetic %d); build %.1f ms; tables %.1f MB; resident growth %.1f MB",
-                     total, ipsum.count, firehol.count, synthetic.count, buildMilliseconds, Double(matcher.tableBytes) / 1e6, Double(rssAfter - rssBefore) / 1e6))
+        print(
+            String(
+                format:
+                    "ipv4 matcher: %d entries in 3 lists (ipsum %d, firehol %d, synthetic %d); build %.1f ms; tables %.1f MB; resident growth %.1f MB",
+                total, ipsum.count, firehol.count, synthetic.count, buildMilliseconds, Double(matcher.tableBytes) / 1e6,
+                Double(rssAfter - rssBefore) / 1e6))
 
         // Baseline: one sorted array of disjoint ranges, binary search over all of them.
         let baseline = SortedRanges(lists: lists)
@@ -47,8 +52,11 @@ struct ListsBenchmark: ParsableCommand {
         start = DispatchTime.now().uptimeNanoseconds
         let baselineHits = Self.baselineLoop(baseline, addresses, rounds: rounds)
         let baselineRate = lookupsDone / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        print(String(format: "ipv4 uniformly random lookups, one thread: IPMatcher %.1f M/s (hits %d), sorted-range binary search %.1f M/s (hits %d), ratio %.1fx",
-                     matcherRate / 1e6, matcherHits, baselineRate / 1e6, baselineHits, matcherRate / baselineRate))
+        print(
+            String(
+                format:
+                    "ipv4 uniformly random lookups, one thread: IPMatcher %.1f M/s (hits %d), sorted-range binary search %.1f M/s (hits %d), ratio %.1fx",
+                matcherRate / 1e6, matcherHits, baselineRate / 1e6, baselineHits, matcherRate / baselineRate))
 
         // IPv6: 50,000 synthetic networks.
         var v6: [IPNetwork] = []
@@ -60,7 +68,9 @@ struct ListsBenchmark: ParsableCommand {
         seed = Xorshift(seed: 7)
         let (v6Rate, v6Hits) = Self.measure(probes / 5) {
             UInt128(0x2000) << 112 | UInt128(seed.next() & 0x0000_FFFF_FFFF_FFFF) << 64 | UInt128(seed.next())
-        } lookup: { v6Matcher.answer(v6: $0) }
+        } lookup: {
+            v6Matcher.answer(v6: $0)
+        }
         print(String(format: "ipv6 random lookups against 50,000 networks: %.1f M/s (hits %d)", v6Rate / 1e6, v6Hits))
 
         // Parse throughput of every format on generated files of ~20 MB.
@@ -69,8 +79,11 @@ struct ListsBenchmark: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             let parsed = ListParser.parse(bytes, format: format, content: .addressesAndDomains)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            print(String(format: "parse %@: %.1f MB in %.2f s = %.1f MB/s (%d entries, %d malformed)",
-                         format.rawValue, Double(bytes.count) / 1e6, seconds, Double(bytes.count) / 1e6 / seconds, parsed.entryCount, parsed.malformedCount))
+            print(
+                String(
+                    format: "parse %@: %.1f MB in %.2f s = %.1f MB/s (%d entries, %d malformed)",
+                    format.rawValue, Double(bytes.count) / 1e6, seconds, Double(bytes.count) / 1e6 / seconds, parsed.entryCount, parsed.malformedCount
+                ))
         }
     }
 
@@ -135,7 +148,9 @@ struct ListsBenchmark: ParsableCommand {
             switch format {
             case .txt: text += "\(ip())\n"
             case .stix:
-                text += (first ? "" : ",") + #"{"type":"indicator","spec_version":"2.1","pattern_type":"stix","pattern":"[ipv4-addr:value = '\#(ip())']"}"#
+                text +=
+                    (first ? "" : ",")
+                    + #"{"type":"indicator","spec_version":"2.1","pattern_type":"stix","pattern":"[ipv4-addr:value = '\#(ip())']"}"#
             case .otxCSV: text += "IPv4,\(ip()),generated\n"
             case .alienVault: text += "\(ip())#4#2#Malicious Host#US#Ashburn#39.04,-77.48#11\n"
             case .proofPoint: text += "\(ip()),1,100,2020-01-01,2020-01-02,\n"

@@ -10,7 +10,8 @@ import SigV4
 struct PushBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
-        abstract: "Agents (N per member) long-poll their configuration; the administrator changes its publishing frequency; report p50/p99/max until every agent has the new version."
+        abstract:
+            "Agents (N per member) long-poll their configuration; the administrator changes its publishing frequency; report p50/p99/max until every agent has the new version."
     )
 
     @Option var endpoint: String
@@ -52,13 +53,16 @@ struct PushBenchmark: AsyncParsableCommand {
                 // Let the long-polls park, then change the setting that applies to every member.
                 try await Task.sleep(for: .seconds(3))
                 changedAt.mark()
-                _ = try await admin.send("POST", "/detector/\(adminDetector)", body: Array(#"{"findingPublishingFrequency":"\#(frequencies[round % 3])"}"#.utf8))
+                _ = try await admin.send(
+                    "POST", "/detector/\(adminDetector)", body: Array(#"{"findingPublishingFrequency":"\#(frequencies[round % 3])"}"#.utf8))
                 var all: [Double] = []
                 for try await latency in group { all.append(latency) }
                 return all.sorted()
             }
-            print(String(format: "round %d: %d agents applied the change: p50 %.0f ms, p99 %.0f ms, max %.0f ms (from the UpdateDetector call)",
-                         round + 1, latencies.count, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, (latencies.last ?? 0) * 1000))
+            print(
+                String(
+                    format: "round %d: %d agents applied the change: p50 %.0f ms, p99 %.0f ms, max %.0f ms (from the UpdateDetector call)",
+                    round + 1, latencies.count, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, (latencies.last ?? 0) * 1000))
         }
     }
 }

@@ -27,9 +27,11 @@ struct APITests {
     @Test func tamperedOrForeignlySignedRequestsAreRefused() async throws {
         try await TestServer.run { server in
             let key = try await server.account()
-            let tampered = try await server.call(key, .post, "/detector", json: #"{"enable": true}"#, tamper: { request in
-                request.body = Array(#"{"enable": false}"#.utf8)
-            })
+            let tampered = try await server.call(
+                key, .post, "/detector", json: #"{"enable": true}"#,
+                tamper: { request in
+                    request.body = Array(#"{"enable": false}"#.utf8)
+                })
             #expect(tampered.status == 403)
             #expect(tampered.errorType == "InvalidSignatureException")
             let unknown = IssuedAccessKey(accountId: key.accountId, accessKeyId: "AKIANOSUCHKEY0000000", secretAccessKey: key.secretAccessKey)
@@ -48,7 +50,9 @@ struct APITests {
             let bob = try await server.account()
             let aliceDetector = try await server.createDetector(alice)
             let bobDetector = try await server.createDetector(bob)
-            for path in ["/detector/\(aliceDetector)", "/detector/\(aliceDetector)/member?onlyAssociated=false", "/detector/\(aliceDetector)/administrator"] {
+            for path in [
+                "/detector/\(aliceDetector)", "/detector/\(aliceDetector)/member?onlyAssociated=false", "/detector/\(aliceDetector)/administrator",
+            ] {
                 let response = try await server.call(bob, .get, path)
                 #expect(response.status == 400, "\(path)")
                 #expect((response.body["message"] as? String)?.contains("not owned") == true)
@@ -57,7 +61,8 @@ struct APITests {
             #expect(listed.body["detectorIds"] as? [String] == [bobDetector])
             // Bob cannot add members to Alice's detector, and nothing is written when he tries.
             let created = try await server.call(
-                bob, .post, "/detector/\(aliceDetector)/member", json: #"{"accountDetails":[{"accountId":"\#(bob.accountId)","email":"b@example.com"}]}"#
+                bob, .post, "/detector/\(aliceDetector)/member",
+                json: #"{"accountDetails":[{"accountId":"\#(bob.accountId)","email":"b@example.com"}]}"#
             )
             #expect(created.status == 400)
             let members = try await server.call(alice, .get, "/detector/\(aliceDetector)/member?onlyAssociated=false")
@@ -72,10 +77,13 @@ struct APITests {
             let adminDetector = try await server.createDetector(admin)
             let memberDetector = try await server.createDetector(member)
             func status() async throws -> String? {
-                let response = try await server.call(admin, .post, "/detector/\(adminDetector)/member/get", json: #"{"accountIds":["\#(member.accountId)"]}"#)
+                let response = try await server.call(
+                    admin, .post, "/detector/\(adminDetector)/member/get", json: #"{"accountIds":["\#(member.accountId)"]}"#)
                 return ((response.body["members"] as? [[String: Any]])?.first?["relationshipStatus"]) as? String
             }
-            try await server.call(admin, .post, "/detector/\(adminDetector)/member", json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
+            try await server.call(
+                admin, .post, "/detector/\(adminDetector)/member",
+                json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
             #expect(try await status() == "Created")
             try await server.call(admin, .post, "/detector/\(adminDetector)/member/invite", json: #"{"accountIds":["\#(member.accountId)"]}"#)
             #expect(try await status() == "Invited")
@@ -84,7 +92,8 @@ struct APITests {
             let invitationId = try require(invitation["invitationId"] as? String)
             #expect(invitation["accountId"] as? String == admin.accountId)
             let accepted = try await server.call(
-                member, .post, "/detector/\(memberDetector)/administrator", json: #"{"administratorId":"\#(admin.accountId)","invitationId":"\#(invitationId)"}"#
+                member, .post, "/detector/\(memberDetector)/administrator",
+                json: #"{"administratorId":"\#(admin.accountId)","invitationId":"\#(invitationId)"}"#
             )
             #expect(accepted.status == 200)
             #expect(try await status() == "Enabled")
@@ -95,7 +104,8 @@ struct APITests {
             try await server.call(member, .post, "/detector/\(memberDetector)/administrator/disassociate")
             #expect(try await status() == "Resigned")
             try await server.call(admin, .post, "/detector/\(adminDetector)/member/disassociate", json: #"{"accountIds":["\#(member.accountId)"]}"#)
-            let deleted = try await server.call(admin, .post, "/detector/\(adminDetector)/member/delete", json: #"{"accountIds":["\#(member.accountId)"]}"#)
+            let deleted = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/member/delete", json: #"{"accountIds":["\#(member.accountId)"]}"#)
             #expect((deleted.body["unprocessedAccounts"] as? [Any])?.isEmpty == true)
             #expect(try await status() == nil)
         }
@@ -109,11 +119,14 @@ struct APITests {
             let memberDetector = try await server.createDetector(member)
             func version() async throws -> Int { try await server.configVersion(memberDetector) }
             let before = try await version()
-            try await server.call(admin, .post, "/detector/\(adminDetector)/member", json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
+            try await server.call(
+                admin, .post, "/detector/\(adminDetector)/member",
+                json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
             try await server.call(admin, .post, "/detector/\(adminDetector)/member/invite", json: #"{"accountIds":["\#(member.accountId)"]}"#)
             let invitations = try await server.call(member, .get, "/invitation")
             let invitationId = try require((invitations.body["invitations"] as? [[String: Any]])?.first?["invitationId"] as? String)
-            try await server.call(member, .post, "/detector/\(memberDetector)/master", json: #"{"masterId":"\#(admin.accountId)","invitationId":"\#(invitationId)"}"#)
+            try await server.call(
+                member, .post, "/detector/\(memberDetector)/master", json: #"{"masterId":"\#(admin.accountId)","invitationId":"\#(invitationId)"}"#)
             let afterAccept = try await version()
             #expect(afterAccept > before)
             try await server.call(admin, .post, "/detector/\(adminDetector)", json: #"{"findingPublishingFrequency":"ONE_HOUR"}"#)
@@ -146,4 +159,3 @@ struct APITests {
         }
     }
 }
-

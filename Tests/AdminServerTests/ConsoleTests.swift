@@ -1,4 +1,3 @@
-@testable import AdminServer
 import Foundation
 import GuardDutyModel
 import HTTPTypes
@@ -6,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import Testing
+
+@testable import AdminServer
 
 /// The web console's pages and actions through the router, on real PostgreSQL.
 @Suite("Console")
@@ -15,7 +16,8 @@ struct ConsoleTests {
         var cookie: String?
 
         mutating func signIn(_ key: IssuedAccessKey, secret: String? = nil) async throws -> (status: Int, setCookie: String?) {
-            let body = "accessKeyId=\(key.accessKeyId)&secretAccessKey=\((secret ?? key.secretAccessKey).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&region=us-east-1"
+            let body =
+                "accessKeyId=\(key.accessKeyId)&secretAccessKey=\((secret ?? key.secretAccessKey).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&region=us-east-1"
             let response = try await self.server.client.execute(
                 uri: "/console/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
             )
@@ -54,9 +56,13 @@ struct ConsoleTests {
             let signed = try await browser.signIn(key)
             #expect(signed.status == 303)
             let cookie = try require(signed.setCookie)
-            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=3600") && cookie.contains("Path=/console"))
-            for (path, text) in [("/console", "Current findings by severity"), ("/console/findings", "No findings match"), ("/console/usage", "last 30 days"),
-                                 ("/console/settings", "Finding publishing frequency"), ("/console/lists", "<table>"), ("/console/accounts", "Members")] {
+            #expect(
+                cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=3600")
+                    && cookie.contains("Path=/console"))
+            for (path, text) in [
+                ("/console", "Current findings by severity"), ("/console/findings", "No findings match"), ("/console/usage", "last 30 days"),
+                ("/console/settings", "Finding publishing frequency"), ("/console/lists", "<table>"), ("/console/accounts", "Members"),
+            ] {
                 let page = try await browser.get(path)
                 #expect(page.status == 200, "\(path)")
                 #expect(page.html.contains(text), "\(path)")
@@ -71,15 +77,20 @@ struct ConsoleTests {
     @Test func changesNeedTheSessionsCSRFTokenAndFollowTheAPIsAuthorization() async throws {
         try await TestServer.run { server in
             let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
-            try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "c1", severity: 8)])
+            try await server.ingest(
+                member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "c1", severity: 8)])
             var browser = Browser(server: server)
             _ = try await browser.signIn(admin)
             let findings = try await browser.get("/console/findings?severity=7")
             #expect(findings.html.contains("UnauthorizedAccess:EC2/SSHBruteForce") && findings.html.contains(member.accountId))
             // Any ListFindings criteria through the criteria field; a malformed one is a clear error.
-            let byPort = try await browser.get("/console/findings?criteria=%7B%22service.action.networkConnectionAction.localPortDetails.port%22%3A%7B%22equals%22%3A%5B%2222%22%5D%7D%7D")
+            let byPort = try await browser.get(
+                "/console/findings?criteria=%7B%22service.action.networkConnectionAction.localPortDetails.port%22%3A%7B%22equals%22%3A%5B%2222%22%5D%7D%7D"
+            )
             #expect(byPort.html.contains("c1"))
-            let noMatch = try await browser.get("/console/findings?criteria=%7B%22service.action.networkConnectionAction.localPortDetails.port%22%3A%7B%22equals%22%3A%5B%223389%22%5D%7D%7D")
+            let noMatch = try await browser.get(
+                "/console/findings?criteria=%7B%22service.action.networkConnectionAction.localPortDetails.port%22%3A%7B%22equals%22%3A%5B%223389%22%5D%7D%7D"
+            )
             #expect(noMatch.html.contains("No findings match"))
             #expect(try await browser.get("/console/findings?criteria=nonsense").status == 400)
             let token = try browser.csrf(findings.html)
@@ -95,7 +106,8 @@ struct ConsoleTests {
             #expect(detail.html.contains("&quot;instanceId&quot;"))
             #expect(try await browser.post("/console/findings/feedback", "id=c1&feedback=USEFUL&csrf=\(token)").status == 303)
             #expect(try await browser.post("/console/settings/frequency", "findingPublishingFrequency=FIFTEEN_MINUTES&csrf=\(token)").status == 303)
-            #expect(try await server.call(admin, .get, "/detector/\(adminDetector)").body["findingPublishingFrequency"] as? String == "FIFTEEN_MINUTES")
+            #expect(
+                try await server.call(admin, .get, "/detector/\(adminDetector)").body["findingPublishingFrequency"] as? String == "FIFTEEN_MINUTES")
             // The member sees its own finding but cannot archive: the API's refusal, shown as a page.
             var memberBrowser = Browser(server: server)
             _ = try await memberBrowser.signIn(member)
@@ -121,7 +133,9 @@ struct ConsoleTests {
             var adminBrowser = Browser(server: server)
             _ = try await adminBrowser.signIn(admin)
             let token = try adminBrowser.csrf(try await adminBrowser.get("/console/accounts").html)
-            #expect(try await adminBrowser.post("/console/accounts/change", "do=add&account=\(member.accountId)&email=m%40example.com&csrf=\(token)").status == 303)
+            #expect(
+                try await adminBrowser.post("/console/accounts/change", "do=add&account=\(member.accountId)&email=m%40example.com&csrf=\(token)")
+                    .status == 303)
             #expect(try await adminBrowser.post("/console/accounts/change", "do=invite&account=\(member.accountId)&csrf=\(token)").status == 303)
             #expect(try await adminBrowser.get("/console/accounts").html.contains("Invited"))
             // The member accepts in its own console.
@@ -129,15 +143,18 @@ struct ConsoleTests {
             _ = try await memberBrowser.signIn(member)
             let invitations = try await memberBrowser.get("/console/accounts")
             #expect(invitations.html.contains(admin.accountId))
-            let invitationId = try require(invitations.html.range(of: #"name="invitation" value=""#).map { String(invitations.html[$0.upperBound...].prefix { $0 != "\"" }) })
+            let invitationId = try require(
+                invitations.html.range(of: #"name="invitation" value=""#).map { String(invitations.html[$0.upperBound...].prefix { $0 != "\"" }) })
             let accepted = try await memberBrowser.post(
-                "/console/invitations", "do=accept&administrator=\(admin.accountId)&invitation=\(invitationId)&csrf=\(try memberBrowser.csrf(invitations.html))"
+                "/console/invitations",
+                "do=accept&administrator=\(admin.accountId)&invitation=\(invitationId)&csrf=\(try memberBrowser.csrf(invitations.html))"
             )
             #expect(accepted.status == 303)
             #expect(try await adminBrowser.get("/console/accounts").html.contains("Enabled"))
             // S3 Protection off for the administrator and its members.
             #expect(try await adminBrowser.post("/console/features", "feature=S3_DATA_EVENTS&status=DISABLED&csrf=\(token)").status == 303)
-            let memberDetectors = try await server.call(admin, .post, "/detector/\(adminDetector)/member/detector/get", json: #"{"accountIds":["\#(member.accountId)"]}"#)
+            let memberDetectors = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/member/detector/get", json: #"{"accountIds":["\#(member.accountId)"]}"#)
             let features = ((memberDetectors.body["members"] as? [[String: Any]])?.first?["features"] as? [[String: Any]]) ?? []
             #expect(features.first { $0["name"] as? String == "S3_DATA_EVENTS" }?["status"] as? String == "DISABLED")
             #expect(try await adminBrowser.get("/console/features").html.contains("Turn on"))
@@ -148,14 +165,21 @@ struct ConsoleTests {
             #expect(added.status == 303)
             let listsPage = try await adminBrowser.get("/console/lists")
             #expect(listsPage.html.contains("feeds"))
-            let listId = try require(listsPage.html.range(of: #"name="id" value=""#).map { String(listsPage.html[$0.upperBound...].prefix { $0 != "\"" }) })
+            let listId = try require(
+                listsPage.html.range(of: #"name="id" value=""#).map { String(listsPage.html[$0.upperBound...].prefix { $0 != "\"" }) })
             #expect(try await adminBrowser.post("/console/lists/change", "kind=THREAT_INTEL_SET&id=\(listId)&do=delete&csrf=\(token)").status == 303)
             #expect(!(try await adminBrowser.get("/console/lists").html.contains("feeds")))
             // Suppression rules: the administrator adds and deletes one; the member cannot add one.
-            #expect(try await adminBrowser.post("/console/rules/create", "name=noise&attribute=type&operator=equals&value=Recon%3AEC2%2FPortscan&action=ARCHIVE&csrf=\(token)").status == 303)
+            #expect(
+                try await adminBrowser.post(
+                    "/console/rules/create", "name=noise&attribute=type&operator=equals&value=Recon%3AEC2%2FPortscan&action=ARCHIVE&csrf=\(token)"
+                ).status == 303)
             #expect(try await server.call(admin, .get, "/detector/\(adminDetector)/filter").body["filterNames"] as? [String] == ["noise"])
             let memberToken = try memberBrowser.csrf(try await memberBrowser.get("/console/settings").html)
-            #expect(try await memberBrowser.post("/console/rules/create", "name=mine&attribute=type&operator=equals&value=x&action=ARCHIVE&csrf=\(memberToken)").status == 400)
+            #expect(
+                try await memberBrowser.post(
+                    "/console/rules/create", "name=mine&attribute=type&operator=equals&value=x&action=ARCHIVE&csrf=\(memberToken)"
+                ).status == 400)
             #expect(try await adminBrowser.post("/console/rules/delete", "name=noise&csrf=\(token)").status == 303)
             #expect(try await server.call(admin, .get, "/detector/\(adminDetector)/filter").body["filterNames"] as? [String] == [])
             _ = memberDetector
@@ -172,7 +196,10 @@ struct ConsoleTests {
             let before = try await server.call(key, .get, "/detector/\(detector)").body["findingPublishingFrequency"] as? String
             let location = "location=https%3A%2F%2Fexample.invalid%2Fl.txt"
             for (path, form, says) in [
-                ("/console/settings/frequency", "findingPublishingFrequency=FIFTEEN_MINUTES%22%2C%22x%22%3A%22", "FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS"),
+                (
+                    "/console/settings/frequency", "findingPublishingFrequency=FIFTEEN_MINUTES%22%2C%22x%22%3A%22",
+                    "FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS"
+                ),
                 ("/console/features", "feature=NOT_A_FEATURE&status=ENABLED", "S3_DATA_EVENTS"),
                 ("/console/lists/create", "kind=IP_SET&name=x&format=PDF&\(location)", "TXT, STIX"),
                 ("/console/findings/archive", "id=%zz", "could not be read"),
@@ -211,36 +238,69 @@ struct ConsoleTests {
         let bad = #"x"><script>alert('1')</script>&"#
         let shown = "x&quot;&gt;&lt;script&gt;alert(&#39;1&#39;)&lt;/script&gt;&amp;"
         let session = ConsoleSession(accountId: bad, region: bad, csrfToken: bad)
-        let filter = FindingsQuery(severity: bad, type: bad, account: bad, resource: bad, criteria: bad, sort: bad, order: bad, archived: bad, page: bad, id: bad)
+        let filter = FindingsQuery(
+            severity: bad, type: bad, account: bad, resource: bad, criteria: bad, sort: bad, order: bad, archived: bad, page: bad, id: bad)
         let row = FindingsView.Row(
-            id: bad, band: bad, colour: bad, severity: bad, linkPrefix: bad, type: bad, resource: bad, accountId: bad, region: bad, updatedAt: bad, count: 1
+            id: bad, band: bad, colour: bad, severity: bad, linkPrefix: bad, type: bad, resource: bad, accountId: bad, region: bad, updatedAt: bad,
+            count: 1
         )
         let detail = FindingDetailView(id: bad, facts: [.init(name: bad, value: bad)], back: bad, json: bad)
         let pages: [(String, String)] = [
             ("login", ConsoleRenderer.html("login", ConsolePage(title: bad, session: nil, active: "", content: LoginView(error: bad)))),
             ("message", self.render("message", session, ConsoleMessage(bad, link: .init(href: bad, label: bad)))),
             ("no-detector", self.render("no-detector", session, NoDetectorView(region: bad))),
-            ("summary", self.render("summary", session, SummaryView(
-                cards: [.init(name: bad, colour: bad, count: 1)], chartWidth: 200,
-                bars: [.init(x: 0, y: 1, height: 2, colour: bad, day: bad, total: 1, label: bad)], tables: [.init(title: bad, rows: [.init(label: bad, total: 1)])]
-            ))),
+            (
+                "summary",
+                self.render(
+                    "summary", session,
+                    SummaryView(
+                        cards: [.init(name: bad, colour: bad, count: 1)], chartWidth: 200,
+                        bars: [.init(x: 0, y: 1, height: 2, colour: bad, day: bad, total: 1, label: bad)],
+                        tables: [.init(title: bad, rows: [.init(label: bad, total: 1)])]
+                    ))
+            ),
             ("usage", self.render("usage", session, UsageView(rows: [.init(accountId: bad, dataSource: bad, records: 1, bytes: 2, days: 3)]))),
-            ("findings", self.render("findings", session, FindingsView(
-                filter: filter, severityMedium: true, severityHigh: false, sorts: [.init(value: bad, label: bad, selected: true)], ascending: true,
-                archived: false, back: bad, archiveValue: bad, archiveLabel: bad, rows: [row], next: bad, detail: detail
-            ))),
-            ("settings", self.render("settings", session, SettingsView(
-                detectorId: bad, status: bad, frequencies: [.init(value: bad, label: bad, selected: true)], rules: [.init(name: bad, action: bad, rank: 1, criteria: bad)]
-            ))),
-            ("lists", self.render("lists", session, ListsView(
-                rows: [.init(kind: bad, kindName: bad, id: bad, name: bad, format: bad, status: bad, location: bad)]
-            ))),
-            ("features", self.render("features", session, FeaturesView(rows: [.init(label: bad, status: bad, name: bad, nextStatus: bad, button: bad)]))),
-            ("accounts", self.render("accounts", session, AccountsView(
-                members: [.init(accountId: bad, email: bad, status: bad, healthy: 1, agentCount: 2)],
-                invitations: [.init(accountId: bad, status: bad, invitedAt: bad, invitationId: bad)],
-                agents: [.init(resourceId: bad, accountId: bad, instanceId: bad, status: bad, issue: bad)]
-            ))),
+            (
+                "findings",
+                self.render(
+                    "findings", session,
+                    FindingsView(
+                        filter: filter, severityMedium: true, severityHigh: false, sorts: [.init(value: bad, label: bad, selected: true)],
+                        ascending: true,
+                        archived: false, back: bad, archiveValue: bad, archiveLabel: bad, rows: [row], next: bad, detail: detail
+                    ))
+            ),
+            (
+                "settings",
+                self.render(
+                    "settings", session,
+                    SettingsView(
+                        detectorId: bad, status: bad, frequencies: [.init(value: bad, label: bad, selected: true)],
+                        rules: [.init(name: bad, action: bad, rank: 1, criteria: bad)]
+                    ))
+            ),
+            (
+                "lists",
+                self.render(
+                    "lists", session,
+                    ListsView(
+                        rows: [.init(kind: bad, kindName: bad, id: bad, name: bad, format: bad, status: bad, location: bad)]
+                    ))
+            ),
+            (
+                "features",
+                self.render("features", session, FeaturesView(rows: [.init(label: bad, status: bad, name: bad, nextStatus: bad, button: bad)]))
+            ),
+            (
+                "accounts",
+                self.render(
+                    "accounts", session,
+                    AccountsView(
+                        members: [.init(accountId: bad, email: bad, status: bad, healthy: 1, agentCount: 2)],
+                        invitations: [.init(accountId: bad, status: bad, invitedAt: bad, invitationId: bad)],
+                        agents: [.init(resourceId: bad, accountId: bad, instanceId: bad, status: bad, issue: bad)]
+                    ))
+            ),
         ]
         #expect(Set(pages.map(\.0)).isSuperset(of: ConsoleTemplates.embedded.keys.filter { !["layout", "nav", "style", "csrf"].contains($0) }))
         for (name, html) in pages {
@@ -260,7 +320,8 @@ struct ConsoleTests {
         #expect(members.accountIds == ["111122223333"] && members.email == "m@example.com" && members.do == "add")
         #expect(try FindingFeedbackForm.decode(String(repeating: "id=x&", count: 5000)).id?.count == 1000)
         #expect(try ConsoleChangeFields.decode("csrf=t&back=https%3A%2F%2Fevil.example").destination(or: "/console/lists") == "/console/lists")
-        #expect(try ConsoleChangeFields.decode("back=%2Fconsole%2Ffindings%3Fsort%3Dtype").destination(or: "/console") == "/console/findings?sort=type")
+        #expect(
+            try ConsoleChangeFields.decode("back=%2Fconsole%2Ffindings%3Fsort%3Dtype").destination(or: "/console") == "/console/findings?sort=type")
     }
 
     @Test func anUnreadableFormOrAValueOutsideTheAPIsIsABadRequestThatSaysWhy() throws {
@@ -268,7 +329,9 @@ struct ConsoleTests {
             let error = try #require(throws: GuardDutyError.self) { try ConsoleChangeFields.decode(body) }
             #expect(error.status == 400 && error.message.contains("could not be read"), "\(body)")
         }
-        let frequency = try #require(throws: GuardDutyError.self) { try PublishingFrequencyForm.decode("findingPublishingFrequency=HOURLY").request() }
+        let frequency = try #require(throws: GuardDutyError.self) {
+            try PublishingFrequencyForm.decode("findingPublishingFrequency=HOURLY").request()
+        }
         #expect(frequency.status == 400 && frequency.message.contains("FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS"))
         #expect(throws: GuardDutyError.self) { try FeatureForm.decode("feature=S3&status=ENABLED").detectorRequest() }
         #expect(throws: GuardDutyError.self) { try CreateListForm.decode("format=PDF&name=x").request() }

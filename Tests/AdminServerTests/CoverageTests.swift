@@ -7,11 +7,17 @@ import Testing
 /// Agent heartbeats feed ListCoverage / GetCoverageStatistics and usage, on real PostgreSQL.
 @Suite("Coverage")
 struct CoverageTests {
-    func heartbeat(_ server: TestServer, _ key: IssuedAccessKey, detector: String, agent: String, records: Int = 10,
-                   sequence: Int64? = nil) async throws -> Int {
+    func heartbeat(
+        _ server: TestServer, _ key: IssuedAccessKey, detector: String, agent: String, records: Int = 10,
+        sequence: Int64? = nil
+    ) async throws -> Int {
         let body = AgentHeartbeat(
             agentId: agent, detectorId: detector, hostname: "host-\(agent)", version: "0.4.0", configVersion: 1,
-            sources: [.init(dataSource: "FLOW_LOGS", path: "/var/log/flow", records: records, errors: 0, lagSeconds: 3, recordsSinceLast: records, bytesSinceLast: records * 100)],
+            sources: [
+                .init(
+                    dataSource: "FLOW_LOGS", path: "/var/log/flow", records: records, errors: 0, lagSeconds: 3, recordsSinceLast: records,
+                    bytesSinceLast: records * 100)
+            ],
             usageSequence: sequence
         )
         return try await server.call(key, .post, "/agent/v1/heartbeat", json: String(decoding: try JSONEncoder().encode(body), as: UTF8.self)).status
@@ -27,7 +33,8 @@ struct CoverageTests {
             #expect(try await self.heartbeat(server, admin, detector: adminDetector, agent: "agent-aaaa1111") == 400)
             #expect(try await self.heartbeat(server, admin, detector: memberDetector, agent: "agent-dddd4444") == 400)
             try await server.postgres.query("UPDATE agents SET last_seen = now() - interval '2 minutes' WHERE agent_id = 'agent-bbbb2222'")
-            let listed = try await server.call(admin, .post, "/detector/\(adminDetector)/coverage", json: #"{"sortCriteria":{"attributeName":"COVERAGE_STATUS","orderBy":"DESC"}}"#)
+            let listed = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/coverage", json: #"{"sortCriteria":{"attributeName":"COVERAGE_STATUS","orderBy":"DESC"}}"#)
             let resources = try require(listed.body["resources"] as? [[String: Any]])
             #expect(resources.count == 3)
             #expect(resources.first?["resourceId"] as? String == "agent-bbbb2222")
@@ -35,11 +42,13 @@ struct CoverageTests {
             #expect((resources.first?["issue"] as? String)?.contains("No heartbeat") == true)
             let healthyOnly = try await server.call(
                 admin, .post, "/detector/\(adminDetector)/coverage",
-                json: #"{"filterCriteria":{"filterCriterion":[{"criterionKey":"ACCOUNT_ID","filterCondition":{"equals":["\#(member.accountId)"]}},{"criterionKey":"COVERAGE_STATUS","filterCondition":{"equals":["HEALTHY"]}}]}}"#
+                json:
+                    #"{"filterCriteria":{"filterCriterion":[{"criterionKey":"ACCOUNT_ID","filterCondition":{"equals":["\#(member.accountId)"]}},{"criterionKey":"COVERAGE_STATUS","filterCondition":{"equals":["HEALTHY"]}}]}}"#
             )
             #expect((healthyOnly.body["resources"] as? [[String: Any]])?.compactMap { $0["resourceId"] as? String } == ["agent-aaaa1111"])
             let statistics = try await server.call(
-                admin, .post, "/detector/\(adminDetector)/coverage/statistics", json: #"{"statisticsType":["COUNT_BY_COVERAGE_STATUS","COUNT_BY_RESOURCE_TYPE"]}"#
+                admin, .post, "/detector/\(adminDetector)/coverage/statistics",
+                json: #"{"statisticsType":["COUNT_BY_COVERAGE_STATUS","COUNT_BY_RESOURCE_TYPE"]}"#
             )
             let counts = statistics.body["coverageStatistics"] as? [String: [String: Int]]
             #expect(counts?["countByCoverageStatus"] == ["HEALTHY": 2, "UNHEALTHY": 1])
@@ -71,7 +80,8 @@ struct CoverageTests {
             let top = try await usage("TOP_ACCOUNTS_BY_FEATURE")["topAccountsByFeature"] as? [[String: Any]]
             #expect(top?.first?["feature"] as? String == "FLOW_LOGS")
             let usd = try await server.call(
-                admin, .post, "/detector/\(adminDetector)/usage/statistics", json: #"{"usageStatisticsType":"SUM_BY_ACCOUNT","usageCriteria":{},"unit":"USD"}"#
+                admin, .post, "/detector/\(adminDetector)/usage/statistics",
+                json: #"{"usageStatisticsType":"SUM_BY_ACCOUNT","usageCriteria":{},"unit":"USD"}"#
             )
             #expect(usd.status == 400)
         }

@@ -73,8 +73,10 @@ struct FindingsTests {
             let outsiderDetector = try await server.createDetector(outsider)
             try await server.enroll(admin: admin, adminDetector: adminDetector, member: member, memberDetector: memberDetector)
             try await server.ingest(admin, detectorId: adminDetector, [makeFinding(account: admin.accountId, detectorId: adminDetector, id: "a1")])
-            try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "m1")])
-            try await server.ingest(outsider, detectorId: outsiderDetector, [makeFinding(account: outsider.accountId, detectorId: outsiderDetector, id: "o1")])
+            try await server.ingest(
+                member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "m1")])
+            try await server.ingest(
+                outsider, detectorId: outsiderDetector, [makeFinding(account: outsider.accountId, detectorId: outsiderDetector, id: "o1")])
             let adminView = try await server.call(admin, .post, "/detector/\(adminDetector)/findings", json: "{}")
             #expect(Set(self.ids(adminView)) == ["a1", "m1"])
             let memberView = try await server.call(member, .post, "/detector/\(memberDetector)/findings", json: "{}")
@@ -82,21 +84,30 @@ struct FindingsTests {
             #expect(try await self.findings(server, outsider, outsiderDetector, ["a1", "m1", "o1"]).map { $0["id"] as? String } == ["o1"])
             // Narrowed to one account; members cannot archive, the administrator can.
             let narrowed = try await server.call(
-                admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"accountId":{"eq":["\#(member.accountId)"]}}}}"#
+                admin, .post, "/detector/\(adminDetector)/findings",
+                json: #"{"findingCriteria":{"criterion":{"accountId":{"eq":["\#(member.accountId)"]}}}}"#
             )
             #expect(self.ids(narrowed) == ["m1"])
             let refused = try await server.call(member, .post, "/detector/\(memberDetector)/findings/archive", json: #"{"findingIds":["m1"]}"#)
             #expect(refused.status == 400)
             #expect(try await server.call(admin, .post, "/detector/\(adminDetector)/findings/archive", json: #"{"findingIds":["m1"]}"#).status == 200)
             let current = try await server.call(
-                admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"equals":["false"]}}}}"#
+                admin, .post, "/detector/\(adminDetector)/findings",
+                json: #"{"findingCriteria":{"criterion":{"service.archived":{"equals":["false"]}}}}"#
             )
             #expect(self.ids(current) == ["a1"])
             let archived = try await self.findings(server, admin, adminDetector, ["m1"])
             #expect((archived.first?["service"] as? [String: Any])?["archived"] as? Bool == true)
             // New occurrences bring a manually archived finding back.
-            try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "m1", updatedAt: "2026-11-21T00:00:00.000Z", count: 2)])
-            #expect(Set(self.ids(try await server.call(admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["false"]}}}}"#))) == ["a1", "m1"])
+            try await server.ingest(
+                member, detectorId: memberDetector,
+                [makeFinding(account: member.accountId, detectorId: memberDetector, id: "m1", updatedAt: "2026-11-21T00:00:00.000Z", count: 2)])
+            #expect(
+                Set(
+                    self.ids(
+                        try await server.call(
+                            admin, .post, "/detector/\(adminDetector)/findings",
+                            json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["false"]}}}}"#))) == ["a1", "m1"])
         }
     }
 
@@ -105,9 +116,15 @@ struct FindingsTests {
             let key = try await server.account()
             let detector = try await server.createDetector(key)
             let batch = [
-                makeFinding(account: key.accountId, detectorId: detector, id: "low", severity: 2, updatedAt: "2026-11-20T10:00:00.000Z", instanceId: "i-aaa", remoteIp: "198.51.100.1"),
-                makeFinding(account: key.accountId, detectorId: detector, id: "mid", type: "Recon:EC2/Portscan", severity: 5, updatedAt: "2026-11-20T11:00:00.000Z", instanceId: "i-bbb", remoteIp: "198.51.100.2"),
-                makeFinding(account: key.accountId, detectorId: detector, id: "high", type: "CryptoCurrency:EC2/BitcoinTool.B", severity: 8, updatedAt: "2026-11-20T12:00:00.000Z", instanceId: "i-ccc", remoteIp: "198.51.100.3"),
+                makeFinding(
+                    account: key.accountId, detectorId: detector, id: "low", severity: 2, updatedAt: "2026-11-20T10:00:00.000Z", instanceId: "i-aaa",
+                    remoteIp: "198.51.100.1"),
+                makeFinding(
+                    account: key.accountId, detectorId: detector, id: "mid", type: "Recon:EC2/Portscan", severity: 5,
+                    updatedAt: "2026-11-20T11:00:00.000Z", instanceId: "i-bbb", remoteIp: "198.51.100.2"),
+                makeFinding(
+                    account: key.accountId, detectorId: detector, id: "high", type: "CryptoCurrency:EC2/BitcoinTool.B", severity: 8,
+                    updatedAt: "2026-11-20T12:00:00.000Z", instanceId: "i-ccc", remoteIp: "198.51.100.3"),
             ]
             try await server.ingest(key, detectorId: detector, batch)
             func list(_ criterion: String, sort: String = #"{"attributeName":"severity","orderBy":"ASC"}"#) async throws -> [String] {
@@ -129,15 +146,21 @@ struct FindingsTests {
             #expect(try await list(#"{"updatedAt":{"greaterThanOrEqual":\#(noon)}}"#) == ["high"])
             #expect(try await list(#"{"updatedAt":{"lt":\#(noon)}}"#) == ["low", "mid"])
             #expect(try await list(#"{"resource.instanceDetails.instanceId":{"eq":["i-bbb"]}}"#) == ["mid"])
-            #expect(try await list(#"{"service.action.networkConnectionAction.remoteIpDetails.ipAddressV4":{"equals":["198.51.100.3"]}}"#) == ["high"])
+            #expect(
+                try await list(#"{"service.action.networkConnectionAction.remoteIpDetails.ipAddressV4":{"equals":["198.51.100.3"]}}"#) == ["high"])
             #expect(try await list(#"{"service.action.networkConnectionAction.localPortDetails.port":{"equals":["22"]}}"#).count == 3)
             #expect(try await list(#"{"resource.resourceType":{"eq":["Instance"]},"severity":{"lt":8}}"#) == ["low", "mid"])
-            #expect(try await list(#"{"service.resourceRole":{"eq":["TARGET"]}}"#, sort: #"{"attributeName":"updatedAt","orderBy":"DESC"}"#) == ["high", "mid", "low"])
+            #expect(
+                try await list(#"{"service.resourceRole":{"eq":["TARGET"]}}"#, sort: #"{"attributeName":"updatedAt","orderBy":"DESC"}"#) == [
+                    "high", "mid", "low",
+                ])
             #expect(try await list(#"{"accountId":{"eq":["000000000000"]}}"#).isEmpty)
             // matches is for filters only; a bad value is a clear 400.
-            let matches = try await server.call(key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":{"type":{"matches":["Recon*"]}}}}"#)
+            let matches = try await server.call(
+                key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":{"type":{"matches":["Recon*"]}}}}"#)
             #expect(matches.status == 400)
-            let badFlag = try await server.call(key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["maybe"]}}}}"#)
+            let badFlag = try await server.call(
+                key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["maybe"]}}}}"#)
             #expect(badFlag.status == 400)
         }
     }
@@ -147,7 +170,9 @@ struct FindingsTests {
             let key = try await server.account()
             let detector = try await server.createDetector(key)
             let initial = (0..<25).map { index in
-                makeFinding(account: key.accountId, detectorId: detector, id: String(format: "p%02d", index), updatedAt: String(format: "2026-11-20T10:%02d:00.000Z", index))
+                makeFinding(
+                    account: key.accountId, detectorId: detector, id: String(format: "p%02d", index),
+                    updatedAt: String(format: "2026-11-20T10:%02d:00.000Z", index))
             }
             try await server.ingest(key, detectorId: detector, initial)
             var seen: [String] = []
@@ -159,7 +184,9 @@ struct FindingsTests {
                 seen += self.ids(response)
                 token = response.body["nextToken"] as? String
                 // Newer findings arrive between pages: they belong before the first page, not in the pages still to come.
-                try await server.ingest(key, detectorId: detector, [makeFinding(account: key.accountId, detectorId: detector, id: "new\(page)", updatedAt: "2026-11-21T00:0\(page):00.000Z")])
+                try await server.ingest(
+                    key, detectorId: detector,
+                    [makeFinding(account: key.accountId, detectorId: detector, id: "new\(page)", updatedAt: "2026-11-21T00:0\(page):00.000Z")])
                 page += 1
             } while token != nil
             #expect(seen == initial.map(\.id).reversed())
@@ -170,15 +197,21 @@ struct FindingsTests {
         try await TestServer.run { server in
             let key = try await server.account()
             let detector = try await server.createDetector(key)
-            try await server.ingest(key, detectorId: detector, [
-                makeFinding(account: key.accountId, detectorId: detector, id: "s1", severity: 2, instanceId: "i-1"),
-                makeFinding(account: key.accountId, detectorId: detector, id: "s2", severity: 2, instanceId: "i-1", remoteIp: "198.51.100.9"),
-                makeFinding(account: key.accountId, detectorId: detector, id: "s3", type: "CryptoCurrency:EC2/BitcoinTool.B", severity: 8, instanceId: "i-2"),
-            ])
-            let legacy = try await server.call(key, .post, "/detector/\(detector)/findings/statistics", json: #"{"findingStatisticTypes":["COUNT_BY_SEVERITY"]}"#)
+            try await server.ingest(
+                key, detectorId: detector,
+                [
+                    makeFinding(account: key.accountId, detectorId: detector, id: "s1", severity: 2, instanceId: "i-1"),
+                    makeFinding(account: key.accountId, detectorId: detector, id: "s2", severity: 2, instanceId: "i-1", remoteIp: "198.51.100.9"),
+                    makeFinding(
+                        account: key.accountId, detectorId: detector, id: "s3", type: "CryptoCurrency:EC2/BitcoinTool.B", severity: 8,
+                        instanceId: "i-2"),
+                ])
+            let legacy = try await server.call(
+                key, .post, "/detector/\(detector)/findings/statistics", json: #"{"findingStatisticTypes":["COUNT_BY_SEVERITY"]}"#)
             #expect((legacy.body["findingStatistics"] as? [String: Any])?["countBySeverity"] as? [String: Int] == ["2.0": 2, "8.0": 1])
             func grouped(_ groupBy: String, _ member: String, extra: String = "") async throws -> [[String: Any]] {
-                let response = try await server.call(key, .post, "/detector/\(detector)/findings/statistics", json: #"{"groupBy":"\#(groupBy)"\#(extra)}"#)
+                let response = try await server.call(
+                    key, .post, "/detector/\(detector)/findings/statistics", json: #"{"groupBy":"\#(groupBy)"\#(extra)}"#)
                 #expect(response.status == 200, "\(response.body)")
                 return (response.body["findingStatistics"] as? [String: Any])?[member] as? [[String: Any]] ?? []
             }
@@ -200,7 +233,9 @@ struct FindingsTests {
                 key, .post, "/detector/\(detector)/findings/statistics",
                 json: #"{"groupBy":"ACCOUNT","findingCriteria":{"criterion":{"severity":{"gte":7}}}}"#
             )
-            #expect(((filtered.body["findingStatistics"] as? [String: Any])?["groupedByAccount"] as? [[String: Any]])?.first?["totalFindings"] as? Int == 1)
+            #expect(
+                ((filtered.body["findingStatistics"] as? [String: Any])?["groupedByAccount"] as? [[String: Any]])?.first?["totalFindings"] as? Int
+                    == 1)
             let neither = try await server.call(key, .post, "/detector/\(detector)/findings/statistics", json: "{}")
             #expect(neither.status == 400)
         }
@@ -209,24 +244,42 @@ struct FindingsTests {
     @Test func suppressionRulesArchiveMatchingFindingsNowAndAtIngest() async throws {
         try await TestServer.run { server in
             let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
-            try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "before", remoteIp: "192.0.2.10")])
-            let rule = #"{"name":"scanner-noise","action":"ARCHIVE","rank":1,"findingCriteria":{"criterion":{"service.action.networkConnectionAction.remoteIpDetails.ipAddressV4":{"matches":["192.0.2.*"]}}}}"#
+            try await server.ingest(
+                member, detectorId: memberDetector,
+                [makeFinding(account: member.accountId, detectorId: memberDetector, id: "before", remoteIp: "192.0.2.10")])
+            let rule =
+                #"{"name":"scanner-noise","action":"ARCHIVE","rank":1,"findingCriteria":{"criterion":{"service.action.networkConnectionAction.remoteIpDetails.ipAddressV4":{"matches":["192.0.2.*"]}}}}"#
             // Only the administrator makes suppression rules.
             #expect(try await server.call(member, .post, "/detector/\(memberDetector)/filter", json: rule).status == 400)
             let created = try await server.call(admin, .post, "/detector/\(adminDetector)/filter", json: rule)
             #expect(created.body["name"] as? String == "scanner-noise")
-            let stored = try await server.ingest(member, detectorId: memberDetector, [
-                makeFinding(account: member.accountId, detectorId: memberDetector, id: "after", remoteIp: "192.0.2.99"),
-                makeFinding(account: member.accountId, detectorId: memberDetector, id: "other", remoteIp: "203.0.113.5"),
-            ])
+            let stored = try await server.ingest(
+                member, detectorId: memberDetector,
+                [
+                    makeFinding(account: member.accountId, detectorId: memberDetector, id: "after", remoteIp: "192.0.2.99"),
+                    makeFinding(account: member.accountId, detectorId: memberDetector, id: "other", remoteIp: "203.0.113.5"),
+                ])
             #expect(stored.body["suppressed"] as? Int == 1)
-            let current = try await server.call(admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["false"]}}}}"#)
+            let current = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["false"]}}}}"#
+            )
             #expect(self.ids(current) == ["other"])
-            let archived = try await server.call(admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["true"]}}}}"#)
+            let archived = try await server.call(
+                admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["true"]}}}}"#)
             #expect(Set(self.ids(archived)) == ["before", "after"])
             // A suppressed finding stays archived when new occurrences arrive.
-            try await server.ingest(member, detectorId: memberDetector, [makeFinding(account: member.accountId, detectorId: memberDetector, id: "after", updatedAt: "2026-11-22T00:00:00.000Z", count: 5, remoteIp: "192.0.2.99")])
-            #expect(self.ids(try await server.call(admin, .post, "/detector/\(adminDetector)/findings", json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["false"]}}}}"#)) == ["other"])
+            try await server.ingest(
+                member, detectorId: memberDetector,
+                [
+                    makeFinding(
+                        account: member.accountId, detectorId: memberDetector, id: "after", updatedAt: "2026-11-22T00:00:00.000Z", count: 5,
+                        remoteIp: "192.0.2.99")
+                ])
+            #expect(
+                self.ids(
+                    try await server.call(
+                        admin, .post, "/detector/\(adminDetector)/findings",
+                        json: #"{"findingCriteria":{"criterion":{"service.archived":{"eq":["false"]}}}}"#)) == ["other"])
             // The filter reads back as written; list, update, delete.
             let got = try await server.call(admin, .get, "/detector/\(adminDetector)/filter/scanner-noise")
             #expect(got.body["action"] as? String == "ARCHIVE" && got.body["rank"] as? Int == 1)
@@ -235,7 +288,10 @@ struct FindingsTests {
             #expect(try await server.call(admin, .get, "/detector/\(adminDetector)/filter/scanner-noise").body["action"] as? String == "NOOP")
             #expect(try await server.call(admin, .delete, "/detector/\(adminDetector)/filter/scanner-noise").status == 200)
             #expect(try await server.call(admin, .get, "/detector/\(adminDetector)/filter/scanner-noise").status == 404)
-            #expect(try await server.call(admin, .post, "/detector/\(adminDetector)/filter", json: #"{"name":"x","findingCriteria":{"criterion":{"type":{"eq":["a"]}}}}"#).status == 400)
+            #expect(
+                try await server.call(
+                    admin, .post, "/detector/\(adminDetector)/filter", json: #"{"name":"x","findingCriteria":{"criterion":{"type":{"eq":["a"]}}}}"#
+                ).status == 400)
         }
     }
 
@@ -246,13 +302,17 @@ struct FindingsTests {
             #expect(try await server.call(key, .post, "/detector/\(detector)/findings/create", json: "{}").status == 200)
             let samples = try await server.call(
                 key, .post, "/detector/\(detector)/findings/statistics",
-                json: #"{"groupBy":"FINDING_TYPE","maxResults":100,"findingCriteria":{"criterion":{"service.additionalInfo.sample":{"eq":["true"]}}}}"#
+                json:
+                    #"{"groupBy":"FINDING_TYPE","maxResults":100,"findingCriteria":{"criterion":{"service.additionalInfo.sample":{"eq":["true"]}}}}"#
             )
-            let types = ((samples.body["findingStatistics"] as? [String: Any])?["groupedByFindingType"] as? [[String: Any]])?.compactMap { $0["findingType"] as? String }
+            let types = ((samples.body["findingStatistics"] as? [String: Any])?["groupedByFindingType"] as? [[String: Any]])?.compactMap {
+                $0["findingType"] as? String
+            }
             #expect(Set(types ?? []) == Set(FindingCatalog.all.keys))
             let one = try await server.call(key, .post, "/detector/\(detector)/findings/create", json: #"{"findingTypes":["Recon:EC2/Portscan"]}"#)
             #expect(one.status == 200)
-            let listed = try await server.call(key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":{"type":{"eq":["Recon:EC2/Portscan"]}}}}"#)
+            let listed = try await server.call(
+                key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":{"type":{"eq":["Recon:EC2/Portscan"]}}}}"#)
             #expect(self.ids(listed).count == 2)
             let unknown = try await server.call(key, .post, "/detector/\(detector)/findings/create", json: #"{"findingTypes":["Nope:EC2/Nothing"]}"#)
             #expect(unknown.status == 400)
@@ -268,20 +328,28 @@ struct FindingsTests {
             let detector = try await server.createDetector(key)
             try await server.ingest(key, detectorId: detector, [makeFinding(account: key.accountId, detectorId: detector, id: "recent")])
             // A week of findings stored 20 weeks ago.
-            let old = try await server.postgres.query("SELECT (date_trunc('week', now() AT TIME ZONE 'UTC') - interval '20 weeks')::date::text").decode(String.self)
+            let old = try await server.postgres.query("SELECT (date_trunc('week', now() AT TIME ZONE 'UTC') - interval '20 weeks')::date::text")
+                .decode(String.self)
             var week = ""
             for try await (value) in old { week = value }
             let name = "findings_" + week.replacingOccurrences(of: "-", with: "")
-            try await server.postgres.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(name) PARTITION OF findings FOR VALUES FROM ('\(week)') TO ('\(week)'::date + 7)"))
-            try await server.postgres.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO findings (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at, resource_type, finding)
-                VALUES ('\(week)', '\(key.accountId)', 'us-east-1', 'ancient', '\(detector)', 'Recon:EC2/Portscan', 5, 1, now(), now(), 'Instance', '{}')
-                """))
+            try await server.postgres.query(
+                PostgresQuery(unsafeSQL: "CREATE TABLE \(name) PARTITION OF findings FOR VALUES FROM ('\(week)') TO ('\(week)'::date + 7)"))
+            try await server.postgres.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO findings (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at, resource_type, finding)
+                        VALUES ('\(week)', '\(key.accountId)', 'us-east-1', 'ancient', '\(detector)', 'Recon:EC2/Portscan', 5, 1, now(), now(), 'Instance', '{}')
+                        """))
             var dropped = 0
-            for try await (value) in try await server.postgres.query("SELECT guardpost_maintain_finding_partitions()").decode(Int.self) { dropped = value }
+            for try await (value) in try await server.postgres.query("SELECT guardpost_maintain_finding_partitions()").decode(Int.self) {
+                dropped = value
+            }
             #expect(dropped == 1)
             var remaining: [String] = []
-            for try await (id) in try await server.postgres.query("SELECT finding_id FROM findings ORDER BY 1").decode(String.self) { remaining.append(id) }
+            for try await (id) in try await server.postgres.query("SELECT finding_id FROM findings ORDER BY 1").decode(String.self) {
+                remaining.append(id)
+            }
             #expect(remaining == ["recent"])
         }
     }
@@ -291,8 +359,10 @@ struct FindingsTests {
             let key = try await server.account()
             let detector = try await server.createDetector(key)
             let batch = (0..<30).map { index in
-                makeFinding(account: key.accountId, detectorId: detector, id: "r\(index)", type: index % 2 == 0 ? "Recon:EC2/Portscan" : "UnauthorizedAccess:EC2/SSHBruteForce",
-                            severity: [2, 5, 8][index % 3], updatedAt: String(format: "2026-11-%02dT10:00:00.000Z", 10 + index % 5))
+                makeFinding(
+                    account: key.accountId, detectorId: detector, id: "r\(index)",
+                    type: index % 2 == 0 ? "Recon:EC2/Portscan" : "UnauthorizedAccess:EC2/SSHBruteForce",
+                    severity: [2, 5, 8][index % 3], updatedAt: String(format: "2026-11-%02dT10:00:00.000Z", 10 + index % 5))
             }
             try await server.ingest(key, detectorId: detector, batch)
             // Moves that change the rolled-up keys: archive, unarchive, a new occurrence on another day, a severity change.
@@ -305,7 +375,8 @@ struct FindingsTests {
             try await server.ingest(key, detectorId: detector, [moved])
             func statistics(_ groupBy: String, _ criterion: String) async throws -> [[String: Any]] {
                 let response = try await server.call(
-                    key, .post, "/detector/\(detector)/findings/statistics", json: #"{"groupBy":"\#(groupBy)","maxResults":100,"findingCriteria":{"criterion":\#(criterion)}}"#
+                    key, .post, "/detector/\(detector)/findings/statistics",
+                    json: #"{"groupBy":"\#(groupBy)","maxResults":100,"findingCriteria":{"criterion":\#(criterion)}}"#
                 )
                 let groups = (response.body["findingStatistics"] as? [String: Any])?.values.first as? [[String: Any]] ?? []
                 func groupKey(_ group: [String: Any]) -> String {

@@ -1,4 +1,3 @@
-@testable import AdminServer
 import Crypto
 import Foundation
 import GuardDutyModel
@@ -7,6 +6,8 @@ import Hummingbird
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import AdminServer
 
 /// What one ordinary account must not be able to do to the server or through it (issue 13): impossible numbers,
 /// requests routed other than signed, sessions outliving their key, buckets not granted, one account's lists
@@ -26,7 +27,8 @@ struct HardeningTests {
             let detector = try await server.createDetector(key)
             // Two sources whose counters add past Int64.max, and one at Int64.max: 400, nothing stored.
             for sources in [[("FLOW_LOGS", Int.max / 2 + 1), ("FLOW_LOGS", Int.max / 2 + 1)], [("DNS_LOGS", Int.max)]] {
-                let answer = try await server.call(key, .post, "/agent/v1/heartbeat", json: self.heartbeatJSON(agent: "agent-overflow1", detector: detector, sources: sources))
+                let answer = try await server.call(
+                    key, .post, "/agent/v1/heartbeat", json: self.heartbeatJSON(agent: "agent-overflow1", detector: detector, sources: sources))
                 #expect(answer.status == 400)
                 #expect(answer.errorType == "BadRequestException")
             }
@@ -55,16 +57,19 @@ struct HardeningTests {
 
     @Test func agentsPastTheAccountLimitAreRefusedAndKnownAgentsKeepReporting() async throws {
         try await TestDatabase.withDatabase { client, _ in
-            let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 2)
+            let stores = PostgresStores(
+                client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 2)
             _ = try await stores.accounts.createAccount(accountId: "444444444444", email: "a@example.com", name: nil, organizationManagement: false)
             let caller = Caller(accountId: "444444444444", region: "us-east-1")
             let detector = try await stores.detectors.createDetector(
                 caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
             )
             func beat(_ agent: String) async throws {
-                try await stores.agentChannel.heartbeat(caller: caller, heartbeat: AgentHeartbeat(
-                    agentId: agent, detectorId: detector, hostname: "h", version: "1", configVersion: 0, sources: []
-                ))
+                try await stores.agentChannel.heartbeat(
+                    caller: caller,
+                    heartbeat: AgentHeartbeat(
+                        agentId: agent, detectorId: detector, hostname: "h", version: "1", configVersion: 0, sources: []
+                    ))
             }
             try await beat("agent-0000001")
             try await beat("agent-0000002")
@@ -77,9 +82,10 @@ struct HardeningTests {
         try await TestServer.run { server in
             let key = try await server.account()
             func signIn() async throws -> String {
-                try require(try await server.stores.consoleSessions.signIn(
-                    accessKeyId: key.accessKeyId, secret: key.secretAccessKey, region: "us-east-1", accounts: server.stores.accounts
-                ))
+                try require(
+                    try await server.stores.consoleSessions.signIn(
+                        accessKeyId: key.accessKeyId, secret: key.secretAccessKey, region: "us-east-1", accounts: server.stores.accounts
+                    ))
             }
             let token = try await signIn()
             #expect(try await server.stores.consoleSessions.session(token: token) != nil)
@@ -141,10 +147,12 @@ struct HardeningTests {
 
             let destination = try await server.call(
                 key, .post, "/detector/\(detector)/publishingDestination",
-                json: #"{"destinationType":"S3","destinationProperties":{"destinationArn":"arn:aws:s3:::someone-elses-bucket","kmsKeyArn":"arn:aws:kms:us-east-1:111111111111:key/x"}}"#
+                json:
+                    #"{"destinationType":"S3","destinationProperties":{"destinationArn":"arn:aws:s3:::someone-elses-bucket","kmsKeyArn":"arn:aws:kms:us-east-1:111111111111:key/x"}}"#
             )
             #expect(destination.status == 400)
-            #expect(try await server.stores.s3Grants.list(accountId: key.accountId) == [S3BucketGrant(accountId: key.accountId, bucket: "own-bucket")])
+            #expect(
+                try await server.stores.s3Grants.list(accountId: key.accountId) == [S3BucketGrant(accountId: key.accountId, bucket: "own-bucket")])
         }
     }
 
@@ -154,7 +162,8 @@ struct HardeningTests {
             let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
             var detectors: [String: String] = [:]
             for account in ["333333333331", "333333333332"] {
-                _ = try await stores.accounts.createAccount(accountId: account, email: "\(account)@example.com", name: nil, organizationManagement: false)
+                _ = try await stores.accounts.createAccount(
+                    accountId: account, email: "\(account)@example.com", name: nil, organizationManagement: false)
                 detectors[account] = try await stores.detectors.createDetector(
                     caller: Caller(accountId: account, region: "us-east-1"),
                     request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
@@ -162,10 +171,12 @@ struct HardeningTests {
             }
             for (account, name) in [("333333333331", "a"), ("333333333331", "b"), ("333333333332", "c")] {
                 let request = try JSONDecoder().decode(
-                    CreateListRequest.self, from: Data(#"{"name":"\#(name)","format":"TXT","location":"https://example.com/\#(name).txt","activate":true}"#.utf8)
+                    CreateListRequest.self,
+                    from: Data(#"{"name":"\#(name)","format":"TXT","location":"https://example.com/\#(name).txt","activate":true}"#.utf8)
                 )
                 _ = try await stores.lists.createList(
-                    caller: Caller(accountId: account, region: "us-east-1"), detectorId: try require(detectors[account]), kind: .threatIntelSet, request: request
+                    caller: Caller(accountId: account, region: "us-east-1"), detectorId: try require(detectors[account]), kind: .threatIntelSet,
+                    request: request
                 )
             }
             let first = try require(try await stores.lists.claimActivation(leaseSeconds: 60))
@@ -208,7 +219,8 @@ struct HardeningTests {
             let detector = try await server.createDetector(key)
             // A timestamp past year 9999 cannot be encoded for PostgreSQL: a 400, not a trap in the encoder.
             for criterion in [#"{"updatedAt":{"gte":9223372036854775807}}"#, #"{"updatedAt":{"eq":["-9223372036854775808"]}}"#] {
-                let answer = try await server.call(key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":\#(criterion)}}"#)
+                let answer = try await server.call(
+                    key, .post, "/detector/\(detector)/findings", json: #"{"findingCriteria":{"criterion":\#(criterion)}}"#)
                 #expect(answer.status == 400, "\(criterion)")
             }
             // A long-poll wait that is not a finite number falls back to the default instead of trapping.
@@ -243,7 +255,8 @@ struct HardeningTests {
             let key = try await server.account()
             let detector = try await server.createDetector(key)
             // NUL in any JSON string, in a path or in a query.
-            let nul = try await server.call(key, .post, "/detector/\(detector)/filter", json: #"{"name":"f1","findingCriteria":{"criterion":{"type":{"eq":["a\u0000b"]}}}}"#)
+            let nul = try await server.call(
+                key, .post, "/detector/\(detector)/filter", json: #"{"name":"f1","findingCriteria":{"criterion":{"type":{"eq":["a\u0000b"]}}}}"#)
             #expect(nul.status == 400)
             #expect(try await server.call(key, .get, "/detector?nextToken=a%00b").status == 400)
             // A finding dated on a day that does not exist, or too large to store.
@@ -255,9 +268,12 @@ struct HardeningTests {
             huge.description = String(repeating: "x", count: 4000)
             huge.service.additionalInfo = .init(value: String(repeating: "y", count: 70_000), type: "default")
             #expect(try await server.ingest(key, detectorId: detector, [huge]).status == 400)
-            #expect(try await server.ingest(key, detectorId: detector, [makeFinding(account: key.accountId, detectorId: detector, id: "f-fine")]).status == 200)
+            #expect(
+                try await server.ingest(key, detectorId: detector, [makeFinding(account: key.accountId, detectorId: detector, id: "f-fine")]).status
+                    == 200)
             // A config version past the column's range.
-            let heartbeat = #"{"agentId":"agent-version1","detectorId":"\#(detector)","hostname":"h","version":"1","configVersion":2147483648,"sources":[]}"#
+            let heartbeat =
+                #"{"agentId":"agent-version1","detectorId":"\#(detector)","hostname":"h","version":"1","configVersion":2147483648,"sources":[]}"#
             #expect(try await server.call(key, .post, "/agent/v1/heartbeat", json: heartbeat).status == 400)
             // Names are measured in Unicode scalars, not in grapheme clusters of unbounded size.
             let combining = "a" + String(repeating: "\u{301}", count: 400)
@@ -271,7 +287,8 @@ struct HardeningTests {
 
     @Test func anAgentMovingToAnotherRegionIsCountedThere() async throws {
         try await TestDatabase.withDatabase { client, _ in
-            let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 1)
+            let stores = PostgresStores(
+                client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 1)
             _ = try await stores.accounts.createAccount(accountId: "444444444445", email: "a@example.com", name: nil, organizationManagement: false)
             var detectors: [String: String] = [:]
             for region in ["us-east-1", "us-west-2"] {
@@ -281,9 +298,11 @@ struct HardeningTests {
                 )
             }
             func beat(_ agent: String, _ region: String) async throws {
-                try await stores.agentChannel.heartbeat(caller: Caller(accountId: "444444444445", region: region), heartbeat: AgentHeartbeat(
-                    agentId: agent, detectorId: try require(detectors[region]), hostname: "h", version: "1", configVersion: 0, sources: []
-                ))
+                try await stores.agentChannel.heartbeat(
+                    caller: Caller(accountId: "444444444445", region: region),
+                    heartbeat: AgentHeartbeat(
+                        agentId: agent, detectorId: try require(detectors[region]), hostname: "h", version: "1", configVersion: 0, sources: []
+                    ))
             }
             try await beat("agent-east0001", "us-east-1")
             try await beat("agent-east0002", "us-west-2")
@@ -326,7 +345,8 @@ struct HardeningTests {
     }
 
     @Test func aSTIXFileOfTooManyJSONObjectsIsRefusedBeforeItIsParsed() {
-        let job = ListActivationJob(listId: "l", kind: .threatIntelSet, format: .stix, location: "https://example.com/x.json", expectedBucketOwner: nil, activationId: "a")
+        let job = ListActivationJob(
+            listId: "l", kind: .threatIntelSet, format: .stix, location: "https://example.com/x.json", expectedBucketOwner: nil, activationId: "a")
         let hostile = Array(("[" + Array(repeating: "{}", count: 1_000_001).joined(separator: ",") + "]").utf8)
         guard case .failed(let message) = ListActivator.outcome(parsing: hostile, job: job) else {
             Issue.record("parsed")

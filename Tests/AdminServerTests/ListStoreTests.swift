@@ -57,7 +57,8 @@ struct ListStoreTests {
             #expect(try await self.contentInForce(client, listId) == sha)
 
             // The result of an activation overtaken by a newer request is dropped.
-            try await stores.lists.finishActivation(job, outcome: .content(body: "9.9.9.9\n", sha256: String(repeating: "a", count: 64), entryCount: 1, malformedCount: 0, details: nil))
+            try await stores.lists.finishActivation(
+                job, outcome: .content(body: "9.9.9.9\n", sha256: String(repeating: "a", count: 64), entryCount: 1, malformedCount: 0, details: nil))
             #expect(try await self.contentInForce(client, listId) == sha)
         }
     }

@@ -1,7 +1,8 @@
-@testable import AdminServer
 import Foundation
 import PostgresNIO
 import Testing
+
+@testable import AdminServer
 
 /// Migrations: applied once, in order, recorded with a checksum; an edited applied migration is refused.
 @Suite("Migrations")
@@ -32,7 +33,9 @@ struct MigrationTests {
     @Test func anEditedAppliedMigrationIsRefused() async throws {
         try await TestDatabase.withDatabase { client, _ in
             let edited = Migration.embedded.map { Migration(name: $0.name, sql: $0.sql + "\n-- edited") }
-            let error = await #expect(throws: MigrationError.self) { try await Migrator(migrations: edited, logger: TestDatabase.logger).migrate(client: client) }
+            let error = await #expect(throws: MigrationError.self) {
+                try await Migrator(migrations: edited, logger: TestDatabase.logger).migrate(client: client)
+            }
             #expect(error?.description.contains("was changed after it was applied") == true)
         }
     }
@@ -56,7 +59,9 @@ struct MigrationTests {
         #expect(files == Migration.embedded.map(\.name), "run scripts/embed-migrations.sh")
         for migration in Migration.embedded {
             let text = try String(contentsOf: directory.appendingPathComponent(migration.name), encoding: .utf8)
-            #expect(text == migration.sql + "\n" || text == migration.sql, "\(migration.name) differs from its embedded copy: run scripts/embed-migrations.sh")
+            #expect(
+                text == migration.sql + "\n" || text == migration.sql,
+                "\(migration.name) differs from its embedded copy: run scripts/embed-migrations.sh")
         }
     }
 

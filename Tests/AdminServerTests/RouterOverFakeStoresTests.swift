@@ -1,4 +1,3 @@
-@testable import AdminServer
 import Foundation
 import GuardDutyModel
 import HTTPTypes
@@ -7,6 +6,8 @@ import HummingbirdTesting
 import NIOCore
 import SigV4
 import Testing
+
+@testable import AdminServer
 
 /// The router is built over the stores' protocols, so these tests run the real routes, SigV4 and error rendering
 /// over in-memory stores — no PostgreSQL.

@@ -12,7 +12,8 @@ struct StoreTests {
         try await TestDatabase.withDatabase { client, _ in
             let secrets = SecretBox(key: SymmetricKey(size: .bits256))
             let stores = PostgresStores(client: client, secrets: secrets, logger: TestDatabase.logger)
-            let key = try await stores.accounts.createAccount(accountId: "123456789012", email: "a@example.com", name: "A", organizationManagement: false)
+            let key = try await stores.accounts.createAccount(
+                accountId: "123456789012", email: "a@example.com", name: "A", organizationManagement: false)
             for try await (sealed) in try await client.query("SELECT secret_ciphertext FROM access_keys").decode(ByteBuffer.self) {
                 #expect(String(buffer: sealed).contains(key.secretAccessKey) == false)
             }
@@ -43,7 +44,8 @@ struct StoreTests {
     @Test func revokedKeysStayKnownButRevoked() async throws {
         try await TestDatabase.withDatabase { client, _ in
             let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
-            let first = try await stores.accounts.createAccount(accountId: "333333333333", email: "x@example.com", name: nil, organizationManagement: false)
+            let first = try await stores.accounts.createAccount(
+                accountId: "333333333333", email: "x@example.com", name: nil, organizationManagement: false)
             let second = try await stores.accounts.createAccessKey(accountId: "333333333333")
             try await stores.accounts.revokeAccessKey(accessKeyId: first.accessKeyId)
             #expect(try await stores.accounts.accessKey(id: first.accessKeyId)?.revoked == true)
@@ -57,7 +59,10 @@ struct StoreTests {
     @Test func regionsStartWithSixAndCanBeDisabledAndAdded() async throws {
         try await TestDatabase.withDatabase { client, _ in
             let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
-            #expect(try await stores.regions.listRegions().map(\.name) == ["ap-northeast-2", "eu-central-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2"])
+            #expect(
+                try await stores.regions.listRegions().map(\.name) == [
+                    "ap-northeast-2", "eu-central-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2",
+                ])
             try await stores.regions.setRegion("eu-west-1", enabled: false)
             try await stores.regions.setRegion("ap-south-1", enabled: true)
             let regions = Dictionary(uniqueKeysWithValues: try await stores.regions.listRegions().map { ($0.name, $0.enabled) })

@@ -5,9 +5,13 @@ import Testing
 /// ListCoverage's criteria and sorting, GetCoverageStatistics and GetUsageStatistics, as pure rules (no PostgreSQL).
 @Suite struct CoverageAndUsageRulesTests {
     static let resources = [
-        CoverageResource(agentId: "a1", hostname: "web-1", detectorId: "d", accountId: "222222222222", version: "1.0", healthy: true, issue: nil, updatedAt: 2),
-        CoverageResource(agentId: "a2", hostname: "web-2", detectorId: "d", accountId: "111111111111", version: "1.1", healthy: false, issue: "no logs", updatedAt: 1),
-        CoverageResource(agentId: "a3", hostname: "db-1", detectorId: "d", accountId: "111111111111", version: "1.1", healthy: true, issue: nil, updatedAt: 3),
+        CoverageResource(
+            agentId: "a1", hostname: "web-1", detectorId: "d", accountId: "222222222222", version: "1.0", healthy: true, issue: nil, updatedAt: 2),
+        CoverageResource(
+            agentId: "a2", hostname: "web-2", detectorId: "d", accountId: "111111111111", version: "1.1", healthy: false, issue: "no logs",
+            updatedAt: 1),
+        CoverageResource(
+            agentId: "a3", hostname: "db-1", detectorId: "d", accountId: "111111111111", version: "1.1", healthy: true, issue: nil, updatedAt: 3),
     ]
 
     static func request(_ json: String) throws -> CoverageRequest {
@@ -17,7 +21,10 @@ import Testing
     @Test(arguments: [
         (#"{"filterCriteria":{"filterCriterion":[{"criterionKey":"ACCOUNT_ID","filterCondition":{"equals":["111111111111"]}}]}}"#, ["a2", "a3"]),
         (#"{"filterCriteria":{"filterCriterion":[{"criterionKey":"COVERAGE_STATUS","filterCondition":{"notEquals":["HEALTHY"]}}]}}"#, ["a2"]),
-        (#"{"filterCriteria":{"filterCriterion":[{"criterionKey":"AGENT_VERSION","filterCondition":{"equals":["1.1"]}},{"criterionKey":"INSTANCE_ID","filterCondition":{"notEquals":["db-1"]}}]}}"#, ["a2"]),
+        (
+            #"{"filterCriteria":{"filterCriterion":[{"criterionKey":"AGENT_VERSION","filterCondition":{"equals":["1.1"]}},{"criterionKey":"INSTANCE_ID","filterCondition":{"notEquals":["db-1"]}}]}}"#,
+            ["a2"]
+        ),
         (#"{"filterCriteria":{"filterCriterion":[{"criterionKey":"EKS_CLUSTER_NAME","filterCondition":{"equals":[""]}}]}}"#, ["a1", "a2", "a3"]),
         (#"{}"#, ["a1", "a2", "a3"]),
     ])
@@ -94,14 +101,15 @@ import Testing
         #expect(top.first?.accounts.map(\.accountId) == ["222222222222"])
     }
 
-    @Test(arguments: [
-        ("SUM_BY_ACCOUNT", "USD", true, 50, "unit 'USD' is not available"),
-        ("SUM_BY_ACCOUNT", nil, true, 0, "maxResults 0 is out of range"),
-        (nil, nil, true, 50, "usageStatisticsType is missing"),
-        ("SUM_BY_ACCOUNT", nil, false, 50, "usageCriteria is missing"),
-        ("TOP_RESOURCES", nil, true, 50, "not per resource"),
-        ("SUM_BY_NOTHING", nil, true, 50, "is not a GuardDuty usage statistics type"),
-    ] as [(String?, String?, Bool, Int, String)])
+    @Test(
+        arguments: [
+            ("SUM_BY_ACCOUNT", "USD", true, 50, "unit 'USD' is not available"),
+            ("SUM_BY_ACCOUNT", nil, true, 0, "maxResults 0 is out of range"),
+            (nil, nil, true, 50, "usageStatisticsType is missing"),
+            ("SUM_BY_ACCOUNT", nil, false, 50, "usageCriteria is missing"),
+            ("TOP_RESOURCES", nil, true, 50, "not per resource"),
+            ("SUM_BY_NOTHING", nil, true, 50, "is not a GuardDuty usage statistics type"),
+        ] as [(String?, String?, Bool, Int, String)])
     func usageRefusalsSayWhy(type: String?, unit: String?, hasCriteria: Bool, maxResults: Int, wording: String) throws {
         let request = Self.usageRequest(type, unit: unit, criteria: hasCriteria ? .init() : nil, maxResults: maxResults)
         do {

@@ -98,10 +98,12 @@ struct CriteriaRulesTests {
 
     @Test func ungrantedBucketsAreRefusedNamingTheOperatorsCommand() {
         #expect(throws: Never.self) { try S3GrantRules.requireGranted(true, accountId: "111111111111", bucket: "b", purpose: "read lists from") }
-        #expect(throws: GuardDutyError.badRequest(
-            "The request is rejected because account 111111111111 may not read lists from S3 bucket b: "
-                + "the operator grants buckets with 'guardpost-admin s3 allow'."
-        )) {
+        #expect(
+            throws: GuardDutyError.badRequest(
+                "The request is rejected because account 111111111111 may not read lists from S3 bucket b: "
+                    + "the operator grants buckets with 'guardpost-admin s3 allow'."
+            )
+        ) {
             try S3GrantRules.requireGranted(false, accountId: "111111111111", bucket: "b", purpose: "read lists from")
         }
     }

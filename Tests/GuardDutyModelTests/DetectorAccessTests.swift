@@ -33,9 +33,11 @@ struct DetectorAccessTests {
 
     @Test func detectorsWithMembersOrOfMembersAreNotDeleted() {
         #expect(throws: Never.self) { try DetectorAccess.deleteDetector(invitedOrAssociatedMembers: 0, administrator: nil) }
-        #expect(throws: GuardDutyError.badRequest(
-            "The request is rejected because the detector has 3 invited or associated member accounts; disassociate and delete them first."
-        )) {
+        #expect(
+            throws: GuardDutyError.badRequest(
+                "The request is rejected because the detector has 3 invited or associated member accounts; disassociate and delete them first."
+            )
+        ) {
             try DetectorAccess.deleteDetector(invitedOrAssociatedMembers: 3, administrator: nil)
         }
         #expect(throws: GuardDutyError.self) { try DetectorAccess.deleteDetector(invitedOrAssociatedMembers: 0, administrator: "222222222222") }
@@ -43,10 +45,12 @@ struct DetectorAccessTests {
 
     @Test func onlyTheAdministratorArchivesAMembersFindings() {
         #expect(throws: Never.self) { try DetectorAccess.requireNotMember(enabledAdministrator: nil, doing: "archive findings") }
-        #expect(throws: GuardDutyError.badRequest(
-            "The request is rejected because the current account is a member of administrator account 222222222222; "
-                + "only the administrator account can create suppression rules."
-        )) {
+        #expect(
+            throws: GuardDutyError.badRequest(
+                "The request is rejected because the current account is a member of administrator account 222222222222; "
+                    + "only the administrator account can create suppression rules."
+            )
+        ) {
             try DetectorAccess.requireNotMember(enabledAdministrator: "222222222222", doing: "create suppression rules")
         }
     }

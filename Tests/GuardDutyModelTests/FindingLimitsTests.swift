@@ -48,9 +48,11 @@ struct FindingLimitsTests {
             (badType, "has type 'Not:A/Type', which is not in the finding catalogue"),
         ]
         for (finding, why) in cases {
-            #expect(throws: GuardDutyError.badRequest(
-                "The request is rejected because finding 0 (f1) \(why); nothing in the batch was stored."
-            )) {
+            #expect(
+                throws: GuardDutyError.badRequest(
+                    "The request is rejected because finding 0 (f1) \(why); nothing in the batch was stored."
+                )
+            ) {
                 try FindingLimits.validate(finding, index: 0, accountId: Self.account, region: Self.region, detectorId: Self.detector)
             }
         }

@@ -65,9 +65,10 @@ struct InheritanceAndOrganizationTests {
             try OrganizationRules.requestedAutoEnable(Self.request(#"{"autoEnableOrganizationMembers": "NONE", "autoEnable": true}"#))
         }
         #expect(throws: GuardDutyError.self) {
-            try OrganizationRules.requestedAutoEnable(Self.request(
-                #"{"autoEnable": true, "features": [{"name": "RUNTIME_MONITORING"}, {"name": "EKS_RUNTIME_MONITORING"}]}"#
-            ))
+            try OrganizationRules.requestedAutoEnable(
+                Self.request(
+                    #"{"autoEnable": true, "features": [{"name": "RUNTIME_MONITORING"}, {"name": "EKS_RUNTIME_MONITORING"}]}"#
+                ))
         }
     }
 

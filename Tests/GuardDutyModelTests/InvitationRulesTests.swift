@@ -40,10 +40,12 @@ struct InvitationRulesTests {
 
     @Test func anAdministratorWithMembersCannotAccept() {
         #expect(throws: Never.self) { try MembershipRules.requireNoMembers(toAccept: 0) }
-        #expect(throws: GuardDutyError.badRequest(
-            "The request is rejected because the current account has 2 member accounts; an administrator account cannot become a member. Delete its "
-                + "members first."
-        )) {
+        #expect(
+            throws: GuardDutyError.badRequest(
+                "The request is rejected because the current account has 2 member accounts; an administrator account cannot become a member. Delete its "
+                    + "members first."
+            )
+        ) {
             try MembershipRules.requireNoMembers(toAccept: 2)
         }
     }

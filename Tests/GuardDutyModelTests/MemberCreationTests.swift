@@ -41,9 +41,11 @@ struct MemberCreationTests {
     /// The rule that refuses a 51st account id lives in `Validate.accountIds`; CreateMembers names the field accountDetails.
     @Test func a51stAccountIdIsRefused() {
         let accounts = (0..<51).map { AccountDetail(accountId: String(format: "%012d", $0 + 1), email: "a@example.com") }
-        #expect(throws: GuardDutyError.badRequest(
-            "The request is rejected because accountDetails has 51 entries: at most 50 account IDs are allowed in one call."
-        )) {
+        #expect(
+            throws: GuardDutyError.badRequest(
+                "The request is rejected because accountDetails has 51 entries: at most 50 account IDs are allowed in one call."
+            )
+        ) {
             try MembershipRules.validateCreate(accounts)
         }
         #expect(throws: Never.self) { try MembershipRules.validateCreate(Array(accounts.prefix(50))) }

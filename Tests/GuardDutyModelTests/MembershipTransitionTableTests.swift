@@ -10,19 +10,49 @@ struct MembershipTransitionTableTests {
 
     /// status → (invite, disassociate, delete, start monitoring, stop monitoring, accept, resign, create again)
     static let table: [(RelationshipStatus, [Outcome])] = [
-        (.created, [.moveTo(.invited), .rejected(Reason.notAssociated), .delete, .rejected(Reason.notAssociated),
-                    .rejected(Reason.notAssociated), .rejected(Reason.noInvitation), .rejected(Reason.notAssociated),
-                    .rejected(Reason.alreadyMember)]),
-        (.invited, [.moveTo(.invited), .moveTo(.removed), .delete, .rejected(Reason.notAssociated),
-                    .rejected(Reason.notAssociated), .moveTo(.enabled), .rejected(Reason.notAssociated), .rejected(Reason.alreadyMember)]),
-        (.enabled, [.rejected(Reason.alreadyInvitedOrAssociated), .moveTo(.removed), .rejected(Reason.stillAssociated), .unchanged,
-                    .moveTo(.disabled), .unchanged, .moveTo(.resigned), .rejected(Reason.alreadyMember)]),
-        (.disabled, [.rejected(Reason.alreadyInvitedOrAssociated), .moveTo(.removed), .rejected(Reason.stillAssociated), .moveTo(.enabled),
-                     .unchanged, .unchanged, .moveTo(.resigned), .rejected(Reason.alreadyMember)]),
-        (.removed, [.moveTo(.invited), .unchanged, .delete, .rejected(Reason.notAssociated),
-                    .rejected(Reason.notAssociated), .rejected(Reason.noInvitation), .rejected(Reason.notAssociated), .moveTo(.created)]),
-        (.resigned, [.moveTo(.invited), .unchanged, .delete, .rejected(Reason.notAssociated),
-                     .rejected(Reason.notAssociated), .moveTo(.enabled), .rejected(Reason.notAssociated), .rejected(Reason.alreadyMember)]),
+        (
+            .created,
+            [
+                .moveTo(.invited), .rejected(Reason.notAssociated), .delete, .rejected(Reason.notAssociated),
+                .rejected(Reason.notAssociated), .rejected(Reason.noInvitation), .rejected(Reason.notAssociated),
+                .rejected(Reason.alreadyMember),
+            ]
+        ),
+        (
+            .invited,
+            [
+                .moveTo(.invited), .moveTo(.removed), .delete, .rejected(Reason.notAssociated),
+                .rejected(Reason.notAssociated), .moveTo(.enabled), .rejected(Reason.notAssociated), .rejected(Reason.alreadyMember),
+            ]
+        ),
+        (
+            .enabled,
+            [
+                .rejected(Reason.alreadyInvitedOrAssociated), .moveTo(.removed), .rejected(Reason.stillAssociated), .unchanged,
+                .moveTo(.disabled), .unchanged, .moveTo(.resigned), .rejected(Reason.alreadyMember),
+            ]
+        ),
+        (
+            .disabled,
+            [
+                .rejected(Reason.alreadyInvitedOrAssociated), .moveTo(.removed), .rejected(Reason.stillAssociated), .moveTo(.enabled),
+                .unchanged, .unchanged, .moveTo(.resigned), .rejected(Reason.alreadyMember),
+            ]
+        ),
+        (
+            .removed,
+            [
+                .moveTo(.invited), .unchanged, .delete, .rejected(Reason.notAssociated),
+                .rejected(Reason.notAssociated), .rejected(Reason.noInvitation), .rejected(Reason.notAssociated), .moveTo(.created),
+            ]
+        ),
+        (
+            .resigned,
+            [
+                .moveTo(.invited), .unchanged, .delete, .rejected(Reason.notAssociated),
+                .rejected(Reason.notAssociated), .moveTo(.enabled), .rejected(Reason.notAssociated), .rejected(Reason.alreadyMember),
+            ]
+        ),
     ]
 
     @Test(arguments: Self.table.map(\.0))
@@ -46,10 +76,11 @@ struct MembershipTransitionTableTests {
         }
         #expect(plan.changes.map(\.accountId) == ["222222222222"])
         #expect(plan.changes.map(\.outcome) == [.moveTo(.removed)])
-        #expect(plan.unprocessed == [
-            UnprocessedAccount(accountId: "111111111111", result: Reason.organizationAll),
-            UnprocessedAccount(accountId: "333333333333", result: Reason.notMember),
-        ])
+        #expect(
+            plan.unprocessed == [
+                UnprocessedAccount(accountId: "111111111111", result: Reason.organizationAll),
+                UnprocessedAccount(accountId: "333333333333", result: Reason.notMember),
+            ])
     }
 
     @Test func unchangedMembersAreNeitherChangedNorUnprocessed() {

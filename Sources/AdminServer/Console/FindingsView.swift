@@ -82,7 +82,8 @@ extension FindingsView.Row {
         self.severity = "\(finding.severity)"
         self.linkPrefix = linkPrefix
         self.type = finding.type
-        self.resource = finding.resource.instanceDetails?.instanceId ?? finding.resource.accessKeyDetails?.userName
+        self.resource =
+            finding.resource.instanceDetails?.instanceId ?? finding.resource.accessKeyDetails?.userName
             ?? finding.resource.s3BucketDetails?.first?.name ?? finding.resource.resourceType
         self.accountId = finding.accountId
         self.region = finding.region

@@ -1,4 +1,5 @@
 import GuardDutyModel
+
 /// The usage page: what each account's agents analysed per data source in the last 30 days.
 struct UsageView {
     /// One account and data source, summed over its days.

@@ -71,7 +71,8 @@ public struct FindingExporter: Service {
         // The grant is checked on every run: the operator may have removed it since the destination was made.
         let granted = try await self.outbox.s3BucketGranted(account: destination.account, bucket: bucket)
         guard granted else {
-            return "account \(destination.account) may not write findings to S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'"
+            return
+                "account \(destination.account) may not write findings to S3 bucket \(bucket): the operator grants buckets with 'guardpost-admin s3 allow'"
         }
         if destination.status != "PUBLISHING" {
             let (status, _) = try await s3.send(self.http, method: "HEAD", bucket: bucket, key: nil)
@@ -89,8 +90,9 @@ public struct FindingExporter: Service {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        let path = String(format: "AWSLogs/%@/GuardDuty/%@/%04d/%02d/%02d/%@.jsonl.gz",
-                          destination.account, destination.region, parts.year!, parts.month!, parts.day!, UUID().uuidString.lowercased())
+        let path = String(
+            format: "AWSLogs/%@/GuardDuty/%@/%04d/%02d/%02d/%@.jsonl.gz",
+            destination.account, destination.region, parts.year!, parts.month!, parts.day!, UUID().uuidString.lowercased())
         let key = prefix.isEmpty ? path : "\(prefix)/\(path)"
         let (status, _) = try await s3.send(
             self.http, method: "PUT", bucket: bucket, key: key, body: Gzip.compress(lines),
@@ -98,7 +100,8 @@ public struct FindingExporter: Service {
         )
         guard (200..<300).contains(status) else { return "writing s3://\(bucket)/\(key) answered HTTP \(status)" }
         try await self.outbox.delete(ids: ids)
-        self.logger.info("exported findings", metadata: ["destination": "\(destination.id)", "count": "\(ids.count)", "object": "s3://\(bucket)/\(key)"])
+        self.logger.info(
+            "exported findings", metadata: ["destination": "\(destination.id)", "count": "\(ids.count)", "object": "s3://\(bucket)/\(key)"])
         return nil
     }
 }

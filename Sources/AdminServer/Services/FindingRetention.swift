@@ -33,7 +33,8 @@ public struct FindingRetention: Service {
                 do {
                     try await Self.maintain(client: self.client, logger: self.logger)
                 } catch {
-                    self.logger.warning("finding partition maintenance failed; retrying at the next interval", metadata: ["error": "\(String(reflecting: error))"])
+                    self.logger.warning(
+                        "finding partition maintenance failed; retrying at the next interval", metadata: ["error": "\(String(reflecting: error))"])
                 }
             }
         }

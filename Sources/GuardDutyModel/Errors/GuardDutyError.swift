@@ -26,8 +26,9 @@ public struct GuardDutyError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public static func internalError() -> GuardDutyError {
-        GuardDutyError(status: 500, code: "InternalServerErrorException", type: "InternalException",
-                       message: "The request processing has failed because of an unknown error, exception or failure.")
+        GuardDutyError(
+            status: 500, code: "InternalServerErrorException", type: "InternalException",
+            message: "The request processing has failed because of an unknown error, exception or failure.")
     }
 
     public static func notFound(_ message: String) -> GuardDutyError {

@@ -169,8 +169,10 @@ public struct Finding: Codable, Sendable, Equatable {
         public static func dns(_ action: DnsRequestAction) -> Action { Action(actionType: "DNS_REQUEST", dnsRequestAction: action) }
         public static func portProbe(_ action: PortProbeAction) -> Action { Action(actionType: "PORT_PROBE", portProbeAction: action) }
 
-        public init(actionType: String, awsApiCallAction: AwsApiCallAction? = nil, dnsRequestAction: DnsRequestAction? = nil,
-                    networkConnectionAction: NetworkConnectionAction? = nil, portProbeAction: PortProbeAction? = nil) {
+        public init(
+            actionType: String, awsApiCallAction: AwsApiCallAction? = nil, dnsRequestAction: DnsRequestAction? = nil,
+            networkConnectionAction: NetworkConnectionAction? = nil, portProbeAction: PortProbeAction? = nil
+        ) {
             self.actionType = actionType
             self.awsApiCallAction = awsApiCallAction
             self.dnsRequestAction = dnsRequestAction
@@ -214,7 +216,9 @@ public struct Finding: Codable, Sendable, Equatable {
         public var remotePortDetails: PortDetails?
 
         enum CodingKeys: String, CodingKey {
-            case blocked, connectionDirection, localPortDetails, protocolName = "protocol", localIpDetails, remoteIpDetails, remotePortDetails
+            case blocked, connectionDirection, localPortDetails
+            case protocolName = "protocol"
+            case localIpDetails, remoteIpDetails, remotePortDetails
         }
 
         public init(blocked: Bool, direction: String, protocolName: String, local: String?, localPort: Int?, remote: String?, remotePort: Int?) {
@@ -269,7 +273,11 @@ public struct Finding: Codable, Sendable, Equatable {
         public var domain: String
         public var protocolName: String
         public var blocked: Bool
-        enum CodingKeys: String, CodingKey { case domain, protocolName = "protocol", blocked }
+        enum CodingKeys: String, CodingKey {
+            case domain
+            case protocolName = "protocol"
+            case blocked
+        }
         public init(domain: String, protocolName: String, blocked: Bool) {
             self.domain = domain
             self.protocolName = protocolName

@@ -112,7 +112,9 @@ extension FindingCriteria {
             ] {
                 if let value = long ?? short { found.append(make(value)) }
             }
-            for (patterns, name, make) in [(condition.matches, "matches", CriterionTest.matches), (condition.notMatches, "notMatches", CriterionTest.notMatches)] {
+            for (patterns, name, make) in [
+                (condition.matches, "matches", CriterionTest.matches), (condition.notMatches, "notMatches", CriterionTest.notMatches),
+            ] {
                 guard let patterns else { continue }
                 guard allowMatches else {
                     throw GuardDutyError.badRequest(
@@ -140,12 +142,14 @@ public enum FindingAttribute {
     /// Paths are dotted JSON member names of the Finding schema, e.g. `service.action.networkConnectionAction.localPortDetails.port`.
     public static func validatePath(_ path: String) throws {
         let segments = path.split(separator: ".", omittingEmptySubsequences: false)
-        let valid = path.utf8.count <= 256 && segments.count <= 12 && segments.allSatisfy { segment in
-            guard let first = segment.utf8.first, (first | 0x20) >= 97, (first | 0x20) <= 122 else { return false }
-            return segment.utf8.allSatisfy { byte in
-                (byte >= 48 && byte <= 57) || ((byte | 0x20) >= 97 && (byte | 0x20) <= 122)
+        let valid =
+            path.utf8.count <= 256 && segments.count <= 12
+            && segments.allSatisfy { segment in
+                guard let first = segment.utf8.first, (first | 0x20) >= 97, (first | 0x20) <= 122 else { return false }
+                return segment.utf8.allSatisfy { byte in
+                    (byte >= 48 && byte <= 57) || ((byte | 0x20) >= 97 && (byte | 0x20) <= 122)
+                }
             }
-        }
         guard valid else {
             throw GuardDutyError.badRequest(
                 "The request is rejected because '\(path.prefix(100))' is not a finding attribute: use a dotted path of the finding's JSON names, such as service.action.actionType."

@@ -18,7 +18,9 @@ public enum SampleFindings {
                 resourceType: "Instance",
                 instanceDetails: Finding.InstanceDetails(
                     instanceId: "i-99999999",
-                    networkInterfaces: [Finding.NetworkInterface(networkInterfaceId: "eni-abcdef00", privateIpAddress: "10.0.0.1", vpcId: "GeneratedFindingVPCId")]
+                    networkInterfaces: [
+                        Finding.NetworkInterface(networkInterfaceId: "eni-abcdef00", privateIpAddress: "10.0.0.1", vpcId: "GeneratedFindingVPCId")
+                    ]
                 )
             )
         }
@@ -26,24 +28,28 @@ public enum SampleFindings {
         let role: String
         switch info.featureName {
         case "CloudTrail":
-            action = .api(Finding.AwsApiCallAction(
-                api: "GeneratedFindingAPIName", callerType: "Remote IP", errorCode: nil, userAgent: "aws-cli/2.15.0",
-                remoteIp: remote, serviceName: "GeneratedFindingAPIServiceName"
-            ))
+            action = .api(
+                Finding.AwsApiCallAction(
+                    api: "GeneratedFindingAPIName", callerType: "Remote IP", errorCode: nil, userAgent: "aws-cli/2.15.0",
+                    remoteIp: remote, serviceName: "GeneratedFindingAPIServiceName"
+                ))
             role = "TARGET"
         case "DnsLogs":
             action = .dns(Finding.DnsRequestAction(domain: "GeneratedFindingDomainName", protocolName: "UDP", blocked: false))
             role = "ACTOR"
         default:
             if info.type.hasPrefix("Recon:EC2/PortProbe") {
-                action = .portProbe(Finding.PortProbeAction(blocked: false, portProbeDetails: [Finding.PortProbeDetail(localPort: 22, local: "10.0.0.1", remote: remote)]))
+                action = .portProbe(
+                    Finding.PortProbeAction(
+                        blocked: false, portProbeDetails: [Finding.PortProbeDetail(localPort: 22, local: "10.0.0.1", remote: remote)]))
                 role = "TARGET"
             } else {
                 let inbound = info.type.contains("BruteForce")
-                action = .network(Finding.NetworkConnectionAction(
-                    blocked: false, direction: inbound ? "INBOUND" : "OUTBOUND", protocolName: "TCP",
-                    local: "10.0.0.1", localPort: inbound ? 22 : 49152, remote: remote, remotePort: inbound ? 49152 : 443
-                ))
+                action = .network(
+                    Finding.NetworkConnectionAction(
+                        blocked: false, direction: inbound ? "INBOUND" : "OUTBOUND", protocolName: "TCP",
+                        local: "10.0.0.1", localPort: inbound ? 22 : 49152, remote: remote, remotePort: inbound ? 49152 : 443
+                    ))
                 role = inbound ? "TARGET" : "ACTOR"
             }
         }

@@ -39,17 +39,21 @@ public enum FindingLimits {
         }
         guard finding.accountId == accountId else { throw reject("belongs to account \(finding.accountId.prefix(20)), not the caller's") }
         guard finding.region == region else { throw reject("is for region \(finding.region.prefix(30)), not the request's region \(region)") }
-        guard finding.service.detectorId == detectorId else { throw reject(
-            "names detector \(finding.service.detectorId.prefix(40)), not \(detectorId)"
-        ) }
+        guard finding.service.detectorId == detectorId else {
+            throw reject(
+                "names detector \(finding.service.detectorId.prefix(40)), not \(detectorId)"
+            )
+        }
         guard (1...300).contains(finding.id.utf8.count),
             finding.id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 == 45 })
         else {
             throw reject("has an id that is not 1 to 300 letters, digits or '-'")
         }
-        guard FindingCatalog.all[finding.type] != nil else { throw reject(
-            "has type '\(finding.type.prefix(80))', which is not in the finding catalogue"
-        ) }
+        guard FindingCatalog.all[finding.type] != nil else {
+            throw reject(
+                "has type '\(finding.type.prefix(80))', which is not in the finding catalogue"
+            )
+        }
         guard finding.severity >= 0.1, finding.severity <= 10 else { throw reject("has severity \(finding.severity), outside 0.1 to 10") }
         guard finding.service.count >= 1 else { throw reject("has a count below 1") }
         let timestamps = [

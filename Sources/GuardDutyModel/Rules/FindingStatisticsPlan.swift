@@ -40,9 +40,10 @@ public struct FindingStatisticsPlan: Sendable, Equatable {
         switch request.orderBy ?? "DESC" {
         case "ASC": self.descending = false
         case "DESC": self.descending = true
-        default: throw GuardDutyError.badRequest(
-            "The request is rejected because orderBy '\((request.orderBy ?? "").prefix(20))' is not ASC or DESC."
-        )
+        default:
+            throw GuardDutyError.badRequest(
+                "The request is rejected because orderBy '\((request.orderBy ?? "").prefix(20))' is not ASC or DESC."
+            )
         }
         self.groupBy = request.groupBy
     }

@@ -9,17 +9,17 @@ public enum MembershipRules {
         public static let selfMember = "The request is rejected because an account cannot become a member of itself."
         public static let alreadyInvitedOrAssociated =
             "The request is rejected because the current account has already invited or is already the GuardDuty administrator of the given member "
-                + "account ID."
+            + "account ID."
         public static let callerIsMember =
             "The request is rejected because the current account cannot create members because it is already a member of another administrator "
-                + "account."
+            + "account."
         public static let notAssociated =
             "The request is rejected because the given account ID is not an associated member of the current account."
         public static let stillAssociated =
             "The request is rejected because the given account ID is still an associated member; disassociate it first with DisassociateMembers."
         public static let organizationAll =
             "The request is rejected because the organization's autoEnableOrganizationMembers is ALL: organization members cannot be disassociated "
-                + "or stopped while they are in the organization."
+            + "or stopped while they are in the organization."
         public static func memberLimit(_ limit: Int) -> String {
             "The request is rejected because the current account cannot create more members because it cannot exceed the maximum number of allowed "
                 + "members (\(limit))."
@@ -36,7 +36,7 @@ public enum MembershipRules {
         }
         public static let deleteNotDeclined =
             "The request is rejected because the invitation from the given account ID has not been declined; decline it first with "
-                + "DeclineInvitations."
+            + "DeclineInvitations."
     }
 
     /// The outcome of applying an operation to one member.

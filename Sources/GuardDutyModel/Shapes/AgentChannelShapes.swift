@@ -99,8 +99,10 @@ public struct AgentHeartbeat: Codable, Sendable, Equatable {
         }
     }
 
-    public init(agentId: String, detectorId: String, hostname: String, version: String, configVersion: Int, sources: [Source],
-                usageSequence: Int64? = nil) {
+    public init(
+        agentId: String, detectorId: String, hostname: String, version: String, configVersion: Int, sources: [Source],
+        usageSequence: Int64? = nil
+    ) {
         self.agentId = agentId
         self.detectorId = detectorId
         self.hostname = hostname
@@ -110,8 +112,6 @@ public struct AgentHeartbeat: Codable, Sendable, Equatable {
         self.usageSequence = usageSequence
     }
 }
-
-
 
 /// `CoverageResource` of ListCoverage: one agent, reported as an EC2 resource with its agent version.
 public struct CoverageResource: Codable, Sendable, Equatable {
@@ -139,12 +139,15 @@ public struct CoverageResource: Codable, Sendable, Equatable {
         public var version: String
     }
 
-    public init(agentId: String, hostname: String, detectorId: String, accountId: String, version: String, healthy: Bool, issue: String?, updatedAt: Double) {
+    public init(
+        agentId: String, hostname: String, detectorId: String, accountId: String, version: String, healthy: Bool, issue: String?, updatedAt: Double
+    ) {
         self.resourceId = agentId
         self.detectorId = detectorId
         self.accountId = accountId
         self.resourceDetails = Details(
-            resourceType: "EC2", ec2InstanceDetails: Instance(instanceId: hostname, agentDetails: AgentDetails(version: version), managementType: "MANUAL")
+            resourceType: "EC2",
+            ec2InstanceDetails: Instance(instanceId: hostname, agentDetails: AgentDetails(version: version), managementType: "MANUAL")
         )
         self.coverageStatus = healthy ? "HEALTHY" : "UNHEALTHY"
         self.issue = issue

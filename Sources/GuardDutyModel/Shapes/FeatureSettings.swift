@@ -87,12 +87,13 @@ public struct FeatureSettings: Codable, Sendable, Equatable {
                     DetectorAdditionalConfigurationResult(name: $0.key, status: $0.value.status, updatedAt: $0.value.updatedAt)
                 }
             }
-            results.append(.init(
-                name: feature.rawValue,
-                status: state?.status ?? .disabled,
-                updatedAt: state?.updatedAt ?? foundationalUpdatedAt,
-                additionalConfiguration: additional?.isEmpty == false ? additional : nil
-            ))
+            results.append(
+                .init(
+                    name: feature.rawValue,
+                    status: state?.status ?? .disabled,
+                    updatedAt: state?.updatedAt ?? foundationalUpdatedAt,
+                    additionalConfiguration: additional?.isEmpty == false ? additional : nil
+                ))
         }
         return results
     }

@@ -145,7 +145,7 @@ extension Validate {
     /// Filter names: 3–64 characters of letters, digits, '.', '_' and '-'.
     public static func filterName(_ name: String?) throws -> String {
         guard let name, (3...64).contains(name.utf8.count),
-              name.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 == 46 || $0 == 95 || $0 == 45 })
+            name.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 == 46 || $0 == 95 || $0 == 45 })
         else {
             throw GuardDutyError.badRequest(
                 "The request is rejected because the filter name '\((name ?? "").prefix(80))' is invalid: use 3 to 64 letters, digits, '.', '_' or '-'."

@@ -19,14 +19,15 @@ extension AgentHeartbeat {
     /// negative or impossibly large counters.
     public func validate() throws {
         guard (8...64).contains(self.agentId.utf8.count),
-              self.agentId.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 == 45 })
+            self.agentId.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) || $0 == 45 })
         else {
             throw GuardDutyError.badRequest("The request is rejected because agentId must be 8 to 64 letters, digits or '-'.")
         }
         guard self.hostname.utf8.count <= 255, self.version.utf8.count <= 64, self.sources.count <= 100,
-              self.detectorId.utf8.count <= 300
+            self.detectorId.utf8.count <= 300
         else {
-            throw GuardDutyError.badRequest("The request is rejected because the hostname, version or source list is longer than allowed (255, 64, 100).")
+            throw GuardDutyError.badRequest(
+                "The request is rejected because the hostname, version or source list is longer than allowed (255, 64, 100).")
         }
         guard (0...Int(Int32.max)).contains(self.configVersion), (self.usageSequence ?? 0) >= 0 else {
             throw GuardDutyError.badRequest("The request is rejected because configVersion or usageSequence is out of range.")

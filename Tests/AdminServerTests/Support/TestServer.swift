@@ -66,7 +66,9 @@ struct TestServer: Sendable {
 
     /// The config version agents long-poll on, read straight from the database.
     func configVersion(_ detectorId: String) async throws -> Int {
-        for try await (version) in try await self.postgres.query("SELECT config_version FROM detectors WHERE detector_id = \(detectorId)").decode(Int.self) {
+        for try await (version) in try await self.postgres.query("SELECT config_version FROM detectors WHERE detector_id = \(detectorId)").decode(
+            Int.self)
+        {
             return version
         }
         throw TestFailure(message: "no detector \(detectorId)")
@@ -101,19 +103,24 @@ extension TestServer {
     }
 
     func enroll(admin: IssuedAccessKey, adminDetector: String, member: IssuedAccessKey, memberDetector: String) async throws {
-        try await self.call(admin, .post, "/detector/\(adminDetector)/member", json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
+        try await self.call(
+            admin, .post, "/detector/\(adminDetector)/member",
+            json: #"{"accountDetails":[{"accountId":"\#(member.accountId)","email":"m@example.com"}]}"#)
         try await self.call(admin, .post, "/detector/\(adminDetector)/member/invite", json: #"{"accountIds":["\#(member.accountId)"]}"#)
         let invitations = try await self.call(member, .get, "/invitation")
         let invitationId = try require((invitations.body["invitations"] as? [[String: Any]])?.first?["invitationId"] as? String)
         let accepted = try await self.call(
-            member, .post, "/detector/\(memberDetector)/administrator", json: #"{"administratorId":"\#(admin.accountId)","invitationId":"\#(invitationId)"}"#
+            member, .post, "/detector/\(memberDetector)/administrator",
+            json: #"{"administratorId":"\#(admin.accountId)","invitationId":"\#(invitationId)"}"#
         )
         guard accepted.status == 200 else { throw TestFailure(message: "accept failed: \(accepted.body)") }
     }
 
     /// Sends findings through the agent channel as the account's agent would; returns status and body.
     @discardableResult
-    func ingest(_ key: IssuedAccessKey, detectorId: String, _ findings: [Finding], region: String = "us-east-1") async throws -> (status: Int, body: [String: Any], errorType: String?) {
+    func ingest(_ key: IssuedAccessKey, detectorId: String, _ findings: [Finding], region: String = "us-east-1") async throws -> (
+        status: Int, body: [String: Any], errorType: String?
+    ) {
         let batch = AgentFindingBatch(detectorId: detectorId, findings: findings)
         let json = String(decoding: try JSONEncoder().encode(batch), as: UTF8.self)
         return try await self.call(key, .post, "/agent/v1/findings", json: json, region: region)
@@ -131,9 +138,10 @@ func makeFinding(
         description: "test", id: id, region: region,
         resource: Finding.Resource(resourceType: "Instance", instanceDetails: Finding.InstanceDetails(instanceId: instanceId)),
         service: Finding.Service(
-            action: .network(Finding.NetworkConnectionAction(
-                blocked: false, direction: "INBOUND", protocolName: "TCP", local: "10.0.0.5", localPort: 22, remote: remoteIp, remotePort: 50000
-            )),
+            action: .network(
+                Finding.NetworkConnectionAction(
+                    blocked: false, direction: "INBOUND", protocolName: "TCP", local: "10.0.0.5", localPort: 22, remote: remoteIp, remotePort: 50000
+                )),
             evidence: nil, count: count, detectorId: detectorId, eventFirstSeen: "2026-11-20T09:00:00.000Z", eventLastSeen: updatedAt,
             resourceRole: "TARGET", additionalInfo: nil, featureName: "FlowLogs"
         ),

@@ -62,14 +62,18 @@ struct FindingSort {
         switch self.kind {
         case .text: value = try builder.bind(parts[0])
         case .number:
-            guard let number = Double(parts[0]) else { throw GuardDutyError.badRequest(
-                "The request is rejected because the nextToken does not belong to this sort order."
-            ) }
+            guard let number = Double(parts[0]) else {
+                throw GuardDutyError.badRequest(
+                    "The request is rejected because the nextToken does not belong to this sort order."
+                )
+            }
             value = try builder.bind(number)
         case .timestamp:
-            guard let micros = Int64(parts[0]) else { throw GuardDutyError.badRequest(
-                "The request is rejected because the nextToken does not belong to this sort order."
-            ) }
+            guard let micros = Int64(parts[0]) else {
+                throw GuardDutyError.badRequest(
+                    "The request is rejected because the nextToken does not belong to this sort order."
+                )
+            }
             guard (-62_135_596_800_000_000...253_402_300_799_999_999).contains(micros) else {
                 throw GuardDutyError.badRequest("The request is rejected because the nextToken does not belong to this sort order.")
             }

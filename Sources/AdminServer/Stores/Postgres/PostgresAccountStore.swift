@@ -87,10 +87,11 @@ public struct PostgresAccountStore: AccountStore {
             """,
             logger: self.context.logger
         ).decode((String, String, String?, Bool, String).self) {
-            accounts.append(AccountSummary(
-                accountId: row.0, email: row.1, name: row.2, organizationManagement: row.3,
-                activeAccessKeyIds: row.4.split(separator: ",").map(String.init)
-            ))
+            accounts.append(
+                AccountSummary(
+                    accountId: row.0, email: row.1, name: row.2, organizationManagement: row.3,
+                    activeAccessKeyIds: row.4.split(separator: ",").map(String.init)
+                ))
         }
         return accounts
     }

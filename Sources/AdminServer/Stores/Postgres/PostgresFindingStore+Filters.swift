@@ -18,7 +18,9 @@ extension PostgresFindingStore {
                 }
             }
             var count = 0
-            for try await (value) in try await connection.query("SELECT count(*) FROM filters WHERE detector_id = \(detectorId)", logger: self.logger).decode(Int.self) {
+            for try await (value) in try await connection.query("SELECT count(*) FROM filters WHERE detector_id = \(detectorId)", logger: self.logger)
+                .decode(Int.self)
+            {
                 count = value
             }
             try FilterRules.roomForAnother(count: count)

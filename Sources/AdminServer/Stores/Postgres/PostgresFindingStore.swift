@@ -33,9 +33,19 @@ public struct PostgresFindingStore: FindingStore {
         guard !findings.isEmpty else { return IngestSummary() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        var ids: [String] = [], types: [String] = [], severities: [Double] = [], counts: [Int] = []
-        var created: [String] = [], updated: [String] = [], firstSeen: [String] = [], lastSeen: [String] = []
-        var resourceTypes: [String] = [], resourceIds: [String] = [], remoteIPs: [String] = [], documents: [String] = [], samples: [Bool] = []
+        var ids: [String] = []
+        var types: [String] = []
+        var severities: [Double] = []
+        var counts: [Int] = []
+        var created: [String] = []
+        var updated: [String] = []
+        var firstSeen: [String] = []
+        var lastSeen: [String] = []
+        var resourceTypes: [String] = []
+        var resourceIds: [String] = []
+        var remoteIPs: [String] = []
+        var documents: [String] = []
+        var samples: [Bool] = []
         for finding in findings {
             var stored = finding
             stored.service.archived = false
@@ -57,7 +67,8 @@ public struct PostgresFindingStore: FindingStore {
             samples.append(finding.service.additionalInfo?.value.contains(#""sample":true"#) ?? false)
         }
         var builder = SQLBuilder()
-        let account = try builder.bind(caller.accountId), region = try builder.bind(caller.region)
+        let account = try builder.bind(caller.accountId)
+        let region = try builder.bind(caller.region)
         let detector = try builder.bind(findings[0].service.detectorId)
         builder.sql = """
             WITH incoming AS (
@@ -112,21 +123,26 @@ public struct PostgresFindingStore: FindingStore {
         var summary = summary
         // The account and its Enabled administrator: whose suppression rules apply, and who receives the events.
         var owners = [caller.accountId]
-        if let admin = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger) { owners.append(admin) }
+        if let admin = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger) {
+            owners.append(admin)
+        }
         if !newIds.isEmpty {
             summary.suppressed = try await self.suppress(connection, region: caller.region, account: caller.accountId, owners: owners, ids: newIds)
         }
-        try await connection.enqueueFindingEvents(account: caller.accountId, region: caller.region, ids: movedIds, receivers: owners, logger: self.logger)
+        try await connection.enqueueFindingEvents(
+            account: caller.accountId, region: caller.region, ids: movedIds, receivers: owners, logger: self.logger)
         return summary
     }
 
     static func resourceId(_ finding: Finding) -> String? {
-        finding.resource.instanceDetails?.instanceId ?? finding.resource.accessKeyDetails?.accessKeyId ?? finding.resource.s3BucketDetails?.first?.name
+        finding.resource.instanceDetails?.instanceId ?? finding.resource.accessKeyDetails?.accessKeyId
+            ?? finding.resource.s3BucketDetails?.first?.name
     }
 
     static func remoteIP(_ finding: Finding) -> String? {
         let action = finding.service.action
-        let details = action.networkConnectionAction?.remoteIpDetails ?? action.awsApiCallAction?.remoteIpDetails
+        let details =
+            action.networkConnectionAction?.remoteIpDetails ?? action.awsApiCallAction?.remoteIpDetails
             ?? action.portProbeAction?.portProbeDetails.first?.remoteIpDetails
         return details?.ipAddressV4 ?? details?.ipAddressV6
     }

@@ -30,7 +30,8 @@ public struct PostgresListStore: ListStore {
         let id = try await self.context.transaction { connection -> String in
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
             try await self.requireManager(connection, caller)
-            try await connection.requireS3Grant(account: caller.accountId, location: request.location, purpose: "read lists from", logger: self.logger)
+            try await connection.requireS3Grant(
+                account: caller.accountId, location: request.location, purpose: "read lists from", logger: self.logger)
             if let token = request.clientToken, !token.isEmpty {
                 for try await (existing) in try await connection.query(
                     "SELECT list_id FROM lists WHERE detector_id = \(detectorId) AND kind = \(kind.rawValue) AND client_token = \(token)",
@@ -75,7 +76,8 @@ public struct PostgresListStore: ListStore {
     public func getList(caller: Caller, detectorId: String, kind: ListKind, listId: String) async throws -> GetListResponse {
         try await self.context.client.withConnection { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            let owner = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
+            let owner =
+                try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
             for try await row in try await connection.query(
                 """
                 SELECT name, format, location, status, tags::text, expected_bucket_owner, account_id, error_details,
@@ -116,7 +118,8 @@ public struct PostgresListStore: ListStore {
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
             try await self.requireManager(connection, caller)
             try await self.ownedList(connection, caller: caller, detectorId: detectorId, kind: kind, listId: listId)
-            try await connection.requireS3Grant(account: caller.accountId, location: request.location, purpose: "read lists from", logger: self.logger)
+            try await connection.requireS3Grant(
+                account: caller.accountId, location: request.location, purpose: "read lists from", logger: self.logger)
             do {
                 try await connection.query(
                     """
@@ -146,7 +149,8 @@ public struct PostgresListStore: ListStore {
                     logger: self.logger
                 )
                 try await connection.bumpConfigVersion(
-                    accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger), region: caller.region,
+                    accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger),
+                    region: caller.region,
                     logger: self.logger
                 )
             case nil:
@@ -163,7 +167,8 @@ public struct PostgresListStore: ListStore {
             try await self.ownedList(connection, caller: caller, detectorId: detectorId, kind: kind, listId: listId)
             try await connection.query("DELETE FROM lists WHERE list_id = \(listId)", logger: self.logger)
             try await connection.bumpConfigVersion(
-                accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger), region: caller.region,
+                accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger),
+                region: caller.region,
                 logger: self.logger
             )
         }
@@ -173,7 +178,8 @@ public struct PostgresListStore: ListStore {
         let after = try PageToken.decode(nextToken) ?? ""
         return try await self.context.client.withConnection { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            let owner = try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
+            let owner =
+                try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
             var ids: [String] = []
             for try await (id) in try await connection.query(
                 """
@@ -209,7 +215,8 @@ public struct PostgresListStore: ListStore {
             ).decode((String, String, String, String, String?, String?, String, Int).self) {
                 guard let kind = ListKind(rawValue: row.1), let format = ListFileFormat(rawValue: row.2), let activationId = row.5 else { return nil }
                 return ListActivationJob(
-                    listId: row.0, kind: kind, format: format, location: row.3, expectedBucketOwner: row.4, activationId: activationId, accountId: row.6,
+                    listId: row.0, kind: kind, format: format, location: row.3, expectedBucketOwner: row.4, activationId: activationId,
+                    accountId: row.6,
                     attempt: row.7
                 )
             }
@@ -260,7 +267,8 @@ public struct PostgresListStore: ListStore {
             }
             if let (account, region) = owner {
                 try await connection.bumpConfigVersion(
-                    accounts: try await connection.accountAndAssociatedMembers(account, region: region, logger: self.logger), region: region, logger: self.logger
+                    accounts: try await connection.accountAndAssociatedMembers(account, region: region, logger: self.logger), region: region,
+                    logger: self.logger
                 )
             }
         }

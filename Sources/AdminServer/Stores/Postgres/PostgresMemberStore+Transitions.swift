@@ -88,11 +88,12 @@ extension PostgresMemberStore {
                             name: $0.name, status: $0.status, updatedAt: $0.updatedAt, additionalConfiguration: $0.additionalConfiguration
                         )
                     }
-                configurations.append(MemberDataSourceConfiguration(
-                    accountId: account,
-                    dataSources: features.dataSourcesResult(serviceRole: PostgresDetectorStore.serviceRole(account)),
-                    features: results
-                ))
+                configurations.append(
+                    MemberDataSourceConfiguration(
+                        accountId: account,
+                        dataSources: features.dataSourcesResult(serviceRole: PostgresDetectorStore.serviceRole(account)),
+                        features: results
+                    ))
             }
             return GetMemberDetectorsResponse(members: configurations, unprocessedAccounts: unprocessed)
         }

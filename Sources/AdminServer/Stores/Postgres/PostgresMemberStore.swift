@@ -106,7 +106,8 @@ public struct PostgresMemberStore: MemberStore {
                 return MembershipRules.creatorIsMember(accounts.map(\.accountId))
             }
             let isOrganizationAdmin = try await connection.organizationAdmin(region: caller.region, logger: self.logger) == caller.accountId
-            let settings = isOrganizationAdmin
+            let settings =
+                isOrganizationAdmin
                 ? try await connection.organizationSettings(admin: caller.accountId, region: caller.region, logger: self.logger) : nil
             let limit = MembershipRules.memberLimit(isOrganizationAdministrator: isOrganizationAdmin)
             var count = try await connection.memberCount(admin: caller.accountId, region: caller.region, logger: self.logger)
@@ -128,9 +129,11 @@ public struct PostgresMemberStore: MemberStore {
                 }
                 count += 1
                 // A delegated administrator's members are enabled at once, without an invitation.
-                if let settings, !(try await connection.enrollOrganizationMember(
-                    admin: caller.accountId, region: caller.region, account: account.accountId, settings: settings, logger: self.logger
-                )) {
+                if let settings,
+                    !(try await connection.enrollOrganizationMember(
+                        admin: caller.accountId, region: caller.region, account: account.accountId, settings: settings, logger: self.logger
+                    ))
+                {
                     let reason = MembershipRules.Reason.associatedElsewhere(account.accountId)
                     unprocessed.append(UnprocessedAccount(accountId: account.accountId, result: reason))
                 }
@@ -219,7 +222,9 @@ public struct PostgresMemberStore: MemberStore {
         }
     }
 
-    public func listMembers(caller: Caller, detectorId: String, onlyAssociated: Bool, maxResults: Int, nextToken: String?) async throws -> Page<Member> {
+    public func listMembers(caller: Caller, detectorId: String, onlyAssociated: Bool, maxResults: Int, nextToken: String?) async throws -> Page<
+        Member
+    > {
         let after = try PageToken.decode(nextToken) ?? ""
         return try await self.context.client.withConnection { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)

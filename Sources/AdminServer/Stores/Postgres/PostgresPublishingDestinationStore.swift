@@ -22,10 +22,12 @@ public struct PostgresPublishingDestinationStore: Sendable {
         let (bucket, prefix) = try PublishingDestinationRules.create(request)
         return try await self.context.transaction { connection in
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
-            try await connection.requireS3Grant(account: caller.accountId, bucket: bucket, key: prefix.isEmpty ? nil : prefix, purpose: "write findings to", logger: self.logger)
+            try await connection.requireS3Grant(
+                account: caller.accountId, bucket: bucket, key: prefix.isEmpty ? nil : prefix, purpose: "write findings to", logger: self.logger)
             if let token = request.clientToken, !token.isEmpty {
                 for try await (existing) in try await connection.query(
-                    "SELECT destination_id FROM publishing_destinations WHERE detector_id = \(detectorId) AND client_token = \(token)", logger: self.logger
+                    "SELECT destination_id FROM publishing_destinations WHERE detector_id = \(detectorId) AND client_token = \(token)",
+                    logger: self.logger
                 ).decode(String.self) {
                     return existing
                 }
@@ -75,7 +77,8 @@ public struct PostgresPublishingDestinationStore: Sendable {
             _ = try await self.describe(connection: connection, detectorId: detectorId, destinationId: destinationId)
             guard let properties else { return }
             let (bucket, prefix) = try Self.parseArn(properties.destinationArn)
-            try await connection.requireS3Grant(account: caller.accountId, bucket: bucket, key: prefix.isEmpty ? nil : prefix, purpose: "write findings to", logger: self.logger)
+            try await connection.requireS3Grant(
+                account: caller.accountId, bucket: bucket, key: prefix.isEmpty ? nil : prefix, purpose: "write findings to", logger: self.logger)
             // New properties are verified again before anything is written there.
             try await connection.query(
                 """

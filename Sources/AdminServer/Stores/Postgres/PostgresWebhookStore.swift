@@ -56,9 +56,11 @@ public struct PostgresWebhookStore: Sendable {
             """,
             logger: self.logger
         ).decode((String, String, String, Bool, Int, Int, Int, String?).self) {
-            result.append(WebhookSummary(
-                webhookId: row.0, accountId: row.1, url: row.2, signed: row.3, pending: row.4, delivered: row.5, failedAttempts: row.6, lastError: row.7
-            ))
+            result.append(
+                WebhookSummary(
+                    webhookId: row.0, accountId: row.1, url: row.2, signed: row.3, pending: row.4, delivered: row.5, failedAttempts: row.6,
+                    lastError: row.7
+                ))
         }
         return result
     }

@@ -9,6 +9,7 @@ enum SQL {
     /// `table` is the alias of `findings` in the query, or empty.
     static func findingDocument(_ table: String = "") -> String {
         let t = table.isEmpty ? "" : "\(table)."
-        return "jsonb_set(jsonb_set(\(t)finding, '{service,archived}', to_jsonb(\(t)archived)), '{service,userFeedback}', coalesce(to_jsonb(\(t)feedback), 'null'::jsonb))"
+        return
+            "jsonb_set(jsonb_set(\(t)finding, '{service,archived}', to_jsonb(\(t)archived)), '{service,userFeedback}', coalesce(to_jsonb(\(t)feedback), 'null'::jsonb))"
     }
 }
