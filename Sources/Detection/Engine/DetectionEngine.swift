@@ -88,10 +88,11 @@ public final class DetectionEngine {
             return
         }
         let trail = CloudTrailContext(
-            event: event, account: event.recipientAccountId ?? self.context.defaultAccount, region: event.awsRegion ?? self.context.defaultRegion,
-            remote: remote, verdict: remote.map { self.intelligence.verdict($0) }, isS3Data: isS3Data
+            account: event.recipientAccountId ?? self.context.defaultAccount, region: event.awsRegion ?? self.context.defaultRegion,
+            remote: remote, verdict: remote.map { self.intelligence.verdict($0) }, isS3Data: isS3Data,
+            succeeded: event.errorCode == nil && (event.eventName != "ConsoleLogin" || event.consoleLoginResult == "Success")
         )
-        for rule in self.rules.cloudTrail { rule.process(trail, in: self.context) }
+        for rule in self.rules.cloudTrail { rule.process(event, trail, in: self.context) }
     }
 
     // MARK: DNS
@@ -107,10 +108,10 @@ public final class DetectionEngine {
             if name.hasSuffix(".") { name.removeLast() }
         }
         let dns = DNSContext(
-            query: query, name: name, account: query.accountId ?? self.context.defaultAccount, region: query.region ?? self.context.defaultRegion,
+            name: name, account: query.accountId ?? self.context.defaultAccount, region: query.region ?? self.context.defaultRegion,
             instance: query.instanceId ?? query.sourceAddress ?? "unknown"
         )
-        for rule in self.rules.dns { rule.process(dns, in: self.context) }
+        for rule in self.rules.dns { rule.process(query, dns, in: self.context) }
     }
 
     // MARK: VPC Flow Logs

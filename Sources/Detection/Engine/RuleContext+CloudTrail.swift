@@ -31,8 +31,7 @@ extension RuleContext {
     }
 
     /// Adds a rule's hit on one event: on the caller's access key for management events, on the bucket for S3 data events.
-    func report(_ hit: RuleHit, on trail: CloudTrailContext) {
-        let event = trail.event
+    func report(_ hit: RuleHit, on event: CloudTrailEvent, _ trail: CloudTrailContext) {
         let caller = "\(event.accessKeyId ?? event.principalId ?? "-")|\(event.sourceIPAddress ?? "-")"
         self.add(Observation(
             type: hit.type, key: trail.isS3Data ? "\(event.bucketName ?? "-")|\(caller)" : caller,

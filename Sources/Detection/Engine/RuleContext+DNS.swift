@@ -13,8 +13,8 @@ extension RuleContext {
     }
 
     /// Adds a rule's hit on one query, keyed by the queried name.
-    func report(_ hit: RuleHit, on dns: DNSContext) {
-        self.add(self.dnsObservation(hit.type, query: dns.query, name: dns.name, instance: dns.instance, account: dns.account, region: dns.region,
+    func report(_ hit: RuleHit, on query: DNSQuery, _ dns: DNSContext) {
+        self.add(self.dnsObservation(hit.type, query: query, name: dns.name, instance: dns.instance, account: dns.account, region: dns.region,
                                      key: dns.name, description: hit.description, evidence: hit.evidence))
     }
 }

@@ -13,16 +13,15 @@ final class AnomalousBehaviorRule: CloudTrailRule, BaselineRule {
     ]
     var state = APIBaselines()
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         let learning = context.thresholds.baselineLearningSeconds
-        guard let type = self.anomalousBehavior(trail.event, s3Data: trail.isS3Data, learning: learning) else { return }
-        let event = trail.event
+        guard let type = self.anomalousBehavior(event, s3Data: trail.isS3Data, learning: learning) else { return }
         let hours = learning / 3600
         let description = trail.isS3Data
-            ? "\(trail.who(otherwise: "an anonymous caller")) called \(event.eventName) on \(event.bucketName ?? "an unknown bucket"), "
+            ? "\(event.who(otherwise: "an anonymous caller")) called \(event.eventName) on \(event.bucketName ?? "an unknown bucket"), "
                 + "an S3 API it had not used in its first \(hours) hours of activity."
-            : "\(trail.who()) called \(event.eventName) (\(event.eventSource)), an API it had not used in its first \(hours) hours of activity."
-        context.report(RuleHit(type: type, description: description), on: trail)
+            : "\(event.who()) called \(event.eventName) (\(event.eventSource)), an API it had not used in its first \(hours) hours of activity."
+        context.report(RuleHit(type: type, description: description), on: event, trail)
     }
 
     /// The AnomalousBehavior type of the tactic an IAM-relevant management API serves (nil: none).

@@ -10,13 +10,12 @@ final class BuiltInDomainRule: DNSRule {
         .impactEC2BitcoinDomainRequestReputation,
     ]
 
-    func process(_ dns: DNSContext, in context: RuleContext) {
+    func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
         let intelligence = context.intelligence
-        var name = dns.name
-        guard let list = name.withUTF8({ intelligence.builtInDomains.lists(matching: $0).first }) else { return }
+        guard let list = dns.withNameBytes({ intelligence.builtInDomains.lists(matching: $0).first }) else { return }
         let type = intelligence.builtInDomainTypes[list]
         context.report(RuleHit(
             type: FindingType(type), description: "EC2 instance \(dns.instance) is querying \(dns.name), a domain on Guardpost's list for \(type)."
-        ), on: dns)
+        ), on: query, dns)
     }
 }

@@ -5,16 +5,15 @@ import GuardDutyModel
 final class CloudTrailLoggingDisabledRule: CloudTrailRule {
     let findingTypes: [FindingType] = [.stealthIAMUserCloudTrailLoggingDisabled]
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
-        let event = trail.event
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, event.eventSource == "cloudtrail.amazonaws.com", ["StopLogging", "DeleteTrail"].contains(event.eventName) else {
             return
         }
-        let who = trail.who()
+        let who = event.who()
         context.report(RuleHit(
             type: .stealthIAMUserCloudTrailLoggingDisabled,
             description: event.errorCode.map { "\(who) attempted to disable AWS CloudTrail logging (\(event.eventName), which failed with \($0))." }
                 ?? "AWS CloudTrail logging was disabled by \(who) (\(event.eventName))."
-        ), on: trail)
+        ), on: event, trail)
     }
 }

@@ -26,8 +26,7 @@ final class ConsoleLoginRule: CloudTrailRule {
 
     var hasOpenWindows: Bool { !self.logins.isEmpty }
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
-        let event = trail.event
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, event.eventName == "ConsoleLogin", trail.succeeded, let remote = trail.remote, !remote.isPrivateOrBogon else { return }
         let principal = event.identityArn ?? event.userName ?? event.principalId ?? "unknown principal"
         let key = Key(window: event.eventTime / context.thresholds.consoleLoginSeconds, account: trail.account, principal: principal)

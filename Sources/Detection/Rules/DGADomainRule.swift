@@ -23,8 +23,7 @@ final class DGADomainRule: DNSRule {
 
     var hasOpenWindows: Bool { !self.windows.isEmpty }
 
-    func process(_ dns: DNSContext, in context: RuleContext) {
-        let query = dns.query
+    func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
         guard query.rcode == "NXDOMAIN", DNSExfiltration.looksGenerated(dns.name) else { return }
         let key = Key(window: query.time / context.thresholds.windowSeconds, instance: dns.instance, account: dns.account, region: dns.region)
         var state = self.windows[key] ?? Names(names: [], first: query.time)

@@ -25,10 +25,10 @@ final class DNSDataExfiltrationRule: DNSRule {
 
     var hasOpenWindows: Bool { !self.windows.isEmpty }
 
-    func process(_ dns: DNSContext, in context: RuleContext) {
+    func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
         let name = dns.name
         guard DNSExfiltration.looksLikeExfiltration(name) else { return }
-        let time = dns.query.time
+        let time = query.time
         let key = Key(window: time / context.thresholds.windowSeconds, instance: dns.instance, domain: DNSExfiltration.registeredDomain(name),
                       account: dns.account, region: dns.region)
         let current = self.windows[key]

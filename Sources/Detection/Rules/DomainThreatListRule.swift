@@ -4,15 +4,14 @@ import GuardDutyModel
 final class DomainThreatListRule: DNSRule {
     let findingTypes: [FindingType] = [.impactEC2MaliciousDomainRequestCustom]
 
-    func process(_ dns: DNSContext, in context: RuleContext) {
+    func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
         let intelligence = context.intelligence
-        var name = dns.name
-        let lists = name.withUTF8 { intelligence.threatDomains.lists(matching: $0).map { intelligence.threatDomainListNames[$0] } }
+        let lists = dns.withNameBytes { intelligence.threatDomains.lists(matching: $0).map { intelligence.threatDomainListNames[$0] } }
         guard !lists.isEmpty else { return }
         context.report(RuleHit(
             type: .impactEC2MaliciousDomainRequestCustom,
             description: "EC2 instance \(dns.instance) is querying \(dns.name), a domain on the threat list \(lists.joined(separator: ", ")).",
             evidence: RuleHit.evidence(lists: lists)
-        ), on: dns)
+        ), on: query, dns)
     }
 }

@@ -5,8 +5,7 @@ import GuardDutyModel
 final class InstanceCredentialExfiltrationRule: CloudTrailRule {
     let findingTypes: [FindingType] = [.unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS]
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
-        let event = trail.event
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, let remote = trail.remote, event.identityType == "AssumedRole", let arn = event.identityArn,
             let session = arn.split(separator: "/").last, session.hasPrefix("i-"), event.accessKeyId?.hasPrefix("ASIA") == true,
             !remote.isPrivateOrBogon, event.invokedBy == nil
@@ -15,6 +14,6 @@ final class InstanceCredentialExfiltrationRule: CloudTrailRule {
             type: .unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS,
             description: "Credentials created for EC2 instance \(session) through its launch role were used from the external IP address \(remote) "
                 + "(\(event.eventName))."
-        ), on: trail)
+        ), on: event, trail)
     }
 }

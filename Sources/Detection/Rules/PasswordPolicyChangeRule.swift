@@ -4,13 +4,12 @@ import GuardDutyModel
 final class PasswordPolicyChangeRule: CloudTrailRule {
     let findingTypes: [FindingType] = [.stealthIAMUserPasswordPolicyChange]
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
-        let event = trail.event
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, event.eventSource == "iam.amazonaws.com",
             ["UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"].contains(event.eventName), trail.succeeded
         else { return }
         context.report(RuleHit(
-            type: .stealthIAMUserPasswordPolicyChange, description: "The account password policy was changed by \(trail.who()) (\(event.eventName))."
-        ), on: trail)
+            type: .stealthIAMUserPasswordPolicyChange, description: "The account password policy was changed by \(event.who()) (\(event.eventName))."
+        ), on: event, trail)
     }
 }

@@ -5,13 +5,12 @@ import GuardDutyModel
 final class RootCredentialUsageRule: CloudTrailRule {
     let findingTypes: [FindingType] = [.policyIAMUserRootCredentialUsage]
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
-        let event = trail.event
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, event.identityType == "Root", event.invokedBy == nil, event.eventType != "AwsServiceEvent", trail.succeeded
         else { return }
         context.report(RuleHit(
             type: .policyIAMUserRootCredentialUsage,
             description: "The API \(event.eventName) was invoked using root credentials from \(event.sourceIPAddress ?? "an unknown address")."
-        ), on: trail)
+        ), on: event, trail)
     }
 }

@@ -17,8 +17,7 @@ final class S3BucketPolicyRule: CloudTrailRule {
     ]
 
     /// Management events that weaken a bucket's or the account's protection (always analysed, as GuardDuty does).
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
-        let event = trail.event
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, event.eventSource.hasPrefix("s3"), event.errorCode == nil, Self.policyAPIs.contains(event.eventName),
             let found = Self.hit(event)
         else { return }

@@ -5,9 +5,8 @@ import GuardDutyModel
 final class S3MaliciousIPCallerRule: CloudTrailRule {
     let findingTypes: [FindingType] = [.discoveryS3MaliciousIPCaller, .exfiltrationS3MaliciousIPCaller, .impactS3MaliciousIPCaller]
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard trail.isS3Data, let remote = trail.remote, !remote.isPrivateOrBogon, trail.verdict?.malicious == true else { return }
-        let event = trail.event
         let type: FindingType
         switch S3Purpose.of(event.eventName) {
         case .discovery: type = .discoveryS3MaliciousIPCaller
@@ -17,7 +16,7 @@ final class S3MaliciousIPCallerRule: CloudTrailRule {
         context.report(RuleHit(
             type: type,
             description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
-                + "\(trail.who(otherwise: "an anonymous caller")) from \(remote), an IP address known to be malicious."
-        ), on: trail)
+                + "\(event.who(otherwise: "an anonymous caller")) from \(remote), an IP address known to be malicious."
+        ), on: event, trail)
     }
 }

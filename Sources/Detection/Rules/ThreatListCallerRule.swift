@@ -8,9 +8,8 @@ final class ThreatListCallerRule: CloudTrailRule {
         .discoveryS3MaliciousIPCallerCustom, .unauthorizedAccessS3MaliciousIPCallerCustom,
     ]
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard let remote = trail.remote, let lists = trail.verdict?.threatLists, !lists.isEmpty else { return }
-        let event = trail.event
         let onLists = "\(remote), an IP address on the threat list \(lists.joined(separator: ", "))."
         if trail.isS3Data {
             guard !remote.isPrivateOrBogon else { return }
@@ -18,15 +17,15 @@ final class ThreatListCallerRule: CloudTrailRule {
             context.report(RuleHit(
                 type: discovery ? .discoveryS3MaliciousIPCallerCustom : .unauthorizedAccessS3MaliciousIPCallerCustom,
                 description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
-                    + "\(trail.who(otherwise: "an anonymous caller")) from \(onLists)",
+                    + "\(event.who(otherwise: "an anonymous caller")) from \(onLists)",
                 evidence: RuleHit.evidence(lists: lists)
-            ), on: trail)
+            ), on: event, trail)
         } else {
             context.report(RuleHit(
-                type: trail.isRecon ? .reconIAMUserMaliciousIPCallerCustom : .unauthorizedAccessIAMUserMaliciousIPCallerCustom,
-                description: "The API \(event.eventName) was invoked by \(trail.who()) from \(onLists)",
+                type: event.isRecon ? .reconIAMUserMaliciousIPCallerCustom : .unauthorizedAccessIAMUserMaliciousIPCallerCustom,
+                description: "The API \(event.eventName) was invoked by \(event.who()) from \(onLists)",
                 evidence: RuleHit.evidence(lists: lists)
-            ), on: trail)
+            ), on: event, trail)
         }
     }
 }

@@ -7,22 +7,21 @@ final class TorCallerRule: CloudTrailRule {
         .reconIAMUserTorIPCaller, .unauthorizedAccessIAMUserTorIPCaller, .discoveryS3TorIPCaller, .unauthorizedAccessS3TorIPCaller,
     ]
 
-    func process(_ trail: CloudTrailContext, in context: RuleContext) {
+    func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard let remote = trail.remote, trail.verdict?.tor == true else { return }
-        let event = trail.event
         if trail.isS3Data {
             guard !remote.isPrivateOrBogon else { return }
             let discovery = S3Purpose.of(event.eventName) == .discovery
             context.report(RuleHit(
                 type: discovery ? .discoveryS3TorIPCaller : .unauthorizedAccessS3TorIPCaller,
                 description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
-                    + "\(trail.who(otherwise: "an anonymous caller")) from \(remote), a Tor exit node."
-            ), on: trail)
+                    + "\(event.who(otherwise: "an anonymous caller")) from \(remote), a Tor exit node."
+            ), on: event, trail)
         } else {
             context.report(RuleHit(
-                type: trail.isRecon ? .reconIAMUserTorIPCaller : .unauthorizedAccessIAMUserTorIPCaller,
-                description: "The API \(event.eventName) was invoked by \(trail.who()) from \(remote), a Tor exit node."
-            ), on: trail)
+                type: event.isRecon ? .reconIAMUserTorIPCaller : .unauthorizedAccessIAMUserTorIPCaller,
+                description: "The API \(event.eventName) was invoked by \(event.who()) from \(remote), a Tor exit node."
+            ), on: event, trail)
         }
     }
 }
