@@ -92,7 +92,10 @@ public final class DetectionEngine {
             remote: remote, verdict: remote.map { self.intelligence.verdict($0) }, isS3Data: isS3Data,
             succeeded: event.errorCode == nil && (event.eventName != "ConsoleLogin" || event.consoleLoginResult == "Success")
         )
-        for rule in self.rules.cloudTrail { rule.process(event, trail, in: self.context) }
+        let context = self.context
+        self.rules.cloudTrail.withUnsafeBufferPointer { rules in
+            for index in rules.indices { rules[index].process(event, trail, in: context) }
+        }
     }
 
     // MARK: DNS
@@ -107,11 +110,20 @@ public final class DetectionEngine {
             name = name.lowercased()
             if name.hasSuffix(".") { name.removeLast() }
         }
+        let intelligence = self.intelligence
+        let (builtIn, custom) = name.withUTF8 { bytes in
+            (intelligence.builtInDomains.lists(matching: bytes).first,
+             intelligence.threatDomains.lists(matching: bytes).map { intelligence.threatDomainListNames[$0] })
+        }
         let dns = DNSContext(
             name: name, account: query.accountId ?? self.context.defaultAccount, region: query.region ?? self.context.defaultRegion,
-            instance: query.instanceId ?? query.sourceAddress ?? "unknown"
+            instance: query.instanceId ?? query.sourceAddress ?? "unknown", builtInList: builtIn, threatLists: custom
         )
-        for rule in self.rules.dns { rule.process(query, dns, in: self.context) }
+        let context = self.context
+        // Through the buffer: the rules are borrowed, not retained and released per query.
+        self.rules.dns.withUnsafeBufferPointer { rules in
+            for index in rules.indices { rules[index].process(query, dns, in: context) }
+        }
     }
 
     // MARK: VPC Flow Logs

@@ -11,9 +11,8 @@ final class BuiltInDomainRule: DNSRule {
     ]
 
     func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
-        let intelligence = context.intelligence
-        guard let list = dns.withNameBytes({ intelligence.builtInDomains.lists(matching: $0).first }) else { return }
-        let type = intelligence.builtInDomainTypes[list]
+        guard let list = dns.builtInList else { return }
+        let type = context.intelligence.builtInDomainTypes[list]
         context.report(RuleHit(
             type: FindingType(type), description: "EC2 instance \(dns.instance) is querying \(dns.name), a domain on Guardpost's list for \(type)."
         ), on: query, dns)

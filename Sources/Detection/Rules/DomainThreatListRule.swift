@@ -5,8 +5,7 @@ final class DomainThreatListRule: DNSRule {
     let findingTypes: [FindingType] = [.impactEC2MaliciousDomainRequestCustom]
 
     func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
-        let intelligence = context.intelligence
-        let lists = dns.withNameBytes { intelligence.threatDomains.lists(matching: $0).map { intelligence.threatDomainListNames[$0] } }
+        let lists = dns.threatLists
         guard !lists.isEmpty else { return }
         context.report(RuleHit(
             type: .impactEC2MaliciousDomainRequestCustom,
