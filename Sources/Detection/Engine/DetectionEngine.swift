@@ -93,9 +93,7 @@ public final class DetectionEngine {
             succeeded: event.errorCode == nil && (event.eventName != "ConsoleLogin" || event.consoleLoginResult == "Success")
         )
         let context = self.context
-        self.rules.cloudTrail.withUnsafeBufferPointer { rules in
-            for index in rules.indices { rules[index].process(event, trail, in: context) }
-        }
+        for rule in self.rules.cloudTrail { rule.process(event, trail, in: context) }
     }
 
     // MARK: DNS
@@ -120,10 +118,7 @@ public final class DetectionEngine {
             instance: query.instanceId ?? query.sourceAddress ?? "unknown", builtInList: builtIn, threatLists: custom
         )
         let context = self.context
-        // Through the buffer: the rules are borrowed, not retained and released per query.
-        self.rules.dns.withUnsafeBufferPointer { rules in
-            for index in rules.indices { rules[index].process(query, dns, in: context) }
-        }
+        for rule in self.rules.dns { rule.process(query, dns, in: context) }
     }
 
     // MARK: VPC Flow Logs
