@@ -1,10 +1,11 @@
 import GuardDutyModel
 
-/// The state of `AnomalousBehaviorRule`: learned per-principal API use from CloudTrail (record time): during the first `baselineLearningSeconds` after a
-/// principal (access key, else principal id) is first seen, the APIs it calls are learned; afterwards a call to an
-/// API it never used that belongs to an attack tactic is `<Tactic>:IAMUser/AnomalousBehavior`, and for S3 data events
-/// `Discovery|Exfiltration:S3/AnomalousBehavior` or `Impact:S3/AnomalousBehavior.Write|.Delete|.Permission`.
-/// Like the flow baselines, what is learned depends on which records come first.
+/// The state of `AnomalousBehaviorRule`: learned per-principal API use from CloudTrail (record time): during the
+/// first `baselineLearningSeconds` after a principal (access key, else principal id) is first seen, the APIs it calls
+/// are learned; afterwards a call to an API it never used that belongs to an attack tactic is
+/// `<Tactic>:IAMUser/AnomalousBehavior`, and for S3 data events `Discovery|Exfiltration:S3/AnomalousBehavior` or
+/// `Impact:S3/AnomalousBehavior.Write|.Delete|.Permission`. Like the flow baselines, what is learned depends on which
+/// records come first.
 struct APIBaselines {
     struct Principal {
         var firstSeen: Int64

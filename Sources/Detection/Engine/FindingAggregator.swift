@@ -63,8 +63,9 @@ final class FindingAggregator {
     /// Takes back a finding from an earlier run (an agent's checkpoint), so that new occurrences add to its count.
     func restore(_ finding: Finding) {
         let first = Observation(
-            type: FindingType(finding.type), key: "", time: Timestamps.parse(finding.service.eventFirstSeen) ?? 0, accountId: finding.accountId, region: finding.region,
-            resource: finding.resource, resourceRole: finding.service.resourceRole, action: finding.service.action, evidence: finding.service.evidence,
+            type: FindingType(finding.type), key: "", time: Timestamps.parse(finding.service.eventFirstSeen) ?? 0, accountId: finding.accountId,
+            region: finding.region, resource: finding.resource, resourceRole: finding.service.resourceRole, action: finding.service.action,
+            evidence: finding.service.evidence,
             description: finding.description
         )
         self.findings[finding.id] = (finding, first)

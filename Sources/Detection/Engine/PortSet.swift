@@ -12,7 +12,9 @@ struct PortSet {
     }
 
     @inline(__always)
-    private static func slot(_ port: Int, _ mask: Int) -> Int { Int(truncatingIfNeeded: (UInt32(truncatingIfNeeded: port) &* 0x9E37_79B1) >> 16) & mask }
+    private static func slot(_ port: Int, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt32(truncatingIfNeeded: port) &* 0x9E37_79B1) >> 16) & mask
+    }
 
     @inline(__always)
     func contains(_ port: Int) -> Bool {

@@ -8,7 +8,9 @@ enum S3Purpose: Equatable {
         {
             return .discovery
         }
-        if ["GetObject", "CopyObject", "UploadPartCopy", "SelectObjectContent", "RestoreObject", "GetObjectTorrent"].contains(api) { return .exfiltration }
+        if ["GetObject", "CopyObject", "UploadPartCopy", "SelectObjectContent", "RestoreObject", "GetObjectTorrent"].contains(api) {
+            return .exfiltration
+        }
         return .impact
     }
 }
