@@ -40,11 +40,28 @@ struct Scanner {
     }
 }
 
+/// The public datasets the replay tests read (../shared/data). They are required: a test that needs them fails with
+/// `SharedData.Missing` when they are absent, instead of skipping and passing unseen.
 enum SharedData {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/data")
-    static var exists: Bool { FileManager.default.fileExists(atPath: self.root.path) }
-    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: self.root.appendingPathComponent(path))) }
+
+    /// The datasets are not where the tests look for them.
+    struct Missing: Error, CustomStringConvertible {
+        var path: String
+        var description: String {
+            "The shared test data is missing: \(self.path) does not exist. These tests replay public datasets (panther, stratus-red-team, "
+                + "guardduty-tester); check the data out next to the repository as ../shared/data — the tests do not skip without it."
+        }
+    }
+
+    /// The data directory, or `Missing` when it is absent.
+    static func require(at root: URL = Self.root) throws -> URL {
+        guard FileManager.default.fileExists(atPath: root.path) else { throw Missing(path: root.path) }
+        return root
+    }
+
+    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: try self.require().appendingPathComponent(path))) }
 }
 
 func flowLine(_ src: String, _ dst: String, _ srcPort: Int, _ dstPort: Int, start: Int, protocolNumber: Int = 6, packets: Int = 3,
@@ -231,7 +248,7 @@ struct CloudTrailRuleTests {
         #expect(parser.statistics.malformed == 1 && parser.statistics.records == 4)
     }
 
-    @Test("the panther compromised-root scenario", .enabled(if: SharedData.exists))
+    @Test("the panther compromised-root scenario")
     func pantherScenario() throws {
         let scanner = Scanner(threats: ["92.55.146.245", "200.58.83.179"])
         scanner.cloudTrail(try SharedData.bytes("panther-scenario/compromised-root-creds/attacker_cloudtrail.native.json"))
@@ -249,7 +266,7 @@ struct CloudTrailRuleTests {
         #expect(findings.first { $0.type == "Policy:IAMUser/RootCredentialUsage" }?.service.eventFirstSeen == "2020-11-01T08:29:10.000Z")
     }
 
-    @Test("stratus-red-team techniques that GuardDuty detects", .enabled(if: SharedData.exists))
+    @Test("stratus-red-team techniques that GuardDuty detects")
     func stratusRedTeam() throws {
         let expectations = [
             "aws.defense-evasion.cloudtrail-stop.json": "Stealth:IAMUser/CloudTrailLoggingDisabled",
@@ -288,7 +305,7 @@ struct DNSRuleTests {
         #expect(types["Backdoor:EC2/C&CActivity.B!DNS"]?.service.action.dnsRequestAction?.domain == "c2.guarddutyc2activityb.com")
     }
 
-    @Test("every line of guardduty-tester's queries.txt is DNS exfiltration", .enabled(if: SharedData.exists))
+    @Test("every line of guardduty-tester's queries.txt is DNS exfiltration")
     func testerExfiltrationQueries() throws {
         let names = String(decoding: try SharedData.bytes("guardduty-tester/queries.txt"), as: UTF8.self).split(separator: "\n").map(String.init)
         let detected = names.filter { DNSExfiltration.looksLikeExfiltration($0.lowercased()) }
@@ -402,11 +419,11 @@ struct SplitMixGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite("CloudTrail reader", .enabled(if: SharedData.exists))
+@Suite("CloudTrail reader")
 struct CloudTrailReaderTests {
     /// The byte-level reader and the JSONSerialization one see the same events in every CloudTrail file we have.
     @Test func byteLevelReaderAgreesWithTheFullParser() throws {
-        let directory = SharedData.root.appendingPathComponent("stratus-red-team")
+        let directory = try SharedData.require().appendingPathComponent("stratus-red-team")
         var files = try FileManager.default.contentsOfDirectory(atPath: directory.path).map { "stratus-red-team/\($0)" }
         files += ["panther-scenario/compromised-root-creds/attacker_cloudtrail.native.json", "panther-scenario/enrichment-example/attacker_cloudtrail.native.json"]
         var compared = 0

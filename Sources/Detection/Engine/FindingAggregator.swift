@@ -2,25 +2,6 @@ import Crypto
 import Foundation
 import GuardDutyModel
 
-/// One occurrence of a finding type, before aggregation.
-struct Observation {
-    var type: String
-    /// What identifies "the same activity" for this type (resource, role, remote party).
-    var key: String
-    var time: Int64
-    var accountId: String
-    var region: String
-    var resource: Finding.Resource
-    var resourceRole: String
-    var action: Finding.Action
-    var evidence: Finding.Evidence?
-    var description: String
-    /// How many underlying events this observation stands for (connection attempts, queries…).
-    var weight: Int = 1
-    /// Overrides the type's default severity (brute force by the instance itself is High).
-    var severity: Double? = nil
-}
-
 /// Folds repeated activity into one finding per (account, region, type, key): `service.count` grows,
 /// `eventFirstSeen`/`eventLastSeen` widen. The details kept are those of the earliest observation, so the result
 /// does not depend on the order records arrive in.
@@ -33,7 +14,7 @@ final class FindingAggregator {
     }
 
     static func findingId(_ observation: Observation) -> String {
-        let key = "\(observation.accountId)|\(observation.region)|\(observation.type)|\(observation.key)"
+        let key = "\(observation.accountId)|\(observation.region)|\(observation.type.rawValue)|\(observation.key)"
         return SHA256.hash(data: Array(key.utf8)).prefix(16).map { byte in
             let hex = Array("0123456789abcdef")
             return String([hex[Int(byte >> 4)], hex[Int(byte & 15)]])
@@ -41,7 +22,7 @@ final class FindingAggregator {
     }
 
     func add(_ observation: Observation) {
-        guard let info = FindingCatalog.all[observation.type] else { return }
+        guard let info = FindingCatalog.info(observation.type) else { return }
         let id = Self.findingId(observation)
         if var existing = self.findings[id] {
             existing.finding.service.count = existing.finding.service.count.addingClamped(observation.weight)
@@ -74,7 +55,7 @@ final class FindingAggregator {
                 eventFirstSeen: time, eventLastSeen: time, resourceRole: observation.resourceRole,
                 additionalInfo: Finding.AdditionalInfo(value: additionalJSON), featureName: info.featureName
             ),
-            severity: observation.severity ?? info.severity, title: info.title, type: observation.type, updatedAt: time
+            severity: observation.severity ?? info.severity, title: info.title, type: observation.type.rawValue, updatedAt: time
         )
         self.findings[id] = (finding, observation)
     }
@@ -82,8 +63,9 @@ final class FindingAggregator {
     /// Takes back a finding from an earlier run (an agent's checkpoint), so that new occurrences add to its count.
     func restore(_ finding: Finding) {
         let first = Observation(
-            type: finding.type, key: "", time: Timestamps.parse(finding.service.eventFirstSeen) ?? 0, accountId: finding.accountId, region: finding.region,
-            resource: finding.resource, resourceRole: finding.service.resourceRole, action: finding.service.action, evidence: finding.service.evidence,
+            type: FindingType(finding.type), key: "", time: Timestamps.parse(finding.service.eventFirstSeen) ?? 0, accountId: finding.accountId,
+            region: finding.region, resource: finding.resource, resourceRole: finding.service.resourceRole, action: finding.service.action,
+            evidence: finding.service.evidence,
             description: finding.description
         )
         self.findings[finding.id] = (finding, first)

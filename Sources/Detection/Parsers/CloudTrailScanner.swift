@@ -250,7 +250,7 @@ struct CloudTrailScanner {
                     return true
                 }
                 if ok, event.eventSource.isEmpty || event.eventSource.hasPrefix("s3"),
-                   event.eventName.isEmpty || DetectionEngine.s3PolicyAPIs.contains(event.eventName) {
+                   event.eventName.isEmpty || S3BucketPolicyRule.policyAPIs.contains(event.eventName) {
                     event.requestParameters = Array(scanner.bytes[start..<scanner.index])
                 }
                 return ok
@@ -290,7 +290,7 @@ struct CloudTrailScanner {
             }
         }
         guard ok else { return nil }
-        if event.requestParameters != nil, !event.eventSource.hasPrefix("s3") || !DetectionEngine.s3PolicyAPIs.contains(event.eventName) {
+        if event.requestParameters != nil, !event.eventSource.hasPrefix("s3") || !S3BucketPolicyRule.policyAPIs.contains(event.eventName) {
             event.requestParameters = nil
         }
         guard let time, !event.eventName.isEmpty, !event.eventSource.isEmpty else {

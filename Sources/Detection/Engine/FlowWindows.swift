@@ -1,0 +1,60 @@
+import ThreatLists
+
+/// The flow windowing all window rules share: connections buffered per window of record time, and each window
+/// handed to every window rule when it closes — two behind the newest as records arrive, or at a watermark.
+struct FlowWindows {
+    /// The open windows, oldest first (two or three at a time: logs arrive nearly in time order).
+    var windows: [FlowWindow] = []
+
+    var hasOpenWindows: Bool { !self.windows.isEmpty }
+
+    /// Buffers the connections of a batch, closing windows as newer ones begin.
+    mutating func process(_ batch: FlowBatch, rules: [any FlowWindowRule], in context: RuleContext) {
+        let length = context.thresholds.windowSeconds
+        for view in batch.views {
+            let record = view.record
+            let start = record.pointee.start
+            let window = start / length
+            if view.advances {
+                while let oldest = self.windows.first, oldest.start < window - 1 { Self.judge(self.windows.removeFirst(), rules, context) }
+            }
+            let connection = Connection(
+                interface: Int32(truncatingIfNeeded: record.pointee.interfaceId), instance: Int32(truncatingIfNeeded: record.pointee.instanceId),
+                account: Int32(truncatingIfNeeded: record.pointee.accountId), port: UInt16(truncatingIfNeeded: record.pointee.destinationPort),
+                accepted: record.pointee.accepted, isTCP: record.pointee.protocolNumber == 6, start: start, local: view.local, remote: view.remote
+            )
+            // Appended in place, through the window's index (a copy of the buffer would copy its arrays on every record).
+            let slot = self.slot(window)
+            if view.inbound {
+                self.windows[slot].inbound.append(connection)
+            } else {
+                self.windows[slot].outbound.append(connection)
+            }
+        }
+    }
+
+    /// Closes the windows that end at or before `watermark` (all when nil).
+    mutating func close(before watermark: Int64?, rules: [any FlowWindowRule], in context: RuleContext) {
+        let length = context.thresholds.windowSeconds
+        while let oldest = self.windows.first, watermark.map({ (oldest.start + 1) * length <= $0 }) ?? true {
+            Self.judge(self.windows.removeFirst(), rules, context)
+        }
+    }
+
+    static func judge(_ window: FlowWindow, _ rules: [any FlowWindowRule], _ context: RuleContext) {
+        for rule in rules { rule.judge(window, in: context) }
+    }
+
+    /// The index of a window's buffer in `windows`, opened when new (kept in order: a late file may open an older one).
+    @inline(__always)
+    mutating func slot(_ window: Int64) -> Int {
+        var slot = self.windows.count - 1
+        while slot >= 0 {
+            if self.windows[slot].start == window { return slot }
+            if self.windows[slot].start < window { break }
+            slot -= 1
+        }
+        self.windows.insert(FlowWindow(start: window), at: slot + 1)
+        return slot + 1
+    }
+}

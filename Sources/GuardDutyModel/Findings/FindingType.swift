@@ -1,0 +1,88 @@
+/// A GuardDuty finding type (`ThreatPurpose:ResourceType/ThreatFamily.Variant!Artifact`), typed so that a rule
+/// declares the types it raises by name from the catalogue (`FindingCatalog`) instead of spelling strings. Every
+/// constant below has an entry in `FindingCatalog.entries`; the raw value is what a `Finding` carries.
+public struct FindingType: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { self.rawValue }
+}
+
+extension FindingType {
+    public static let unauthorizedAccessEC2SSHBruteForce = FindingType("UnauthorizedAccess:EC2/SSHBruteForce")
+    public static let unauthorizedAccessEC2RDPBruteForce = FindingType("UnauthorizedAccess:EC2/RDPBruteForce")
+    public static let unauthorizedAccessEC2TorClient = FindingType("UnauthorizedAccess:EC2/TorClient")
+    public static let cryptoCurrencyEC2BitcoinToolB = FindingType("CryptoCurrency:EC2/BitcoinTool.B")
+    public static let unauthorizedAccessIAMUserTorIPCaller = FindingType("UnauthorizedAccess:IAMUser/TorIPCaller")
+    public static let reconIAMUserTorIPCaller = FindingType("Recon:IAMUser/TorIPCaller")
+    public static let reconEC2PortProbeUnprotectedPort = FindingType("Recon:EC2/PortProbeUnprotectedPort")
+    public static let trojanEC2DGADomainRequestB = FindingType("Trojan:EC2/DGADomainRequest.B")
+    public static let reconEC2Portscan = FindingType("Recon:EC2/Portscan")
+    public static let impactEC2PortSweep = FindingType("Impact:EC2/PortSweep")
+    public static let backdoorEC2Spambot = FindingType("Backdoor:EC2/Spambot")
+    public static let backdoorEC2DenialOfServiceTcp = FindingType("Backdoor:EC2/DenialOfService.Tcp")
+    public static let backdoorEC2DenialOfServiceUdp = FindingType("Backdoor:EC2/DenialOfService.Udp")
+    public static let backdoorEC2DenialOfServiceDns = FindingType("Backdoor:EC2/DenialOfService.Dns")
+    public static let backdoorEC2DenialOfServiceUdpOnTcpPorts = FindingType("Backdoor:EC2/DenialOfService.UdpOnTcpPorts")
+    public static let backdoorEC2DenialOfServiceUnusualProtocol = FindingType("Backdoor:EC2/DenialOfService.UnusualProtocol")
+    public static let unauthorizedAccessEC2MaliciousIPCallerCustom = FindingType("UnauthorizedAccess:EC2/MaliciousIPCaller.Custom")
+    public static let backdoorEC2CCActivityBDNS = FindingType("Backdoor:EC2/C&CActivity.B!DNS")
+    public static let cryptoCurrencyEC2BitcoinToolBDNS = FindingType("CryptoCurrency:EC2/BitcoinTool.B!DNS")
+    public static let trojanEC2DNSDataExfiltration = FindingType("Trojan:EC2/DNSDataExfiltration")
+    public static let trojanEC2DGADomainRequestCDNS = FindingType("Trojan:EC2/DGADomainRequest.C!DNS")
+    public static let trojanEC2DropPointDNS = FindingType("Trojan:EC2/DropPoint!DNS")
+    public static let trojanEC2PhishingDomainRequestDNS = FindingType("Trojan:EC2/PhishingDomainRequest!DNS")
+    public static let trojanEC2BlackholeTrafficDNS = FindingType("Trojan:EC2/BlackholeTraffic!DNS")
+    public static let trojanEC2DriveBySourceTrafficDNS = FindingType("Trojan:EC2/DriveBySourceTraffic!DNS")
+    public static let unauthorizedAccessEC2MetadataDNSRebind = FindingType("UnauthorizedAccess:EC2/MetadataDNSRebind")
+    public static let impactEC2MaliciousDomainRequestReputation = FindingType("Impact:EC2/MaliciousDomainRequest.Reputation")
+    public static let impactEC2SuspiciousDomainRequestReputation = FindingType("Impact:EC2/SuspiciousDomainRequest.Reputation")
+    public static let impactEC2AbusedDomainRequestReputation = FindingType("Impact:EC2/AbusedDomainRequest.Reputation")
+    public static let impactEC2BitcoinDomainRequestReputation = FindingType("Impact:EC2/BitcoinDomainRequest.Reputation")
+    public static let impactEC2MaliciousDomainRequestCustom = FindingType("Impact:EC2/MaliciousDomainRequest.Custom")
+    public static let policyIAMUserRootCredentialUsage = FindingType("Policy:IAMUser/RootCredentialUsage")
+    public static let stealthIAMUserCloudTrailLoggingDisabled = FindingType("Stealth:IAMUser/CloudTrailLoggingDisabled")
+    public static let stealthIAMUserPasswordPolicyChange = FindingType("Stealth:IAMUser/PasswordPolicyChange")
+    public static let penTestIAMUserKaliLinux = FindingType("PenTest:IAMUser/KaliLinux")
+    public static let penTestIAMUserParrotLinux = FindingType("PenTest:IAMUser/ParrotLinux")
+    public static let penTestIAMUserPentooLinux = FindingType("PenTest:IAMUser/PentooLinux")
+    public static let unauthorizedAccessIAMUserMaliciousIPCallerCustom = FindingType("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom")
+    public static let reconIAMUserMaliciousIPCallerCustom = FindingType("Recon:IAMUser/MaliciousIPCaller.Custom")
+    public static let unauthorizedAccessIAMUserConsoleLoginSuccessB = FindingType("UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B")
+    public static let unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS =
+        FindingType("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS")
+    public static let trojanEC2BlackholeTraffic = FindingType("Trojan:EC2/BlackholeTraffic")
+    public static let behaviorEC2NetworkPortUnusual = FindingType("Behavior:EC2/NetworkPortUnusual")
+    public static let behaviorEC2TrafficVolumeUnusual = FindingType("Behavior:EC2/TrafficVolumeUnusual")
+    public static let credentialAccessIAMUserAnomalousBehavior = FindingType("CredentialAccess:IAMUser/AnomalousBehavior")
+    public static let defenseEvasionIAMUserAnomalousBehavior = FindingType("DefenseEvasion:IAMUser/AnomalousBehavior")
+    public static let discoveryIAMUserAnomalousBehavior = FindingType("Discovery:IAMUser/AnomalousBehavior")
+    public static let exfiltrationIAMUserAnomalousBehavior = FindingType("Exfiltration:IAMUser/AnomalousBehavior")
+    public static let impactIAMUserAnomalousBehavior = FindingType("Impact:IAMUser/AnomalousBehavior")
+    public static let initialAccessIAMUserAnomalousBehavior = FindingType("InitialAccess:IAMUser/AnomalousBehavior")
+    public static let persistenceIAMUserAnomalousBehavior = FindingType("Persistence:IAMUser/AnomalousBehavior")
+    public static let privilegeEscalationIAMUserAnomalousBehavior = FindingType("PrivilegeEscalation:IAMUser/AnomalousBehavior")
+    public static let discoveryS3AnomalousBehavior = FindingType("Discovery:S3/AnomalousBehavior")
+    public static let exfiltrationS3AnomalousBehavior = FindingType("Exfiltration:S3/AnomalousBehavior")
+    public static let impactS3AnomalousBehaviorDelete = FindingType("Impact:S3/AnomalousBehavior.Delete")
+    public static let impactS3AnomalousBehaviorPermission = FindingType("Impact:S3/AnomalousBehavior.Permission")
+    public static let impactS3AnomalousBehaviorWrite = FindingType("Impact:S3/AnomalousBehavior.Write")
+    public static let policyS3BucketBlockPublicAccessDisabled = FindingType("Policy:S3/BucketBlockPublicAccessDisabled")
+    public static let policyS3AccountBlockPublicAccessDisabled = FindingType("Policy:S3/AccountBlockPublicAccessDisabled")
+    public static let policyS3BucketAnonymousAccessGranted = FindingType("Policy:S3/BucketAnonymousAccessGranted")
+    public static let policyS3BucketPublicAccessGranted = FindingType("Policy:S3/BucketPublicAccessGranted")
+    public static let stealthS3ServerAccessLoggingDisabled = FindingType("Stealth:S3/ServerAccessLoggingDisabled")
+    public static let penTestS3KaliLinux = FindingType("PenTest:S3/KaliLinux")
+    public static let penTestS3ParrotLinux = FindingType("PenTest:S3/ParrotLinux")
+    public static let penTestS3PentooLinux = FindingType("PenTest:S3/PentooLinux")
+    public static let unauthorizedAccessS3MaliciousIPCallerCustom = FindingType("UnauthorizedAccess:S3/MaliciousIPCaller.Custom")
+    public static let discoveryS3MaliciousIPCallerCustom = FindingType("Discovery:S3/MaliciousIPCaller.Custom")
+    public static let unauthorizedAccessS3TorIPCaller = FindingType("UnauthorizedAccess:S3/TorIPCaller")
+    public static let discoveryS3TorIPCaller = FindingType("Discovery:S3/TorIPCaller")
+    public static let discoveryS3MaliciousIPCaller = FindingType("Discovery:S3/MaliciousIPCaller")
+    public static let exfiltrationS3MaliciousIPCaller = FindingType("Exfiltration:S3/MaliciousIPCaller")
+    public static let impactS3MaliciousIPCaller = FindingType("Impact:S3/MaliciousIPCaller")
+}
