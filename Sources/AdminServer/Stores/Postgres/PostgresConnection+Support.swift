@@ -61,9 +61,21 @@ extension PostgresConnection {
 
     /// Moves the config version of these accounts' detectors forward and wakes the agents waiting on them
     /// (the NOTIFY is delivered when the transaction commits).
+    ///
+    /// The rows are locked first in one order: the first account's detector (an administrator's change has usually
+    /// locked it already), then the others by id. Two changes bumping the same detectors (a list activation and
+    /// UpdateMemberDetectors) then wait for each other instead of deadlocking. The rows are read to the end: a
+    /// failure surfaces here instead of leaving an aborted transaction whose COMMIT silently rolls back.
     func bumpConfigVersion(accounts: [String], region: String, logger: Logger) async throws {
         guard !accounts.isEmpty else { return }
-        try await self.query(
+        for try await _ in try await self.query(
+            """
+            SELECT detector_id FROM detectors WHERE region = \(region) AND account_id = ANY(\(accounts))
+            ORDER BY account_id = \(accounts[0]) DESC, detector_id FOR NO KEY UPDATE
+            """,
+            logger: logger
+        ) {}
+        for try await _ in try await self.query(
             """
             WITH bumped AS (
                 UPDATE detectors SET config_version = config_version + 1
@@ -72,7 +84,7 @@ extension PostgresConnection {
             SELECT pg_notify('guardpost_changes', 'config:' || detector_id || ':' || config_version) FROM bumped
             """,
             logger: logger
-        )
+        ) {}
     }
 
     /// An account and its associated (Enabled or Disabled) members: the accounts whose agents run with its settings
