@@ -21,10 +21,10 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(client: PostgresClient) async throws -> [String] {
         try await client.withConnection { connection in
-            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: self.logger)
+            try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: self.logger).consume()
             do {
                 let applied = try await self.applyPending(connection)
-                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: self.logger)
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: self.logger).consume()
                 return applied
             } catch {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: self.logger)
@@ -41,7 +41,7 @@ public struct Migrator: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now())
             """,
             logger: self.logger
-        )
+        ).consume()
         var recorded: [Int: (String, String)] = [:]
         for try await (version, name, checksum) in try await connection.query(
             "SELECT version, name, checksum FROM schema_migrations", logger: self.logger
@@ -62,16 +62,16 @@ public struct Migrator: Sendable {
                 continue
             }
             self.logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
-            try await connection.query("BEGIN", logger: self.logger)
+            try await connection.query("BEGIN", logger: self.logger).consume()
             do {
                 for statement in SQLScript.statements(migration.sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger).consume()
                 }
                 try await connection.query(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
                     logger: self.logger
-                )
-                try await connection.query("COMMIT", logger: self.logger)
+                ).consume()
+                try await connection.query("COMMIT", logger: self.logger).consume()
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: self.logger)
                 throw MigrationError(description: "migration \(migration.name) failed and was rolled back: \(String(reflecting: error))")

@@ -26,11 +26,11 @@ public struct PostgresAccountStore: AccountStore {
                     VALUES (\(accountId), \(email), \(name), \(organizationManagement))
                     """,
                     logger: logger
-                )
+                ).consume()
                 try await connection.query(
                     "INSERT INTO access_keys (access_key_id, account_id, secret_ciphertext) VALUES (\(key.accessKeyId), \(accountId), \(ByteBuffer(bytes: sealed)))",
                     logger: logger
-                )
+                ).consume()
                 try await connection.applyAutoEnableToNewAccount(accountId, isManagement: organizationManagement, logger: logger)
             }
         } catch StoreError.conflict {
@@ -54,7 +54,7 @@ public struct PostgresAccountStore: AccountStore {
             try await connection.query(
                 "INSERT INTO access_keys (access_key_id, account_id, secret_ciphertext) VALUES (\(key.accessKeyId), \(accountId), \(ByteBuffer(bytes: sealed)))",
                 logger: logger
-            )
+            ).consume()
         }
         return key
     }
@@ -72,7 +72,7 @@ public struct PostgresAccountStore: AccountStore {
                 found = true
             }
             guard found else { throw StoreError.notFound("access key \(accessKeyId) does not exist") }
-            try await connection.query("SELECT pg_notify('guardpost_changes', 'key:' || \(accessKeyId))", logger: logger)
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'key:' || \(accessKeyId))", logger: logger).consume()
         }
     }
 

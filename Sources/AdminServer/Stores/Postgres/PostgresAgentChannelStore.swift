@@ -56,10 +56,11 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                 """,
                 logger: self.logger
             ).decode((String, String, String, String, String, Int).self) {
-                lists.append(.init(
-                    id: row.0, kind: row.1, name: row.2, format: row.3, sha256: row.4, entryCount: row.5,
-                    trusted: ListKind(rawValue: row.1)?.isTrusted ?? false
-                ))
+                lists.append(
+                    .init(
+                        id: row.0, kind: row.1, name: row.2, format: row.3, sha256: row.4, entryCount: row.5,
+                        trusted: ListKind(rawValue: row.1)?.isTrusted ?? false
+                    ))
             }
             var featureStatus: [String: String] = ["CLOUD_TRAIL": "ENABLED", "DNS_LOGS": "ENABLED", "FLOW_LOGS": "ENABLED"]
             for feature in DetectorFeature.allCases { featureStatus[feature.rawValue] = features.status(of: feature).rawValue }
@@ -72,7 +73,8 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
 
     public func listContentInForce(caller: Caller, sha256: String) async throws -> String? {
         try await self.context.client.withConnection { connection in
-            let owner = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
+            let owner =
+                try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
             for try await (body) in try await connection.query(
                 """
                 SELECT c.body FROM list_contents c
@@ -106,7 +108,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                 // so concurrent registrations cannot pass the limit together.
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(hashtext('agents:' || \(caller.accountId) || ':' || \(caller.region)))", logger: self.logger
-                )
+                ).consume()
                 var count = 0
                 for try await value in try await connection.query(
                     "SELECT count(*)::int FROM agents WHERE account_id = \(caller.accountId) AND region = \(caller.region)", logger: self.logger
@@ -153,7 +155,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                             bytes = least(u.bytes::numeric + EXCLUDED.bytes, 9223372036854775807)::bigint
                     """,
                     logger: self.logger
-                )
+                ).consume()
             }
         }
     }
@@ -188,10 +190,11 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                 for source in sources where source.errors > 0 {
                     issues.append("\(source.errors) malformed records in \(source.dataSource) source \(source.path).")
                 }
-                resources.append(CoverageResource(
-                    agentId: agentId, hostname: hostname, detectorId: detector, accountId: account, version: version,
-                    healthy: silence <= Self.healthySeconds, issue: issues.isEmpty ? nil : issues.joined(separator: " "), updatedAt: lastSeen
-                ))
+                resources.append(
+                    CoverageResource(
+                        agentId: agentId, hostname: hostname, detectorId: detector, accountId: account, version: version,
+                        healthy: silence <= Self.healthySeconds, issue: issues.isEmpty ? nil : issues.joined(separator: " "), updatedAt: lastSeen
+                    ))
             }
             return resources
         }

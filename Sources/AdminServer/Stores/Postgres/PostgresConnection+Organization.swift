@@ -46,7 +46,7 @@ extension PostgresConnection {
                     features = members.features || EXCLUDED.features
             """,
             logger: logger
-        )
+        ).consume()
         try await self.bumpConfigVersion(accounts: [account], region: region, logger: logger)
         return true
     }

@@ -55,7 +55,7 @@ extension PostgresConnection {
             VALUES (\(id), \(account), \(region), 'ENABLED', 'SIX_HOURS')
             """,
             logger: logger
-        )
+        ).consume()
         return id
     }
 

@@ -13,7 +13,7 @@ struct PostgresConsoleSessionStore: Sendable {
         absoluteLifetimeSeconds: Int
     ) async throws {
         try await self.context.transaction(signalsChange: false) { connection in
-            try await connection.query("DELETE FROM console_sessions WHERE expires_at < now()", logger: self.logger)
+            try await connection.query("DELETE FROM console_sessions WHERE expires_at < now()", logger: self.logger).consume()
             try await connection.query(
                 """
                 INSERT INTO console_sessions (token_sha256, account_id, access_key_id, region, csrf_token, expires_at, absolute_expires_at)
@@ -21,7 +21,7 @@ struct PostgresConsoleSessionStore: Sendable {
                         now() + make_interval(secs => \(lifetimeSeconds)), now() + make_interval(secs => \(absoluteLifetimeSeconds)))
                 """,
                 logger: self.logger
-            )
+            ).consume()
         }
     }
 
@@ -44,6 +44,6 @@ struct PostgresConsoleSessionStore: Sendable {
     }
 
     func delete(tokenDigest: String) async throws {
-        try await self.context.client.query("DELETE FROM console_sessions WHERE token_sha256 = \(tokenDigest)", logger: self.logger)
+        try await self.context.client.query("DELETE FROM console_sessions WHERE token_sha256 = \(tokenDigest)", logger: self.logger).consume()
     }
 }

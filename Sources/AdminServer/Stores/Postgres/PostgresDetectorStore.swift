@@ -42,7 +42,7 @@ public struct PostgresDetectorStore: DetectorStore {
                         \(request.clientToken))
                 """,
                 logger: logger
-            )
+            ).consume()
             return id
         }
     }
@@ -110,7 +110,7 @@ public struct PostgresDetectorStore: DetectorStore {
                 WHERE detector_id = \(detectorId)
                 """,
                 logger: logger
-            )
+            ).consume()
             try await connection.bumpConfigVersion(
                 accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: logger),
                 region: caller.region, logger: logger
@@ -135,8 +135,8 @@ public struct PostgresDetectorStore: DetectorStore {
             // The administrator is looked up only for a detector without members (the first refusal wins).
             let admin = count > 0 ? nil : try await connection.administratorOf(account: caller.accountId, region: caller.region, logger: logger)
             try DetectorAccess.deleteDetector(invitedOrAssociatedMembers: count, administrator: admin)
-            try await connection.query("DELETE FROM detectors WHERE detector_id = \(detectorId)", logger: logger)
-            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(detectorId))", logger: logger)
+            try await connection.query("DELETE FROM detectors WHERE detector_id = \(detectorId)", logger: logger).consume()
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(detectorId))", logger: logger).consume()
         }
     }
 
@@ -180,8 +180,8 @@ public struct PostgresDetectorStore: DetectorStore {
             let merged = try TagRules.merge(detector.tags, tags)
             try await connection.query(
                 "UPDATE detectors SET tags = \(PostgresStoreContext.encodeJSON(merged))::jsonb WHERE detector_id = \(id)", logger: logger
-            )
-            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(id))", logger: logger)
+            ).consume()
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(id))", logger: logger).consume()
         }
     }
 
@@ -194,8 +194,8 @@ public struct PostgresDetectorStore: DetectorStore {
             for key in tagKeys { tags.removeValue(forKey: key) }
             try await connection.query(
                 "UPDATE detectors SET tags = \(PostgresStoreContext.encodeJSON(tags))::jsonb WHERE detector_id = \(id)", logger: logger
-            )
-            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(id))", logger: logger)
+            ).consume()
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'detector:' || \(id))", logger: logger).consume()
         }
     }
 }

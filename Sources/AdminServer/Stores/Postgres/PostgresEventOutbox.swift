@@ -45,7 +45,7 @@ struct PostgresEventOutbox: Sendable {
             WHERE webhook_id IN (SELECT webhook_id FROM retried)
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     /// A delivered event: its row is deleted and the delivery counted on the webhook.
@@ -57,6 +57,6 @@ struct PostgresEventOutbox: Sendable {
             WHERE webhook_id IN (SELECT webhook_id FROM done)
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 }

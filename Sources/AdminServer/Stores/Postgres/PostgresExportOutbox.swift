@@ -32,7 +32,7 @@ struct PostgresExportOutbox: Sendable {
             WHERE destination_id = \(destinationId)
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     func markPublishing(destinationId: String) async throws {
@@ -42,7 +42,7 @@ struct PostgresExportOutbox: Sendable {
             WHERE destination_id = \(destinationId)
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     func s3BucketGranted(account: String, bucket: String) async throws -> Bool {
@@ -64,6 +64,6 @@ struct PostgresExportOutbox: Sendable {
     }
 
     func delete(ids: [Int]) async throws {
-        try await self.client.query("DELETE FROM export_outbox WHERE export_id = ANY(\(ids))", logger: self.logger)
+        try await self.client.query("DELETE FROM export_outbox WHERE export_id = ANY(\(ids))", logger: self.logger).consume()
     }
 }

@@ -21,7 +21,7 @@ extension PostgresFindingStore {
                 WHERE account_id = ANY(\(accounts)) AND region = \(caller.region) AND finding_id = ANY(\(ids))
                 """,
                 logger: self.logger
-            )
+            ).consume()
         }
     }
 
@@ -35,7 +35,7 @@ extension PostgresFindingStore {
                 WHERE account_id = ANY(\(accounts)) AND region = \(caller.region) AND finding_id = ANY(\(ids))
                 """,
                 logger: self.logger
-            )
+            ).consume()
         }
     }
 

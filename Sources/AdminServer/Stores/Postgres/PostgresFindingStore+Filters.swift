@@ -33,7 +33,7 @@ extension PostgresFindingStore {
                             \(PostgresStoreContext.encodeJSON(request.tags ?? [:]))::jsonb, \(request.clientToken))
                     """,
                     logger: self.logger
-                )
+                ).consume()
             } catch {
                 if case StoreError.conflict = PostgresStoreContext.translate(error) {
                     throw FilterRules.nameTaken(name)
@@ -55,7 +55,7 @@ extension PostgresFindingStore {
             UPDATE findings SET archived = true, suppressed = true
             WHERE account_id = ANY(\(try builder.bind(accounts))) AND region = \(try builder.bind(caller.region)) AND NOT archived AND \(condition)
             """
-        try await connection.query(builder.query, logger: self.logger)
+        try await connection.query(builder.query, logger: self.logger).consume()
     }
 
     private func filterRow(_ connection: PostgresConnection, detectorId: String, name: String) async throws -> GetFilterResponse {
@@ -94,7 +94,7 @@ extension PostgresFindingStore {
                 WHERE detector_id = \(detectorId) AND name = \(name)
                 """,
                 logger: self.logger
-            )
+            ).consume()
             if newAction == "ARCHIVE" { try await self.archiveMatching(connection, caller: caller, criteria: newCriteria) }
             return name
         }
@@ -104,7 +104,7 @@ extension PostgresFindingStore {
         try await self.context.transaction { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
             _ = try await self.filterRow(connection, detectorId: detectorId, name: name)
-            try await connection.query("DELETE FROM filters WHERE detector_id = \(detectorId) AND name = \(name)", logger: self.logger)
+            try await connection.query("DELETE FROM filters WHERE detector_id = \(detectorId) AND name = \(name)", logger: self.logger).consume()
         }
     }
 

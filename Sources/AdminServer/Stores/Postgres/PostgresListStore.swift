@@ -60,7 +60,7 @@ public struct PostgresListStore: ListStore {
                             \(PostgresStoreContext.encodeJSON(request.tags ?? [:]))::jsonb, \(request.clientToken), \(activationId))
                     """,
                     logger: self.logger
-                )
+                ).consume()
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
                 throw ListRules.nameTaken(kind, name: request.name)
             }
@@ -128,7 +128,7 @@ public struct PostgresListStore: ListStore {
                     WHERE list_id = \(listId)
                     """,
                     logger: self.logger
-                )
+                ).consume()
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
                 throw ListRules.renameTaken(kind)
             }
@@ -142,12 +142,12 @@ public struct PostgresListStore: ListStore {
                     WHERE list_id = \(listId)
                     """,
                     logger: self.logger
-                )
+                ).consume()
             case false?:
                 try await connection.query(
                     "UPDATE lists SET status = 'INACTIVE', activation_id = NULL, claimed_until = NULL WHERE list_id = \(listId)",
                     logger: self.logger
-                )
+                ).consume()
                 try await connection.bumpConfigVersion(
                     accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger),
                     region: caller.region,
@@ -165,7 +165,7 @@ public struct PostgresListStore: ListStore {
             _ = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: self.logger)
             try await self.requireManager(connection, caller)
             try await self.ownedList(connection, caller: caller, detectorId: detectorId, kind: kind, listId: listId)
-            try await connection.query("DELETE FROM lists WHERE list_id = \(listId)", logger: self.logger)
+            try await connection.query("DELETE FROM lists WHERE list_id = \(listId)", logger: self.logger).consume()
             try await connection.bumpConfigVersion(
                 accounts: try await connection.accountAndAssociatedMembers(caller.accountId, region: caller.region, logger: self.logger),
                 region: caller.region,
@@ -199,7 +199,7 @@ public struct PostgresListStore: ListStore {
     public func claimActivation(leaseSeconds: Int) async throws -> ListActivationJob? {
         try await self.context.transaction(signalsChange: false) { connection in
             // Claims are serialised (they are rare and quick), so two workers cannot both take a list of one account.
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('guardpost:list-claims'))", logger: self.logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('guardpost:list-claims'))", logger: self.logger).consume()
             for try await row in try await connection.query(
                 """
                 UPDATE lists SET claimed_until = now() + make_interval(secs => \(leaseSeconds)), activation_attempts = activation_attempts + 1
@@ -241,7 +241,7 @@ public struct PostgresListStore: ListStore {
                     ON CONFLICT (sha256) DO NOTHING
                     """,
                     logger: self.logger
-                )
+                ).consume()
                 for try await row in try await connection.query(
                     """
                     UPDATE lists SET status = 'ACTIVE', content_sha256 = \(sha256), entry_count = \(entryCount),

@@ -77,7 +77,7 @@ extension PostgresMemberStore {
             try await self.setStatus(connection, admin: administratorId, region: caller.region, account: caller.accountId, .enabled)
             try await connection.query(
                 "UPDATE invitations SET status = 'Accepted', updated_at = now() WHERE invitation_id = \(invitationId)", logger: self.logger
-            )
+            ).consume()
             try await connection.bumpConfigVersion(accounts: [caller.accountId], region: caller.region, logger: self.logger)
         }
     }
@@ -122,7 +122,7 @@ extension PostgresMemberStore {
               AND account_id = \(caller.accountId) AND region = \(caller.region) AND status = ANY(\(states.map(\.rawValue)))
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     public func declineInvitations(caller: Caller, administratorIds: [String]) async throws -> [UnprocessedAccount] {
@@ -169,7 +169,7 @@ extension PostgresMemberStore {
                 try await connection.query(
                     "UPDATE invitations SET status = 'Invited', updated_at = now() WHERE invitation_id = \(invitationId) AND status = 'Accepted'",
                     logger: self.logger
-                )
+                ).consume()
             }
             try await connection.bumpConfigVersion(accounts: [caller.accountId], region: caller.region, logger: self.logger)
         }

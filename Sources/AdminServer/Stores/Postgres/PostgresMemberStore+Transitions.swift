@@ -47,7 +47,7 @@ extension PostgresMemberStore {
                 try await connection.query(
                     "DELETE FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND account_id = \(row.accountId)",
                     logger: self.logger
-                )
+                ).consume()
             }
         )
     }
@@ -116,7 +116,7 @@ extension PostgresMemberStore {
                     WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND account_id = \(row.accountId)
                     """,
                     logger: self.logger
-                )
+                ).consume()
             }
         )
     }

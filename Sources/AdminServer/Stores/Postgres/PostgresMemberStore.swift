@@ -77,7 +77,7 @@ public struct PostgresMemberStore: MemberStore {
             WHERE administrator_id = \(admin) AND region = \(region) AND account_id = \(account)
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     /// Pending invitations from `admin` to `account` stop being acceptable.
@@ -88,7 +88,7 @@ public struct PostgresMemberStore: MemberStore {
             WHERE administrator_id = \(admin) AND region = \(region) AND account_id = \(account) AND status IN ('Invited', 'Accepted')
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     func organizationAll(_ connection: PostgresConnection, admin: String, region: String) async throws -> Bool {
@@ -151,7 +151,7 @@ public struct PostgresMemberStore: MemberStore {
             WHERE administrator_id = \(admin) AND region = \(region) AND account_id = \(account.accountId)
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     private func insert(_ connection: PostgresConnection, admin: String, region: String, account: AccountDetail) async throws {
@@ -161,7 +161,7 @@ public struct PostgresMemberStore: MemberStore {
             VALUES (\(admin), \(region), \(account.accountId), \(account.email), 'Created')
             """,
             logger: self.logger
-        )
+        ).consume()
     }
 
     public func inviteMembers(caller: Caller, detectorId: String, accountIds: [String], message: String?) async throws -> [UnprocessedAccount] {
@@ -181,14 +181,14 @@ public struct PostgresMemberStore: MemberStore {
                     VALUES (\(invitationId), \(caller.accountId), \(account), \(caller.region), \(message), 'Invited')
                     """,
                     logger: self.logger
-                )
+                ).consume()
                 try await connection.query(
                     """
                     UPDATE members SET relationship_status = 'Invited', invitation_id = \(invitationId), invited_at = now(), updated_at = now()
                     WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND account_id = \(account)
                     """,
                     logger: self.logger
-                )
+                ).consume()
             }
             return plan.unprocessed
         }

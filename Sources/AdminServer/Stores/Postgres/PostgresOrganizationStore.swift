@@ -21,7 +21,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
             guard try await connection.accountExists(adminAccountId, logger: self.logger) else {
                 throw GuardDutyError.badRequest(MembershipRules.Reason.unknownAccount(adminAccountId))
             }
-            _ = try await connection.query("LOCK TABLE organization_admins IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            try await connection.query("LOCK TABLE organization_admins IN SHARE ROW EXCLUSIVE MODE", logger: self.logger).consume()
             var designated: [(region: String, admin: String)] = []
             for try await (region, admin) in try await connection.query(
                 "SELECT region, admin_account_id FROM organization_admins", logger: self.logger
@@ -33,7 +33,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
             try await connection.query(
                 "INSERT INTO organization_admins (region, admin_account_id) VALUES (\(caller.region), \(adminAccountId)) ON CONFLICT (region) DO NOTHING",
                 logger: self.logger
-            )
+            ).consume()
             // The delegated administrator gets GuardDuty enabled in the region.
             _ = try await connection.ensureDetector(account: adminAccountId, region: caller.region, logger: self.logger)
         }
@@ -45,11 +45,11 @@ public struct PostgresOrganizationStore: OrganizationStore {
         try await self.context.transaction { connection in
             let current = try await connection.organizationAdmin(region: caller.region, logger: self.logger)
             try OrganizationRules.disableAdmin(adminAccountId, current: current, region: caller.region)
-            try await connection.query("DELETE FROM organization_admins WHERE region = \(caller.region)", logger: self.logger)
+            try await connection.query("DELETE FROM organization_admins WHERE region = \(caller.region)", logger: self.logger).consume()
             try await connection.query(
                 "DELETE FROM organization_configurations WHERE admin_account_id = \(adminAccountId) AND region = \(caller.region)",
                 logger: self.logger
-            )
+            ).consume()
             // Removing the delegated administrator removes its organisation members; GuardDuty stays enabled in them.
             var removed: [String] = []
             for try await (account) in try await connection.query(
@@ -93,7 +93,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
                 ON CONFLICT (admin_account_id, region) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()
                 """,
                 logger: self.logger
-            )
+            ).consume()
             try await self.applyAll(connection, caller: caller, settings: settings)
         }
     }
@@ -136,7 +136,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
                 WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND account_id = \(account)
                 """,
                 logger: self.logger
-            )
+            ).consume()
         }
         try await connection.bumpConfigVersion(accounts: members.map(\.0), region: caller.region, logger: self.logger)
     }

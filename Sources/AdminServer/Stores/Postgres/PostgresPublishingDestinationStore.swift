@@ -45,7 +45,7 @@ public struct PostgresPublishingDestinationStore: Sendable {
                         \(request.destinationProperties?.kmsKeyArn), 'PENDING_VERIFICATION', \(PostgresStoreContext.encodeJSON(request.tags ?? [:]))::jsonb, \(request.clientToken))
                 """,
                 logger: self.logger
-            )
+            ).consume()
             return id
         }
     }
@@ -87,7 +87,7 @@ public struct PostgresPublishingDestinationStore: Sendable {
                 WHERE destination_id = \(destinationId)
                 """,
                 logger: self.logger
-            )
+            ).consume()
         }
     }
 
@@ -105,7 +105,7 @@ public struct PostgresPublishingDestinationStore: Sendable {
         try await self.context.transaction { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
             _ = try await self.describe(connection: connection, detectorId: detectorId, destinationId: destinationId)
-            try await connection.query("DELETE FROM publishing_destinations WHERE destination_id = \(destinationId)", logger: self.logger)
+            try await connection.query("DELETE FROM publishing_destinations WHERE destination_id = \(destinationId)", logger: self.logger).consume()
         }
     }
 

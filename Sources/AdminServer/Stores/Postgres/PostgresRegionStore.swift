@@ -43,7 +43,7 @@ public struct PostgresRegionStore: RegionStore {
                 try await connection.query(
                     "INSERT INTO regions (name, enabled) VALUES (\(name), true) ON CONFLICT (name) DO UPDATE SET enabled = true",
                     logger: logger
-                )
+                ).consume()
             } else {
                 var found = false
                 for try await _ in try await connection.query(
@@ -53,7 +53,7 @@ public struct PostgresRegionStore: RegionStore {
                 }
                 guard found else { throw StoreError.notFound("region \(name) is not known to this server") }
             }
-            try await connection.query("SELECT pg_notify('guardpost_changes', 'region:' || \(name))", logger: logger)
+            try await connection.query("SELECT pg_notify('guardpost_changes', 'region:' || \(name))", logger: logger).consume()
         }
     }
 }

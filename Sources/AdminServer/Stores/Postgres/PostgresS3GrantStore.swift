@@ -20,7 +20,7 @@ public struct PostgresS3GrantStore: Sendable {
             }
             try await connection.query(
                 "INSERT INTO s3_bucket_grants (account_id, bucket) VALUES (\(accountId), \(bucket)) ON CONFLICT DO NOTHING", logger: self.logger
-            )
+            ).consume()
         }
     }
 

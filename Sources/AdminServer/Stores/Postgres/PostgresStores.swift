@@ -41,7 +41,7 @@ public struct PostgresStores: Sendable {
 
     /// Whether the database answers (`/health`).
     public func checkConnection() async throws {
-        try await self.client.query("SELECT 1")
+        try await self.client.query("SELECT 1").consume()
     }
 
     /// The stores the API's controllers use, as their protocols.

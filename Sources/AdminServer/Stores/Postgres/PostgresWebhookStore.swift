@@ -26,7 +26,7 @@ public struct PostgresWebhookStore: Sendable {
             guard try await connection.accountExists(accountId, logger: self.logger) else {
                 throw StoreError.notFound("account \(accountId) does not exist")
             }
-            try await connection.query("SELECT 1 FROM accounts WHERE account_id = \(accountId) FOR UPDATE", logger: self.logger)
+            try await connection.query("SELECT 1 FROM accounts WHERE account_id = \(accountId) FOR UPDATE", logger: self.logger).consume()
             var count = 0
             for try await value in try await connection.query(
                 "SELECT count(*)::int FROM webhooks WHERE account_id = \(accountId)", logger: self.logger
@@ -39,8 +39,8 @@ public struct PostgresWebhookStore: Sendable {
             try await connection.query(
                 "INSERT INTO webhooks (webhook_id, account_id, url, secret) VALUES (\(String(id)), \(accountId), \(url), \(sealed.map { ByteBuffer(bytes: $0) }))",
                 logger: self.logger
-            )
-            try await connection.query("INSERT INTO webhook_deliveries (webhook_id) VALUES (\(String(id)))", logger: self.logger)
+            ).consume()
+            try await connection.query("INSERT INTO webhook_deliveries (webhook_id) VALUES (\(String(id)))", logger: self.logger).consume()
         }
         return String(id)
     }
@@ -107,6 +107,6 @@ extension PostgresConnection {
             SELECT 1
             """,
             logger: logger
-        )
+        ).consume()
     }
 }
