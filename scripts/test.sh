@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 export GUARDPOST_BROWSER_TESTS=1
 source scripts/prerequisites.sh
 
+echo "== lint: swift format (.swift-format: 150 columns); scripts/format.sh rewrites the tree to it"
+swift format lint --strict --parallel -r Sources Tests fuzz/Sources Package.swift
+
 echo "== building (debug, with tests)"
 swift build --build-tests
 

@@ -17,7 +17,9 @@ public struct AWSConfiguration: Sendable, Equatable {
         self.region = region
     }
 
-    public static func resolve(profile: String?, region: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AWSConfiguration {
+    public static func resolve(profile: String?, region: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> AWSConfiguration
+    {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let credentialsFile = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
         let configFile = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
@@ -30,19 +32,24 @@ public struct AWSConfiguration: Sendable, Equatable {
         func fromProfile(_ key: String) -> String? { fromCredentials[key] ?? fromConfig[key] }
 
         let credentials: SigV4Credentials
-        if explicitProfile == nil, let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty, !secret.isEmpty {
+        if explicitProfile == nil, let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty,
+            !secret.isEmpty
+        {
             credentials = SigV4Credentials(accessKeyId: id, secretAccessKey: secret)
         } else if let id = fromProfile("aws_access_key_id"), let secret = fromProfile("aws_secret_access_key") {
             credentials = SigV4Credentials(accessKeyId: id, secretAccessKey: secret)
         } else if explicitProfile != nil {
-            throw AgentError.configuration("profile '\(profileName)' has no aws_access_key_id/aws_secret_access_key in \(credentialsFile) or \(configFile)")
+            throw AgentError.configuration(
+                "profile '\(profileName)' has no aws_access_key_id/aws_secret_access_key in \(credentialsFile) or \(configFile)")
         } else {
             throw AgentError.configuration(
                 "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile (or AWS_PROFILE) naming a profile in \(credentialsFile)"
             )
         }
-        guard let region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? fromConfig["region"] ?? fromCredentials["region"],
-              !region.isEmpty
+        guard
+            let region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? fromConfig["region"]
+                ?? fromCredentials["region"],
+            !region.isEmpty
         else {
             throw AgentError.configuration("no region: pass --region, or set AWS_REGION, or set region in the profile")
         }

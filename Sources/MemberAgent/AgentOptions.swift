@@ -20,7 +20,9 @@ public struct AgentOptions: Sendable {
     /// Overrides the publishing frequency for updates of existing findings (tests, demos).
     public var updateIntervalOverride: Double?
 
-    public init(endpointURL: String, aws: AWSConfiguration, stateDirectory: String, flowLogs: [String] = [], cloudTrail: [String] = [], dnsLogs: [String] = []) {
+    public init(
+        endpointURL: String, aws: AWSConfiguration, stateDirectory: String, flowLogs: [String] = [], cloudTrail: [String] = [], dnsLogs: [String] = []
+    ) {
         self.endpointURL = endpointURL
         self.aws = aws
         self.stateDirectory = stateDirectory

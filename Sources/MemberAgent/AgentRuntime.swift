@@ -41,7 +41,8 @@ public final class AgentRuntime: Service {
         if let stored = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !stored.isEmpty {
             return stored
         }
-        let machine = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let machine =
+            (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             ?? UUID().uuidString
         let path = URL(fileURLWithPath: stateDirectory).standardizedFileURL.resolvingSymlinksInPath().path
         let digest = SHA256.hash(data: Array("\(machine)|\(path)|\(aws.credentials.accessKeyId)|\(aws.region)".utf8))
@@ -59,7 +60,8 @@ public final class AgentRuntime: Service {
             return
         }
         guard let detectorId = discovered, !Task.isCancelled, !Task.isShuttingDownGracefully else { return }
-        self.logger.info("agent running", metadata: ["agentId": "\(self.agentId)", "detectorId": "\(detectorId)", "region": "\(self.channel.region)"])
+        self.logger.info(
+            "agent running", metadata: ["agentId": "\(self.agentId)", "detectorId": "\(detectorId)", "region": "\(self.channel.region)"])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: self.services(detectorId: detectorId), logger: self.logger)
         )

@@ -9,7 +9,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Region (else AWS_REGION, AWS_DEFAULT_REGION, or the profile's region).") var region: String?
     @Option(help: "Profile in ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
     var profile: String?
-    @Option(name: .customLong("ca-bundle"), help: "PEM file of certificate authorities to trust for an https endpoint (else AWS_CA_BUNDLE, else the system's). Certificates are always verified.")
+    @Option(
+        name: .customLong("ca-bundle"),
+        help:
+            "PEM file of certificate authorities to trust for an https endpoint (else AWS_CA_BUNDLE, else the system's). Certificates are always verified."
+    )
     var caBundle: String?
 
     func client() throws -> GuardpostClient {

@@ -12,14 +12,20 @@ struct Run: AsyncParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
-    @Option(name: .customLong("state-dir"), help: "Agent id, file offsets, cached lists, the outbox of undelivered findings.") var stateDirectory: String
+    @Option(name: .customLong("state-dir"), help: "Agent id, file offsets, cached lists, the outbox of undelivered findings.") var stateDirectory:
+        String
     @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (followed as it grows).") var flowLogs: [String] = []
     @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory.") var cloudTrail: [String] = []
     @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory.") var dnsLogs: [String] = []
-    @Option(name: .customLong("intel-dir"), help: "Built-in intelligence directory (defaults to the one shipped with Guardpost).") var intelDir: String?
-    @Option(name: .customLong("heartbeat-seconds"), help: "Seconds between heartbeats (an agent silent for 60 s is unhealthy).") var heartbeatSeconds: Double = 15
-    @Option(name: .customLong("idle-flush-seconds"), help: "Judge open detection windows after this long without new records.") var idleFlushSeconds: Double = 30
-    @Option(name: .customLong("updates-every-seconds"), help: "Publish updates of existing findings this often instead of at the finding publishing frequency (testing).")
+    @Option(name: .customLong("intel-dir"), help: "Built-in intelligence directory (defaults to the one shipped with Guardpost).") var intelDir:
+        String?
+    @Option(name: .customLong("heartbeat-seconds"), help: "Seconds between heartbeats (an agent silent for 60 s is unhealthy).") var heartbeatSeconds:
+        Double = 15
+    @Option(name: .customLong("idle-flush-seconds"), help: "Judge open detection windows after this long without new records.") var idleFlushSeconds:
+        Double = 30
+    @Option(
+        name: .customLong("updates-every-seconds"),
+        help: "Publish updates of existing findings this often instead of at the finding publishing frequency (testing).")
     var updatesEverySeconds: Double?
 
     func validate() throws {

@@ -9,19 +9,25 @@ import ThreatLists
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Detect offline over log files; findings on stdout, a summary on stderr.")
 
-    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (.gz read transparently; - for stdin).") var flowLogs: [String] = []
-    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory ({\"Records\":[…]}, JSON arrays or lines; .gz).") var cloudTrail: [String] = []
+    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (.gz read transparently; - for stdin).") var flowLogs: [String] =
+        []
+    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory ({\"Records\":[…]}, JSON arrays or lines; .gz).") var cloudTrail:
+        [String] = []
     @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory (JSON lines; .gz).") var dnsLogs: [String] = []
     @Option(name: .customLong("threat-list"), help: "A threat list, FILE or FILE:FORMAT (TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE).")
     var threatLists: [String] = []
     @Option(name: .customLong("trusted-list"), help: "A trusted IP list, FILE or FILE:FORMAT.") var trustedLists: [String] = []
     @Option(name: .customLong("account-id"), help: "Account for records that do not name one.") var accountId: String = "000000000000"
     @Option(help: "Region for records that do not name one.") var region: String = "us-east-1"
-    @Option(name: .customLong("detector-id"), help: "Detector id written into finding ARNs.") var detectorId: String = "00000000000000000000000000000000"
+    @Option(name: .customLong("detector-id"), help: "Detector id written into finding ARNs.") var detectorId: String =
+        "00000000000000000000000000000000"
     @Option(help: "json (GetFindings' findings array) or table.") var output: String = "json"
-    @Flag(name: .customLong("no-s3-data-events"), help: "Ignore CloudTrail S3 data events (S3 Protection off); by default they are analysed when present.")
+    @Flag(
+        name: .customLong("no-s3-data-events"),
+        help: "Ignore CloudTrail S3 data events (S3 Protection off); by default they are analysed when present.")
     var noS3DataEvents = false
-    @Option(name: .customLong("intel-dir"), help: "Directory with built-in intelligence (dns-domains.tsv); defaults to the one shipped with Guardpost.")
+    @Option(
+        name: .customLong("intel-dir"), help: "Directory with built-in intelligence (dns-domains.tsv); defaults to the one shipped with Guardpost.")
     var intelDir: String?
 
     func validate() throws {
@@ -68,7 +74,8 @@ struct Scan: ParsableCommand {
     static func loadList(_ argument: String, content: ListContent) throws -> (name: String, list: ParsedList) {
         var path = argument
         var format = ListFormat.txt
-        if let colon = argument.lastIndex(of: ":"), let parsed = ListFormat(rawValue: String(argument[argument.index(after: colon)...]).uppercased()) {
+        if let colon = argument.lastIndex(of: ":"), let parsed = ListFormat(rawValue: String(argument[argument.index(after: colon)...]).uppercased())
+        {
             path = String(argument[..<colon])
             format = parsed
         }
@@ -79,10 +86,12 @@ struct Scan: ParsableCommand {
     /// The shipped intel: --intel-dir, GUARDPOST_INTEL_DIR, next to the installed binary, or the source tree's intel/.
     static func intelDirectory(_ explicit: String?) -> String? {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = [explicit, ProcessInfo.processInfo.environment["GUARDPOST_INTEL_DIR"],
-                          executable.appendingPathComponent("../share/guardpost/intel").path,
-                          executable.appendingPathComponent("../../intel").path,
-                          executable.appendingPathComponent("../../../intel").path, "intel"].compactMap { $0 }
+        let candidates = [
+            explicit, ProcessInfo.processInfo.environment["GUARDPOST_INTEL_DIR"],
+            executable.appendingPathComponent("../share/guardpost/intel").path,
+            executable.appendingPathComponent("../../intel").path,
+            executable.appendingPathComponent("../../../intel").path, "intel",
+        ].compactMap { $0 }
         for directory in candidates where FileManager.default.fileExists(atPath: "\(directory)/dns-domains.tsv") {
             return directory
         }
@@ -94,7 +103,8 @@ struct Scan: ParsableCommand {
         var lines = ["SEVERITY  TYPE                                                         COUNT  LAST SEEN                 RESOURCE"]
         for finding in findings {
             let severity = finding.severity >= 7 ? "High" : finding.severity >= 4 ? "Medium" : "Low"
-            let resource = finding.resource.instanceDetails?.instanceId ?? finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId
+            let resource =
+                finding.resource.instanceDetails?.instanceId ?? finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId
                 ?? finding.resource.accessKeyDetails?.userName ?? finding.resource.accessKeyDetails?.accessKeyId ?? "-"
             lines.append(
                 severity.padding(toLength: 10, withPad: " ", startingAt: 0) + finding.type.padding(toLength: 61, withPad: " ", startingAt: 0)

@@ -13,8 +13,9 @@ struct Scanner {
         let threatList = ListParser.parse(Array(threats.joined(separator: "\n").utf8), format: .txt, content: .addressesAndDomains)
         let trustedList = ListParser.parse(Array(trusted.joined(separator: "\n").utf8), format: .txt, content: .addresses)
         self.engine = DetectionEngine(
-            intelligence: Intelligence(threatLists: threats.isEmpty ? [] : [("threats.txt", threatList)], trustedLists: trusted.isEmpty ? [] : [trustedList],
-                                       builtInDomains: domains),
+            intelligence: Intelligence(
+                threatLists: threats.isEmpty ? [] : [("threats.txt", threatList)], trustedLists: trusted.isEmpty ? [] : [trustedList],
+                builtInDomains: domains),
             accountId: "123456789012", detectorId: "d0000000000000000000000000000000"
         )
         self.flow = FlowLogParser(names: self.engine.names)
@@ -64,8 +65,10 @@ enum SharedData {
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: try self.require().appendingPathComponent(path))) }
 }
 
-func flowLine(_ src: String, _ dst: String, _ srcPort: Int, _ dstPort: Int, start: Int, protocolNumber: Int = 6, packets: Int = 3,
-              action: String = "ACCEPT", eni: String = "eni-0abc") -> String {
+func flowLine(
+    _ src: String, _ dst: String, _ srcPort: Int, _ dstPort: Int, start: Int, protocolNumber: Int = 6, packets: Int = 3,
+    action: String = "ACCEPT", eni: String = "eni-0abc"
+) -> String {
     "2 123456789012 \(eni) \(src) \(dst) \(srcPort) \(dstPort) \(protocolNumber) \(packets) 240 \(start) \(start + 5) \(action) OK"
 }
 
@@ -73,7 +76,11 @@ func flowLine(_ src: String, _ dst: String, _ srcPort: Int, _ dstPort: Int, star
 struct FlowRuleTests {
     @Test func inboundSSHBruteForceIsLowAndOutboundIsHigh() {
         var scanner = Scanner()
-        scanner.flowLines((0..<25).map { flowLine("198.51.100.200".replacingOccurrences(of: "198.51.100", with: "45.9.20"), "10.0.0.5", 40_000 + $0, 22, start: 1_700_000_000 + $0) })
+        scanner.flowLines(
+            (0..<25).map {
+                flowLine(
+                    "198.51.100.200".replacingOccurrences(of: "198.51.100", with: "45.9.20"), "10.0.0.5", 40_000 + $0, 22, start: 1_700_000_000 + $0)
+            })
         scanner.flowLines((0..<25).map { flowLine("10.0.0.9", "45.9.20.77", 50_000 + $0, 3389, start: 1_700_000_000 + $0, eni: "eni-0def") })
         let findings = scanner.engine.findings()
         let ssh = try! #require(findings.first { $0.type == "UnauthorizedAccess:EC2/SSHBruteForce" })
@@ -110,7 +117,9 @@ struct FlowRuleTests {
 
     @Test func threatListHitsAreSuppressedByTrustedListsAndNeverOnPrivateAddresses() {
         var hit = Scanner(threats: ["45.9.20.0/24", "10.0.0.0/8"])
-        hit.flowLines([flowLine("45.9.20.9", "10.0.0.5", 4444, 443, start: 1_700_000_000), flowLine("10.0.0.7", "10.0.0.5", 1, 2, start: 1_700_000_000)])
+        hit.flowLines([
+            flowLine("45.9.20.9", "10.0.0.5", 4444, 443, start: 1_700_000_000), flowLine("10.0.0.7", "10.0.0.5", 1, 2, start: 1_700_000_000),
+        ])
         let findings = hit.engine.findings()
         #expect(findings.map(\.type) == ["UnauthorizedAccess:EC2/MaliciousIPCaller.Custom"])
         #expect(findings[0].service.evidence?.threatIntelligenceDetails.first?.threatListName == "threats.txt")
@@ -153,8 +162,12 @@ struct FlowRuleTests {
 
 @Suite("CloudTrail rules")
 struct CloudTrailRuleTests {
-    func event(_ name: String, source: String, identity: String = #"{"type":"IAMUser","userName":"alice","principalId":"AIDA1","accessKeyId":"AKIA1","arn":"arn:aws:iam::123456789012:user/alice"}"#,
-               ip: String = "45.9.20.9", agent: String = "aws-cli/2.0", error: String? = nil) -> String {
+    func event(
+        _ name: String, source: String,
+        identity: String =
+            #"{"type":"IAMUser","userName":"alice","principalId":"AIDA1","accessKeyId":"AKIA1","arn":"arn:aws:iam::123456789012:user/alice"}"#,
+        ip: String = "45.9.20.9", agent: String = "aws-cli/2.0", error: String? = nil
+    ) -> String {
         #"{"eventTime":"2024-01-01T00:00:00Z","eventName":"\#(name)","eventSource":"\#(source)","sourceIPAddress":"\#(ip)","userAgent":"\#(agent)","userIdentity":\#(identity)\#(error.map { #","errorCode":"\#($0)""# } ?? "")}"#
     }
 
@@ -176,9 +189,10 @@ struct CloudTrailRuleTests {
     @Test func consoleLoginsFromTwoCountriesWithinAnHour() throws {
         let locations = Intelligence.locations(tsv: "# test\n45.9.0.0/16\tDE\n198.51.0.0/16\tUS\n203.0.113.0/24\tUS\n")
         #expect(locations.count == 3)
-        let found = self.consoleLoginFindings([
-            self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("45.9.20.9", at: "2024-01-01T10:40:00Z"),
-        ], locations: locations)
+        let found = self.consoleLoginFindings(
+            [
+                self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("45.9.20.9", at: "2024-01-01T10:40:00Z"),
+            ], locations: locations)
         #expect(found.count == 1)
         let finding = try #require(found.first)
         #expect(finding.severity == 5)
@@ -187,12 +201,15 @@ struct CloudTrailRuleTests {
         #expect(finding.service.action.awsApiCallAction?.remoteIpDetails?.ipAddressV4 == "198.51.7.1")
         #expect(finding.service.eventFirstSeen == "2024-01-01T10:05:00.000Z")
 
-        #expect(self.consoleLoginFindings([
-            self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("203.0.113.5", at: "2024-01-01T10:07:00Z"),
-            self.login("45.9.20.9", at: "2024-01-01T10:40:00Z", result: "Failure"),
-            self.login("45.9.20.9", at: "2024-01-01T10:41:00Z", user: "bob"),
-            self.login("45.9.20.9", at: "2024-01-01T11:20:00Z"),
-        ], locations: locations).isEmpty)
+        #expect(
+            self.consoleLoginFindings(
+                [
+                    self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("203.0.113.5", at: "2024-01-01T10:07:00Z"),
+                    self.login("45.9.20.9", at: "2024-01-01T10:40:00Z", result: "Failure"),
+                    self.login("45.9.20.9", at: "2024-01-01T10:41:00Z", user: "bob"),
+                    self.login("45.9.20.9", at: "2024-01-01T11:20:00Z"),
+                ], locations: locations
+            ).isEmpty)
     }
 
     /// Without a location file: three /16 networks within the hour are needed; two are not enough.
@@ -203,32 +220,38 @@ struct CloudTrailRuleTests {
         ])
         #expect(three.count == 1)
         #expect(three.first?.description.contains("network 81.2.0.0/16") == true)
-        #expect(self.consoleLoginFindings([
-            self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("45.9.20.9", at: "2024-01-01T10:20:00Z"),
-            self.login("45.9.99.9", at: "2024-01-01T10:21:00Z"), self.login("10.0.0.5", at: "2024-01-01T10:22:00Z"),
-        ]).isEmpty)
+        #expect(
+            self.consoleLoginFindings([
+                self.login("198.51.7.1", at: "2024-01-01T10:05:00Z"), self.login("45.9.20.9", at: "2024-01-01T10:20:00Z"),
+                self.login("45.9.99.9", at: "2024-01-01T10:21:00Z"), self.login("10.0.0.5", at: "2024-01-01T10:22:00Z"),
+            ]).isEmpty)
     }
 
     @Test func everyCloudTrailRuleOnItsEvent() {
         let scanner = Scanner(threats: ["203.0.113.0/24", "45.9.21.1"])
         let lines = [
-            self.event("DescribeInstances", source: "ec2.amazonaws.com", identity: #"{"type":"Root","arn":"arn:aws:iam::123456789012:root","principalId":"123456789012"}"#),
+            self.event(
+                "DescribeInstances", source: "ec2.amazonaws.com",
+                identity: #"{"type":"Root","arn":"arn:aws:iam::123456789012:root","principalId":"123456789012"}"#),
             self.event("StopLogging", source: "cloudtrail.amazonaws.com"),
             self.event("UpdateAccountPasswordPolicy", source: "iam.amazonaws.com"),
             self.event("ListBuckets", source: "s3.amazonaws.com", agent: "Boto3/1.7.61 Python/3.6.5 Linux/4.14.0-kali3-amd64"),
             self.event("ListUsers", source: "iam.amazonaws.com", ip: "45.9.21.1"),
             self.event("CreateUser", source: "iam.amazonaws.com", ip: "45.9.21.1"),
-            self.event("GetCallerIdentity", source: "sts.amazonaws.com",
-                       identity: #"{"type":"AssumedRole","accessKeyId":"ASIA123","principalId":"AROA1:i-0123","arn":"arn:aws:sts::123456789012:assumed-role/web/i-0123456789abcdef0"}"#,
-                       ip: "45.9.22.1"),
+            self.event(
+                "GetCallerIdentity", source: "sts.amazonaws.com",
+                identity:
+                    #"{"type":"AssumedRole","accessKeyId":"ASIA123","principalId":"AROA1:i-0123","arn":"arn:aws:sts::123456789012:assumed-role/web/i-0123456789abcdef0"}"#,
+                ip: "45.9.22.1"),
         ]
         scanner.cloudTrail(Array(lines.joined(separator: "\n").utf8))
         let types = Set(scanner.engine.findings().map(\.type))
-        #expect(types == [
-            "Policy:IAMUser/RootCredentialUsage", "Stealth:IAMUser/CloudTrailLoggingDisabled", "Stealth:IAMUser/PasswordPolicyChange",
-            "PenTest:IAMUser/KaliLinux", "Recon:IAMUser/MaliciousIPCaller.Custom", "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
-            "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
-        ])
+        #expect(
+            types == [
+                "Policy:IAMUser/RootCredentialUsage", "Stealth:IAMUser/CloudTrailLoggingDisabled", "Stealth:IAMUser/PasswordPolicyChange",
+                "PenTest:IAMUser/KaliLinux", "Recon:IAMUser/MaliciousIPCaller.Custom", "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+                "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+            ])
     }
 
     @Test func benignLookAlikesStayQuiet() {
@@ -237,8 +260,10 @@ struct CloudTrailRuleTests {
             // A failed root console login, root activity by an AWS service, an instance role used from inside the VPC.
             #"{"eventTime":"2024-01-01T00:00:00Z","eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com","sourceIPAddress":"45.9.20.9","responseElements":{"ConsoleLogin":"Failure"},"userIdentity":{"type":"Root","principalId":"123456789012"}}"#,
             #"{"eventTime":"2024-01-01T00:00:00Z","eventName":"Decrypt","eventSource":"kms.amazonaws.com","sourceIPAddress":"ec2.amazonaws.com","eventType":"AwsServiceEvent","userIdentity":{"type":"Root","invokedBy":"ec2.amazonaws.com"}}"#,
-            self.event("GetObject", source: "s3.amazonaws.com",
-                       identity: #"{"type":"AssumedRole","accessKeyId":"ASIA123","arn":"arn:aws:sts::123456789012:assumed-role/web/i-0123456789abcdef0"}"#, ip: "10.0.3.4"),
+            self.event(
+                "GetObject", source: "s3.amazonaws.com",
+                identity: #"{"type":"AssumedRole","accessKeyId":"ASIA123","arn":"arn:aws:sts::123456789012:assumed-role/web/i-0123456789abcdef0"}"#,
+                ip: "10.0.3.4"),
             self.event("StartLogging", source: "cloudtrail.amazonaws.com"),
             "not json at all",
         ]
@@ -257,12 +282,17 @@ struct CloudTrailRuleTests {
         flow.parse(try SharedData.bytes("panther-scenario/compromised-root-creds/attacker_vpc.native.log")) { scanner.engine.process($0) }
         let findings = scanner.engine.findings()
         let types = Set(findings.map(\.type))
-        #expect(types.isSuperset(of: [
-            "Policy:IAMUser/RootCredentialUsage", "Stealth:IAMUser/CloudTrailLoggingDisabled", "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
-            "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom",
-        ]))
+        #expect(
+            types.isSuperset(of: [
+                "Policy:IAMUser/RootCredentialUsage", "Stealth:IAMUser/CloudTrailLoggingDisabled",
+                "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+                "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom",
+            ]))
         // The victim's own activity from 71.253.251.71 is no threat-list hit (its root logins are root usage, as GuardDuty reports them).
-        #expect(!findings.contains { $0.type.contains("MaliciousIPCaller") && $0.service.action.awsApiCallAction?.remoteIpDetails?.ipAddressV4 == "71.253.251.71" })
+        #expect(
+            !findings.contains {
+                $0.type.contains("MaliciousIPCaller") && $0.service.action.awsApiCallAction?.remoteIpDetails?.ipAddressV4 == "71.253.251.71"
+            })
         #expect(findings.first { $0.type == "Policy:IAMUser/RootCredentialUsage" }?.service.eventFirstSeen == "2020-11-01T08:29:10.000Z")
     }
 
@@ -288,20 +318,23 @@ struct DNSRuleTests {
     }
 
     @Test func builtInDomainsCustomListsAndRebinding() {
-        let scanner = Scanner(threats: ["evil.example.net"], domains: [
-            (type: "Backdoor:EC2/C&CActivity.B!DNS", domain: "c2.guarddutyc2activityb.com"),
-            (type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", domain: "supportxmr.com"),
-        ])
+        let scanner = Scanner(
+            threats: ["evil.example.net"],
+            domains: [
+                (type: "Backdoor:EC2/C&CActivity.B!DNS", domain: "c2.guarddutyc2activityb.com"),
+                (type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", domain: "supportxmr.com"),
+            ])
         scanner.dns([
             self.query("C2.GuardDutyC2ActivityB.com."), self.query("pool.supportxmr.com"), self.query("www.evil.example.net"),
             self.query("rebind.example.org", answers: #"[{"Rdata":"169.254.169.254","Type":"A","Class":"IN"}]"#),
             self.query("www.amazon.com"), self.query("guarddutyc2activityb.com"),
         ])
         let types = scanner.types()
-        #expect(Set(types.keys) == [
-            "Backdoor:EC2/C&CActivity.B!DNS", "CryptoCurrency:EC2/BitcoinTool.B!DNS", "Impact:EC2/MaliciousDomainRequest.Custom",
-            "UnauthorizedAccess:EC2/MetadataDNSRebind",
-        ])
+        #expect(
+            Set(types.keys) == [
+                "Backdoor:EC2/C&CActivity.B!DNS", "CryptoCurrency:EC2/BitcoinTool.B!DNS", "Impact:EC2/MaliciousDomainRequest.Custom",
+                "UnauthorizedAccess:EC2/MetadataDNSRebind",
+            ])
         #expect(types["Backdoor:EC2/C&CActivity.B!DNS"]?.service.action.dnsRequestAction?.domain == "c2.guarddutyc2activityb.com")
     }
 
@@ -317,8 +350,10 @@ struct DNSRuleTests {
     }
 
     @Test func ordinaryNamesAreNotExfiltration() {
-        for name in ["www.google.com", "ec2.us-east-1.amazonaws.com", "ip-10-0-0-5.ec2.internal",
-                     "d1a2b3c4d5e6f7.cloudfront.net", "_dmarc.example.com", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com"] {
+        for name in [
+            "www.google.com", "ec2.us-east-1.amazonaws.com", "ip-10-0-0-5.ec2.internal",
+            "d1a2b3c4d5e6f7.cloudfront.net", "_dmarc.example.com", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com",
+        ] {
             #expect(!DNSExfiltration.looksLikeExfiltration(name), "\(name)")
         }
     }
@@ -372,27 +407,35 @@ struct FalsePositiveTests {
         scanner.flowLines(flows)
         var queries: [String] = []
         for index in 0..<20_000 {
-            let names = ["api.github.com", "d111111abcdef8.cloudfront.net", "s3.us-east-1.amazonaws.com", "ntp.ubuntu.com",
-                         "www.google.com", "registry.npmjs.org", "gooogle.com", "updates.example.com"]
+            let names = [
+                "api.github.com", "d111111abcdef8.cloudfront.net", "s3.us-east-1.amazonaws.com", "ntp.ubuntu.com",
+                "www.google.com", "registry.npmjs.org", "gooogle.com", "updates.example.com",
+            ]
             let name = names[Int(generator.next() % UInt64(names.count))]
             queries.append(DNSRuleTests().query(name, instance: "i-\(index % 20)", time: Timestamps.format(Int64(day + index * 4))))
         }
         scanner.dns(queries)
         let events = (0..<2_000).map { index in
-            CloudTrailRuleTests().event(["DescribeInstances", "ListBuckets", "GetObject", "PutObject"][index % 4], source: "ec2.amazonaws.com", ip: "198.51.100.7")
+            CloudTrailRuleTests().event(
+                ["DescribeInstances", "ListBuckets", "GetObject", "PutObject"][index % 4], source: "ec2.amazonaws.com", ip: "198.51.100.7")
         }
         scanner.cloudTrail(Array(events.joined(separator: "\n").utf8))
         let findings = scanner.engine.findings()
         let high = findings.filter { $0.severity >= 7 }
         #expect(high.isEmpty, "\(high.map(\.type))")
-        #expect(findings.isEmpty, "benign day produced \(findings.map(\.type)) from \(flows.count) flow records, \(queries.count) queries, \(events.count) events")
+        #expect(
+            findings.isEmpty,
+            "benign day produced \(findings.map(\.type)) from \(flows.count) flow records, \(queries.count) queries, \(events.count) events")
     }
 
     @Test func randomLookingNXDomainBurstIsDGA() {
         let scanner = Scanner()
-        let names = ["xkqzvbnmtrwplf", "qwrtzpsdfghjkl", "zxcvbnmqwrtpsd", "mnbvcxzlkjhgfd", "plkmjnhbgvfcdx", "qazwsxedcrfvtg",
-                     "yhnujmikolpqaz", "wsxcdevfrbgtnh", "rfvtgbyhnujmki", "tgbyhnujmikolp", "bgtnhymjuklopq"]
-        scanner.dns(names.map { DNSRuleTests().query("\($0).com", time: "2024-01-01T00:00:00Z").replacingOccurrences(of: "NOERROR", with: "NXDOMAIN") })
+        let names = [
+            "xkqzvbnmtrwplf", "qwrtzpsdfghjkl", "zxcvbnmqwrtpsd", "mnbvcxzlkjhgfd", "plkmjnhbgvfcdx", "qazwsxedcrfvtg",
+            "yhnujmikolpqaz", "wsxcdevfrbgtnh", "rfvtgbyhnujmki", "tgbyhnujmikolp", "bgtnhymjuklopq",
+        ]
+        scanner.dns(
+            names.map { DNSRuleTests().query("\($0).com", time: "2024-01-01T00:00:00Z").replacingOccurrences(of: "NOERROR", with: "NXDOMAIN") })
         #expect(scanner.types()["Trojan:EC2/DGADomainRequest.B"] != nil)
     }
 
@@ -425,7 +468,10 @@ struct CloudTrailReaderTests {
     @Test func byteLevelReaderAgreesWithTheFullParser() throws {
         let directory = try SharedData.require().appendingPathComponent("stratus-red-team")
         var files = try FileManager.default.contentsOfDirectory(atPath: directory.path).map { "stratus-red-team/\($0)" }
-        files += ["panther-scenario/compromised-root-creds/attacker_cloudtrail.native.json", "panther-scenario/enrichment-example/attacker_cloudtrail.native.json"]
+        files += [
+            "panther-scenario/compromised-root-creds/attacker_cloudtrail.native.json",
+            "panther-scenario/enrichment-example/attacker_cloudtrail.native.json",
+        ]
         var compared = 0
         for file in files where file.hasSuffix(".json") {
             guard let bytes = try? SharedData.bytes(file) else { continue }
@@ -445,19 +491,27 @@ struct BuiltInAddressTests {
         )
         let engine = DetectionEngine(intelligence: intelligence, accountId: "123456789012", detectorId: "d")
         var flow = FlowLogParser(names: engine.names)
-        flow.parse(Array([
-            flowLine("10.0.0.5", "185.220.101.50", 40_000, 9001, start: 1_700_000_000),
-            flowLine("10.0.0.6", "94.130.12.7", 40_001, 3333, start: 1_700_000_000),
-            flowLine("10.0.0.7", "8.8.8.8", 40_002, 53, start: 1_700_000_000, protocolNumber: 17),
-        ].joined(separator: "\n").utf8)) { engine.process($0) }
+        flow.parse(
+            Array(
+                [
+                    flowLine("10.0.0.5", "185.220.101.50", 40_000, 9001, start: 1_700_000_000),
+                    flowLine("10.0.0.6", "94.130.12.7", 40_001, 3333, start: 1_700_000_000),
+                    flowLine("10.0.0.7", "8.8.8.8", 40_002, 53, start: 1_700_000_000, protocolNumber: 17),
+                ].joined(separator: "\n").utf8)
+        ) { engine.process($0) }
         var trail = CloudTrailParser()
-        trail.parse(Array([
-            CloudTrailRuleTests().event("ListBuckets", source: "s3.amazonaws.com", ip: "185.220.101.50"),
-            CloudTrailRuleTests().event("CreateUser", source: "iam.amazonaws.com", ip: "185.220.101.50"),
-        ].joined(separator: "\n").utf8)) { engine.process($0) }
-        #expect(Set(engine.findings().map(\.type)) == [
-            "UnauthorizedAccess:EC2/TorClient", "CryptoCurrency:EC2/BitcoinTool.B", "Recon:IAMUser/TorIPCaller", "UnauthorizedAccess:IAMUser/TorIPCaller",
-        ])
+        trail.parse(
+            Array(
+                [
+                    CloudTrailRuleTests().event("ListBuckets", source: "s3.amazonaws.com", ip: "185.220.101.50"),
+                    CloudTrailRuleTests().event("CreateUser", source: "iam.amazonaws.com", ip: "185.220.101.50"),
+                ].joined(separator: "\n").utf8)
+        ) { engine.process($0) }
+        #expect(
+            Set(engine.findings().map(\.type)) == [
+                "UnauthorizedAccess:EC2/TorClient", "CryptoCurrency:EC2/BitcoinTool.B", "Recon:IAMUser/TorIPCaller",
+                "UnauthorizedAccess:IAMUser/TorIPCaller",
+            ])
     }
 
     @Test func theShippedIntelFilesParse() throws {

@@ -9,11 +9,14 @@ func cloudTrailSummary(_ bytes: [UInt8], byteLevel: Bool) -> [String] {
     var parser = CloudTrailParser(byteLevel: byteLevel)
     var out: [String] = []
     parser.parse(bytes) { event in
-        out.append([String(event.eventTime), event.eventSource, event.eventName, event.eventType ?? "-", event.awsRegion ?? "-",
-                    event.sourceIPAddress ?? "-", event.userAgent ?? "-", event.errorCode ?? "-", event.identityType ?? "-", event.identityArn ?? "-",
-                    event.principalId ?? "-", event.accessKeyId ?? "-", event.userName ?? "-", event.invokedBy ?? "-", event.consoleLoginResult ?? "-",
-                    event.recipientAccountId ?? "-", event.bucketName ?? "-", event.eventCategory ?? "-",
-                    event.readOnly.map { "\($0)" } ?? "-"].joined(separator: "|"))
+        out.append(
+            [
+                String(event.eventTime), event.eventSource, event.eventName, event.eventType ?? "-", event.awsRegion ?? "-",
+                event.sourceIPAddress ?? "-", event.userAgent ?? "-", event.errorCode ?? "-", event.identityType ?? "-", event.identityArn ?? "-",
+                event.principalId ?? "-", event.accessKeyId ?? "-", event.userName ?? "-", event.invokedBy ?? "-", event.consoleLoginResult ?? "-",
+                event.recipientAccountId ?? "-", event.bucketName ?? "-", event.eventCategory ?? "-",
+                event.readOnly.map { "\($0)" } ?? "-",
+            ].joined(separator: "|"))
     }
     return out
 }
@@ -23,8 +26,9 @@ func cloudTrailSummary(_ bytes: [UInt8], byteLevel: Bool) -> [String] {
 struct FastPathTests {
     /// What a flow line means, read the plain way: split on spaces, every field checked on its own.
     enum Expected: Equatable {
-        case record(source: IPAddress, destination: IPAddress, sourcePort: Int, destinationPort: Int, protocolNumber: Int, packets: Int, bytes: Int,
-                    start: Int64, end: Int64, accepted: Bool)
+        case record(
+            source: IPAddress, destination: IPAddress, sourcePort: Int, destinationPort: Int, protocolNumber: Int, packets: Int, bytes: Int,
+            start: Int64, end: Int64, accepted: Bool)
         case skipped
         case malformed
     }
@@ -34,7 +38,9 @@ struct FastPathTests {
         guard fields.count == 14 else { return .malformed }
         func number(_ text: String) -> Int64?? {
             if text == "-" { return .some(nil) }
-            guard text.count <= 18, text.allSatisfy(\.isASCII), let value = Int64(text), !text.hasPrefix("+"), !text.hasPrefix("-") else { return nil }
+            guard text.count <= 18, text.allSatisfy(\.isASCII), let value = Int64(text), !text.hasPrefix("+"), !text.hasPrefix("-") else {
+                return nil
+            }
             return .some(value)
         }
         func address(_ text: String) -> IPAddress?? {
@@ -54,9 +60,10 @@ struct FastPathTests {
         // NODATA and SKIPDATA once the fields before them have been read, then records without both addresses.
         if fields[13].hasPrefix("N") || fields[13].hasPrefix("S") { return .skipped }
         guard let source, let destination else { return .skipped }
-        return .record(source: source, destination: destination, sourcePort: Int(numbers[0]), destinationPort: Int(numbers[1]),
-                       protocolNumber: Int(numbers[2]), packets: Int(numbers[3]), bytes: Int(numbers[4]), start: numbers[5], end: numbers[6],
-                       accepted: fields[12].hasPrefix("A"))
+        return .record(
+            source: source, destination: destination, sourcePort: Int(numbers[0]), destinationPort: Int(numbers[1]),
+            protocolNumber: Int(numbers[2]), packets: Int(numbers[3]), bytes: Int(numbers[4]), start: numbers[5], end: numbers[6],
+            accepted: fields[12].hasPrefix("A"))
     }
 
     /// Lines of every shape the reader meets: ordinary ones, and numbers, addresses and field counts that are off.
@@ -75,7 +82,10 @@ struct FastPathTests {
         }
         func number() -> String {
             switch random.next() % 12 {
-            case 0: return pick(["-", "", "0", "00012", "123456789012345678", "1234567890123456789", "12a", "+5", "-5", "9" + String(repeating: "9", count: 17)])
+            case 0:
+                return pick([
+                    "-", "", "0", "00012", "123456789012345678", "1234567890123456789", "12a", "+5", "-5", "9" + String(repeating: "9", count: 17),
+                ])
             case 1: return "\(random.next() % 100_000_000_000)"
             default: return "\(random.next() % 70_000)"
             }
@@ -84,8 +94,10 @@ struct FastPathTests {
             // Ports and protocol numbers are mostly real ones, sometimes any number (out of range there: malformed).
             let ports = (0..<2).map { _ in random.next() % 4 == 0 ? number() : "\(random.next() % 65_536)" }
             let protocolNumber = random.next() % 4 == 0 ? number() : pick(["6", "17", "1", "255", "256"])
-            var fields = ["2", "123456789012", "eni-\(random.next() % 3000)", address(), address(), ports[0], ports[1], protocolNumber, number(), number(),
-                          "\(1_700_000_000 + random.next() % 100_000)", number(), pick(["ACCEPT", "REJECT", "-"]), pick(["OK", "OK", "NODATA", "SKIPDATA"])]
+            var fields = [
+                "2", "123456789012", "eni-\(random.next() % 3000)", address(), address(), ports[0], ports[1], protocolNumber, number(), number(),
+                "\(1_700_000_000 + random.next() % 100_000)", number(), pick(["ACCEPT", "REJECT", "-"]), pick(["OK", "OK", "NODATA", "SKIPDATA"]),
+            ]
             switch random.next() % 25 {
             case 0: fields.removeLast()
             case 1: fields.append("extra")
@@ -100,9 +112,11 @@ struct FastPathTests {
         var parser = FlowLogParser(names: NameTable())
         var records: [Expected] = []
         func take(_ record: FlowRecord) {
-            records.append(.record(source: record.source!, destination: record.destination!, sourcePort: record.sourcePort,
-                                   destinationPort: record.destinationPort, protocolNumber: record.protocolNumber, packets: record.packets,
-                                   bytes: record.bytes, start: record.start, end: record.end, accepted: record.accepted))
+            records.append(
+                .record(
+                    source: record.source!, destination: record.destination!, sourcePort: record.sourcePort,
+                    destinationPort: record.destinationPort, protocolNumber: record.protocolNumber, packets: record.packets,
+                    bytes: record.bytes, start: record.start, end: record.end, accepted: record.accepted))
         }
         if chunked {
             // Each line alone, so that every field sits near the end of its buffer (the paths that may not read ahead).
@@ -141,17 +155,24 @@ struct FastPathTests {
             let local = "10.0.\(random.next() % 4).\(1 + random.next() % 200)"
             let eni = "eni-\(random.next() % 300)"
             if index % 2 == 0 {
-                lines.append(flowLine(local, remote, 30_000 + Int(random.next() % 30_000), pick(&random, [443, 80, 22, 53]), start: start + index % 500, eni: eni))
+                lines.append(
+                    flowLine(
+                        local, remote, 30_000 + Int(random.next() % 30_000), pick(&random, [443, 80, 22, 53]), start: start + index % 500, eni: eni))
             } else {
-                lines.append(flowLine(remote, local, 30_000 + Int(random.next() % 30_000), pick(&random, [443, 22, 3389]), start: start + index % 500,
-                                      eni: eni))
+                lines.append(
+                    flowLine(
+                        remote, local, 30_000 + Int(random.next() % 30_000), pick(&random, [443, 22, 3389]), start: start + index % 500,
+                        eni: eni))
             }
         }
         lines += (0..<60).map { flowLine("10.9.0.5", "45.9.20.1", 33_000, 1_000 + $0, start: start + 10 + $0, eni: "eni-scan") }
         lines += (0..<55).map { flowLine("10.9.0.6", "45.9.21.\($0 + 1)", 33_000, 8080, start: start + 20 + $0, eni: "eni-sweep") }
         lines += (0..<24).map { flowLine("45.9.22.7", "10.9.0.7", 40_000 + $0, 22, start: start + 30 + $0, eni: "eni-ssh") }
-        lines += (0..<12).map { flowLine("45.9.23.8", "10.9.0.8", 40_000, 5_000 + $0, start: start + 40 + $0, action: $0 == 3 ? "ACCEPT" : "REJECT",
-                                         eni: "eni-probe") }
+        lines += (0..<12).map {
+            flowLine(
+                "45.9.23.8", "10.9.0.8", 40_000, 5_000 + $0, start: start + 40 + $0, action: $0 == 3 ? "ACCEPT" : "REJECT",
+                eni: "eni-probe")
+        }
         lines.shuffle(using: &random)
         let engine = DetectionEngine(intelligence: Intelligence(), accountId: "123456789012", detectorId: "d")
         var parser = FlowLogParser(names: engine.names)
@@ -163,16 +184,19 @@ struct FastPathTests {
         }
         let findings = engine.findings()
         let byType = Dictionary(grouping: findings, by: \.type)
-        #expect(byType.keys.sorted() == [
-            "Impact:EC2/PortSweep", "Recon:EC2/PortProbeUnprotectedPort", "Recon:EC2/Portscan", "UnauthorizedAccess:EC2/SSHBruteForce",
-        ])
+        #expect(
+            byType.keys.sorted() == [
+                "Impact:EC2/PortSweep", "Recon:EC2/PortProbeUnprotectedPort", "Recon:EC2/Portscan", "UnauthorizedAccess:EC2/SSHBruteForce",
+            ])
         #expect(byType["Recon:EC2/Portscan"]?.first?.description.contains("60 ports") == true)
         #expect(byType["Impact:EC2/PortSweep"]?.first?.description.contains("on 55 IP addresses") == true)
         #expect(byType["UnauthorizedAccess:EC2/SSHBruteForce"]?.first?.service.count == 24)
         #expect(byType["Recon:EC2/PortProbeUnprotectedPort"]?.first?.description.contains("probed 12 ports") == true)
-        #expect(findings.allSatisfy { finding in
-            ["eni-scan", "eni-sweep", "eni-ssh", "eni-probe"].contains(finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId ?? "")
-        })
+        #expect(
+            findings.allSatisfy { finding in
+                ["eni-scan", "eni-sweep", "eni-ssh", "eni-probe"].contains(
+                    finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId ?? "")
+            })
     }
 
     func pick(_ random: inout SplitMixGenerator, _ options: [Int]) -> Int { options[Int(random.next() % UInt64(options.count))] }
@@ -211,9 +235,11 @@ struct FastPathTests {
         func pick(_ options: [String]) -> String { options[Int(random.next() % UInt64(options.count))] }
         let lines = (0..<2_000).map { index -> String in
             var fields = [
-                #""version":"1.100000""#, #""account_id":"\#(pick(["123456789012", "210987654321"]))""#, #""region":"\#(pick(["us-east-1", "eu-west-1"]))""#,
+                #""version":"1.100000""#, #""account_id":"\#(pick(["123456789012", "210987654321"]))""#,
+                #""region":"\#(pick(["us-east-1", "eu-west-1"]))""#,
                 #""vpc_id":"vpc-\#(index % 3)""#, #""query_timestamp":"2024-01-01T00:0\#(index / 600 % 10):\#(10 + index % 50)Z""#,
-                #""query_name":"\#(pick(["Host\(index % 7).Example.com.", "a.b.c.", "x\(index).internal"]))""#, #""query_type":"\#(pick(["A", "AAAA", "TXT"]))""#,
+                #""query_name":"\#(pick(["Host\(index % 7).Example.com.", "a.b.c.", "x\(index).internal"]))""#,
+                #""query_type":"\#(pick(["A", "AAAA", "TXT"]))""#,
                 #""query_class":"IN""#, #""rcode":"\#(pick(["NOERROR", "NXDOMAIN"]))""#,
                 #""answers":\#(pick(["[]", #"[{"Rdata":"169.254.169.254","Type":"A","Class":"IN"}]"#, #"[{"Rdata":"1.2.3.4","Type":"A"},{"Rdata":"5.6.7.8","Type":"A"}]"#, "null"]))"#,
                 #""srcaddr":"10.0.\#(index % 4).5""#, #""srcport":\#(pick([#""5353""#, "5353", "{}"]))"#, #""transport":"\#(pick(["UDP", "TCP"]))""#,
@@ -228,9 +254,12 @@ struct FastPathTests {
             var parser = DNSLogParser(byteLevel: byteLevel)
             var out: [String] = []
             parser.parse(Array(lines.joined(separator: "\n").utf8)) { query in
-                out.append([String(query.time), query.accountId ?? "-", query.region ?? "-", query.queryName, query.queryType ?? "-", query.rcode ?? "-",
-                            query.sourceAddress ?? "-", query.instanceId ?? "-", query.vpcId ?? "-", query.transport ?? "-",
-                            query.answers.joined(separator: ",")].joined(separator: "|"))
+                out.append(
+                    [
+                        String(query.time), query.accountId ?? "-", query.region ?? "-", query.queryName, query.queryType ?? "-", query.rcode ?? "-",
+                        query.sourceAddress ?? "-", query.instanceId ?? "-", query.vpcId ?? "-", query.transport ?? "-",
+                        query.answers.joined(separator: ","),
+                    ].joined(separator: "|"))
             }
             return out
         }

@@ -10,7 +10,8 @@ struct FlowBaselineTests {
     static let start: Int64 = 1_790_000_000
 
     /// A default-format (v2) flow line from 10.0.0.5 on eni-a to `remote`:`port`.
-    static func outbound(_ time: Int64, remote: String = "93.184.216.34", port: Int = 443, bytes: Int = 5_000, interface: String = "eni-a") -> String {
+    static func outbound(_ time: Int64, remote: String = "93.184.216.34", port: Int = 443, bytes: Int = 5_000, interface: String = "eni-a") -> String
+    {
         "2 123456789012 \(interface) 10.0.0.5 \(remote) 49152 \(port) 6 10 \(bytes) \(time) \(time + 60) ACCEPT OK"
     }
 

@@ -8,9 +8,15 @@ import Testing
 @Suite("Panther labelled rule tests")
 struct PantherRuleTests {
     struct Case: Decodable {
-        var rule_id: String
-        var expected_result: Bool
+        var ruleId: String
+        var expectedResult: Bool
         var log: AnyJSON
+
+        enum CodingKeys: String, CodingKey {
+            case ruleId = "rule_id"
+            case expectedResult = "expected_result"
+            case log
+        }
     }
 
     /// Any JSON value, re-encoded for our parsers.
@@ -18,12 +24,19 @@ struct PantherRuleTests {
         let value: Any
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let object = try? container.decode([String: AnyJSON].self) { self.value = object.mapValues(\.value) }
-            else if let array = try? container.decode([AnyJSON].self) { self.value = array.map(\.value) }
-            else if let string = try? container.decode(String.self) { self.value = string }
-            else if let bool = try? container.decode(Bool.self) { self.value = bool }
-            else if let number = try? container.decode(Double.self) { self.value = number }
-            else { self.value = NSNull() }
+            if let object = try? container.decode([String: AnyJSON].self) {
+                self.value = object.mapValues(\.value)
+            } else if let array = try? container.decode([AnyJSON].self) {
+                self.value = array.map(\.value)
+            } else if let string = try? container.decode(String.self) {
+                self.value = string
+            } else if let bool = try? container.decode(Bool.self) {
+                self.value = bool
+            } else if let number = try? container.decode(Double.self) {
+                self.value = number
+            } else {
+                self.value = NSNull()
+            }
         }
     }
 
@@ -33,7 +46,10 @@ struct PantherRuleTests {
     static let mappings: [(file: String, rules: Set<String>, ourType: String, minimumPrecision: Double, minimumRecall: Double)] = [
         ("cloudtrail_rule_tests.jsonl", ["AWS.CloudTrail.Stopped"], "Stealth:IAMUser/CloudTrailLoggingDisabled", 0.5, 1.0),
         ("cloudtrail_rule_tests.jsonl", ["AWS.Root.Activity", "AWS.Console.RootLogin"], "Policy:IAMUser/RootCredentialUsage", 0.6, 1.0),
-        ("cloudtrail_rule_tests.jsonl", ["AWS.CloudTrail.IMDSCredentialExfiltration"], "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 1.0, 1.0),
+        (
+            "cloudtrail_rule_tests.jsonl", ["AWS.CloudTrail.IMDSCredentialExfiltration"],
+            "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 1.0, 1.0
+        ),
         ("vpcdns_rule_tests.jsonl", ["AWS.DNS.Crypto.Domain"], "CryptoCurrency:EC2/BitcoinTool.B!DNS", 1.0, 1.0),
         ("cloudtrail_rule_tests.jsonl", ["AWS.S3.DeletePublicAccessBlock"], "Policy:S3/BucketBlockPublicAccessDisabled", 1.0, 1.0),
         ("cloudtrail_rule_tests.jsonl", ["AWS.S3.DisableBucketLogging"], "Stealth:S3/ServerAccessLoggingDisabled", 1.0, 1.0),
@@ -43,14 +59,18 @@ struct PantherRuleTests {
     @Test("precision and recall of the rules that overlap", arguments: 0..<Self.mappings.count)
     func measure(index: Int) throws {
         let mapping = Self.mappings[index]
-        let intel = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("intel/dns-domains.tsv"), encoding: .utf8)
+        let intel = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("intel/dns-domains.tsv"), encoding: .utf8)
         let lines = String(decoding: try SharedData.bytes("panther-rule-tests/\(mapping.file)"), as: UTF8.self).split(separator: "\n")
-        var truePositives = 0, falsePositives = 0, falseNegatives = 0, trueNegatives = 0
+        var truePositives = 0
+        var falsePositives = 0
+        var falseNegatives = 0
+        var trueNegatives = 0
         for line in lines {
             let test = try JSONDecoder().decode(Case.self, from: Data(line.utf8))
-            guard mapping.rules.contains(test.rule_id) else { continue }
-            if let source = Self.sources[test.rule_id], (test.log.value as? [String: Any])?["eventSource"] as? String != source { continue }
+            guard mapping.rules.contains(test.ruleId) else { continue }
+            if let source = Self.sources[test.ruleId], (test.log.value as? [String: Any])?["eventSource"] as? String != source { continue }
             let engine = DetectionEngine(intelligence: Intelligence(builtInDomains: Intelligence.builtInDomains(tsv: intel)), detectorId: "d")
             let bytes = Array(try JSONSerialization.data(withJSONObject: test.log.value))
             if mapping.file.hasPrefix("vpcdns") {
@@ -61,7 +81,7 @@ struct PantherRuleTests {
                 parser.parse(bytes) { engine.process($0) }
             }
             let detected = engine.findings().contains { $0.type == mapping.ourType }
-            switch (detected, test.expected_result) {
+            switch (detected, test.expectedResult) {
             case (true, true): truePositives += 1
             case (true, false): falsePositives += 1
             case (false, true): falseNegatives += 1
@@ -70,7 +90,9 @@ struct PantherRuleTests {
         }
         let precision = truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives)
         let recall = truePositives + falseNegatives == 0 ? 1 : Double(truePositives) / Double(truePositives + falseNegatives)
-        print("panther \(mapping.rules.sorted().joined(separator: "+")) → \(mapping.ourType): TP \(truePositives) FP \(falsePositives) FN \(falseNegatives) TN \(trueNegatives) precision \(precision) recall \(recall)")
+        print(
+            "panther \(mapping.rules.sorted().joined(separator: "+")) → \(mapping.ourType): TP \(truePositives) FP \(falsePositives) FN \(falseNegatives) TN \(trueNegatives) precision \(precision) recall \(recall)"
+        )
         #expect(truePositives + falsePositives + falseNegatives + trueNegatives > 0)
         #expect(precision >= mapping.minimumPrecision)
         #expect(recall >= mapping.minimumRecall)

@@ -30,7 +30,8 @@ struct ParserHardeningTests {
     /// array, cut off mid-event. Read now in milliseconds, as the plain reader reads it: not a whole document, so its 44
     /// lines are each malformed.
     @Test func cloudTrailTruncatedRecordsFileFromFuzzingIsReadNotAHang() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz/cloudtrail-truncated-records-hang.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/fuzz/cloudtrail-truncated-records-hang.json")
         let bytes = Array(try Data(contentsOf: url))
         var fast = CloudTrailParser(byteLevel: true)
         var plain = CloudTrailParser(byteLevel: false)
@@ -58,9 +59,11 @@ struct ParserHardeningTests {
         var records: [FlowRecord] = []
         parser.parse(Array(lines.joined(separator: "\n").utf8)) { records.append($0) }
         #expect(parser.statistics.malformed == 4)
-        #expect(parser.statistics.examples.map { $0.split(separator: ":").prefix(2).joined(separator: ":") } == [
-            "line 1: dstport is out of range", "line 2: srcport is out of range", "line 3: protocol is out of range", "line 4: end is out of range",
-        ])
+        #expect(
+            parser.statistics.examples.map { $0.split(separator: ":").prefix(2).joined(separator: ":") } == [
+                "line 1: dstport is out of range", "line 2: srcport is out of range", "line 3: protocol is out of range",
+                "line 4: end is out of range",
+            ])
         #expect(records.count == 1)
         #expect(records.first.map { ($0.sourcePort, $0.protocolNumber, $0.end) } ?? (0, 0, 0) == (65_535, 255, 253_402_300_799))
     }
@@ -71,7 +74,9 @@ struct ParserHardeningTests {
         let line = "2 123456789012 eni-1 10.0.0.5 93.184.216.34 40000 80 6 999999999999999999 999999999999999999 1418530010 1418530070 ACCEPT OK"
         let engine = DetectionEngine(intelligence: Intelligence(), accountId: "123456789012", detectorId: "d")
         var parser = FlowLogParser(names: engine.names)
-        Array(Array(repeating: line, count: 12).joined(separator: "\n").utf8).withUnsafeBufferPointer { parser.parse($0, batches: engine.process(batch:)) }
+        Array(Array(repeating: line, count: 12).joined(separator: "\n").utf8).withUnsafeBufferPointer {
+            parser.parse($0, batches: engine.process(batch:))
+        }
         #expect(parser.statistics.records == 12)
         let flood = engine.findings().first { $0.type == "Backdoor:EC2/DenialOfService.Tcp" }
         #expect(flood?.description.contains("sent \(Int.max) TCP packets") == true)

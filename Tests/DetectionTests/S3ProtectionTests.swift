@@ -13,7 +13,8 @@ struct S3ProtectionTests {
         data: Bool? = nil, time: String = "2026-11-20T10:00:00Z", source: String = "s3.amazonaws.com"
     ) -> String {
         let category = data.map { #","eventCategory":"\#($0 ? "Data" : "Management")","managementEvent":\#(!$0)"# } ?? ""
-        return #"{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::123456789012:user/alice","accountId":"123456789012","accessKeyId":"AKIAEXAMPLE","userName":"alice"},"eventTime":"\#(time)","eventSource":"\#(source)","eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"\#(ip)","userAgent":"\#(agent)","requestParameters":\#(parameters),"responseElements":null,"recipientAccountId":"123456789012"\#(category)}"#
+        return
+            #"{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::123456789012:user/alice","accountId":"123456789012","accessKeyId":"AKIAEXAMPLE","userName":"alice"},"eventTime":"\#(time)","eventSource":"\#(source)","eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"\#(ip)","userAgent":"\#(agent)","requestParameters":\#(parameters),"responseElements":null,"recipientAccountId":"123456789012"\#(category)}"#
     }
 
     func scan(_ events: [String], threats: [String] = [], s3DataEvents: Bool = true, byteLevel: Bool = true) -> [String: Finding] {
@@ -26,8 +27,16 @@ struct S3ProtectionTests {
 
     @Test(arguments: [true, false])
     func blockPublicAccessTurnedOffOrDeletedIsReportedAndTurnedOnIsNot(byteLevel: Bool) {
-        let off = Self.event("PutBucketPublicAccessBlock", parameters: #"{"bucketName":"finance-reports","PublicAccessBlockConfiguration":{"BlockPublicAcls":false,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}}"#)
-        let on = Self.event("PutBucketPublicAccessBlock", parameters: #"{"bucketName":"finance-reports","PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}}"#)
+        let off = Self.event(
+            "PutBucketPublicAccessBlock",
+            parameters:
+                #"{"bucketName":"finance-reports","PublicAccessBlockConfiguration":{"BlockPublicAcls":false,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}}"#
+        )
+        let on = Self.event(
+            "PutBucketPublicAccessBlock",
+            parameters:
+                #"{"bucketName":"finance-reports","PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}}"#
+        )
         let found = self.scan([off], byteLevel: byteLevel)["Policy:S3/BucketBlockPublicAccessDisabled"]
         #expect(found?.resource.resourceType == "AccessKey")
         #expect(found?.resource.s3BucketDetails?.first?.name == "finance-reports")
@@ -35,18 +44,38 @@ struct S3ProtectionTests {
         #expect(found?.severity == 2)
         #expect(self.scan([on], byteLevel: byteLevel).isEmpty)
         #expect(self.scan([Self.event("DeleteBucketPublicAccessBlock")], byteLevel: byteLevel)["Policy:S3/BucketBlockPublicAccessDisabled"] != nil)
-        let account = Self.event("PutAccountPublicAccessBlock", parameters: #"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":false,"IgnorePublicAcls":false,"BlockPublicPolicy":false,"RestrictPublicBuckets":false}}"#, source: "s3-control.amazonaws.com")
+        let account = Self.event(
+            "PutAccountPublicAccessBlock",
+            parameters:
+                #"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":false,"IgnorePublicAcls":false,"BlockPublicPolicy":false,"RestrictPublicBuckets":false}}"#,
+            source: "s3-control.amazonaws.com")
         #expect(self.scan([account], byteLevel: byteLevel)["Policy:S3/AccountBlockPublicAccessDisabled"] != nil)
     }
 
     @Test(arguments: [true, false])
     func aclsAndPoliciesThatOpenTheBucketAreReportedAndPrivateOnesAreNot(byteLevel: Bool) {
-        let everyone = Self.event("PutBucketAcl", parameters: #"{"bucketName":"web-assets","AccessControlPolicy":{"AccessControlList":{"Grant":[{"Grantee":{"xsi:type":"Group","URI":"http://acs.amazonaws.com/groups/global/AllUsers"},"Permission":"READ"}]}}}"#)
+        let everyone = Self.event(
+            "PutBucketAcl",
+            parameters:
+                #"{"bucketName":"web-assets","AccessControlPolicy":{"AccessControlList":{"Grant":[{"Grantee":{"xsi:type":"Group","URI":"http://acs.amazonaws.com/groups/global/AllUsers"},"Permission":"READ"}]}}}"#
+        )
         let authenticated = Self.event("PutBucketAcl", parameters: #"{"bucketName":"web-assets","x-amz-acl":["authenticated-read"]}"#)
         let privateACL = Self.event("PutBucketAcl", parameters: #"{"bucketName":"web-assets","x-amz-acl":["private"]}"#)
-        let openPolicy = Self.event("PutBucketPolicy", parameters: #"{"bucketName":"web-assets","bucketPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::web-assets/*"}]}}"#)
-        let conditional = Self.event("PutBucketPolicy", parameters: #"{"bucketName":"web-assets","bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}}"#)
-        let oneAccount = Self.event("PutBucketPolicy", parameters: #"{"bucketName":"web-assets","bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"*"}]}}"#)
+        let openPolicy = Self.event(
+            "PutBucketPolicy",
+            parameters:
+                #"{"bucketName":"web-assets","bucketPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::web-assets/*"}]}}"#
+        )
+        let conditional = Self.event(
+            "PutBucketPolicy",
+            parameters:
+                #"{"bucketName":"web-assets","bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}}"#
+        )
+        let oneAccount = Self.event(
+            "PutBucketPolicy",
+            parameters:
+                #"{"bucketName":"web-assets","bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"*"}]}}"#
+        )
         #expect(self.scan([everyone], byteLevel: byteLevel)["Policy:S3/BucketAnonymousAccessGranted"]?.severity == 8)
         #expect(self.scan([authenticated], byteLevel: byteLevel)["Policy:S3/BucketPublicAccessGranted"] != nil)
         #expect(self.scan([openPolicy], byteLevel: byteLevel)["Policy:S3/BucketAnonymousAccessGranted"] != nil)
@@ -54,8 +83,11 @@ struct S3ProtectionTests {
     }
 
     @Test func serverAccessLoggingTurnedOffIsReportedAndTurnedOnIsNot() {
-        let off = Self.event("PutBucketLogging", parameters: #"{"bucketName":"audit","BucketLoggingStatus":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/"}}"#)
-        let on = Self.event("PutBucketLogging", parameters: #"{"bucketName":"audit","BucketLoggingStatus":{"LoggingEnabled":{"TargetBucket":"logs","TargetPrefix":"audit/"}}}"#)
+        let off = Self.event(
+            "PutBucketLogging", parameters: #"{"bucketName":"audit","BucketLoggingStatus":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/"}}"#)
+        let on = Self.event(
+            "PutBucketLogging",
+            parameters: #"{"bucketName":"audit","BucketLoggingStatus":{"LoggingEnabled":{"TargetBucket":"logs","TargetPrefix":"audit/"}}}"#)
         #expect(self.scan([off])["Stealth:S3/ServerAccessLoggingDisabled"] != nil)
         #expect(self.scan([on]).isEmpty)
     }
@@ -77,7 +109,9 @@ struct S3ProtectionTests {
         // The same logs with S3 Protection off: nothing, and no IAM finding in their place.
         #expect(self.scan(events, threats: ["92.55.146.245"], s3DataEvents: false).isEmpty)
         // A management event from the same address is still the IAM finding.
-        #expect(self.scan([Self.event("GetBucketAcl", ip: "92.55.146.245", data: false)], threats: ["92.55.146.245"], s3DataEvents: false)["Recon:IAMUser/MaliciousIPCaller.Custom"] != nil)
+        #expect(
+            self.scan([Self.event("GetBucketAcl", ip: "92.55.146.245", data: false)], threats: ["92.55.146.245"], s3DataEvents: false)[
+                "Recon:IAMUser/MaliciousIPCaller.Custom"] != nil)
     }
 
     @Test func penetrationTestingDistributionsAndTorAndKnownMaliciousAddresses() {
@@ -94,9 +128,10 @@ struct S3ProtectionTests {
             Self.event("PutObject", ip: "45.9.20.7", data: true),
         ]
         parser.parse(Array(#"{"Records":[\#(records.joined(separator: ","))]}"#.utf8)) { engine.process($0) }
-        #expect(Set(engine.findings().map(\.type)) == [
-            "Discovery:S3/TorIPCaller", "UnauthorizedAccess:S3/TorIPCaller",
-            "Discovery:S3/MaliciousIPCaller", "Exfiltration:S3/MaliciousIPCaller", "Impact:S3/MaliciousIPCaller",
-        ])
+        #expect(
+            Set(engine.findings().map(\.type)) == [
+                "Discovery:S3/TorIPCaller", "UnauthorizedAccess:S3/TorIPCaller",
+                "Discovery:S3/MaliciousIPCaller", "Exfiltration:S3/MaliciousIPCaller", "Impact:S3/MaliciousIPCaller",
+            ])
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import GuardDutyModel
 import Logging
-@testable import MemberAgent
 import ServiceLifecycle
 import SigV4
 import Testing
+
+@testable import MemberAgent
 
 /// The agent runtime against a fake channel: its services under one group, driven by what is appended to a DNS log.
 @Suite("Agent runtime")

@@ -1,5 +1,6 @@
 import Foundation
 import GuardDutyModel
+
 @testable import MemberAgent
 
 /// An administrator server in memory, in place of `GuardpostClient`: one detector, a configuration the test changes,

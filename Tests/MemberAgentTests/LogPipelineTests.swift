@@ -1,8 +1,9 @@
 import Detection
 import Foundation
 import GuardDutyModel
-@testable import MemberAgent
 import Testing
+
+@testable import MemberAgent
 
 /// The one pipeline of `scan` (whole files) and `run` (followed files).
 @Suite("Log pipeline")

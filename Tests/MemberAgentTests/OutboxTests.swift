@@ -8,11 +8,13 @@ import Testing
 struct OutboxTests {
     func finding(_ id: String) -> Finding {
         Finding(
-            accountId: "111111111111", arn: "arn:aws:guardduty:us-east-1:111111111111:detector/d/finding/\(id)", createdAt: "2026-01-01T00:00:00.000Z",
+            accountId: "111111111111", arn: "arn:aws:guardduty:us-east-1:111111111111:detector/d/finding/\(id)",
+            createdAt: "2026-01-01T00:00:00.000Z",
             description: "", id: id, region: "us-east-1", resource: Finding.Resource(resourceType: "Instance"),
-            service: Finding.Service(action: .dns(Finding.DnsRequestAction(domain: "x.example", protocolName: "UDP", blocked: false)), evidence: nil, count: 1,
-                                     detectorId: "d", eventFirstSeen: "2026-01-01T00:00:00.000Z", eventLastSeen: "2026-01-01T00:00:00.000Z",
-                                     resourceRole: "ACTOR", additionalInfo: nil, featureName: nil),
+            service: Finding.Service(
+                action: .dns(Finding.DnsRequestAction(domain: "x.example", protocolName: "UDP", blocked: false)), evidence: nil, count: 1,
+                detectorId: "d", eventFirstSeen: "2026-01-01T00:00:00.000Z", eventLastSeen: "2026-01-01T00:00:00.000Z",
+                resourceRole: "ACTOR", additionalInfo: nil, featureName: nil),
             severity: 5, title: "", type: "Trojan:EC2/DropPoint!DNS", updatedAt: "2026-01-01T00:00:00.000Z"
         )
     }

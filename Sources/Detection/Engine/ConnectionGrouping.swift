@@ -9,7 +9,7 @@ final class ConnectionGrouping {
     var slots: [Int32] = []
 
     /// Runs of equal keys in a sorted array.
-    static func runs<T>(_ items: [T], sameGroup: (T, T) -> Bool, _ body: (ArraySlice<T>) -> Void) {
+    static func runs<T>(_ items: [T], sameGroup: (T, T) -> Bool, each body: (ArraySlice<T>) -> Void) {
         var start = 0
         while start < items.count {
             var end = start + 1
@@ -74,9 +74,11 @@ final class ConnectionGrouping {
         self.candidates(connections, atLeast: count) {
             Self.fingerprint(UInt64(UInt32(bitPattern: $0.interface)), $0.local, $0.remote)
         }.sorted {
-            $0.interface != $1.interface ? $0.interface < $1.interface
-                : $0.local != $1.local ? Self.less($0.local, $1.local)
-                : $0.remote != $1.remote ? Self.less($0.remote, $1.remote) : $0.port < $1.port
+            $0.interface != $1.interface
+                ? $0.interface < $1.interface
+                : $0.local != $1.local
+                    ? Self.less($0.local, $1.local)
+                    : $0.remote != $1.remote ? Self.less($0.remote, $1.remote) : $0.port < $1.port
         }
     }
 

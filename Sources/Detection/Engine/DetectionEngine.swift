@@ -58,22 +58,28 @@ public final class DetectionEngine {
     /// The views of the batch being evaluated (kept to reuse its storage).
     var views: [FlowView] = []
 
-    public convenience init(intelligence: Intelligence, accountId: String = "000000000000", region: String = "us-east-1", detectorId: String,
-                            thresholds: Thresholds = Thresholds()) {
-        self.init(intelligence: intelligence, accountId: accountId, region: region, detectorId: detectorId, thresholds: thresholds,
-                  rules: .standard())
+    public convenience init(
+        intelligence: Intelligence, accountId: String = "000000000000", region: String = "us-east-1", detectorId: String,
+        thresholds: Thresholds = Thresholds()
+    ) {
+        self.init(
+            intelligence: intelligence, accountId: accountId, region: region, detectorId: detectorId, thresholds: thresholds,
+            rules: .standard())
     }
 
     /// An engine running `rules` (tests run a set without a rule).
-    init(intelligence: Intelligence, accountId: String = "000000000000", region: String = "us-east-1", detectorId: String,
-         thresholds: Thresholds = Thresholds(), rules: DetectionRules) {
+    init(
+        intelligence: Intelligence, accountId: String = "000000000000", region: String = "us-east-1", detectorId: String,
+        thresholds: Thresholds = Thresholds(), rules: DetectionRules
+    ) {
         let names = NameTable()
         self.intelligence = intelligence
         self.thresholds = thresholds
         self.names = names
         self.rules = rules
-        self.context = RuleContext(thresholds: thresholds, intelligence: intelligence, names: names, defaultAccount: accountId,
-                                   defaultRegion: region, aggregator: FindingAggregator(detectorId: detectorId))
+        self.context = RuleContext(
+            thresholds: thresholds, intelligence: intelligence, names: names, defaultAccount: accountId,
+            defaultRegion: region, aggregator: FindingAggregator(detectorId: detectorId))
     }
 
     // MARK: CloudTrail
@@ -101,17 +107,20 @@ public final class DetectionEngine {
     public func process(_ query: DNSQuery) {
         // The parsers hand names over lower-cased without the trailing dot; other callers may not.
         var name = query.queryName
-        let needsNormalising = name.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.last == UInt8(ascii: ".") || bytes.contains { $0 >= 65 && $0 <= 90 }
-        } ?? true
+        let needsNormalising =
+            name.utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.last == UInt8(ascii: ".") || bytes.contains { $0 >= 65 && $0 <= 90 }
+            } ?? true
         if needsNormalising {
             name = name.lowercased()
             if name.hasSuffix(".") { name.removeLast() }
         }
         let intelligence = self.intelligence
         let (builtIn, custom) = name.withUTF8 { bytes in
-            (intelligence.builtInDomains.lists(matching: bytes).first,
-             intelligence.threatDomains.lists(matching: bytes).map { intelligence.threatDomainListNames[$0] })
+            (
+                intelligence.builtInDomains.lists(matching: bytes).first,
+                intelligence.threatDomains.lists(matching: bytes).map { intelligence.threatDomainListNames[$0] }
+            )
         }
         let dns = DNSContext(
             name: name, account: query.accountId ?? self.context.defaultAccount, region: query.region ?? self.context.defaultRegion,
@@ -153,8 +162,9 @@ public final class DetectionEngine {
     /// The shared per-record work once for the whole batch, then each flow rule over the batch, then the windows.
     func evaluate(_ records: UnsafeBufferPointer<FlowRecord>) {
         let context = self.context
-        FlowBatch.prepare(records, into: &self.views, intelligence: context.intelligence, windowSeconds: self.thresholds.windowSeconds,
-                          newestWindow: &self.newestWindow)
+        FlowBatch.prepare(
+            records, into: &self.views, intelligence: context.intelligence, windowSeconds: self.thresholds.windowSeconds,
+            newestWindow: &self.newestWindow)
         var views: [FlowView] = []
         swap(&views, &self.views)
         views.withUnsafeBufferPointer { views in

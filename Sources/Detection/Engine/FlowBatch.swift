@@ -20,8 +20,10 @@ struct FlowBatch {
     /// Fills `views` from `records`: sides first, then the address answers of the whole batch (IPv4 in one batched
     /// lookup, so that the memory accesses of many records are in flight at once), trusted addresses dropped, and
     /// the window advances marked against `newestWindow`.
-    static func prepare(_ records: UnsafeBufferPointer<FlowRecord>, into views: inout [FlowView], intelligence: Intelligence,
-                        windowSeconds: Int64, newestWindow: inout Int64) {
+    static func prepare(
+        _ records: UnsafeBufferPointer<FlowRecord>, into views: inout [FlowView], intelligence: Intelligence,
+        windowSeconds: Int64, newestWindow: inout Int64
+    ) {
         views.removeAll(keepingCapacity: true)
         let checkTrusted = !intelligence.trustedIPs.isEmpty
         var v4: [UInt32] = []

@@ -24,10 +24,11 @@ extension RuleContext {
             type: type, key: "\(self.names.name(record.interfaceId) ?? "-")|\(role)|\(key)", time: record.start,
             accountId: self.names.name(record.accountId) ?? self.defaultAccount, region: self.defaultRegion,
             resource: self.flowResource(interface: record.interfaceId, instance: record.instanceId, local: local), resourceRole: role,
-            action: .network(Finding.NetworkConnectionAction(
-                blocked: !record.accepted, direction: inbound ? "INBOUND" : "OUTBOUND", protocolName: Self.protocolName(record.protocolNumber),
-                local: local.description, localPort: localPort, remote: remote.description, remotePort: remotePort
-            )),
+            action: .network(
+                Finding.NetworkConnectionAction(
+                    blocked: !record.accepted, direction: inbound ? "INBOUND" : "OUTBOUND", protocolName: Self.protocolName(record.protocolNumber),
+                    local: local.description, localPort: localPort, remote: remote.description, remotePort: remotePort
+                )),
             evidence: evidence, description: description, weight: weight
         )
     }
@@ -44,8 +45,9 @@ extension RuleContext {
 
     /// A synthetic record carrying what the observation helpers read.
     func record(_ connection: Connection, protocolNumber: Int = 6) -> FlowRecord {
-        FlowRecord(accountId: Int(connection.account), interfaceId: Int(connection.interface), source: nil, destination: nil, sourcePort: 0,
-                   destinationPort: Int(connection.port), protocolNumber: protocolNumber, packets: 0, bytes: 0, start: connection.start,
-                   end: connection.start, accepted: connection.accepted, instanceId: Int(connection.instance))
+        FlowRecord(
+            accountId: Int(connection.account), interfaceId: Int(connection.interface), source: nil, destination: nil, sourcePort: 0,
+            destinationPort: Int(connection.port), protocolNumber: protocolNumber, packets: 0, bytes: 0, start: connection.start,
+            end: connection.start, accepted: connection.accepted, instanceId: Int(connection.instance))
     }
 }

@@ -14,8 +14,10 @@ final class RuleContext {
     /// Scratch tables of the window rules' grouping.
     let grouping = ConnectionGrouping()
 
-    init(thresholds: DetectionEngine.Thresholds, intelligence: Intelligence, names: NameTable, defaultAccount: String, defaultRegion: String,
-         aggregator: FindingAggregator) {
+    init(
+        thresholds: DetectionEngine.Thresholds, intelligence: Intelligence, names: NameTable, defaultAccount: String, defaultRegion: String,
+        aggregator: FindingAggregator
+    ) {
         self.thresholds = thresholds
         self.intelligence = intelligence
         self.names = names

@@ -67,7 +67,11 @@ struct CloudTrailScanner {
         var index = 0
         while index < raw.count {
             let byte = raw[index]
-            if byte != 92 { out.append(byte); index += 1; continue }
+            if byte != 92 {
+                out.append(byte)
+                index += 1
+                continue
+            }
             guard index + 1 < raw.count else { return nil }
             let next = raw[index + 1]
             switch next {
@@ -126,7 +130,10 @@ struct CloudTrailScanner {
                 if current == 123 || current == 91 { depth += 1 }
                 if current == 125 || current == 93 {
                     depth -= 1
-                    if depth == 0 { self.index += 1; return true }
+                    if depth == 0 {
+                        self.index += 1
+                        return true
+                    }
                 }
                 self.index += 1
             }
@@ -151,7 +158,10 @@ struct CloudTrailScanner {
         var cursor = start
         var escaped = false
         while cursor < self.bytes.count && self.bytes[cursor] != 34 {
-            if self.bytes[cursor] == 92 { escaped = true; cursor += 1 }
+            if self.bytes[cursor] == 92 {
+                escaped = true
+                cursor += 1
+            }
             cursor += 1
         }
         guard cursor < self.bytes.count else { return nil }
@@ -167,8 +177,14 @@ struct CloudTrailScanner {
         while true {
             self.skipSpace()
             guard self.index < self.bytes.count else { return false }
-            if self.bytes[self.index] == 125 { self.index += 1; return true }
-            if self.bytes[self.index] == 44 { self.index += 1; continue }
+            if self.bytes[self.index] == 125 {
+                self.index += 1
+                return true
+            }
+            if self.bytes[self.index] == 44 {
+                self.index += 1
+                continue
+            }
             guard let (start, end, escaped) = self.rawString() else { return false }
             let key: Key
             if escaped {
@@ -240,7 +256,7 @@ struct CloudTrailScanner {
             case .requestParameters:
                 // Only S3 events keep their parameters and bucket name (the bucket rules read them).
                 guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123,
-                      event.eventSource.isEmpty || event.eventSource.hasPrefix("s3")
+                    event.eventSource.isEmpty || event.eventSource.hasPrefix("s3")
                 else { return scanner.skipValue() }
                 let start = scanner.index
                 let ok = scanner.object { inner, key in
@@ -250,7 +266,8 @@ struct CloudTrailScanner {
                     return true
                 }
                 if ok, event.eventSource.isEmpty || event.eventSource.hasPrefix("s3"),
-                   event.eventName.isEmpty || S3BucketPolicyRule.policyAPIs.contains(event.eventName) {
+                    event.eventName.isEmpty || S3BucketPolicyRule.policyAPIs.contains(event.eventName)
+                {
                     event.requestParameters = Array(scanner.bytes[start..<scanner.index])
                 }
                 return ok
@@ -320,7 +337,10 @@ struct CloudTrailScanner {
             let ok = self.object { scanner, key in
                 guard key == .records else { return scanner.skipValue() }
                 sawRecords = true
-                if !scanner.array(body) { failed = true; return false }
+                if !scanner.array(body) {
+                    failed = true
+                    return false
+                }
                 return true
             }
             if failed || !ok { return false }
@@ -340,8 +360,14 @@ struct CloudTrailScanner {
             self.skipSpace()
             guard self.index < self.bytes.count else { return false }
             let byte = self.bytes[self.index]
-            if byte == 93 { self.index += 1; return true }
-            if byte == 44 { self.index += 1; continue }
+            if byte == 93 {
+                self.index += 1
+                return true
+            }
+            if byte == 44 {
+                self.index += 1
+                continue
+            }
             if byte != 123 {
                 guard self.skipValue() else { return false }
                 self.malformed += 1

@@ -5,8 +5,13 @@ import Foundation
 /// records are counted as skipped. A malformed line is counted and skipped.
 public struct FlowLogParser {
     public enum Field: String, CaseIterable, Sendable {
-        case version, accountId = "account-id", interfaceId = "interface-id", srcaddr, dstaddr, srcport, dstport
-        case `protocol`, packets, bytes, start, end, action, logStatus = "log-status", instanceId = "instance-id"
+        case version
+        case accountId = "account-id"
+        case interfaceId = "interface-id"
+        case srcaddr, dstaddr, srcport, dstport
+        case `protocol`, packets, bytes, start, end, action
+        case logStatus = "log-status"
+        case instanceId = "instance-id"
         case other
     }
 
@@ -32,9 +37,11 @@ public struct FlowLogParser {
 
     /// Parses bytes that end at a line end (or the end of the file), calling `body` for each record.
     public mutating func parse(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (FlowRecord) -> Void) {
-        self.parse(buffer, batches: { records in
-            for record in records { body(record) }
-        })
+        self.parse(
+            buffer,
+            batches: { records in
+                for record in records { body(record) }
+            })
     }
 
     /// Parses bytes that end at a line end (or the end of the file), handing the records over in batches of up to
@@ -95,8 +102,10 @@ public struct FlowLogParser {
 
     /// The common line in one pass, or nil for the tokenizing path (headers, IPv6, NODATA/SKIPDATA, anything odd).
     @inline(__always)
-    static func fastRecord(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ bufferEnd: Int, _ fields: [Field], _ names: NameTable,
-                           into record: inout FlowRecord) -> Bool {
+    static func fastRecord(
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ bufferEnd: Int, _ fields: [Field], _ names: NameTable,
+        into record: inout FlowRecord
+    ) -> Bool {
         // Field by field (copying a blank record from elsewhere is a memmove call per line).
         record.accountId = 0
         record.interfaceId = 0
@@ -198,7 +207,7 @@ public struct FlowLogParser {
         guard count > 0, count <= 16, start + count + 8 <= bufferEnd else { return self.slowDecimal(base, start, count) }
         if count <= 8 { return self.digits(UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self), count).map { Int64($0) } }
         guard let high = self.digits(UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self), count - 8),
-              let low = self.digits(UnsafeRawPointer(base + start + count - 8).loadUnaligned(as: UInt64.self), 8)
+            let low = self.digits(UnsafeRawPointer(base + start + count - 8).loadUnaligned(as: UInt64.self), 8)
         else { return nil }
         return Int64(high * 100_000_000 + low)
     }
@@ -249,7 +258,7 @@ public struct FlowLogParser {
         @inline(__always) func octet(_ from: Int, _ to: Int) -> UInt32? {
             let length = to - from
             guard length >= 1, length <= 3, length == 1 || base[start + from] != 48,
-                  let value = self.digits(UnsafeRawPointer(base + start + from).loadUnaligned(as: UInt64.self), length), value <= 255
+                let value = self.digits(UnsafeRawPointer(base + start + from).loadUnaligned(as: UInt64.self), length), value <= 255
             else { return nil }
             return UInt32(truncatingIfNeeded: value)
         }
@@ -271,7 +280,8 @@ public struct FlowLogParser {
             }
         }
         guard tokens.count == self.fields.count else {
-            self.statistics.malformed(line, String(decoding: buffer[lineRange], as: UTF8.self), "expected \(self.fields.count) fields, found \(tokens.count)")
+            self.statistics.malformed(
+                line, String(decoding: buffer[lineRange], as: UTF8.self), "expected \(self.fields.count) fields, found \(tokens.count)")
             return nil
         }
         var record = FlowRecord(

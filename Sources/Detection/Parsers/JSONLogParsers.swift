@@ -16,12 +16,14 @@ public struct CloudTrailParser {
         // The byte-level reader first; events it delivered are buffered so that a fallback never repeats them.
         var events: [CloudTrailEvent] = []
         var malformed = 0
-        let understood = self.byteLevel && data.withUnsafeBufferPointer { buffer -> Bool in
-            var scanner = CloudTrailScanner(buffer)
-            let ok = scanner.events { events.append($0) }
-            malformed = scanner.malformed
-            return ok
-        }
+        let understood =
+            self.byteLevel
+            && data.withUnsafeBufferPointer { buffer -> Bool in
+                var scanner = CloudTrailScanner(buffer)
+                let ok = scanner.events { events.append($0) }
+                malformed = scanner.malformed
+                return ok
+            }
         if understood {
             self.statistics.records += events.count
             for _ in 0..<malformed { self.statistics.malformed(0, "", "not a CloudTrail event (eventName, eventSource and eventTime are required)") }
@@ -97,8 +99,9 @@ public struct DNSLogParser {
     /// transport) reuse their Strings while their bytes do not change. Lines with escapes take the full parser.
     static func fastQuery(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ repeating: inout RepeatingStrings) -> DNSQuery? {
         guard memchr(base + start, 92, end - start) == nil else { return nil }
-        var query = DNSQuery(time: 0, accountId: nil, region: nil, queryName: "", queryType: nil, rcode: nil, sourceAddress: nil, instanceId: nil,
-                             vpcId: nil, transport: nil, answers: [])
+        var query = DNSQuery(
+            time: 0, accountId: nil, region: nil, queryName: "", queryType: nil, rcode: nil, sourceAddress: nil, instanceId: nil,
+            vpcId: nil, transport: nil, answers: [])
         var haveTime = false
         var index = start
         var pendingKey: Key?
@@ -213,7 +216,8 @@ public struct DNSLogParser {
         var lineNumber = 0
         var start = 0
         while start < buffer.count {
-            let end = memchr(base + start, 10, buffer.count - start).map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? buffer.count
+            let end =
+                memchr(base + start, 10, buffer.count - start).map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? buffer.count
             defer { start = end + 1 }
             lineNumber += 1
             let line = buffer[start..<end]
@@ -239,12 +243,13 @@ public struct DNSLogParser {
             let sourceIds = object["srcids"] as? [String: Any]
             let name = Array(rawName.utf8).withUnsafeBufferPointer { Self.normalisedName($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
             self.statistics.records += 1
-            body(DNSQuery(
-                time: time, accountId: object["account_id"] as? String, region: object["region"] as? String, queryName: name,
-                queryType: object["query_type"] as? String, rcode: object["rcode"] as? String, sourceAddress: object["srcaddr"] as? String,
-                instanceId: sourceIds?["instance"] as? String, vpcId: object["vpc_id"] as? String, transport: object["transport"] as? String,
-                answers: answers
-            ))
+            body(
+                DNSQuery(
+                    time: time, accountId: object["account_id"] as? String, region: object["region"] as? String, queryName: name,
+                    queryType: object["query_type"] as? String, rcode: object["rcode"] as? String, sourceAddress: object["srcaddr"] as? String,
+                    instanceId: sourceIds?["instance"] as? String, vpcId: object["vpc_id"] as? String, transport: object["transport"] as? String,
+                    answers: answers
+                ))
         }
     }
 }

@@ -1,7 +1,8 @@
 import CZlib
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads log inputs as the scanner and the agent take them: files (gzip or not, by content), every file of a
@@ -127,7 +128,10 @@ public enum LogInput {
                 let remaining = Int(stream.avail_in) + (source.count - fed)
                 if status == Z_STREAM_END {
                     // Concatenated gzip members.
-                    if remaining > 0 { inflateReset(&stream); continue }
+                    if remaining > 0 {
+                        inflateReset(&stream)
+                        continue
+                    }
                     break
                 }
                 guard status == Z_OK || status == Z_BUF_ERROR, !(status == Z_BUF_ERROR && remaining == 0) else {

@@ -63,7 +63,8 @@ public final class NameTable {
     }
 
     private func grow() {
-        let oldKeys = self.keys, oldIds = self.ids
+        let oldKeys = self.keys
+        let oldIds = self.ids
         self.keys = Array(repeating: 0, count: oldKeys.count * 2)
         self.ids = Array(repeating: 0, count: oldKeys.count * 2)
         let mask = self.keys.count - 1

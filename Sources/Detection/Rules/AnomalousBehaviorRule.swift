@@ -17,7 +17,8 @@ final class AnomalousBehaviorRule: CloudTrailRule, BaselineRule {
         let learning = context.thresholds.baselineLearningSeconds
         guard let type = self.anomalousBehavior(event, s3Data: trail.isS3Data, learning: learning) else { return }
         let hours = learning / 3600
-        let description = trail.isS3Data
+        let description =
+            trail.isS3Data
             ? "\(event.who(otherwise: "an anonymous caller")) called \(event.eventName) on \(event.bucketName ?? "an unknown bucket"), "
                 + "an S3 API it had not used in its first \(hours) hours of activity."
             : "\(event.who()) called \(event.eventName) (\(event.eventSource)), an API it had not used in its first \(hours) hours of activity."
@@ -28,22 +29,22 @@ final class AnomalousBehaviorRule: CloudTrailRule, BaselineRule {
     static func tactic(_ source: String, _ name: String) -> FindingType? {
         switch name {
         case "StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "DeleteFlowLogs", "DeleteDetector", "DisassociateFromMasterAccount",
-             "DeleteResolverQueryLogConfig", "DeleteConfigRule", "StopConfigurationRecorder", "DeleteLogGroup", "LeaveOrganization":
+            "DeleteResolverQueryLogConfig", "DeleteConfigRule", "StopConfigurationRecorder", "DeleteLogGroup", "LeaveOrganization":
             return .defenseEvasionIAMUserAnomalousBehavior
         case "CreateAccessKey", "CreateUser", "CreateLoginProfile", "UpdateLoginProfile", "ImportKeyPair", "CreateKeyPair",
-             "AuthorizeSecurityGroupIngress",
-             "CreateFunction20150331", "AddPermission20150331v2", "UpdateFunctionCode20150331v2", "CreateTrustAnchor", "SendSSHPublicKey":
+            "AuthorizeSecurityGroupIngress",
+            "CreateFunction20150331", "AddPermission20150331v2", "UpdateFunctionCode20150331v2", "CreateTrustAnchor", "SendSSHPublicKey":
             return .persistenceIAMUserAnomalousBehavior
         case "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "AddUserToGroup",
-             "UpdateAssumeRolePolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion", "PassRole":
+            "UpdateAssumeRolePolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion", "PassRole":
             return .privilegeEscalationIAMUserAnomalousBehavior
         case "GetSecretValue", "BatchGetSecretValue", "GetPasswordData", "GetParameters", "GetParameter", "GetFederationToken", "GetSessionToken",
-             "GetAuthorizationToken", "CreateLoginProfileToken":
+            "GetAuthorizationToken", "CreateLoginProfileToken":
             return .credentialAccessIAMUserAnomalousBehavior
         case "ModifySnapshotAttribute", "ModifyImageAttribute", "ModifyDBSnapshotAttribute", "PutBucketReplication", "CreateSnapshot", "CopySnapshot":
             return .exfiltrationIAMUserAnomalousBehavior
         case "DeleteBucket", "TerminateInstances", "DeleteDBInstance", "DeleteDBCluster", "DeleteVolume", "DeleteSnapshot", "PutBucketLifecycle",
-             "DeleteBucketEncryption", "ScheduleKeyDeletion", "DisableKey", "RunInstances":
+            "DeleteBucketEncryption", "ScheduleKeyDeletion", "DisableKey", "RunInstances":
             return .impactIAMUserAnomalousBehavior
         case "ConsoleLogin", "GetSigninToken":
             return source == "signin.amazonaws.com" ? .initialAccessIAMUserAnomalousBehavior : nil
@@ -63,8 +64,10 @@ final class AnomalousBehaviorRule: CloudTrailRule, BaselineRule {
             return .impactS3AnomalousBehaviorPermission
         }
         if name.hasPrefix("Delete") { return .impactS3AnomalousBehaviorDelete }
-        let writes = ["PutObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "RestoreObject",
-                      "PutObjectTagging"]
+        let writes = [
+            "PutObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "RestoreObject",
+            "PutObjectTagging",
+        ]
         if writes.contains(name) {
             return .impactS3AnomalousBehaviorWrite
         }
@@ -110,7 +113,8 @@ final class AnomalousBehaviorRule: CloudTrailRule, BaselineRule {
             for api in state.apis {
                 // Stored as `SOURCE:NAME` or `s3data:NAME`: the hash is of exactly that text.
                 guard let colon = api.firstIndex(of: ":") else { continue }
-                let source = String(api[..<colon]), name = String(api[api.index(after: colon)...])
+                let source = String(api[..<colon])
+                let name = String(api[api.index(after: colon)...])
                 let hash = APIBaselines.hash(s3Data: source == "s3data", source: source, name: name)
                 hashes.insert(hash)
                 self.state.apiNames[hash] = api

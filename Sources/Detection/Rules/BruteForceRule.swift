@@ -16,7 +16,8 @@ final class BruteForceRule: FlowWindowRule {
         let threshold = context.thresholds.bruteForceAttempts
         let less = ConnectionGrouping.less
         func isAttempt(_ connection: Connection) -> Bool { connection.isTCP && (connection.port == 22 || connection.port == 3389) }
-        let buffered = window.inbound.filter(isAttempt).map { Attempt(connection: $0, inbound: true) }
+        let buffered =
+            window.inbound.filter(isAttempt).map { Attempt(connection: $0, inbound: true) }
             + window.outbound.filter(isAttempt).map { Attempt(connection: $0, inbound: false) }
         let attempts = context.grouping.candidates(buffered, atLeast: threshold) {
             ConnectionGrouping.fingerprint(
@@ -25,17 +26,21 @@ final class BruteForceRule: FlowWindowRule {
         }.sorted {
             let a = ($0.connection.interface, $0.connection.port, $0.inbound ? 1 : 0)
             let b = ($1.connection.interface, $1.connection.port, $1.inbound ? 1 : 0)
-            return a != b ? a < b
+            return a != b
+                ? a < b
                 : $0.connection.local != $1.connection.local
                     ? less($0.connection.local, $1.connection.local) : less($0.connection.remote, $1.connection.remote)
         }
-        ConnectionGrouping.runs(attempts, sameGroup: {
-            $0.connection.interface == $1.connection.interface && $0.connection.port == $1.connection.port && $0.inbound == $1.inbound
-                && $0.connection.local == $1.connection.local && $0.connection.remote == $1.connection.remote
-        }) { run in
-            guard run.count >= threshold, let first = run.min(by: { $0.connection.start < $1.connection.start }) else { return }
-            self.report(first, count: run.count, in: context)
-        }
+        ConnectionGrouping.runs(
+            attempts,
+            sameGroup: {
+                $0.connection.interface == $1.connection.interface && $0.connection.port == $1.connection.port && $0.inbound == $1.inbound
+                    && $0.connection.local == $1.connection.local && $0.connection.remote == $1.connection.remote
+            },
+            each: { run in
+                guard run.count >= threshold, let first = run.min(by: { $0.connection.start < $1.connection.start }) else { return }
+                self.report(first, count: run.count, in: context)
+            })
     }
 
     func report(_ first: Attempt, count: Int, in context: RuleContext) {

@@ -13,8 +13,10 @@ final class BuiltInDomainRule: DNSRule {
     func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
         guard let list = dns.builtInList else { return }
         let type = context.intelligence.builtInDomainTypes[list]
-        context.report(RuleHit(
-            type: FindingType(type), description: "EC2 instance \(dns.instance) is querying \(dns.name), a domain on Guardpost's list for \(type)."
-        ), on: query, dns)
+        context.report(
+            RuleHit(
+                type: FindingType(type),
+                description: "EC2 instance \(dns.instance) is querying \(dns.name), a domain on Guardpost's list for \(type)."
+            ), on: query, dns)
     }
 }

@@ -10,10 +10,13 @@ final class CloudTrailLoggingDisabledRule: CloudTrailRule {
             return
         }
         let who = event.who()
-        context.report(RuleHit(
-            type: .stealthIAMUserCloudTrailLoggingDisabled,
-            description: event.errorCode.map { "\(who) attempted to disable AWS CloudTrail logging (\(event.eventName), which failed with \($0))." }
-                ?? "AWS CloudTrail logging was disabled by \(who) (\(event.eventName))."
-        ), on: event, trail)
+        context.report(
+            RuleHit(
+                type: .stealthIAMUserCloudTrailLoggingDisabled,
+                description: event.errorCode.map {
+                    "\(who) attempted to disable AWS CloudTrail logging (\(event.eventName), which failed with \($0))."
+                }
+                    ?? "AWS CloudTrail logging was disabled by \(who) (\(event.eventName))."
+            ), on: event, trail)
     }
 }

@@ -54,20 +54,23 @@ final class ConsoleLoginRule: CloudTrailRule {
             let places = state.known.sorted() + state.networks.sorted().map { "network \($0)" }
             guard state.known.count >= thresholds.consoleLoginLocations || places.count >= thresholds.consoleLoginNetworks else { continue }
             let event = state.first
-            context.add(Observation(
-                type: .unauthorizedAccessIAMUserConsoleLoginSuccessB, key: key.principal, time: event.eventTime, accountId: key.account,
-                region: event.awsRegion ?? context.defaultRegion,
-                resource: RuleContext.accessKeyResource(event),
-                resourceRole: "TARGET",
-                action: .api(Finding.AwsApiCallAction(
-                    api: "ConsoleLogin", callerType: "Remote IP", errorCode: nil, userAgent: event.userAgent, remoteIp: state.remote.description,
-                    serviceName: event.eventSource
-                )),
-                evidence: nil,
-                description: "\(key.principal) signed in to the AWS Management Console successfully from \(places.count) locations within "
-                    + "\(length / 60) minutes: \(places.joined(separator: ", ")).",
-                weight: places.count
-            ))
+            context.add(
+                Observation(
+                    type: .unauthorizedAccessIAMUserConsoleLoginSuccessB, key: key.principal, time: event.eventTime, accountId: key.account,
+                    region: event.awsRegion ?? context.defaultRegion,
+                    resource: RuleContext.accessKeyResource(event),
+                    resourceRole: "TARGET",
+                    action: .api(
+                        Finding.AwsApiCallAction(
+                            api: "ConsoleLogin", callerType: "Remote IP", errorCode: nil, userAgent: event.userAgent,
+                            remoteIp: state.remote.description,
+                            serviceName: event.eventSource
+                        )),
+                    evidence: nil,
+                    description: "\(key.principal) signed in to the AWS Management Console successfully from \(places.count) locations within "
+                        + "\(length / 60) minutes: \(places.joined(separator: ", ")).",
+                    weight: places.count
+                ))
         }
     }
 }

@@ -38,16 +38,18 @@ final class DGADomainRule: DNSRule {
         for key in due.keys { self.windows.removeValue(forKey: key) }
         for (key, value) in due where value.names.count >= context.thresholds.dgaDomains {
             let example = value.names.min()!
-            let query = DNSQuery(time: value.first, accountId: key.account, region: key.region, queryName: example, queryType: nil, rcode: "NXDOMAIN",
-                                 sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil,
-                                 answers: [])
-            context.add(context.dnsObservation(
-                .trojanEC2DGADomainRequestB, query: query, name: example, instance: key.instance, account: key.account, region: key.region,
-                key: "dga",
-                description: "EC2 instance \(key.instance) queried \(value.names.count) or more random-looking domains that do not exist in "
-                    + "\(length / 60) minutes, as malware using a domain generation algorithm does.",
-                evidence: nil, weight: value.names.count
-            ))
+            let query = DNSQuery(
+                time: value.first, accountId: key.account, region: key.region, queryName: example, queryType: nil, rcode: "NXDOMAIN",
+                sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil,
+                answers: [])
+            context.add(
+                context.dnsObservation(
+                    .trojanEC2DGADomainRequestB, query: query, name: example, instance: key.instance, account: key.account, region: key.region,
+                    key: "dga",
+                    description: "EC2 instance \(key.instance) queried \(value.names.count) or more random-looking domains that do not exist in "
+                        + "\(length / 60) minutes, as malware using a domain generation algorithm does.",
+                    evidence: nil, weight: value.names.count
+                ))
         }
     }
 }

@@ -34,12 +34,14 @@ final class DenialOfServiceRule: FlowRule {
         for view in batch.views where !view.inbound && view.record.pointee.packets >= 1_000 {
             let record = view.record
             let start = record.pointee.start
-            let flood = Flood(minute: start / 60, interface: record.pointee.interfaceId, local: view.local, remote: view.remote,
-                              protocolNumber: record.pointee.protocolNumber, port: record.pointee.destinationPort)
+            let flood = Flood(
+                minute: start / 60, interface: record.pointee.interfaceId, local: view.local, remote: view.remote,
+                protocolNumber: record.pointee.protocolNumber, port: record.pointee.destinationPort)
             let current = self.floods[flood]
             // Packets from logs saturate: a few records with 18-digit counts must not trap.
-            self.floods[flood] = Count(packets: (current?.packets ?? 0).addingClamped(record.pointee.packets),
-                                       first: min(current?.first ?? start, start), account: record.pointee.accountId)
+            self.floods[flood] = Count(
+                packets: (current?.packets ?? 0).addingClamped(record.pointee.packets),
+                first: min(current?.first ?? start, start), account: record.pointee.accountId)
         }
     }
 
@@ -55,15 +57,18 @@ final class DenialOfServiceRule: FlowRule {
             case (6, _): type = .backdoorEC2DenialOfServiceTcp
             default: type = .backdoorEC2DenialOfServiceUnusualProtocol
             }
-            let record = FlowRecord(accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0,
-                                    destinationPort: key.port, protocolNumber: key.protocolNumber, packets: value.packets, bytes: 0,
-                                    start: value.first, end: value.first, accepted: true, instanceId: 0)
-            context.add(context.flowObservation(
-                type, record: record, local: key.local, remote: key.remote, inbound: false, localPort: 0, remotePort: key.port, key: "\(key.remote)",
-                description: "\(key.local) sent \(value.packets) \(RuleContext.protocolName(key.protocolNumber)) packets to \(key.remote) "
-                    + "in one minute.",
-                role: "ACTOR"
-            ))
+            let record = FlowRecord(
+                accountId: value.account, interfaceId: key.interface, source: nil, destination: nil, sourcePort: 0,
+                destinationPort: key.port, protocolNumber: key.protocolNumber, packets: value.packets, bytes: 0,
+                start: value.first, end: value.first, accepted: true, instanceId: 0)
+            context.add(
+                context.flowObservation(
+                    type, record: record, local: key.local, remote: key.remote, inbound: false, localPort: 0, remotePort: key.port,
+                    key: "\(key.remote)",
+                    description: "\(key.local) sent \(value.packets) \(RuleContext.protocolName(key.protocolNumber)) packets to \(key.remote) "
+                        + "in one minute.",
+                    role: "ACTOR"
+                ))
         }
     }
 }

@@ -15,8 +15,9 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
         let length = context.thresholds.windowSeconds
         for view in batch.views {
             if !view.inbound && view.record.pointee.accepted {
-                self.learnOrJudge(view.record, local: view.local, remote: view.remote, localPort: view.localPort, remotePort: view.remotePort,
-                                  in: context)
+                self.learnOrJudge(
+                    view.record, local: view.local, remote: view.remote, localPort: view.localPort, remotePort: view.remotePort,
+                    in: context)
             }
             if view.advances { self.closeVolumes(before: view.record.pointee.start / length - 1, in: context) }
         }
@@ -27,8 +28,10 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
     }
 
     /// Learns or judges one outbound, accepted connection to a public address (the record read where it lies).
-    func learnOrJudge(_ pointer: UnsafePointer<FlowRecord>, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int,
-                      in context: RuleContext) {
+    func learnOrJudge(
+        _ pointer: UnsafePointer<FlowRecord>, local: IPAddress, remote: IPAddress, localPort: Int, remotePort: Int,
+        in context: RuleContext
+    ) {
         let viaInterface = pointer.pointee.instanceId == 0
         var id = viaInterface ? pointer.pointee.interfaceId : pointer.pointee.instanceId
         if id == 0 {
@@ -49,13 +52,14 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
                 self.state.instances[id].ports.insert(remotePort)
             } else if !self.state.instances[id].ports.contains(remotePort) {
                 let record = pointer.pointee
-                context.add(context.flowObservation(
-                    .behaviorEC2NetworkPortUnusual, record: record, local: local, remote: remote, inbound: false, localPort: localPort,
-                    remotePort: remotePort, key: "\(remotePort)",
-                    description: "EC2 instance \(context.instanceName(record)) is communicating with \(remote) on port \(remotePort), "
-                        + "which it had not used in its first \(context.thresholds.baselineLearningSeconds / 3600) hours.",
-                    role: "ACTOR"
-                ))
+                context.add(
+                    context.flowObservation(
+                        .behaviorEC2NetworkPortUnusual, record: record, local: local, remote: remote, inbound: false, localPort: localPort,
+                        remotePort: remotePort, key: "\(remotePort)",
+                        description: "EC2 instance \(context.instanceName(record)) is communicating with \(remote) on port \(remotePort), "
+                            + "which it had not used in its first \(context.thresholds.baselineLearningSeconds / 3600) hours.",
+                        role: "ACTOR"
+                    ))
             }
         }
         self.addVolume(pointer, id: id, local: local, remote: remote, in: context)
@@ -73,8 +77,9 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
         let record = pointer.pointee
         if window < current {
             // A late record of a window the instance has moved on from.
-            self.addPending(FlowBaselines.Volume(instance: id, window: window), record.bytes,
-                            FlowBaselines.VolumeSample(record: record, local: local, remote: remote))
+            self.addPending(
+                FlowBaselines.Volume(instance: id, window: window), record.bytes,
+                FlowBaselines.VolumeSample(record: record, local: local, remote: remote))
             return
         }
         if current == .min {
@@ -143,13 +148,15 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
             // Byte counts come from logs: a product past Int.max is a volume no window can exceed.
             let (threshold, overflow) = average.multipliedReportingOverflow(by: context.thresholds.trafficVolumeFactor)
             guard bytes >= context.thresholds.trafficVolumeMinimumBytes, !overflow, bytes > threshold else { continue }
-            context.add(context.flowObservation(
-                .behaviorEC2TrafficVolumeUnusual, record: sample.record, local: sample.local, remote: sample.remote, inbound: false,
-                localPort: sample.record.sourcePort, remotePort: sample.record.destinationPort, key: "volume",
-                description: "EC2 instance \(context.instanceName(sample.record)) sent \(bytes) bytes in \(context.thresholds.windowSeconds / 60) "
-                    + "minutes, \(bytes / max(1, average))× its learned average of \(average) bytes.",
-                role: "ACTOR"
-            ))
+            context.add(
+                context.flowObservation(
+                    .behaviorEC2TrafficVolumeUnusual, record: sample.record, local: sample.local, remote: sample.remote, inbound: false,
+                    localPort: sample.record.sourcePort, remotePort: sample.record.destinationPort, key: "volume",
+                    description:
+                        "EC2 instance \(context.instanceName(sample.record)) sent \(bytes) bytes in \(context.thresholds.windowSeconds / 60) "
+                        + "minutes, \(bytes / max(1, average))× its learned average of \(average) bytes.",
+                    role: "ACTOR"
+                ))
         }
     }
 

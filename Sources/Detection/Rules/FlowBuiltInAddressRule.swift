@@ -19,12 +19,13 @@ final class FlowBuiltInAddressRule: FlowRule {
             let record = view.record.pointee
             let direction = view.inbound ? "inbound from" : "outbound with"
             for hit in hits {
-                context.add(context.flowObservation(
-                    hit.type, record: record, local: view.local, remote: view.remote, inbound: view.inbound, localPort: view.localPort,
-                    remotePort: view.remotePort, key: "\(view.remote)",
-                    description: "EC2 instance \(context.instanceName(record)) is communicating \(direction) \(view.remote), \(hit.what).",
-                    role: view.inbound ? "TARGET" : "ACTOR"
-                ))
+                context.add(
+                    context.flowObservation(
+                        hit.type, record: record, local: view.local, remote: view.remote, inbound: view.inbound, localPort: view.localPort,
+                        remotePort: view.remotePort, key: "\(view.remote)",
+                        description: "EC2 instance \(context.instanceName(record)) is communicating \(direction) \(view.remote), \(hit.what).",
+                        role: view.inbound ? "TARGET" : "ACTOR"
+                    ))
             }
         }
     }

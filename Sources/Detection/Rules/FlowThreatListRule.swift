@@ -11,14 +11,15 @@ final class FlowThreatListRule: FlowRule {
             guard !lists.isEmpty else { continue }
             let record = view.record.pointee
             let direction = view.inbound ? "inbound from" : "outbound with"
-            context.add(context.flowObservation(
-                .unauthorizedAccessEC2MaliciousIPCallerCustom, record: record, local: view.local, remote: view.remote, inbound: view.inbound,
-                localPort: view.localPort, remotePort: view.remotePort, key: "\(view.remote)",
-                description: "EC2 instance \(context.instanceName(record)) is communicating \(direction) \(view.remote), "
-                    + "an IP address on the threat list \(lists.joined(separator: ", ")).",
-                evidence: RuleHit.evidence(lists: lists),
-                role: view.inbound ? "TARGET" : "ACTOR"
-            ))
+            context.add(
+                context.flowObservation(
+                    .unauthorizedAccessEC2MaliciousIPCallerCustom, record: record, local: view.local, remote: view.remote, inbound: view.inbound,
+                    localPort: view.localPort, remotePort: view.remotePort, key: "\(view.remote)",
+                    description: "EC2 instance \(context.instanceName(record)) is communicating \(direction) \(view.remote), "
+                        + "an IP address on the threat list \(lists.joined(separator: ", ")).",
+                    evidence: RuleHit.evidence(lists: lists),
+                    role: view.inbound ? "TARGET" : "ACTOR"
+                ))
         }
     }
 }

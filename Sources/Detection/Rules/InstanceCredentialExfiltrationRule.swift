@@ -10,10 +10,12 @@ final class InstanceCredentialExfiltrationRule: CloudTrailRule {
             let session = arn.split(separator: "/").last, session.hasPrefix("i-"), event.accessKeyId?.hasPrefix("ASIA") == true,
             !remote.isPrivateOrBogon, event.invokedBy == nil
         else { return }
-        context.report(RuleHit(
-            type: .unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS,
-            description: "Credentials created for EC2 instance \(session) through its launch role were used from the external IP address \(remote) "
-                + "(\(event.eventName))."
-        ), on: event, trail)
+        context.report(
+            RuleHit(
+                type: .unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS,
+                description:
+                    "Credentials created for EC2 instance \(session) through its launch role were used from the external IP address \(remote) "
+                    + "(\(event.eventName))."
+            ), on: event, trail)
     }
 }

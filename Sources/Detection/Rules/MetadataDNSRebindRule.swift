@@ -6,9 +6,10 @@ final class MetadataDNSRebindRule: DNSRule {
 
     func process(_ query: DNSQuery, _ dns: DNSContext, in context: RuleContext) {
         guard query.answers.contains(where: { $0.hasPrefix("169.254.169.254") || $0 == "fd00:ec2::254" }) else { return }
-        context.report(RuleHit(
-            type: .unauthorizedAccessEC2MetadataDNSRebind,
-            description: "EC2 instance \(dns.instance) resolved \(dns.name) to the instance metadata service address."
-        ), on: query, dns)
+        context.report(
+            RuleHit(
+                type: .unauthorizedAccessEC2MetadataDNSRebind,
+                description: "EC2 instance \(dns.instance) resolved \(dns.name) to the instance metadata service address."
+            ), on: query, dns)
     }
 }

@@ -8,8 +8,10 @@ final class PasswordPolicyChangeRule: CloudTrailRule {
         guard !trail.isS3Data, event.eventSource == "iam.amazonaws.com",
             ["UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"].contains(event.eventName), trail.succeeded
         else { return }
-        context.report(RuleHit(
-            type: .stealthIAMUserPasswordPolicyChange, description: "The account password policy was changed by \(event.who()) (\(event.eventName))."
-        ), on: event, trail)
+        context.report(
+            RuleHit(
+                type: .stealthIAMUserPasswordPolicyChange,
+                description: "The account password policy was changed by \(event.who()) (\(event.eventName))."
+            ), on: event, trail)
     }
 }

@@ -12,28 +12,35 @@ final class PortProbeRule: FlowWindowRule {
     func judge(_ window: FlowWindow, in context: RuleContext) {
         let threshold = context.thresholds.probedPorts
         let probes = context.grouping.byRemoteHost(window.inbound, atLeast: threshold)
-        ConnectionGrouping.runs(probes, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote }) { run in
-            var ports = 0
-            var previous: UInt16?
-            for connection in run where connection.port != previous {
-                ports += 1
-                previous = connection.port
-            }
-            let open = Set(run.filter(\.accepted).map { Int($0.port) })
-            guard ports >= threshold, !open.isEmpty, let first = run.min(by: { $0.start < $1.start }) else { return }
-            let port = open.min()!
-            context.add(Observation(
-                type: .reconEC2PortProbeUnprotectedPort, key: "\(context.names.name(Int(first.interface)) ?? "-")|TARGET|\(port)", time: first.start,
-                accountId: context.names.name(Int(first.account)) ?? context.defaultAccount, region: context.defaultRegion,
-                resource: context.flowResource(interface: Int(first.interface), instance: Int(first.instance), local: first.local),
-                resourceRole: "TARGET",
-                action: .portProbe(Finding.PortProbeAction(blocked: false, portProbeDetails: open.sorted().prefix(8).map {
-                    Finding.PortProbeDetail(localPort: $0, local: first.local.description, remote: first.remote.description)
-                })),
-                evidence: nil,
-                description: "\(first.remote) probed \(ports) ports of \(first.local); port \(port) is open to it.",
-                severity: open.isDisjoint(with: Self.sensitive) ? nil : 5
-            ))
-        }
+        ConnectionGrouping.runs(
+            probes, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote },
+            each: { run in
+                var ports = 0
+                var previous: UInt16?
+                for connection in run where connection.port != previous {
+                    ports += 1
+                    previous = connection.port
+                }
+                let open = Set(run.filter(\.accepted).map { Int($0.port) })
+                guard ports >= threshold, !open.isEmpty, let first = run.min(by: { $0.start < $1.start }) else { return }
+                let port = open.min()!
+                context.add(
+                    Observation(
+                        type: .reconEC2PortProbeUnprotectedPort, key: "\(context.names.name(Int(first.interface)) ?? "-")|TARGET|\(port)",
+                        time: first.start,
+                        accountId: context.names.name(Int(first.account)) ?? context.defaultAccount, region: context.defaultRegion,
+                        resource: context.flowResource(interface: Int(first.interface), instance: Int(first.instance), local: first.local),
+                        resourceRole: "TARGET",
+                        action: .portProbe(
+                            Finding.PortProbeAction(
+                                blocked: false,
+                                portProbeDetails: open.sorted().prefix(8).map {
+                                    Finding.PortProbeDetail(localPort: $0, local: first.local.description, remote: first.remote.description)
+                                })),
+                        evidence: nil,
+                        description: "\(first.remote) probed \(ports) ports of \(first.local); port \(port) is open to it.",
+                        severity: open.isDisjoint(with: Self.sensitive) ? nil : 5
+                    ))
+            })
     }
 }

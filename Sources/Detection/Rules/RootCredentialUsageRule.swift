@@ -8,9 +8,10 @@ final class RootCredentialUsageRule: CloudTrailRule {
     func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, event.identityType == "Root", event.invokedBy == nil, event.eventType != "AwsServiceEvent", trail.succeeded
         else { return }
-        context.report(RuleHit(
-            type: .policyIAMUserRootCredentialUsage,
-            description: "The API \(event.eventName) was invoked using root credentials from \(event.sourceIPAddress ?? "an unknown address")."
-        ), on: event, trail)
+        context.report(
+            RuleHit(
+                type: .policyIAMUserRootCredentialUsage,
+                description: "The API \(event.eventName) was invoked using root credentials from \(event.sourceIPAddress ?? "an unknown address")."
+            ), on: event, trail)
     }
 }

@@ -23,12 +23,13 @@ final class S3BucketPolicyRule: CloudTrailRule {
         else { return }
         var resource = RuleContext.s3Resource(event, bucketType: "Destination")
         resource.resourceType = "AccessKey"
-        context.add(Observation(
-            type: found.type, key: "\(event.bucketName ?? "account")|\(event.accessKeyId ?? event.principalId ?? "-")",
-            time: event.eventTime, accountId: trail.account, region: trail.region, resource: resource, resourceRole: "TARGET",
-            action: RuleContext.apiAction(event, remote: trail.remote, errorCode: nil),
-            evidence: nil, description: found.description
-        ))
+        context.add(
+            Observation(
+                type: found.type, key: "\(event.bucketName ?? "account")|\(event.accessKeyId ?? event.principalId ?? "-")",
+                time: event.eventTime, accountId: trail.account, region: trail.region, resource: resource, resourceRole: "TARGET",
+                action: RuleContext.apiAction(event, remote: trail.remote, errorCode: nil),
+                evidence: nil, description: found.description
+            ))
     }
 
     /// What a successful policy API call did, when it weakened a protection.
@@ -41,33 +42,41 @@ final class S3BucketPolicyRule: CloudTrailRule {
         let bucket = event.bucketName ?? "an unknown bucket"
         switch event.eventName {
         case "PutBucketPublicAccessBlock" where isS3 && Self.blockPublicAccessWeakened(parameters):
-            return RuleHit(type: .policyS3BucketBlockPublicAccessDisabled,
-                           description: "Block Public Access was turned off for bucket \(bucket) by \(who).")
+            return RuleHit(
+                type: .policyS3BucketBlockPublicAccessDisabled,
+                description: "Block Public Access was turned off for bucket \(bucket) by \(who).")
         case "DeleteBucketPublicAccessBlock" where isS3:
-            return RuleHit(type: .policyS3BucketBlockPublicAccessDisabled,
-                           description: "The Block Public Access configuration of bucket \(bucket) was deleted by \(who).")
+            return RuleHit(
+                type: .policyS3BucketBlockPublicAccessDisabled,
+                description: "The Block Public Access configuration of bucket \(bucket) was deleted by \(who).")
         case "PutAccountPublicAccessBlock" where isS3Control && Self.blockPublicAccessWeakened(parameters):
-            return RuleHit(type: .policyS3AccountBlockPublicAccessDisabled,
-                           description: "Block Public Access was turned off for the account by \(who).")
+            return RuleHit(
+                type: .policyS3AccountBlockPublicAccessDisabled,
+                description: "Block Public Access was turned off for the account by \(who).")
         case "DeleteAccountPublicAccessBlock" where isS3Control:
-            return RuleHit(type: .policyS3AccountBlockPublicAccessDisabled,
-                           description: "The account's Block Public Access configuration was deleted by \(who).")
+            return RuleHit(
+                type: .policyS3AccountBlockPublicAccessDisabled,
+                description: "The account's Block Public Access configuration was deleted by \(who).")
         case "PutBucketAcl" where isS3:
             switch Self.aclGrantee(parameters) {
             case "AllUsers":
-                return RuleHit(type: .policyS3BucketAnonymousAccessGranted,
-                               description: "The ACL of bucket \(bucket) was changed by \(who) to grant access to everyone (AllUsers).")
+                return RuleHit(
+                    type: .policyS3BucketAnonymousAccessGranted,
+                    description: "The ACL of bucket \(bucket) was changed by \(who) to grant access to everyone (AllUsers).")
             case "AuthenticatedUsers":
-                return RuleHit(type: .policyS3BucketPublicAccessGranted,
-                               description: "The ACL of bucket \(bucket) was changed by \(who) to grant access to every authenticated AWS user.")
+                return RuleHit(
+                    type: .policyS3BucketPublicAccessGranted,
+                    description: "The ACL of bucket \(bucket) was changed by \(who) to grant access to every authenticated AWS user.")
             default: return nil
             }
         case "PutBucketPolicy" where isS3 && Self.policyGrantsEveryone(parameters):
-            return RuleHit(type: .policyS3BucketAnonymousAccessGranted,
-                           description: "The policy of bucket \(bucket) was changed by \(who) to allow access to any principal without a condition.")
+            return RuleHit(
+                type: .policyS3BucketAnonymousAccessGranted,
+                description: "The policy of bucket \(bucket) was changed by \(who) to allow access to any principal without a condition.")
         case "PutBucketLogging" where isS3 && Self.loggingDisabled(parameters):
-            return RuleHit(type: .stealthS3ServerAccessLoggingDisabled,
-                           description: "Server access logging was disabled for bucket \(bucket) by \(who).")
+            return RuleHit(
+                type: .stealthS3ServerAccessLoggingDisabled,
+                description: "Server access logging was disabled for bucket \(bucket) by \(who).")
         default:
             return nil
         }

@@ -13,10 +13,11 @@ final class S3MaliciousIPCallerRule: CloudTrailRule {
         case .exfiltration: type = .exfiltrationS3MaliciousIPCaller
         case .impact: type = .impactS3MaliciousIPCaller
         }
-        context.report(RuleHit(
-            type: type,
-            description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
-                + "\(event.who(otherwise: "an anonymous caller")) from \(remote), an IP address known to be malicious."
-        ), on: event, trail)
+        context.report(
+            RuleHit(
+                type: type,
+                description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
+                    + "\(event.who(otherwise: "an anonymous caller")) from \(remote), an IP address known to be malicious."
+            ), on: event, trail)
     }
 }

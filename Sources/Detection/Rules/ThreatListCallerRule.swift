@@ -14,18 +14,20 @@ final class ThreatListCallerRule: CloudTrailRule {
         if trail.isS3Data {
             guard !remote.isPrivateOrBogon else { return }
             let discovery = S3Purpose.of(event.eventName) == .discovery
-            context.report(RuleHit(
-                type: discovery ? .discoveryS3MaliciousIPCallerCustom : .unauthorizedAccessS3MaliciousIPCallerCustom,
-                description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
-                    + "\(event.who(otherwise: "an anonymous caller")) from \(onLists)",
-                evidence: RuleHit.evidence(lists: lists)
-            ), on: event, trail)
+            context.report(
+                RuleHit(
+                    type: discovery ? .discoveryS3MaliciousIPCallerCustom : .unauthorizedAccessS3MaliciousIPCallerCustom,
+                    description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
+                        + "\(event.who(otherwise: "an anonymous caller")) from \(onLists)",
+                    evidence: RuleHit.evidence(lists: lists)
+                ), on: event, trail)
         } else {
-            context.report(RuleHit(
-                type: event.isRecon ? .reconIAMUserMaliciousIPCallerCustom : .unauthorizedAccessIAMUserMaliciousIPCallerCustom,
-                description: "The API \(event.eventName) was invoked by \(event.who()) from \(onLists)",
-                evidence: RuleHit.evidence(lists: lists)
-            ), on: event, trail)
+            context.report(
+                RuleHit(
+                    type: event.isRecon ? .reconIAMUserMaliciousIPCallerCustom : .unauthorizedAccessIAMUserMaliciousIPCallerCustom,
+                    description: "The API \(event.eventName) was invoked by \(event.who()) from \(onLists)",
+                    evidence: RuleHit.evidence(lists: lists)
+                ), on: event, trail)
         }
     }
 }

@@ -12,16 +12,18 @@ final class TorCallerRule: CloudTrailRule {
         if trail.isS3Data {
             guard !remote.isPrivateOrBogon else { return }
             let discovery = S3Purpose.of(event.eventName) == .discovery
-            context.report(RuleHit(
-                type: discovery ? .discoveryS3TorIPCaller : .unauthorizedAccessS3TorIPCaller,
-                description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
-                    + "\(event.who(otherwise: "an anonymous caller")) from \(remote), a Tor exit node."
-            ), on: event, trail)
+            context.report(
+                RuleHit(
+                    type: discovery ? .discoveryS3TorIPCaller : .unauthorizedAccessS3TorIPCaller,
+                    description: "The S3 API \(event.eventName) on \(event.bucketName ?? "an unknown bucket") was invoked by "
+                        + "\(event.who(otherwise: "an anonymous caller")) from \(remote), a Tor exit node."
+                ), on: event, trail)
         } else {
-            context.report(RuleHit(
-                type: event.isRecon ? .reconIAMUserTorIPCaller : .unauthorizedAccessIAMUserTorIPCaller,
-                description: "The API \(event.eventName) was invoked by \(event.who()) from \(remote), a Tor exit node."
-            ), on: event, trail)
+            context.report(
+                RuleHit(
+                    type: event.isRecon ? .reconIAMUserTorIPCaller : .unauthorizedAccessIAMUserTorIPCaller,
+                    description: "The API \(event.eventName) was invoked by \(event.who()) from \(remote), a Tor exit node."
+                ), on: event, trail)
         }
     }
 }

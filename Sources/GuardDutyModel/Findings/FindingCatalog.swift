@@ -20,53 +20,74 @@ public enum FindingCatalog {
     public static let entries: [FindingTypeInfo] = [
         info(.unauthorizedAccessEC2SSHBruteForce, 2, "Instance", "FlowLogs", "SSH brute force attacks against an EC2 instance."),
         info(.unauthorizedAccessEC2RDPBruteForce, 2, "Instance", "FlowLogs", "RDP brute force attacks against an EC2 instance."),
-        info(.unauthorizedAccessEC2TorClient, 8, "Instance", "FlowLogs",
-             "An EC2 instance is making connections to a Tor Guard or an Authority node."),
+        info(
+            .unauthorizedAccessEC2TorClient, 8, "Instance", "FlowLogs",
+            "An EC2 instance is making connections to a Tor Guard or an Authority node."),
         info(.cryptoCurrencyEC2BitcoinToolB, 8, "Instance", "FlowLogs", "An EC2 instance is communicating with a cryptocurrency mining pool."),
         info(.unauthorizedAccessIAMUserTorIPCaller, 5, "AccessKey", "CloudTrail", "An API was invoked from a Tor exit node IP address."),
         info(.reconIAMUserTorIPCaller, 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from a Tor exit node IP address."),
-        info(.reconEC2PortProbeUnprotectedPort, 2, "Instance", "FlowLogs",
-             "An unprotected port on an EC2 instance is being probed by a remote host."),
+        info(
+            .reconEC2PortProbeUnprotectedPort, 2, "Instance", "FlowLogs",
+            "An unprotected port on an EC2 instance is being probed by a remote host."),
         info(.trojanEC2DGADomainRequestB, 8, "Instance", "DnsLogs", "An EC2 instance is querying algorithmically generated domains."),
         info(.reconEC2Portscan, 5, "Instance", "FlowLogs", "An EC2 instance is performing outbound port scans against a remote host."),
         info(.impactEC2PortSweep, 8, "Instance", "FlowLogs", "An EC2 instance is probing a port on a large number of IP addresses."),
-        info(.backdoorEC2Spambot, 5, "Instance", "FlowLogs",
-             "An EC2 instance is exhibiting unusual behavior by communicating with a remote host on port 25."),
-        info(.backdoorEC2DenialOfServiceTcp, 8, "Instance", "FlowLogs",
-             "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using TCP."),
-        info(.backdoorEC2DenialOfServiceUdp, 8, "Instance", "FlowLogs",
-             "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP."),
-        info(.backdoorEC2DenialOfServiceDns, 8, "Instance", "FlowLogs",
-             "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using DNS."),
-        info(.backdoorEC2DenialOfServiceUdpOnTcpPorts, 8, "Instance", "FlowLogs",
-             "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP on TCP ports."),
-        info(.backdoorEC2DenialOfServiceUnusualProtocol, 8, "Instance", "FlowLogs",
-             "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using an unusual protocol."),
-        info(.unauthorizedAccessEC2MaliciousIPCallerCustom, 5, "Instance", "FlowLogs",
-             "An EC2 instance is communicating with an IP address on a custom threat list."),
-        info(.backdoorEC2CCActivityBDNS, 8, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain name associated with a known command and control server."),
-        info(.cryptoCurrencyEC2BitcoinToolBDNS, 8, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain name associated with cryptocurrency-related activity."),
+        info(
+            .backdoorEC2Spambot, 5, "Instance", "FlowLogs",
+            "An EC2 instance is exhibiting unusual behavior by communicating with a remote host on port 25."),
+        info(
+            .backdoorEC2DenialOfServiceTcp, 8, "Instance", "FlowLogs",
+            "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using TCP."),
+        info(
+            .backdoorEC2DenialOfServiceUdp, 8, "Instance", "FlowLogs",
+            "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP."),
+        info(
+            .backdoorEC2DenialOfServiceDns, 8, "Instance", "FlowLogs",
+            "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using DNS."),
+        info(
+            .backdoorEC2DenialOfServiceUdpOnTcpPorts, 8, "Instance", "FlowLogs",
+            "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using UDP on TCP ports."
+        ),
+        info(
+            .backdoorEC2DenialOfServiceUnusualProtocol, 8, "Instance", "FlowLogs",
+            "An EC2 instance is behaving in a manner that may indicate it is being used to perform a Denial of Service (DoS) attack using an unusual protocol."
+        ),
+        info(
+            .unauthorizedAccessEC2MaliciousIPCallerCustom, 5, "Instance", "FlowLogs",
+            "An EC2 instance is communicating with an IP address on a custom threat list."),
+        info(
+            .backdoorEC2CCActivityBDNS, 8, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain name associated with a known command and control server."),
+        info(
+            .cryptoCurrencyEC2BitcoinToolBDNS, 8, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain name associated with cryptocurrency-related activity."),
         info(.trojanEC2DNSDataExfiltration, 8, "Instance", "DnsLogs", "An EC2 instance is exfiltrating data through DNS queries."),
         info(.trojanEC2DGADomainRequestCDNS, 8, "Instance", "DnsLogs", "An EC2 instance is querying algorithmically generated domains."),
-        info(.trojanEC2DropPointDNS, 5, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain known to hold credentials and other data captured by malware."),
+        info(
+            .trojanEC2DropPointDNS, 5, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain known to hold credentials and other data captured by malware."),
         info(.trojanEC2PhishingDomainRequestDNS, 8, "Instance", "DnsLogs", "An EC2 instance is querying domains involved in phishing attacks."),
-        info(.trojanEC2BlackholeTrafficDNS, 5, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain name that is being redirected to a black hole IP address."),
-        info(.trojanEC2DriveBySourceTrafficDNS, 5, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain name of a remote host that is a known source of Drive-By download attacks."),
-        info(.unauthorizedAccessEC2MetadataDNSRebind, 8, "Instance", "DnsLogs",
-             "An EC2 instance is performing DNS lookups that resolve to the instance metadata service."),
-        info(.impactEC2MaliciousDomainRequestReputation, 8, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain name with a low reputation score associated with known malicious domains."),
-        info(.impactEC2SuspiciousDomainRequestReputation, 2, "Instance", "DnsLogs",
-             "An EC2 instance is querying a suspicious domain name with a low reputation score."),
-        info(.impactEC2AbusedDomainRequestReputation, 5, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain name with a low reputation score associated with known abused domains."),
-        info(.impactEC2BitcoinDomainRequestReputation, 8, "Instance", "DnsLogs",
-             "An EC2 instance is querying a domain name with a low reputation score associated with cryptocurrency-related activity."),
+        info(
+            .trojanEC2BlackholeTrafficDNS, 5, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain name that is being redirected to a black hole IP address."),
+        info(
+            .trojanEC2DriveBySourceTrafficDNS, 5, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain name of a remote host that is a known source of Drive-By download attacks."),
+        info(
+            .unauthorizedAccessEC2MetadataDNSRebind, 8, "Instance", "DnsLogs",
+            "An EC2 instance is performing DNS lookups that resolve to the instance metadata service."),
+        info(
+            .impactEC2MaliciousDomainRequestReputation, 8, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain name with a low reputation score associated with known malicious domains."),
+        info(
+            .impactEC2SuspiciousDomainRequestReputation, 2, "Instance", "DnsLogs",
+            "An EC2 instance is querying a suspicious domain name with a low reputation score."),
+        info(
+            .impactEC2AbusedDomainRequestReputation, 5, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain name with a low reputation score associated with known abused domains."),
+        info(
+            .impactEC2BitcoinDomainRequestReputation, 8, "Instance", "DnsLogs",
+            "An EC2 instance is querying a domain name with a low reputation score associated with cryptocurrency-related activity."),
         info(.impactEC2MaliciousDomainRequestCustom, 8, "Instance", "DnsLogs", "An EC2 instance is querying a domain on a custom threat list."),
         info(.policyIAMUserRootCredentialUsage, 2, "AccessKey", "CloudTrail", "API was invoked using root credentials."),
         info(.stealthIAMUserCloudTrailLoggingDisabled, 2, "AccessKey", "CloudTrail", "AWS CloudTrail trail was disabled."),
@@ -74,45 +95,65 @@ public enum FindingCatalog {
         info(.penTestIAMUserKaliLinux, 5, "AccessKey", "CloudTrail", "An API was invoked from a Kali Linux computer."),
         info(.penTestIAMUserParrotLinux, 5, "AccessKey", "CloudTrail", "An API was invoked from a Parrot Security Linux computer."),
         info(.penTestIAMUserPentooLinux, 5, "AccessKey", "CloudTrail", "An API was invoked from a Pentoo Linux computer."),
-        info(.unauthorizedAccessIAMUserMaliciousIPCallerCustom, 5, "AccessKey", "CloudTrail",
-             "An API was invoked from an IP address on a custom threat list."),
-        info(.reconIAMUserMaliciousIPCallerCustom, 5, "AccessKey", "CloudTrail",
-             "A reconnaissance API was invoked from an IP address on a custom threat list."),
-        info(.unauthorizedAccessIAMUserConsoleLoginSuccessB, 5, "AccessKey", "CloudTrail",
-             "Multiple worldwide successful console logins were observed."),
-        info(.unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS, 8, "AccessKey", "CloudTrail",
-             "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from an external IP address."),
-        info(.trojanEC2BlackholeTraffic, 5, "Instance", "FlowLogs",
-             "An EC2 instance is attempting to communicate with an IP address of a remote host that is a known black hole."),
-        info(.behaviorEC2NetworkPortUnusual, 5, "Instance", "FlowLogs",
-             "An EC2 instance is communicating with a remote host on an unusual server port."),
-        info(.behaviorEC2TrafficVolumeUnusual, 5, "Instance", "FlowLogs",
-             "An EC2 instance is generating unusually large amounts of network traffic to a remote host."),
-        info(.credentialAccessIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
-             "An API commonly used to gain access to an AWS environment was invoked in an anomalous way."),
-        info(.defenseEvasionIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
-             "An API commonly used to evade defensive measures was invoked in an anomalous way."),
-        info(.discoveryIAMUserAnomalousBehavior, 2, "AccessKey", "CloudTrail",
-             "An API commonly used to discover resources was invoked in an anomalous way."),
-        info(.exfiltrationIAMUserAnomalousBehavior, 8, "AccessKey", "CloudTrail",
-             "An API commonly used to collect data from an AWS environment was invoked in an anomalous way."),
-        info(.impactIAMUserAnomalousBehavior, 8, "AccessKey", "CloudTrail",
-             "An API commonly used to tamper with data or processes in an AWS environment was invoked in an anomalous way."),
-        info(.initialAccessIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
-             "An API commonly used to gain unauthorized access to an AWS environment was invoked in an anomalous way."),
-        info(.persistenceIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
-             "An API commonly used to maintain unauthorized access to an AWS environment was invoked in an anomalous way."),
-        info(.privilegeEscalationIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
-             "An API commonly used to obtain high-level permissions to an AWS environment was invoked in an anomalous way."),
-        info(.discoveryS3AnomalousBehavior, 2, "S3Bucket", "S3DataEvents",
-             "An IAM entity invoked an S3 API to discover S3 buckets within your environment in an anomalous way."),
+        info(
+            .unauthorizedAccessIAMUserMaliciousIPCallerCustom, 5, "AccessKey", "CloudTrail",
+            "An API was invoked from an IP address on a custom threat list."),
+        info(
+            .reconIAMUserMaliciousIPCallerCustom, 5, "AccessKey", "CloudTrail",
+            "A reconnaissance API was invoked from an IP address on a custom threat list."),
+        info(
+            .unauthorizedAccessIAMUserConsoleLoginSuccessB, 5, "AccessKey", "CloudTrail",
+            "Multiple worldwide successful console logins were observed."),
+        info(
+            .unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS, 8, "AccessKey", "CloudTrail",
+            "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from an external IP address."
+        ),
+        info(
+            .trojanEC2BlackholeTraffic, 5, "Instance", "FlowLogs",
+            "An EC2 instance is attempting to communicate with an IP address of a remote host that is a known black hole."),
+        info(
+            .behaviorEC2NetworkPortUnusual, 5, "Instance", "FlowLogs",
+            "An EC2 instance is communicating with a remote host on an unusual server port."),
+        info(
+            .behaviorEC2TrafficVolumeUnusual, 5, "Instance", "FlowLogs",
+            "An EC2 instance is generating unusually large amounts of network traffic to a remote host."),
+        info(
+            .credentialAccessIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
+            "An API commonly used to gain access to an AWS environment was invoked in an anomalous way."),
+        info(
+            .defenseEvasionIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
+            "An API commonly used to evade defensive measures was invoked in an anomalous way."),
+        info(
+            .discoveryIAMUserAnomalousBehavior, 2, "AccessKey", "CloudTrail",
+            "An API commonly used to discover resources was invoked in an anomalous way."),
+        info(
+            .exfiltrationIAMUserAnomalousBehavior, 8, "AccessKey", "CloudTrail",
+            "An API commonly used to collect data from an AWS environment was invoked in an anomalous way."),
+        info(
+            .impactIAMUserAnomalousBehavior, 8, "AccessKey", "CloudTrail",
+            "An API commonly used to tamper with data or processes in an AWS environment was invoked in an anomalous way."),
+        info(
+            .initialAccessIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
+            "An API commonly used to gain unauthorized access to an AWS environment was invoked in an anomalous way."),
+        info(
+            .persistenceIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
+            "An API commonly used to maintain unauthorized access to an AWS environment was invoked in an anomalous way."),
+        info(
+            .privilegeEscalationIAMUserAnomalousBehavior, 5, "AccessKey", "CloudTrail",
+            "An API commonly used to obtain high-level permissions to an AWS environment was invoked in an anomalous way."),
+        info(
+            .discoveryS3AnomalousBehavior, 2, "S3Bucket", "S3DataEvents",
+            "An IAM entity invoked an S3 API to discover S3 buckets within your environment in an anomalous way."),
         info(.exfiltrationS3AnomalousBehavior, 8, "S3Bucket", "S3DataEvents", "An IAM entity invoked an S3 API in a suspicious way."),
-        info(.impactS3AnomalousBehaviorDelete, 8, "S3Bucket", "S3DataEvents",
-             "An IAM entity invoked an S3 API that attempts to delete data in a suspicious way."),
-        info(.impactS3AnomalousBehaviorPermission, 8, "S3Bucket", "S3DataEvents",
-             "An IAM entity invoked an API used to tamper with S3 permissions in a suspicious way."),
-        info(.impactS3AnomalousBehaviorWrite, 5, "S3Bucket", "S3DataEvents",
-             "An IAM entity invoked an S3 API that attempts to write data in a suspicious way."),
+        info(
+            .impactS3AnomalousBehaviorDelete, 8, "S3Bucket", "S3DataEvents",
+            "An IAM entity invoked an S3 API that attempts to delete data in a suspicious way."),
+        info(
+            .impactS3AnomalousBehaviorPermission, 8, "S3Bucket", "S3DataEvents",
+            "An IAM entity invoked an API used to tamper with S3 permissions in a suspicious way."),
+        info(
+            .impactS3AnomalousBehaviorWrite, 5, "S3Bucket", "S3DataEvents",
+            "An IAM entity invoked an S3 API that attempts to write data in a suspicious way."),
         // S3 Protection: bucket-policy changes (CloudTrail management events, always analysed) …
         info(.policyS3BucketBlockPublicAccessDisabled, 2, "AccessKey", "CloudTrail", "Amazon S3 Block Public Access was disabled for an S3 bucket."),
         info(.policyS3AccountBlockPublicAccessDisabled, 2, "AccessKey", "CloudTrail", "Amazon S3 Block Public Access was disabled for the account."),
@@ -123,19 +164,25 @@ public enum FindingCatalog {
         info(.penTestS3KaliLinux, 5, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Kali Linux computer."),
         info(.penTestS3ParrotLinux, 5, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Parrot Security Linux computer."),
         info(.penTestS3PentooLinux, 5, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Pentoo Linux computer."),
-        info(.unauthorizedAccessS3MaliciousIPCallerCustom, 8, "S3Bucket", "S3DataEvents",
-             "An S3 API was invoked from an IP address on a custom threat list."),
-        info(.discoveryS3MaliciousIPCallerCustom, 8, "S3Bucket", "S3DataEvents",
-             "An S3 API commonly used to discover resources was invoked from an IP address on a custom threat list."),
+        info(
+            .unauthorizedAccessS3MaliciousIPCallerCustom, 8, "S3Bucket", "S3DataEvents",
+            "An S3 API was invoked from an IP address on a custom threat list."),
+        info(
+            .discoveryS3MaliciousIPCallerCustom, 8, "S3Bucket", "S3DataEvents",
+            "An S3 API commonly used to discover resources was invoked from an IP address on a custom threat list."),
         info(.unauthorizedAccessS3TorIPCaller, 8, "S3Bucket", "S3DataEvents", "An S3 API was invoked from a Tor exit node IP address."),
-        info(.discoveryS3TorIPCaller, 5, "S3Bucket", "S3DataEvents",
-             "An S3 API commonly used to discover resources was invoked from a Tor exit node IP address."),
-        info(.discoveryS3MaliciousIPCaller, 8, "S3Bucket", "S3DataEvents",
-             "An S3 API commonly used to discover resources was invoked from a known malicious IP address."),
-        info(.exfiltrationS3MaliciousIPCaller, 8, "S3Bucket", "S3DataEvents",
-             "An S3 API commonly used to collect data was invoked from a known malicious IP address."),
-        info(.impactS3MaliciousIPCaller, 8, "S3Bucket", "S3DataEvents",
-             "An S3 API commonly used to tamper with data or processes was invoked from a known malicious IP address."),
+        info(
+            .discoveryS3TorIPCaller, 5, "S3Bucket", "S3DataEvents",
+            "An S3 API commonly used to discover resources was invoked from a Tor exit node IP address."),
+        info(
+            .discoveryS3MaliciousIPCaller, 8, "S3Bucket", "S3DataEvents",
+            "An S3 API commonly used to discover resources was invoked from a known malicious IP address."),
+        info(
+            .exfiltrationS3MaliciousIPCaller, 8, "S3Bucket", "S3DataEvents",
+            "An S3 API commonly used to collect data was invoked from a known malicious IP address."),
+        info(
+            .impactS3MaliciousIPCaller, 8, "S3Bucket", "S3DataEvents",
+            "An S3 API commonly used to tamper with data or processes was invoked from a known malicious IP address."),
     ]
 
     /// The catalogue by type name (what a stored or imported finding carries).

@@ -19,7 +19,8 @@ public final class GuardpostClient: Sendable {
     /// `caBundle`: PEM file of the certificate authorities to trust for an https endpoint instead of the system's
     /// (`--ca-bundle`, or AWS_CA_BUNDLE as the AWS tools read it). Certificates are always verified.
     public init(endpointURL: String, configuration: AWSConfiguration, caBundle: String? = nil, http: HTTPClient? = nil) throws {
-        guard let url = URL(string: endpointURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = url.host else {
+        guard let url = URL(string: endpointURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = url.host
+        else {
             throw AgentError.configuration("--endpoint-url must be an http(s) URL such as https://admin.example:8443, not '\(endpointURL)'")
         }
         let bundle = caBundle ?? ProcessInfo.processInfo.environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -60,7 +61,8 @@ public final class GuardpostClient: Sendable {
     static func describe(_ error: any Error) -> String {
         let text = String(describing: error)
         if error is NIOSSLError || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") || text.contains("NIOSSL") {
-            return "TLS failed: the server's certificate could not be verified or the handshake was refused (\(text)); check --endpoint-url's host name, the server's certificate and --ca-bundle/AWS_CA_BUNDLE"
+            return
+                "TLS failed: the server's certificate could not be verified or the handshake was refused (\(text)); check --endpoint-url's host name, the server's certificate and --ca-bundle/AWS_CA_BUNDLE"
         }
         return text
     }
@@ -71,7 +73,8 @@ public final class GuardpostClient: Sendable {
 
     /// Sends one request; `path` is already percent-encoded. Non-2xx answers other than 304 throw `AgentError.api`.
     public func send(
-        _ method: String, _ path: String, query: String = "", body: [UInt8] = [], headers extra: [(String, String)] = [], timeout: TimeAmount = .seconds(30)
+        _ method: String, _ path: String, query: String = "", body: [UInt8] = [], headers extra: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(30)
     ) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
         let rawPath = self.basePath + path
         var headers: [(name: String, value: String)] = [(name: "host", value: self.authority)]
@@ -100,13 +103,16 @@ public final class GuardpostClient: Sendable {
         guard (200..<300).contains(status) || status == 304 else {
             let object = (try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any]
             let type = response.headers.first(name: "x-amzn-ErrorType") ?? (object?["__type"] as? String) ?? "HTTP\(status)"
-            throw AgentError.api(status: status, type: type, message: (object?["message"] as? String) ?? String(decoding: data.prefix(300), as: UTF8.self))
+            throw AgentError.api(
+                status: status, type: type, message: (object?["message"] as? String) ?? String(decoding: data.prefix(300), as: UTF8.self))
         }
         return (status, response.headers, data)
     }
 
     /// A JSON request and a decoded JSON answer.
-    public func json<Output: Decodable>(_ method: String, _ path: String, query: String = "", body: (some Encodable)? = nil as String?, as type: Output.Type) async throws -> Output {
+    public func json<Output: Decodable>(
+        _ method: String, _ path: String, query: String = "", body: (some Encodable)? = nil as String?, as type: Output.Type
+    ) async throws -> Output {
         let payload = try body.map { Array(try JSONEncoder().encode($0)) } ?? []
         let response = try await self.send(method, path, query: query, body: payload)
         return try JSONDecoder().decode(Output.self, from: Data(response.body.isEmpty ? Array("{}".utf8) : response.body))

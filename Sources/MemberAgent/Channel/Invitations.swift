@@ -34,7 +34,8 @@ public struct Invitations: Sendable {
     public func accept(administratorId: String, invitationId: String? = nil) async throws -> String {
         let pending = try await self.list().filter { $0.accountId == administratorId }
         guard let invitation = invitationId ?? pending.first?.invitationId else {
-            throw AgentError.configuration("no invitation from administrator \(administratorId) in \(self.client.region); ask the administrator to invite this account")
+            throw AgentError.configuration(
+                "no invitation from administrator \(administratorId) in \(self.client.region); ask the administrator to invite this account")
         }
         let detectors = try await self.client.json("GET", "/detector", as: GuardpostClient.DetectorIds.self)
         let detectorId: String
@@ -44,9 +45,13 @@ public struct Invitations: Sendable {
             struct Created: Decodable { var detectorId: String }
             detectorId = try await self.client.json("POST", "/detector", body: ["enable": true], as: Created.self).detectorId
         }
-        struct Accept: Encodable { var administratorId: String; var invitationId: String }
+        struct Accept: Encodable {
+            var administratorId: String
+            var invitationId: String
+        }
         _ = try await self.client.send(
-            "POST", "/detector/\(detectorId)/administrator", body: Array(try JSONEncoder().encode(Accept(administratorId: administratorId, invitationId: invitation)))
+            "POST", "/detector/\(detectorId)/administrator",
+            body: Array(try JSONEncoder().encode(Accept(administratorId: administratorId, invitationId: invitation)))
         )
         return detectorId
     }

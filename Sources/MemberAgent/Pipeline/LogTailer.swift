@@ -2,7 +2,7 @@ import Detection
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Follows one `--flow-logs`/`--cloudtrail`/`--dns-logs` argument: a file, or a directory whose files (and new ones
@@ -108,7 +108,8 @@ public final class LogTailer {
     /// Reads the complete lines between the cursor and `size` (through the open descriptor when there is one).
     private func readLines(key: String, cursor: inout FileCursor, size: Int64, _ body: (String, String, [UInt8], Bool) throws -> Void) throws {
         let count = min(Int(size - cursor.offset), self.maxBytesPerPoll)
-        let bytes = try self.descriptors[key].map { try Self.read(fd: $0, from: cursor.offset, count: count, name: cursor.path) }
+        let bytes =
+            try self.descriptors[key].map { try Self.read(fd: $0, from: cursor.offset, count: count, name: cursor.path) }
             ?? Self.read(cursor.path, from: cursor.offset, count: count)
         if let lastNewline = bytes.lastIndex(of: 10) {
             let complete = Array(bytes[...lastNewline])

@@ -12,7 +12,8 @@ public struct BuiltInIntelligence: Sendable {
     let locations: [(network: IPNetwork, label: String)]
 
     public init(directory: String?) {
-        self.domains = directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
+        self.domains =
+            directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
         func addresses(_ file: String) -> [IPNetwork] {
             guard let directory, let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else { return [] }
             return ListParser.parse(Array(data), format: .txt, content: .addresses).networks
@@ -21,12 +22,14 @@ public struct BuiltInIntelligence: Sendable {
         self.miningPools = addresses("mining-pool-ips.txt")
         self.maliciousIPs = addresses("malicious-ips.txt")
         self.blackholes = addresses("blackhole-ips.txt")
-        self.locations = directory.flatMap { try? String(contentsOfFile: "\($0)/ip-locations.tsv", encoding: .utf8) }.map(Intelligence.locations) ?? []
+        self.locations =
+            directory.flatMap { try? String(contentsOfFile: "\($0)/ip-locations.tsv", encoding: .utf8) }.map(Intelligence.locations) ?? []
     }
 
     public func intelligence(threatLists: [(name: String, list: ParsedList)], trustedLists: [ParsedList]) -> Intelligence {
         Intelligence(
-            threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes, miningPools: self.miningPools,
+            threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes,
+            miningPools: self.miningPools,
             maliciousIPs: self.maliciousIPs, blackholes: self.blackholes, locations: self.locations
         )
     }
