@@ -53,25 +53,6 @@ public func buildApplication(
 
     // One gate for every listener: the per-address cap counts a client's connections to all of them together.
     let gate = ConnectionGate(limits: configuration.connectionLimits, logger: dependencies.logger)
-    var metricsServices: [any Service] = []
-    if let registry = dependencies.registry, let metricsPort = configuration.metricsPort {
-        metricsServices.append(
-            metricsApplication(
-                registry: registry, host: configuration.metricsHost, port: metricsPort, limits: configuration.connectionLimits, gate: gate,
-                logger: dependencies.logger
-            ))
-    }
-    var tlsServices: [any Service] = []
-    if let tls = configuration.tls {
-        tlsServices.append(CertificateReloader(tls: tls, logger: dependencies.logger))
-        if let redirectPort = configuration.httpRedirectPort {
-            tlsServices.append(
-                httpRedirectApplication(
-                    host: configuration.host, port: redirectPort, tlsPort: configuration.port, limits: configuration.connectionLimits, gate: gate,
-                    logger: dependencies.logger
-                ))
-        }
-    }
     let server =
         try configuration.tls.map { try $0.server(limits: configuration.connectionLimits, gate: gate) }
         ?? configuration.connectionLimits.http1Server(logger: dependencies.logger, gate: gate)
@@ -79,7 +60,8 @@ public func buildApplication(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
-        services: (dependencies.runsClient ? [dependencies.client] : []) + metricsServices + tlsServices
+        services: (dependencies.runsClient ? [dependencies.client] : [])
+            + extraListeners(configuration: configuration, dependencies: dependencies, gate: gate)
             + [
                 ChangeListener(
                     client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger),
@@ -104,6 +86,30 @@ public func buildApplication(
         ready.markReady()
     }
     return app
+}
+
+/// The listeners beside the API's: `/metrics` on its own port, and with TLS the certificate reloader and the plain-HTTP
+/// redirect, all behind the same connection gate.
+func extraListeners(configuration: ServerConfiguration, dependencies: ServerDependencies, gate: ConnectionGate) -> [any Service] {
+    var services: [any Service] = []
+    if let registry = dependencies.registry, let metricsPort = configuration.metricsPort {
+        services.append(
+            metricsApplication(
+                registry: registry, host: configuration.metricsHost, port: metricsPort, limits: configuration.connectionLimits, gate: gate,
+                logger: dependencies.logger
+            ))
+    }
+    if let tls = configuration.tls {
+        services.append(CertificateReloader(tls: tls, logger: dependencies.logger))
+        if let redirectPort = configuration.httpRedirectPort {
+            services.append(
+                httpRedirectApplication(
+                    host: configuration.host, port: redirectPort, tlsPort: configuration.port, limits: configuration.connectionLimits, gate: gate,
+                    logger: dependencies.logger
+                ))
+        }
+    }
+    return services
 }
 
 /// Every route of the server: `/health`, the console, and behind SigV4 the GuardDuty API and the agent channel.

@@ -88,11 +88,25 @@ public struct ListActivator: Service {
             do {
                 guard let job = try await self.store.claimActivation(leaseSeconds: self.leaseSeconds) else { return }
                 let outcome = await self.activate(job)
-                try await self.store.finishActivation(job, outcome: outcome)
+                try await self.finish(job, outcome)
                 self.logger.info("list activation finished", metadata: ["listId": "\(job.listId)", "outcome": "\(Self.summary(outcome))"])
             } catch {
                 self.logger.error("list activation failed", metadata: ["error": "\(String(reflecting: error))"])
                 return
+            }
+        }
+    }
+
+    /// Records the outcome; a transaction that lost to a concurrent change (a deadlock, a serialization failure) is
+    /// tried again at once, up to three times, rather than leaving the list to wait out its lease.
+    func finish(_ job: ListActivationJob, _ outcome: ListActivationOutcome) async throws {
+        var attempt = 1
+        while true {
+            do {
+                return try await self.store.finishActivation(job, outcome: outcome)
+            } catch StoreError.conflict(let message) where attempt < 3 {
+                attempt += 1
+                self.logger.warning("list activation conflicted; trying again", metadata: ["listId": "\(job.listId)", "reason": "\(message)"])
             }
         }
     }

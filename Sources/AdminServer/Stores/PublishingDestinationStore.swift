@@ -6,7 +6,7 @@ public protocol PublishingDestinationStore: Sendable {
     func describe(caller: Caller, detectorId: String, destinationId: String) async throws -> DescribePublishingDestinationResponse
     func update(caller: Caller, detectorId: String, destinationId: String, properties: DestinationProperties?) async throws
     func delete(caller: Caller, detectorId: String, destinationId: String) async throws
-    func list(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<[String: String]>
+    func list(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<PublishingDestinationSummary>
 }
 
 extension PostgresPublishingDestinationStore: PublishingDestinationStore {}

@@ -48,3 +48,16 @@ public struct DescribePublishingDestinationResponse: Codable, Sendable, Equatabl
         self.tags = tags
     }
 }
+
+/// One destination in ListPublishingDestinations' `destinations`.
+public struct PublishingDestinationSummary: Codable, Sendable, Equatable {
+    public var destinationId: String
+    public var destinationType: String
+    public var status: String
+
+    public init(destinationId: String, destinationType: String, status: String) {
+        self.destinationId = destinationId
+        self.destinationType = destinationType
+        self.status = status
+    }
+}

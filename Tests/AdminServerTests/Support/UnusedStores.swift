@@ -116,7 +116,7 @@ struct UnusedStores: MemberStore, OrganizationStore, ListStore, FindingStore, Ag
         throw StoreError.invalid("not in this test")
     }
     func delete(caller: Caller, detectorId: String, destinationId: String) async throws { throw StoreError.invalid("not in this test") }
-    func list(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<[String: String]> {
+    func list(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<PublishingDestinationSummary> {
         throw StoreError.invalid("not in this test")
     }
 }

@@ -109,11 +109,11 @@ public struct PostgresPublishingDestinationStore: Sendable {
         }
     }
 
-    public func list(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<[String: String]> {
+    public func list(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<PublishingDestinationSummary> {
         let after = try PageToken.decode(nextToken) ?? ""
         return try await self.context.client.withConnection { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            var items: [[String: String]] = []
+            var items: [PublishingDestinationSummary] = []
             for try await (id, status) in try await connection.query(
                 """
                 SELECT destination_id, status FROM publishing_destinations WHERE detector_id = \(detectorId) AND destination_id > \(after)
@@ -121,12 +121,12 @@ public struct PostgresPublishingDestinationStore: Sendable {
                 """,
                 logger: self.logger
             ).decode((String, String).self) {
-                items.append(["destinationId": id, "destinationType": "S3", "status": status])
+                items.append(PublishingDestinationSummary(destinationId: id, destinationType: "S3", status: status))
             }
             var token: String? = nil
             if items.count > maxResults {
                 items.removeLast()
-                token = PageToken.encode(items[items.count - 1]["destinationId"]!)
+                token = PageToken.encode(items[items.count - 1].destinationId)
             }
             return Page(items: items, nextToken: token)
         }
