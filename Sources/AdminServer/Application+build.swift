@@ -45,7 +45,8 @@ public func buildApplication(
     let router = buildRouter(
         api: stores.api, console: ConsoleRoutes(stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil),
         credentials: cache, configVersions: configVersions, ready: ready, checkDatabase: { try await stores.checkConnection() },
-        metrics: dependencies.registry != nil, tls: configuration.tls != nil
+        metrics: dependencies.registry != nil, tls: configuration.tls != nil,
+        longPollSeconds: configuration.connectionLimits.longPollSeconds
     )
     let s3 = configuration.listSources.s3Endpoint.map {
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
@@ -116,7 +117,7 @@ func extraListeners(configuration: ServerConfiguration, dependencies: ServerDepe
 /// Requests whose path or query is not canonical are refused before routing.
 func buildRouter(
     api stores: APIStores, console: ConsoleRoutes?, credentials: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag,
-    checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false
+    checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60
 ) -> Router<GuardpostRequestContext> {
     let router = Router(context: GuardpostRequestContext.self)
     if tls {
@@ -134,14 +135,14 @@ func buildRouter(
     }
     console?.addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
-    for controller in apiControllers(stores, configVersions: configVersions) {
+    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds) {
         controller.addRoutes(to: api)
     }
     return router
 }
 
 /// One controller per GuardDuty area, and the agent channel, over the stores' protocols.
-func apiControllers(_ stores: APIStores, configVersions: ConfigVersionBoard) -> [any APIController] {
+func apiControllers(_ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60) -> [any APIController] {
     [
         DetectorsController(detectors: stores.detectors, responses: DetectorResponseCache(changes: stores.changes)),
         MembersController(members: stores.members),
@@ -156,7 +157,8 @@ func apiControllers(_ stores: APIStores, configVersions: ConfigVersionBoard) -> 
             CoverageController(store: stores.agentChannel),
             UsageController(store: stores.agentChannel),
             PublishingDestinationsController(store: stores.publishingDestinations),
-            AgentChannelController(store: stores.agentChannel, findings: stores.findings, configVersions: configVersions),
+            AgentChannelController(
+                store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds),
         ]
 }
 

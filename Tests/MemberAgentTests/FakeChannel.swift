@@ -1,5 +1,6 @@
 import Foundation
 import GuardDutyModel
+import SigV4
 
 @testable import MemberAgent
 
@@ -40,7 +41,7 @@ actor FakeChannel: AgentChannel {
     /// A new configuration version with a threat list of these domains (THREAT_ENTITY_SET) in force.
     func addThreatList(name: String, entries: [String]) {
         let content = Array((entries.joined(separator: "\n") + "\n").utf8)
-        let sha256 = ListCache.sha256Hex(content)
+        let sha256 = SigV4Encoding.sha256Hex(content)
         self.lists[sha256] = content
         self.config.lists.append(
             AgentConfig.ListDescriptor(

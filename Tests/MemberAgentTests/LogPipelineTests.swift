@@ -1,6 +1,7 @@
 import Detection
 import Foundation
 import GuardDutyModel
+import SigV4
 import Testing
 
 @testable import MemberAgent
@@ -11,7 +12,7 @@ struct LogPipelineTests {
     /// An engine whose intelligence holds a threat list of `evil.example.net`, built as the agent builds it.
     func engine(_ directory: String) throws -> DetectionEngine {
         let content = Array("evil.example.net\n".utf8)
-        let sha256 = ListCache.sha256Hex(content)
+        let sha256 = SigV4Encoding.sha256Hex(content)
         try FileManager.default.createDirectory(atPath: "\(directory)/lists", withIntermediateDirectories: true)
         try DurableFile.write(content, to: "\(directory)/lists/\(sha256)")
         let list = AgentConfig.ListDescriptor(

@@ -17,6 +17,9 @@ struct AgentChannelController: APIController {
     let store: any AgentChannelStore
     let findings: any FindingStore
     let configVersions: ConfigVersionBoard
+    /// The longest a configuration poll waits: below the server's idle timeout, which would otherwise close the
+    /// silent connection first.
+    var maxWaitSeconds: Double = 60
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("/agent/v1/config", use: self.configuration)
@@ -28,7 +31,7 @@ struct AgentChannelController: APIController {
     /// The effective configuration once its version is past the agent's, else 304 when the wait is over.
     @Sendable func configuration(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let query = try AgentConfigQuery(request)
-        let deadline = ContinuousClock.now + .milliseconds(Int(query.waitSeconds * 1000))
+        let deadline = ContinuousClock.now + .milliseconds(Int(min(query.waitSeconds, self.maxWaitSeconds) * 1000))
         while true {
             let epoch = self.configVersions.epoch
             let config = try await self.store.agentConfig(caller: context.caller, detectorId: query.detectorId)

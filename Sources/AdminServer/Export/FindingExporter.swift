@@ -95,7 +95,7 @@ public struct FindingExporter: Service {
             destination.account, destination.region, parts.year!, parts.month!, parts.day!, UUID().uuidString.lowercased())
         let key = prefix.isEmpty ? path : "\(prefix)/\(path)"
         let (status, _) = try await s3.send(
-            self.http, method: "PUT", bucket: bucket, key: key, body: Gzip.compress(lines),
+            self.http, method: "PUT", bucket: bucket, key: key, body: try Gzip.compress(lines),
             headers: [("content-type", "application/x-ndjson"), ("content-encoding", "gzip")] + Self.encryption(destination.kmsKeyArn)
         )
         guard (200..<300).contains(status) else { return "writing s3://\(bucket)/\(key) answered HTTP \(status)" }

@@ -16,8 +16,8 @@ public struct ConnectionLimits: Sendable {
     /// Connections open at once from one remote address; more are closed as they arrive.
     public var maxConnectionsPerAddress: Int
     /// A connection from which nothing at all is read for this long is closed, whatever state HTTP is in (an HTTP/2
-    /// client that ignores the GOAWAY's PING, a client that never reads its answer and never sends again). It must
-    /// exceed the agents' long-poll (at most 60 s).
+    /// client that ignores the GOAWAY's PING, a client that never reads its answer and never sends again). The agents'
+    /// long-poll waits at most `longPollSeconds`, below it.
     public var idleTimeout: Duration
 
     public init(
@@ -50,5 +50,11 @@ public struct ConnectionLimits: Sendable {
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
         .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// The longest an agent's configuration poll may wait silently: a second under the idle timeout, at most 60 s.
+    var longPollSeconds: Double {
+        let idle = Double(self.idleTimeout.components.seconds) + Double(self.idleTimeout.components.attoseconds) / 1e18
+        return min(60, max(0, idle - 1))
     }
 }

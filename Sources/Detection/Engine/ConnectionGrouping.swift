@@ -19,6 +19,22 @@ final class ConnectionGrouping {
         }
     }
 
+    /// The runs of one host pair (interface, local, remote) in connections sorted as `byRemoteHost` sorts them, each
+    /// with the number of distinct ports it reached (the ports of a run are sorted).
+    static func hostPairRuns(_ connections: [Connection], each body: (ArraySlice<Connection>, _ ports: Int) -> Void) {
+        Self.runs(
+            connections, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote },
+            each: { run in
+                var ports = 0
+                var previous: UInt16?
+                for connection in run where connection.port != previous {
+                    ports += 1
+                    previous = connection.port
+                }
+                body(run, ports)
+            })
+    }
+
     /// The items of the groups that may hold at least `count` items: each item's group fingerprint is counted in an
     /// open-addressing table, and only items whose fingerprint was counted that often are kept (usually none: then
     /// the second pass is skipped). A fingerprint collision only merges two groups; the rules then group the candidates

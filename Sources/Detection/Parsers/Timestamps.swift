@@ -27,10 +27,7 @@ public enum Timestamps {
 
     /// `2020-10-30T23:25:32.000Z`, GuardDuty's form.
     public static func format(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let rest = seconds - days * 86_400
-        let (year, month, day) = CivilDate.date(days: days)
-        let pad = CivilDate.pad
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2)).000Z"
+        let t = CivilDate.padded(epochSeconds: seconds)
+        return "\(t.year)-\(t.month)-\(t.day)T\(t.hour):\(t.minute):\(t.second).000Z"
     }
 }

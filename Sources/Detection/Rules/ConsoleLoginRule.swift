@@ -31,9 +31,11 @@ final class ConsoleLoginRule: CloudTrailRule {
         let principal = event.identityArn ?? event.userName ?? event.principalId ?? "unknown principal"
         let key = Key(window: event.eventTime / context.thresholds.consoleLoginSeconds, account: trail.account, principal: principal)
         var state = self.logins[key] ?? Logins(known: [], networks: [], first: event, remote: remote)
+        // A log decides how many places a principal signs in from: each set keeps at most 64 (the thresholds are far
+        // below), so a window's state and its finding's description stay bounded.
         if let location = context.intelligence.location(remote) {
-            state.known.insert(location)
-        } else {
+            if state.known.count < 64 { state.known.insert(location) }
+        } else if state.networks.count < 64 {
             let network = remote.isV6 ? IPNetwork(v6: remote.value, prefix: 48) : IPNetwork(v4: UInt32(truncatingIfNeeded: remote.value), prefix: 16)
             state.networks.insert(network.description)
         }

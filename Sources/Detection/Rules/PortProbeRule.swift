@@ -12,15 +12,9 @@ final class PortProbeRule: FlowWindowRule {
     func judge(_ window: FlowWindow, in context: RuleContext) {
         let threshold = context.thresholds.probedPorts
         let probes = context.grouping.byRemoteHost(window.inbound, atLeast: threshold)
-        ConnectionGrouping.runs(
-            probes, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote },
-            each: { run in
-                var ports = 0
-                var previous: UInt16?
-                for connection in run where connection.port != previous {
-                    ports += 1
-                    previous = connection.port
-                }
+        ConnectionGrouping.hostPairRuns(
+            probes,
+            each: { run, ports in
                 let open = Set(run.filter(\.accepted).map { Int($0.port) })
                 guard ports >= threshold, !open.isEmpty, let first = run.min(by: { $0.start < $1.start }) else { return }
                 let port = open.min()!

@@ -9,15 +9,9 @@ final class PortscanRule: FlowWindowRule {
         let threshold = context.thresholds.portscanPorts
         let minutes = context.thresholds.windowSeconds / 60
         let byRemote = context.grouping.byRemoteHost(window.outbound, atLeast: threshold)
-        ConnectionGrouping.runs(
-            byRemote, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.remote == $1.remote },
-            each: { run in
-                var ports = 0
-                var previous: UInt16?
-                for connection in run where connection.port != previous {
-                    ports += 1
-                    previous = connection.port
-                }
+        ConnectionGrouping.hostPairRuns(
+            byRemote,
+            each: { run, ports in
                 guard ports >= threshold, let first = run.min(by: { $0.start < $1.start }) else { return }
                 var record = context.record(first)
                 record.accepted = run.contains { $0.accepted }

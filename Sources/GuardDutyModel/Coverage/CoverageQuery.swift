@@ -6,11 +6,7 @@ import Foundation
 public enum CoverageQuery {
     /// ListCoverage's page size: 1…50, 50 when absent.
     public static func pageSize(_ maxResults: Int?) throws -> Int {
-        let maxResults = maxResults ?? 50
-        guard (1...50).contains(maxResults) else {
-            throw GuardDutyError.badRequest("The request is rejected because maxResults \(maxResults) is out of range: it must be from 1 to 50.")
-        }
-        return maxResults
+        try Validate.maxResults(maxResults)
     }
 
     /// The value a criterion or sort key reads from a resource; keys of other resource types read as empty.

@@ -185,8 +185,9 @@ public enum FindingCatalog {
             "An S3 API commonly used to tamper with data or processes was invoked from a known malicious IP address."),
     ]
 
-    /// The catalogue by type name (what a stored or imported finding carries).
-    public static let all: [String: FindingTypeInfo] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })
+    /// The catalogue by type name (what a stored or imported finding carries). A duplicated entry keeps its first
+    /// occurrence rather than trapping at start-up; `RuleListTests` fails on it.
+    public static let all: [String: FindingTypeInfo] = Dictionary(entries.map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The catalogue entry of a typed finding type (nil: not one Guardpost knows).
     public static func info(_ type: FindingType) -> FindingTypeInfo? { self.all[type.rawValue] }

@@ -108,11 +108,7 @@ public enum FindingLimits {
 
     /// ListFindings' `maxResults`: absent means 50, otherwise 1 to 50.
     public static func listFindingsMaxResults(_ value: Int?) throws -> Int {
-        let maxResults = value ?? Self.maxListFindingsResults
-        guard (1...Self.maxListFindingsResults).contains(maxResults) else {
-            throw GuardDutyError.badRequest("The request is rejected because maxResults \(maxResults) is out of range: it must be from 1 to 50.")
-        }
-        return maxResults
+        try Validate.maxResults(value)
     }
 
     /// UpdateFindingsFeedback's body: feedback present (then USEFUL or NOT_USEFUL, checked by `feedback(_:)`) and

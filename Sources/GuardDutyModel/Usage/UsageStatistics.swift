@@ -6,9 +6,22 @@ public enum UsageStatistics {
         dataSource == "S3_LOGS" ? "S3_DATA_EVENTS" : dataSource
     }
 
+    /// A request that passed `validate`: the unit, page size, statistics type and criteria.
+    public struct Query: Sendable {
+        public var unit: String
+        public var maxResults: Int
+        public var type: String
+        public var criteria: UsageStatisticsRequest.Criteria
+    }
+
     /// The answer to `request` over `rows`, or the GuardDuty error that refuses the request.
     public static func answer(_ request: UsageStatisticsRequest, rows: [UsageRow]) throws -> UsageStatisticsResponse {
-        let (unit, maxResults, type, criteria) = try Self.validate(request)
+        Self.answer(try Self.validate(request), rows: rows)
+    }
+
+    /// The answer to a validated query over `rows`.
+    public static func answer(_ query: Query, rows: [UsageRow]) -> UsageStatisticsResponse {
+        let (unit, maxResults, type, criteria) = (query.unit, query.maxResults, query.type, query.criteria)
         var rows = rows
         if let accounts = criteria.accountIds { rows = rows.filter { accounts.contains($0.accountId) } }
         if let sources = criteria.dataSources { rows = rows.filter { sources.contains($0.dataSource) } }
@@ -36,17 +49,14 @@ public enum UsageStatistics {
     }
 
     /// The unit, page size, type and criteria of a valid request; the error refusing it, input checks in GuardDuty's order.
-    public static func validate(_ request: UsageStatisticsRequest) throws -> (String, Int, String, UsageStatisticsRequest.Criteria) {
+    public static func validate(_ request: UsageStatisticsRequest) throws -> Query {
         let unit = (request.unit ?? "RECORDS").uppercased()
         guard unit == "RECORDS" || unit == "BYTES" else {
             throw GuardDutyError.badRequest(
                 "The request is rejected because unit '\(unit.prefix(20))' is not available: Guardpost counts what agents analysed, in RECORDS or BYTES, and has no prices."
             )
         }
-        let maxResults = request.maxResults ?? 50
-        guard (1...50).contains(maxResults) else {
-            throw GuardDutyError.badRequest("The request is rejected because maxResults \(maxResults) is out of range: it must be from 1 to 50.")
-        }
+        let maxResults = try Validate.maxResults(request.maxResults)
         guard let type = request.usageStatisticsType else {
             throw GuardDutyError.badRequest("The request is rejected because usageStatisticsType is missing.")
         }
@@ -63,7 +73,7 @@ public enum UsageStatistics {
                 "The request is rejected because usageStatisticsType '\(type.prefix(40))' is not a GuardDuty usage statistics type."
             )
         }
-        return (unit, maxResults, type, criteria)
+        return Query(unit: unit, maxResults: maxResults, type: type, criteria: criteria)
     }
 
     /// Rows summed per key (saturating), largest total first, ties by key.

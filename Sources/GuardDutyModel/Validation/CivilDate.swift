@@ -23,6 +23,15 @@ public enum CivilDate {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The UTC date and time of an epoch second, zero-padded: year (4), month, day, hour, minute, second (2 each).
+    public static func padded(epochSeconds seconds: Int64) -> (year: String, month: String, day: String, hour: String, minute: String, second: String)
+    {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        let (year, month, day) = Self.date(days: days)
+        return (pad(year, 4), pad(month, 2), pad(day, 2), pad(rest / 3600, 2), pad(rest / 60 % 60, 2), pad(rest % 60, 2))
+    }
+
     /// Zero-padded decimal.
     public static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)

@@ -59,6 +59,15 @@ public enum Validate {
     }
 
     /// Parses `maxResults` from a query string: absent means the default, otherwise 1...max.
+    /// A JSON body's `maxResults` (ListFindings, ListCoverage, GetUsageStatistics): absent means 50, otherwise 1 to 50.
+    public static func maxResults(_ value: Int?) throws -> Int {
+        let maxResults = value ?? 50
+        guard (1...50).contains(maxResults) else {
+            throw GuardDutyError.badRequest("The request is rejected because maxResults \(maxResults) is out of range: it must be from 1 to 50.")
+        }
+        return maxResults
+    }
+
     public static func maxResults(_ raw: String?, default defaultValue: Int = 50, max: Int = 50) throws -> Int {
         guard let raw else { return defaultValue }
         guard let value = Int(raw), value >= 1, value <= max else {

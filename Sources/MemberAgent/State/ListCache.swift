@@ -1,7 +1,7 @@
-import Crypto
 import Detection
 import Foundation
 import GuardDutyModel
+import SigV4
 import ThreatLists
 
 /// The lists of the configurations in force, cached by hash in `<state>/lists` (content addressed, so a list is
@@ -16,7 +16,7 @@ struct ListCache: Sendable {
         for list in config.lists {
             guard !FileManager.default.fileExists(atPath: try self.path(list.sha256)) else { continue }
             let body = try await channel.fetchList(sha256: list.sha256)
-            let digest = Self.sha256Hex(body)
+            let digest = SigV4Encoding.sha256Hex(body)
             guard digest == list.sha256 else {
                 throw AgentError.transport("list \(list.name) arrived with hash \(digest), not \(list.sha256)")
             }
@@ -46,10 +46,5 @@ struct ListCache: Sendable {
             if list.trusted { trusted.append(parsed) } else { threats.append((list.name, parsed)) }
         }
         return self.builtIn.intelligence(threatLists: threats, trustedLists: trusted)
-    }
-
-    /// A SHA-256 in lower-case hex, as lists are named.
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -12,8 +12,8 @@ struct UsageController: APIController {
 
     @Sendable func getUsageStatistics(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try APIBody.decode(UsageStatisticsRequest.self, from: context)
-        _ = try UsageStatistics.validate(body)
+        let query = try UsageStatistics.validate(body)
         let rows = try await self.store.usage(caller: context.caller, detectorId: try context.detectorId())
-        return try APIBody.json(try UsageStatistics.answer(body, rows: rows))
+        return try APIBody.json(UsageStatistics.answer(query, rows: rows))
     }
 }

@@ -24,12 +24,8 @@ public struct GuardDutyErrorResponder: RouterMiddleware {
         } catch let error as DecodingError {
             return Self.response(.badRequest(Self.describe(error)), requestId: context.requestId)
         } catch let error as StoreError {
-            switch error {
-            case .notFound(let message):
-                return Self.response(.badRequest("The request is rejected because \(message)."), requestId: context.requestId)
-            case .conflict(let message), .invalid(let message):
-                return Self.response(.badRequest("The request is rejected because \(message)."), requestId: context.requestId)
-            }
+            // GuardDuty answers every store refusal (missing, conflicting or invalid) as a BadRequestException.
+            return Self.response(.badRequest("The request is rejected because \(error.description)."), requestId: context.requestId)
         } catch let error as HTTPError {
             let gdError: GuardDutyError
             switch error.status {

@@ -12,4 +12,6 @@ struct DetectorRow: Sendable {
     var createdAt: String
     var updatedAt: String
     var createdEpoch: Double
+    /// Moves on every change an agent of this detector must apply (`AgentConfig.version`).
+    var configVersion: Int
 }

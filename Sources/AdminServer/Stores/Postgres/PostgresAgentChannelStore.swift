@@ -19,12 +19,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
     public func agentConfig(caller: Caller, detectorId: String) async throws -> AgentConfig {
         try await self.context.client.withConnection { connection in
             let detector = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            var version = 0
-            for try await (value) in try await connection.query(
-                "SELECT config_version FROM detectors WHERE detector_id = \(detectorId)", logger: self.logger
-            ).decode(Int.self) {
-                version = value
-            }
+            let version = detector.configVersion
             // Only an Enabled member runs with its administrator's settings; a stopped (Disabled) or disassociated
             // member's agents fall back to the account's own, as a standalone account's.
             let admin = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger)

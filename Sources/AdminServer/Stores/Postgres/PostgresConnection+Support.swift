@@ -20,17 +20,17 @@ extension PostgresConnection {
             """
             SELECT detector_id, account_id, region, status, finding_publishing_frequency, features::text, tags::text,
                    \(unescaped: SQL.isoTimestamp("created_at")), \(unescaped: SQL.isoTimestamp("updated_at")),
-                   extract(epoch from created_at)::float8
+                   extract(epoch from created_at)::float8, config_version
             FROM detectors WHERE detector_id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
             """,
             logger: logger
         )
-        for try await row in rows.decode((String, String, String, String, String, String, String, String, String, Double).self) {
+        for try await row in rows.decode((String, String, String, String, String, String, String, String, String, Double, Int).self) {
             return DetectorRow(
                 detectorId: row.0, accountId: row.1, region: row.2, status: row.3, frequency: row.4,
                 features: try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.5),
                 tags: try PostgresStoreContext.decodeJSON([String: String].self, row.6),
-                createdAt: row.7, updatedAt: row.8, createdEpoch: row.9
+                createdAt: row.7, updatedAt: row.8, createdEpoch: row.9, configVersion: row.10
             )
         }
         return nil
