@@ -339,4 +339,12 @@ struct ConsoleTests {
         #expect(rule.name == "noise" && rule.action == "NOOP" && rule.findingCriteria?.criterion?["type"]?.matches == ["Recon*", "x"])
         #expect(try PublishingFrequencyForm.decode("findingPublishingFrequency=ONE_HOUR").request().findingPublishingFrequency == .oneHour)
     }
+
+    /// A finding's link keeps the page's filter but not the finding already open, so the link opens its own finding.
+    @Test func findingLinksDropTheOpenFindingsId() {
+        #expect(FindingsView.linkPrefix("severity=7&id=a&sort=type") == "severity=7&sort=type&")
+        #expect(FindingsView.linkPrefix("id=a") == "")
+        #expect(FindingsView.linkPrefix("") == "")
+        #expect(FindingsView.linkPrefix("archived=true") == "archived=true&")
+    }
 }

@@ -43,6 +43,13 @@ struct FindingsView {
     let next: String?
     let detail: FindingDetailView?
 
+    /// What a finding's link starts with: the current query without the open finding's `id` (the form decoder keeps a
+    /// repeated field's first value, so `id=a&id=b` would open `a` again), ending in `&` when anything is left.
+    static func linkPrefix(_ query: String) -> String {
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("id=") && $0 != "id" }
+        return kept.isEmpty ? "" : kept.joined(separator: "&") + "&"
+    }
+
     /// The query string of the next page: the current parameters but `page` and `id`, and the next token.
     static func nextQuery(_ parameters: [(key: Substring, value: Substring)], token: String?) -> String? {
         guard let token else { return nil }
@@ -67,7 +74,8 @@ extension FindingsView {
         self.back = "/console/findings" + (query.isEmpty ? "" : "?" + query)
         self.archiveValue = self.archived ? "false" : "true"
         self.archiveLabel = self.archived ? "Unarchive" : "Archive"
-        self.rows = findings.map { Row($0, linkPrefix: query.isEmpty ? "" : query + "&") }
+        let prefix = Self.linkPrefix(query)
+        self.rows = findings.map { Row($0, linkPrefix: prefix) }
         self.next = next
         self.detail = detail
     }
