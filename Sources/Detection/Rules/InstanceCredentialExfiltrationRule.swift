@@ -3,7 +3,9 @@ import GuardDutyModel
 /// UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS: instance-role credentials (ASIA…, a session
 /// named after the instance) used from a public address.
 final class InstanceCredentialExfiltrationRule: CloudTrailRule {
-    let findingTypes: [FindingType] = [.unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS]
+    let findingTypes: [FindingType] = [
+        .unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS, .unauthorizedAccessIAMUserInstanceCredentialExfiltrationInsideAWS,
+    ]
 
     func process(_ event: CloudTrailEvent, _ trail: CloudTrailContext, in context: RuleContext) {
         guard !trail.isS3Data, let remote = trail.remote, event.identityType == "AssumedRole", let arn = event.identityArn,

@@ -23,6 +23,9 @@ public enum FindingCatalog {
         info(
             .unauthorizedAccessEC2TorClient, 8, "Instance", "FlowLogs",
             "An EC2 instance is making connections to a Tor Guard or an Authority node."),
+        info(
+            .unauthorizedAccessEC2TorIPCaller, 5, "Instance", "FlowLogs",
+            "An EC2 instance is receiving inbound connections from a Tor exit node."),
         info(.cryptoCurrencyEC2BitcoinToolB, 8, "Instance", "FlowLogs", "An EC2 instance is communicating with a cryptocurrency mining pool."),
         info(.unauthorizedAccessIAMUserTorIPCaller, 5, "AccessKey", "CloudTrail", "An API was invoked from a Tor exit node IP address."),
         info(.reconIAMUserTorIPCaller, 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from a Tor exit node IP address."),
@@ -107,6 +110,10 @@ public enum FindingCatalog {
         info(
             .unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS, 8, "AccessKey", "CloudTrail",
             "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from an external IP address."
+        ),
+        info(
+            .unauthorizedAccessIAMUserInstanceCredentialExfiltrationInsideAWS, 8, "AccessKey", "CloudTrail",
+            "Credentials that were created exclusively for an EC2 instance through an instance launch role are being used from another AWS account."
         ),
         info(
             .trojanEC2BlackholeTraffic, 5, "Instance", "FlowLogs",

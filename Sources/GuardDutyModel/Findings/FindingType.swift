@@ -15,6 +15,7 @@ extension FindingType {
     public static let unauthorizedAccessEC2SSHBruteForce = FindingType("UnauthorizedAccess:EC2/SSHBruteForce")
     public static let unauthorizedAccessEC2RDPBruteForce = FindingType("UnauthorizedAccess:EC2/RDPBruteForce")
     public static let unauthorizedAccessEC2TorClient = FindingType("UnauthorizedAccess:EC2/TorClient")
+    public static let unauthorizedAccessEC2TorIPCaller = FindingType("UnauthorizedAccess:EC2/TorIPCaller")
     public static let cryptoCurrencyEC2BitcoinToolB = FindingType("CryptoCurrency:EC2/BitcoinTool.B")
     public static let unauthorizedAccessIAMUserTorIPCaller = FindingType("UnauthorizedAccess:IAMUser/TorIPCaller")
     public static let reconIAMUserTorIPCaller = FindingType("Recon:IAMUser/TorIPCaller")
@@ -54,6 +55,8 @@ extension FindingType {
     public static let unauthorizedAccessIAMUserConsoleLoginSuccessB = FindingType("UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B")
     public static let unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS =
         FindingType("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS")
+    public static let unauthorizedAccessIAMUserInstanceCredentialExfiltrationInsideAWS =
+        FindingType("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS")
     public static let trojanEC2BlackholeTraffic = FindingType("Trojan:EC2/BlackholeTraffic")
     public static let behaviorEC2NetworkPortUnusual = FindingType("Behavior:EC2/NetworkPortUnusual")
     public static let behaviorEC2TrafficVolumeUnusual = FindingType("Behavior:EC2/TrafficVolumeUnusual")
