@@ -158,4 +158,16 @@ struct FlowPrecisionTests {
         let attempts = (0..<25).map { Self.line("81.2.3.4", "10.0.1.10", 51_515 + $0, 22, at: Self.day + Int64($0) * 20) }
         #expect(self.types(attempts) == ["UnauthorizedAccess:EC2/SSHBruteForce"])
     }
+
+    /// 24 attempts in four minutes straddling a window boundary (12 in each window) are one brute force, reported once;
+    /// the same 24 spread over 40 minutes are not.
+    @Test func windowRulesJudgeSlidingSpansAcrossTheWindowBoundary() {
+        let boundary = (Self.day / 600 + 1) * 600
+        let burst = (0..<24).map { Self.line("81.2.3.4", "10.0.1.10", 40_000 + $0, 22, at: boundary - 120 + Int64($0) * 10) }
+        let found = self.findings(burst)
+        #expect(found.map(\.type) == ["UnauthorizedAccess:EC2/SSHBruteForce"])
+        #expect(found.first?.service.count == 24)
+        let slow = (0..<24).map { Self.line("81.2.3.4", "10.0.1.10", 40_000 + $0, 22, at: boundary + Int64($0) * 100) }
+        #expect(self.findings(slow).isEmpty)
+    }
 }

@@ -79,6 +79,7 @@ struct ParserHardeningTests {
         }
         #expect(parser.statistics.records == 12)
         let flood = engine.findings().first { $0.type == "Backdoor:EC2/DenialOfService.Tcp" }
-        #expect(flood?.description.contains("sent \(Int.max) TCP packets") == true)
+        // Each record's count is kept to 32 bits in the window buffer; their sum still makes a flood.
+        #expect(flood?.description.contains("TCP packets to 93.184.216.34") == true)
     }
 }

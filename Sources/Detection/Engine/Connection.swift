@@ -12,16 +12,20 @@ struct Connection {
     /// The opening side's port (a client's ephemeral port): distinct ones are distinct connections.
     var clientPort: UInt16
     var accepted: Bool
-    var isTCP: Bool
+    var protocolNumber: UInt8
     var confidence: Initiator.Confidence
     /// Packets and bytes the opening side sent in this record (saturated at Int32.max).
     var packets: Int32
     var bytes: Int32
     /// The record's `tcp-flags` (-1: not logged).
     var tcpFlags: Int16
+    /// Seconds the record's interval covers (end − start, at most 65,535).
+    var duration: UInt16
     var start: Int64
     var local: IPAddress
     var remote: IPAddress
+
+    var isTCP: Bool { self.protocolNumber == 6 }
 
     /// An attempt, not a session carrying data: refused, or at most four small packets (a SYN and its retries, a
     /// SYN then RST, a connect-and-close) — and, when the flags are logged, one that opened in this record (the
