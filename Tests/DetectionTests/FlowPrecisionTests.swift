@@ -119,7 +119,7 @@ struct FlowPrecisionTests {
     }
 
     /// The company mail relay sends to many mail servers every day; an instance with no history of port 25 reaching a
-    /// handful of mail servers slowly is a spambot.
+    /// handful of mail servers, however slowly (within a day), is a spambot.
     @Test func theMailRelayIsQuietAndASlowNewSenderIsASpambot() {
         func mail(_ local: String, eni: String, day: Int, hosts: Int, every seconds: Int64) -> [String] {
             (0..<hosts).map {
@@ -132,6 +132,9 @@ struct FlowPrecisionTests {
         let spam = mail("10.0.5.50", eni: "eni-app", day: 2, hosts: 6, every: 600)
         let found = self.findings(app + spam)
         #expect(found.map(\.type) == ["Backdoor:EC2/Spambot"])
+        // A slow sender: a mail server an hour, four in a day. Three mails to three domains are an application's.
+        #expect(self.types(app + mail("10.0.5.50", eni: "eni-app", day: 2, hosts: 4, every: 3_600)) == ["Backdoor:EC2/Spambot"])
+        #expect(self.types(app + mail("10.0.5.50", eni: "eni-app", day: 2, hosts: 3, every: 3_600)).isEmpty)
     }
 
     /// A TCP flood over three minutes, 600 connections logged every minute with ~200 small packets each; a backup

@@ -35,4 +35,8 @@ struct Connection {
         if self.isTCP && self.tcpFlags >= 0 && self.tcpFlags & Initiator.syn == 0 { return false }
         return self.packets <= 4 && Int(self.bytes) <= Int(self.packets) * 80
     }
+
+    /// A probe of a port opened to us: refused, or short — at most ten packets and 2 KB, which covers a scanner that
+    /// reads a banner or sends one request; a client using the service exchanges more.
+    var isProbe: Bool { !self.accepted || (self.packets <= 10 && self.bytes <= 2_048) }
 }

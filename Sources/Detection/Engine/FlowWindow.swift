@@ -12,9 +12,9 @@ struct FlowWindow {
     var outbound: [Connection] = []
     /// The window before's `outbound`, when the window is judged as part of a span.
     var earlierOutbound: [Connection] = []
-    /// Attempts (see `Connection.isAttempt`) our instance opened, and ones opened to it.
+    /// Attempts (see `Connection.isAttempt`) our instance opened, and probes (`Connection.isProbe`) opened to it.
     var outboundAttempts: [Connection] = []
-    var inboundAttempts: [Connection] = []
+    var inboundProbes: [Connection] = []
     /// TCP connections to SSH's or RDP's port, opened by our instance and opened to it.
     var remoteAccessOutbound: [Connection] = []
     var remoteAccessInbound: [Connection] = []
@@ -23,14 +23,13 @@ struct FlowWindow {
     /// Adds a connection to the lists it belongs in.
     @inline(__always)
     mutating func add(_ connection: Connection, openedByUs: Bool) {
-        let attempt = connection.isAttempt
         let remoteAccess = connection.isTCP && (connection.port == 22 || connection.port == 3389)
         if openedByUs {
             self.outbound.append(connection)
-            if attempt { self.outboundAttempts.append(connection) }
+            if connection.isAttempt { self.outboundAttempts.append(connection) }
             if remoteAccess { self.remoteAccessOutbound.append(connection) }
         } else {
-            if attempt { self.inboundAttempts.append(connection) }
+            if connection.isProbe { self.inboundProbes.append(connection) }
             if remoteAccess { self.remoteAccessInbound.append(connection) }
         }
     }
@@ -42,7 +41,7 @@ struct FlowWindow {
         guard let earlier, earlier.start == self.start - 1 else { return span }
         span.earlierOutbound = earlier.outbound
         span.outboundAttempts = earlier.outboundAttempts + self.outboundAttempts
-        span.inboundAttempts = earlier.inboundAttempts + self.inboundAttempts
+        span.inboundProbes = earlier.inboundProbes + self.inboundProbes
         span.remoteAccessOutbound = earlier.remoteAccessOutbound + self.remoteAccessOutbound
         span.remoteAccessInbound = earlier.remoteAccessInbound + self.remoteAccessInbound
         return span

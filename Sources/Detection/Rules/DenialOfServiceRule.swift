@@ -1,10 +1,9 @@
 import GuardDutyModel
 import ThreatLists
 
-/// Backdoor:EC2/DenialOfService.*: an instance sending at least `denialOfServicePacketsPerMinute` packets to one
-/// remote address and port within any sliding minute, on connections it opened, in small packets (at most
-/// `denialOfServiceBytesPerPacket` on average: a bulk transfer such as a backup sends full-size packets); the variant
-/// follows the protocol and port.
+/// Backdoor:EC2/DenialOfService.*: an instance flooding one remote address and port within any sliding minute, on
+/// connections it opened (see `isFlood`: many small packets — a bulk transfer such as a backup sends full-size ones —
+/// and, over TCP, from many connections); the variant follows the protocol and port.
 ///
 /// Every record counts, whatever its size (a flood spread over many records of a few hundred packets is as large as
 /// one record of a million). A window's connections are summed by packets per target first (`candidates` with a
@@ -24,14 +23,16 @@ final class DenialOfServiceRule: FlowWindowRule {
         let thresholds = context.thresholds
         let less = ConnectionGrouping.less
         // A sliding minute of T packets has at least T/2 of them in one of the span's two windows: targets that reach
-        // T/2 in this one are looked at with the window before (those that reach it only there were judged then).
+        // T/2 in this one (T the lower threshold) are looked at with the window before (those that reach it only there
+        // were judged then).
         func fingerprint(_ connection: Connection) -> UInt64 {
             ConnectionGrouping.fingerprint(
                 UInt64(UInt32(bitPattern: connection.interface)) << 24 | UInt64(connection.protocolNumber) << 16 | UInt64(connection.port),
                 connection.local, connection.remote)
         }
         let heavy = context.grouping.candidates(
-            window.outbound, atLeast: thresholds.denialOfServicePacketsPerMinute / 2, weight: { Int($0.packets) }, fingerprint: fingerprint)
+            window.outbound, atLeast: min(thresholds.denialOfServicePacketsPerMinute, thresholds.denialOfServiceHeaderPacketsPerMinute) / 2,
+            weight: { Int($0.packets) }, fingerprint: fingerprint)
         guard !heavy.isEmpty else { return }
         let targets = Set(heavy.map(fingerprint))
         let sorted = (window.earlierOutbound.filter { targets.contains(fingerprint($0)) } + heavy).sorted {
@@ -46,17 +47,36 @@ final class DenialOfServiceRule: FlowWindowRule {
                     && $0.remote == $1.remote
             },
             each: { run in
-                guard let minute = Self.busiestMinute(run, from: window.judgedFrom),
-                    minute.packets >= thresholds.denialOfServicePacketsPerMinute,
-                    minute.bytes / minute.packets <= thresholds.denialOfServiceBytesPerPacket
+                guard let minute = Self.busiestMinute(run, from: window.judgedFrom, isFlood: { self.isFlood($0, run.first!, thresholds) })
                 else { return }
                 self.report(run.first!, packets: minute.packets, first: minute.first, in: context)
             })
     }
 
-    /// The busiest sliding minute of one target's records (six consecutive 10-second slots), among minutes that
-    /// reach `from`.
-    static func busiestMinute(_ run: ArraySlice<Connection>, from: Int64) -> (packets: Int, bytes: Int, first: Int64)? {
+    /// One sliding minute of one target: its packets, bytes and connections (the opener's distinct ports).
+    struct Minute {
+        var packets: Int
+        var bytes: Int
+        var connections: Int
+        var first: Int64
+    }
+
+    /// Whether a minute is a flood: `denialOfServicePacketsPerMinute` packets of at most `denialOfServiceBytesPerPacket`
+    /// on average, or `denialOfServiceHeaderPacketsPerMinute` packets of bare headers (≤ 100 bytes: SYNs, ACKs). Over TCP,
+    /// also from at least `denialOfServiceConnections` connections: a download's ACKs back to one server are a stream of
+    /// bare headers as large as a flood, on one or a few connections.
+    func isFlood(_ minute: Minute, _ target: Connection, _ thresholds: DetectionEngine.Thresholds) -> Bool {
+        guard minute.packets > 0 else { return false }
+        let perPacket = minute.bytes / minute.packets
+        let large = minute.packets >= thresholds.denialOfServicePacketsPerMinute && perPacket <= thresholds.denialOfServiceBytesPerPacket
+        let headers = minute.packets >= thresholds.denialOfServiceHeaderPacketsPerMinute && perPacket <= 100
+        guard target.isTCP else { return large }
+        return (large || headers) && minute.connections >= thresholds.denialOfServiceConnections
+    }
+
+    /// The busiest sliding minute of one target's records (six consecutive 10-second slots) that `isFlood`, among
+    /// minutes that reach `from`.
+    static func busiestMinute(_ run: ArraySlice<Connection>, from: Int64, isFlood: (Minute) -> Bool) -> Minute? {
         var slots: [Int64: (packets: Int, bytes: Int)] = [:]
         for connection in run {
             let first = connection.start / Self.slotSeconds
@@ -69,7 +89,7 @@ final class DenialOfServiceRule: FlowWindowRule {
             }
         }
         let ordered = slots.sorted { $0.key < $1.key }
-        var best: (packets: Int, bytes: Int, first: Int64)?
+        var best: Minute?
         var left = 0
         var packets = 0
         var bytes = 0
@@ -81,9 +101,13 @@ final class DenialOfServiceRule: FlowWindowRule {
                 bytes -= ordered[left].value.bytes
                 left += 1
             }
-            if (slot + 1) * Self.slotSeconds > from && packets > (best?.packets ?? 0) {
-                best = (packets, bytes, ordered[left].key * Self.slotSeconds)
-            }
+            guard (slot + 1) * Self.slotSeconds > from, packets > (best?.packets ?? 0) else { continue }
+            // The connections whose intervals overlap the minute (counted only for a minute that may be the answer).
+            let start = ordered[left].key * Self.slotSeconds
+            let end = (slot + 1) * Self.slotSeconds
+            let ports = Set(run.lazy.filter { $0.start < end && $0.start + max(Int64($0.duration), 1) > start }.map(\.clientPort))
+            let minute = Minute(packets: packets, bytes: bytes, connections: ports.count, first: start)
+            if isFlood(minute) { best = minute }
         }
         return best
     }

@@ -1,8 +1,8 @@
 import GuardDutyModel
 
-/// Impact:EC2/PortSweep: an instance probing one port of at least `portSweepHosts` remote hosts within a sliding span of
-/// a window's length — hosts it only made attempts to (refused, or a few small packets: see `Connection.isAttempt`). A sender of webhooks that
-/// completes HTTPS sessions with a hundred customers' hosts is not probing them.
+/// Impact:EC2/PortSweep: an instance probing one port of at least `portSweepHosts` remote hosts within a sliding span
+/// of a window's length — hosts it only made attempts to (refused, or a few small packets: see `Connection.isAttempt`).
+/// A sender of webhooks that completes HTTPS sessions with a hundred customers' hosts is not probing them.
 final class PortSweepRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.impactEC2PortSweep]
 

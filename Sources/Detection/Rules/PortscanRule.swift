@@ -1,9 +1,9 @@
 import GuardDutyModel
 
 /// Recon:EC2/Portscan: an instance opening connections to at least `portscanPorts` ports of one remote host within
-/// a sliding span of a window's length, as attempts (refused, or a few small packets — see `Connection.isAttempt`). Sessions that carry data to
-/// many ports of one host (passive FTP's data ports) are not probes; answers to a client's ephemeral ports are not
-/// connections the instance opened.
+/// a sliding span of a window's length, as attempts (refused, or a few small packets — see `Connection.isAttempt`).
+/// Sessions that carry data to many ports of one host (passive FTP's data ports) are not probes; answers to a
+/// client's ephemeral ports are not connections the instance opened.
 final class PortscanRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.reconEC2Portscan]
 

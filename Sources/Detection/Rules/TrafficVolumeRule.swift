@@ -50,9 +50,9 @@ final class TrafficVolumeRule: FlowWindowRule, BaselineRule {
             }
         }
         let floor = max(1, thresholds.trafficVolumeMinimumBytes / max(1, thresholds.trafficVolumeFactor))
-        let heavy = context.grouping.candidates(current, atLeast: floor, weight: { Int($0.bytes) }) {
-            ConnectionGrouping.fingerprint(UInt64(Self.instance($0)), Peer.network(of: $0.remote), nil)
-        }
+        let heavy = context.grouping.candidates(
+            current, atLeast: floor, weight: { Int($0.bytes) },
+            fingerprint: { ConnectionGrouping.fingerprint(UInt64(Self.instance($0)), Peer.network(of: $0.remote), nil) })
         guard !heavy.isEmpty else { return }
         let less = ConnectionGrouping.less
         let sorted = heavy.sorted {
