@@ -58,7 +58,7 @@ extension CorpusBuilder {
         for (index, call) in calls.enumerated() {
             self.trail(
                 minute + Int64(index * 40), "\(call.0).amazonaws.com", call.1, identity: session.identity, ip: address,
-                agent: "aws-cli/2.15.0 Python/3.11.6 Linux/5.15 exe/x86_64.kali.2023")
+                agent: "aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0-1014-aws exe/x86_64.ubuntu.22")
         }
         let type = "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.\(outside ? "OutsideAWS" : "InsideAWS")"
         self.record(
@@ -91,15 +91,23 @@ extension CorpusBuilder {
             indicator: CorpusAddresses.ircServer)
     }
 
-    /// A scanner finding Elasticsearch open to the internet on the monitoring server.
+    /// A scanner sweeping the monitoring server's ports: most are closed to it (REJECT), Elasticsearch's are open.
     func elasticsearchProbe(_ minute: Int64) {
         let target = self["mon-1"]
-        for (index, port) in [9200, 9200, 9300, 9200].enumerated() {
-            self.inbound(
-                target,
-                .session(
-                    from: CorpusAddresses.scanner, self.rng.ephemeralPort(), to: "", port, at: minute + Int64(index * 20), duration: 1, sent: 300,
-                    received: 700))
+        let ports = [21, 22, 23, 80, 443, 445, 1433, 3306, 3389, 5432, 5601, 6379, 8080, 9200, 9300, 27017]
+        for (index, port) in ports.enumerated() {
+            let at = minute + Int64(index * 5)
+            if port == 9200 || port == 9300 {
+                self.inbound(
+                    target,
+                    .session(from: CorpusAddresses.scanner, self.rng.ephemeralPort(), to: "", port, at: at, duration: 1, sent: 300, received: 700))
+            } else {
+                var probe = CorpusConnection.attempt(from: CorpusAddresses.scanner, self.rng.ephemeralPort(), to: "", port, at: at, reset: false)
+                probe.accepted = false
+                probe.forwardPackets = 1
+                probe.forwardBytes = 44
+                self.inbound(target, probe)
+            }
         }
         self.record(
             "unprotected Elasticsearch probed", ["Recon:EC2/PortProbeUnprotectedPort"], on: target, from: minute, to: minute + 80,

@@ -6,17 +6,19 @@ extension CorpusBuilder {
         self.websiteVisitors(minute)
         self.loadBalancers(minute)
         self.outboundAPIs(minute)
-        self.webhooks(minute)
+        if minuteOfDay % 10 == 3, self.burst(floor: 0.05) { self.webhooks(minute) }
         self.authoritativeDNS(minute)
         self.internetNoise(minute)
         if minuteOfDay % 60 == 0 {
             self.monitoringScrapes(minute)
             self.databasePools(minute)
-            self.cronBurst(minute, size: minuteOfDay == 180 ? 120 : self.rng.int(20...40))
+            if minuteOfDay == 180 || self.burst(floor: 0.15) { self.cronBurst(minute, size: minuteOfDay == 180 ? 120 : self.rng.int(20...40)) }
         }
         if (7 * 60..<19 * 60).contains(minuteOfDay) { self.mailRelay(minute) }
         if minuteOfDay == 6 * 60 + 25 { self.packageUpdates(minute) }
-        if minuteOfDay % 20 == 7, day % 7 < 5 || self.rng.chance(0.3) { self.ciJob(self.rng.pick(self.instances("ci-runner")), minute) }
+        if minuteOfDay % 20 == 7, day % 7 < 5 || self.rng.chance(0.3), self.burst(floor: 0.08) {
+            self.ciJob(self.rng.pick(self.instances("ci-runner")), minute)
+        }
         if minuteOfDay == 90 || minuteOfDay == 120 || minuteOfDay == 150 { self.backups(minute, minuteOfDay: minuteOfDay) }
         if (8 * 60..<18 * 60).contains(minuteOfDay), self.rng.chance(1.0 / 90) { self.bastionSession(minute) }
     }
@@ -83,15 +85,15 @@ extension CorpusBuilder {
         }
     }
 
-    /// The webhook sender: completed HTTPS POSTs to about 100 customer hosts every 10 minutes.
+    /// The webhook sender's batch every ten minutes: completed HTTPS POSTs to about 100 customer hosts.
     func webhooks(_ minute: Int64) {
         let sender = self["hooks-1"]
-        for _ in 0..<self.rng.count(mean: 10) {
+        for _ in 0..<self.rng.int(90...110) {
             let customer = self.customerHosts[self.rng.int(0..<self.customerHosts.count)]
             self.outbound(
                 sender,
                 .session(
-                    from: "", self.rng.ephemeralPort(), to: customer, 443, at: self.second(in: minute), sent: self.rng.int(1500...9000),
+                    from: "", self.rng.ephemeralPort(), to: customer, 443, at: minute + Int64(self.rng.int(0...299)), sent: self.rng.int(1500...9000),
                     received: self.rng.int(150...900)))
         }
     }
@@ -136,7 +138,7 @@ extension CorpusBuilder {
     /// The monitoring server scraping node exporters: one keep-alive connection per target for the hour.
     func monitoringScrapes(_ hour: Int64) {
         let monitor = self["mon-1"]
-        let targets = self.instanceInterfaces.filter { $0.name != "mon-1" }.prefix(max(2, Int(12 * self.density)))
+        let targets = self.instanceInterfaces.filter { $0.name != "mon-1" }.prefix(max(1, Int(12 * self.density)))
         for target in targets {
             var scrape = CorpusConnection.session(
                 from: "", 40000 + Int(hour / 3600 % 20000), to: "", 9100, at: hour, duration: 3599, sent: 60 * 300, received: 60 * 14000)
@@ -144,7 +146,7 @@ extension CorpusBuilder {
             scrape.replyPackets = 720
             self.within(from: monitor, to: target, scrape)
         }
-        for app in self.instances("app").prefix(2) {
+        for app in self.instances("app").prefix(2) where self.burst(floor: 0.1) {
             self.within(
                 from: app, to: monitor,
                 .session(from: "", self.rng.ephemeralPort(), to: "", 9200, at: hour + 300, duration: 3000, sent: 400_000, received: 2_000_000))
@@ -153,7 +155,7 @@ extension CorpusBuilder {
 
     /// Connection pools of the applications to the databases, renewed every hour.
     func databasePools(_ hour: Int64) {
-        for app in self.instances("app") {
+        for app in self.instances("app") where self.burst(floor: 0.1) {
             let database = self[app.name == "app-1" || app.name == "app-3" ? "db-1" : "db-2"]
             self.within(
                 from: app, to: database,

@@ -138,6 +138,12 @@ final class CorpusBuilder {
         self.emitter.emit(connection, at: server, localIsInitiator: false, path: 1)
     }
 
+    /// Whether a burst of a bursty class happens this time: always at full density, less often (never below `floor`)
+    /// in smaller corpora, so that a burst keeps its size and shape.
+    func burst(floor: Double) -> Bool {
+        self.rng.chance(min(1, max(self.density, floor)))
+    }
+
     /// A second within `minute` (Unix seconds of its start).
     func second(in minute: Int64) -> Int64 { minute + Int64(self.rng.int(0...59)) }
 

@@ -24,4 +24,19 @@ enum CorpusClock {
         let p = self.parts(time)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", p.year, p.month, p.day, p.hour, p.minute, p.second)
     }
+
+    /// Unix seconds of an ISO 8601 UTC timestamp (`2026-11-07T01:15:00Z`, fractions ignored); nil if unreadable.
+    static func parse(_ text: String) -> Int64? {
+        let digits = text.split(whereSeparator: { !$0.isNumber }).prefix(6).compactMap { Int($0) }
+        guard digits.count == 6 else { return nil }
+        let (year, month, day) = (digits[0], digits[1], digits[2])
+        // Howard Hinnant's days_from_civil.
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = Int64(era * 146097 + dayOfEra - 719468)
+        return days * 86400 + Int64(digits[3] * 3600 + digits[4] * 60 + digits[5])
+    }
 }

@@ -1,8 +1,11 @@
 import GuardDutyModel
 
 /// How a scan's findings compare with a corpus's truth: a finding matches an injected attack when its type is one the
-/// attack accepts and its resource is the attacked one; a finding of an accepted type on a resource that carried the
-/// attack's traffic (a NAT gateway) is misattributed; every other finding is on a benign resource.
+/// attack accepts and its resource is the attacked one. Two kinds are set apart, each only while the attack lasts (first
+/// seen from ten minutes before its start to an hour after its end): an accepted type on a resource that carried the
+/// attack's traffic (the NAT gateway of a private instance) is misattributed; another type on the attacked resource is
+/// incidental (a side effect of the attack, e.g. a discovery anomaly of the stolen key). Every other finding is on a
+/// benign resource.
 public struct PrecisionScore: Sendable, Equatable {
     /// An attack and whether some finding matched it.
     public struct AttackResult: Sendable, Equatable {
@@ -22,6 +25,7 @@ public struct PrecisionScore: Sendable, Equatable {
     public var attacks: [AttackResult]
     public var benign: [BenignFinding]
     public var misattributed: Int
+    public var incidental: Int
     /// Instance-days of the corpus (instances × days).
     public var instanceDays: Int
 
@@ -32,16 +36,22 @@ public struct PrecisionScore: Sendable, Equatable {
         var detected = Set<Int>()
         var benign: [BenignFinding] = []
         var misattributed = 0
+        var incidental = 0
         for finding in findings {
             let resources = Self.resources(of: finding)
             let matches = truth.attacks.indices.filter { index in
                 let attack = truth.attacks[index]
                 return attack.acceptedTypes.contains(finding.type) && !resources.isDisjoint(with: Self.resources(of: attack))
             }
+            let during = truth.attacks.filter { attack in
+                CorpusClock.parse(finding.service.eventFirstSeen).map { (attack.start - 600)...(attack.end + 3600) ~= $0 } ?? false
+            }
             if !matches.isEmpty {
                 detected.formUnion(matches)
-            } else if truth.attacks.contains(where: { $0.acceptedTypes.contains(finding.type) && !resources.isDisjoint(with: $0.relatedResources) }) {
+            } else if during.contains(where: { $0.acceptedTypes.contains(finding.type) && !resources.isDisjoint(with: $0.relatedResources) }) {
                 misattributed += 1
+            } else if during.contains(where: { !resources.isDisjoint(with: Self.resources(of: $0)) }) {
+                incidental += 1
             } else {
                 let resource = resources.sorted().first ?? "-"
                 benign.append(
@@ -55,6 +65,7 @@ public struct PrecisionScore: Sendable, Equatable {
         }
         self.benign = benign
         self.misattributed = misattributed
+        self.incidental = incidental
         self.instanceDays = truth.instances * truth.days
     }
 
@@ -98,7 +109,8 @@ public struct PrecisionScore: Sendable, Equatable {
                 + "instance-days; goal ≤ 0.050)",
             "High benign findings: \(self.highBenign) (goal 0)",
             "recall: \(self.attacks.filter(\.detected).count)/\(self.attacks.count) = \(String(format: "%.3f", self.recall)) (goal ≥ 0.95)",
-            "misattributed (attack type on the NAT gateway carrying it): \(self.misattributed)",
+            "set apart: \(self.misattributed) misattributed (attack's type on the NAT gateway carrying it), \(self.incidental) incidental "
+                + "(another type on the attacked resource during the attack)",
         ]
         for entry in self.breakdown {
             lines.append("  FP \(entry.type): \(entry.count) (High \(entry.high)) on \(entry.roles.joined(separator: ", "))")

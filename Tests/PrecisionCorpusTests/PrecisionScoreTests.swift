@@ -5,6 +5,8 @@ import Testing
 /// Scoring: a finding matches an attack by type and resource; everything else is counted against benign resources.
 @Suite("Precision score")
 struct PrecisionScoreTests {
+    /// 2026-11-07T00:00:00Z: both attacks run for ten minutes from then.
+    static let attackStart: Int64 = 1_794_009_600
     static let truth = CorpusTruth(
         seed: 1, days: 6, instances: 30, density: 1, accountId: "111122223333", region: "us-east-1", start: 0,
         assets: [
@@ -15,11 +17,11 @@ struct PrecisionScoreTests {
         attacks: [
             .init(
                 name: "port sweep", acceptedTypes: ["Impact:EC2/PortSweep"], instanceId: "i-0worker", interfaceId: "eni-0worker",
-                relatedResources: ["eni-0nat"], start: 0, end: 1, indicator: "23"),
+                relatedResources: ["eni-0nat"], start: Self.attackStart, end: Self.attackStart + 600, indicator: "23"),
             .init(
                 name: "Tor API calls", acceptedTypes: ["Recon:IAMUser/TorIPCaller", "UnauthorizedAccess:IAMUser/TorIPCaller"],
                 accessKeyId: "AKIAREPORTING",
-                userName: "reporting", relatedResources: [], start: 0, end: 1, indicator: "185.220.101.141"),
+                userName: "reporting", relatedResources: [], start: Self.attackStart, end: Self.attackStart + 600, indicator: "185.220.101.141"),
         ],
         flowRecords: 0, cloudTrailRecords: 0, dnsRecords: 0)
 
@@ -55,7 +57,8 @@ struct PrecisionScoreTests {
     @Test func theRightTypeOnAnotherResourceOrAnotherTypeOnTheAttackedResourceIsBenign() {
         let score = PrecisionScore(
             findings: [
-                Self.finding("Impact:EC2/PortSweep", instance: "i-0web"), Self.finding("Behavior:EC2/NetworkPortUnusual", instance: "i-0worker"),
+                Self.finding("Impact:EC2/PortSweep", instance: "i-0web"),
+                Self.finding("Behavior:EC2/NetworkPortUnusual", instance: "i-0worker", at: "2026-11-08T00:05:00Z"),
                 Self.finding("Behavior:EC2/NetworkPortUnusual", instance: "i-0web"),
             ], truth: Self.truth)
         #expect(score.recall == 0 && score.missed == ["port sweep", "Tor API calls"])
@@ -66,10 +69,19 @@ struct PrecisionScoreTests {
         #expect(score.breakdown.first?.roles == ["web", "worker"])
     }
 
-    @Test func theAttacksTypeOnTheNatGatewayCarryingItIsMisattributedNotBenign() {
+    @Test func theAttacksTypeOnTheNatGatewayCarryingItWhileItLastsIsMisattributedNotBenign() {
         let score = PrecisionScore(findings: [Self.finding("Impact:EC2/PortSweep", interface: "eni-0nat")], truth: Self.truth)
         #expect(score.misattributed == 1 && score.benign.isEmpty && score.recall == 0)
-        let other = PrecisionScore(findings: [Self.finding("Recon:EC2/Portscan", interface: "eni-0nat")], truth: Self.truth)
-        #expect(other.benign.map(\.role) == ["nat-gateway"])
+        let other = PrecisionScore(
+            findings: [
+                Self.finding("Recon:EC2/Portscan", interface: "eni-0nat"),
+                Self.finding("Impact:EC2/PortSweep", interface: "eni-0nat", at: "2026-11-08T00:05:00Z"),
+            ], truth: Self.truth)
+        #expect(other.benign.map(\.role) == ["nat-gateway", "nat-gateway"] && other.misattributed == 0)
+    }
+
+    @Test func anotherTypeOnTheAttackedResourceWhileTheAttackLastsIsIncidental() {
+        let score = PrecisionScore(findings: [Self.finding("Discovery:IAMUser/AnomalousBehavior", accessKey: "AKIAREPORTING")], truth: Self.truth)
+        #expect(score.incidental == 1 && score.benign.isEmpty)
     }
 }
