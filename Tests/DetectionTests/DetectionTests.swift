@@ -446,7 +446,13 @@ struct FalsePositiveTests {
         scanner.flowLines(lines)
         let probe = scanner.types()["Recon:EC2/PortProbeUnprotectedPort"]
         #expect(probe?.service.action.portProbeAction?.portProbeDetails.first?.localPortDetails.port == 6379)
-        #expect(probe?.severity == 5)
+        // GuardDuty: Low, High only when Elasticsearch's ports are open to the prober.
+        #expect(probe?.severity == 2)
+        var elastic = Scanner()
+        elastic.flowLines(Array(lines.dropLast()) + [flowLine("45.9.20.200", "10.0.0.5", 40_100, 9200, start: 1_700_000_010)])
+        let elasticProbe = elastic.types()["Recon:EC2/PortProbeUnprotectedPort"]
+        #expect(elasticProbe?.service.action.portProbeAction?.portProbeDetails.first?.localPortDetails.port == 9200)
+        #expect(elasticProbe?.severity == 8)
     }
 }
 

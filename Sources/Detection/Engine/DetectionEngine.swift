@@ -16,8 +16,13 @@ public final class DetectionEngine {
         public var bruteForceAttempts = 20
         public var portscanPorts = 50
         public var portSweepHosts = 50
-        public var spambotHosts = 25
+        /// Backdoor:EC2/Spambot: this many mail servers reached on port 25 within `spambotSeconds` by an instance that
+        /// did not use port 25 while it was learned.
+        public var spambotHosts = 5
+        public var spambotSeconds: Int64 = 3_600
         public var denialOfServicePacketsPerMinute = 100_000
+        /// The largest average packet of a flood (a bulk transfer's full-size packets are not one).
+        public var denialOfServiceBytesPerPacket = 600
         public var exfiltrationQueries = 5
         public var probedPorts = 10
         public var dgaDomains = 10

@@ -1,16 +1,19 @@
 import GuardDutyModel
 import ThreatLists
 
-/// The state of `FlowBaselineRule`: learned per-instance behaviour from flow logs (record time, never the wall clock): during the first
-/// `baselineLearningSeconds` after an instance is first seen, the remote ports it connects out to and the bytes it
-/// sends per window are learned; afterwards an outbound connection to a port never used is
-/// Behavior:EC2/NetworkPortUnusual, and a window sending more than `trafficVolumeFactor` × the learned average (and at
-/// least `trafficVolumeMinimumBytes`) is Behavior:EC2/TrafficVolumeUnusual. Learning depends on which records come
-/// first, so unlike the other rules these depend on record order within the learning period.
+/// The state of `FlowBaselineRule`: per-instance history from flow logs, in record time (never the wall clock).
+///
+/// During the first `baselineLearningSeconds` after an instance is first seen opening a connection, the remote ports
+/// it connects to are learned; afterwards a connection carrying data to a port never used is
+/// Behavior:EC2/NetworkPortUnusual, and port 25 without that history is Backdoor:EC2/Spambot once
+/// `spambotHosts` mail servers are reached within `spambotSeconds`. Volumes are history per instance *and peer*
+/// (the remote /24, IPv6 /48): the most bytes the instance sent to that peer in one window, learned and kept up to
+/// date; a window sending at least `trafficVolumeMinimumBytes` to a new peer, or more than `trafficVolumeFactor` × the
+/// peer's largest window, is Behavior:EC2/TrafficVolumeUnusual — a nightly backup to its usual destination is not.
 ///
 /// Instances are kept in an array indexed by their name id (the instance id, else the network interface's, else —
-/// for formats that name neither — the private address's), and each holds its current window's volume, so the hot
-/// path hashes nothing.
+/// for formats that name neither — the private address's), so the per-record path hashes only records large enough
+/// to count towards a volume (`volumeFloor`).
 struct FlowBaselines {
     struct Instance {
         var seen = false
@@ -18,12 +21,8 @@ struct FlowBaselines {
         var viaInterface = false
         var firstSeen: Int64 = 0
         var ports = PortSet()
-        var learnedBytes = 0
-        var learnedWindows: Set<Int64> = []
-        /// The window being added up (`.min`: none), its bytes and its first record.
-        var window: Int64 = .min
-        var bytes = 0
-        var sample: VolumeSample?
+        /// Mail servers reached on port 25 without history: when, newest last (only the last `spambotSeconds`).
+        var mailHosts: [(time: Int64, host: IPAddress)] = []
     }
 
     /// A window's first record, for the finding's details.
@@ -33,18 +32,35 @@ struct FlowBaselines {
         var remote: IPAddress
     }
 
-    struct Volume: Hashable {
+    /// One instance's traffic to one peer network.
+    struct Peer: Hashable {
         var instance: Int
+        var network: IPAddress
+
+        /// The remote's /24 (IPv6 /48).
+        static func network(of remote: IPAddress) -> IPAddress {
+            remote.isV6
+                ? IPAddress(v6: remote.value & ~((UInt128(1) << 80) - 1))
+                : IPAddress(v4: UInt32(truncatingIfNeeded: remote.value) & 0xFFFF_FF00)
+        }
+    }
+
+    /// One peer's bytes in one window.
+    struct Volume: Hashable {
+        var peer: Peer
         var window: Int64
     }
 
-    var instances: [Instance] = []
-    /// Instances whose current window is open.
-    var open: [Int] = []
-    /// Windows an instance moved on from, and windows a late record reopened, waiting to be learned or judged.
-    var pending: [Volume: (bytes: Int, sample: VolumeSample)] = [:]
+    /// Records smaller than this do not count towards a volume (a window of them cannot near the minimum).
+    static let volumeFloor = 16_384
 
-    var hasOpenVolumes: Bool { !self.open.isEmpty || !self.pending.isEmpty }
+    var instances: [Instance] = []
+    /// The windows being added up.
+    var volumes: [Volume: (bytes: Int, sample: VolumeSample)] = [:]
+    /// The most bytes sent to each peer in one window.
+    var learned: [Peer: Int] = [:]
+
+    var hasOpenVolumes: Bool { !self.volumes.isEmpty }
 
     /// The instance at `id`, made room for when new.
     @inline(__always)

@@ -8,7 +8,8 @@ struct FlowWindows {
 
     var hasOpenWindows: Bool { !self.windows.isEmpty }
 
-    /// Buffers the connections of a batch, closing windows as newer ones begin.
+    /// Buffers the connections of a batch — the request direction of each: the opener's record, bucketed by who opened
+    /// it — closing windows as newer ones begin.
     mutating func process(_ batch: FlowBatch, rules: [any FlowWindowRule], in context: RuleContext) {
         let length = context.thresholds.windowSeconds
         for view in batch.views {
@@ -18,10 +19,15 @@ struct FlowWindows {
             if view.advances {
                 while let oldest = self.windows.first, oldest.start < window - 1 { Self.judge(self.windows.removeFirst(), rules, context) }
             }
+            guard view.sourceInitiated else { continue }
             let connection = Connection(
                 interface: Int32(truncatingIfNeeded: record.pointee.interfaceId), instance: Int32(truncatingIfNeeded: record.pointee.instanceId),
                 account: Int32(truncatingIfNeeded: record.pointee.accountId), port: UInt16(truncatingIfNeeded: record.pointee.destinationPort),
-                accepted: record.pointee.accepted, isTCP: record.pointee.protocolNumber == 6, start: start, local: view.local, remote: view.remote
+                clientPort: UInt16(truncatingIfNeeded: record.pointee.sourcePort), accepted: record.pointee.accepted,
+                isTCP: record.pointee.protocolNumber == 6, confidence: view.confidence,
+                packets: Int32(clamping: record.pointee.packets), bytes: Int32(clamping: record.pointee.bytes),
+                tcpFlags: record.pointee.tcpFlags, start: start,
+                local: view.local, remote: view.remote
             )
             // Appended in place, through the window's index (a copy of the buffer would copy its arrays on every record).
             let slot = self.slot(window)

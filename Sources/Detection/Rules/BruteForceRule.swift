@@ -1,7 +1,9 @@
 import GuardDutyModel
 
 /// UnauthorizedAccess:EC2/SSHBruteForce and RDPBruteForce: at least `bruteForceAttempts` TCP connections to port 22
-/// (SSH) or 3389 (RDP) in one window between the same local and remote address, in either direction.
+/// (SSH) or 3389 (RDP) in one window between the same local and remote address, opened by either side (the remote
+/// attacking the instance: Low, the target; the instance attacking: High, the actor). Connections are counted by the
+/// opener's distinct ports, so one long session logged every minute is one connection, not ten.
 final class BruteForceRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.unauthorizedAccessEC2SSHBruteForce, .unauthorizedAccessEC2RDPBruteForce]
 
@@ -29,7 +31,9 @@ final class BruteForceRule: FlowWindowRule {
             return a != b
                 ? a < b
                 : $0.connection.local != $1.connection.local
-                    ? less($0.connection.local, $1.connection.local) : less($0.connection.remote, $1.connection.remote)
+                    ? less($0.connection.local, $1.connection.local)
+                    : $0.connection.remote != $1.connection.remote
+                        ? less($0.connection.remote, $1.connection.remote) : $0.connection.clientPort < $1.connection.clientPort
         }
         ConnectionGrouping.runs(
             attempts,
@@ -38,8 +42,14 @@ final class BruteForceRule: FlowWindowRule {
                     && $0.connection.local == $1.connection.local && $0.connection.remote == $1.connection.remote
             },
             each: { run in
-                guard run.count >= threshold, let first = run.min(by: { $0.connection.start < $1.connection.start }) else { return }
-                self.report(first, count: run.count, in: context)
+                var connections = 0
+                var previous: UInt16?
+                for attempt in run where attempt.connection.clientPort != previous {
+                    connections += 1
+                    previous = attempt.connection.clientPort
+                }
+                guard connections >= threshold, let first = run.min(by: { $0.connection.start < $1.connection.start }) else { return }
+                self.report(first, count: connections, in: context)
             })
     }
 
