@@ -56,7 +56,7 @@ extension CorpusBuilder {
                     .session(from: "", self.rng.ephemeralPort(), to: "", 8080, at: at, sent: self.rng.int(400...2500), received: received))
             }
             for target in targets {
-                for _ in 0..<self.rng.count(mean: 2 * max(self.density, 0.25)) {
+                for _ in 0..<self.rng.count(mean: 2 * max(self.density, 0.05)) {
                     self.within(
                         from: alb, to: target,
                         .session(from: "", self.rng.ephemeralPort(), to: "", 8080, at: self.second(in: minute), sent: 120, received: 180))

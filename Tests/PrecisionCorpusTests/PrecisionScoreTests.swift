@@ -26,10 +26,12 @@ struct PrecisionScoreTests {
         flowRecords: 0, cloudTrailRecords: 0, dnsRecords: 0)
 
     /// A finding of `type` on an instance (by instance id or, without one, by interface) or on an access key.
-    static func finding(_ type: String, instance: String? = nil, interface: String? = nil, accessKey: String? = nil) -> Finding {
+    static func finding(
+        _ type: String, instance: String? = nil, interface: String? = nil, accessKey: String? = nil, at time: String = "2026-11-07T00:05:00Z"
+    ) -> Finding {
         let info = FindingCatalog.all[type]!
         var finding = SampleFindings.make(
-            type: info, id: "f", accountId: "111122223333", region: "us-east-1", detectorId: "d", now: "2026-11-07T00:00:00Z")
+            type: info, id: "f", accountId: "111122223333", region: "us-east-1", detectorId: "d", now: time)
         if let accessKey {
             finding.resource = .init(
                 resourceType: "AccessKey", accessKeyDetails: .init(accessKeyId: accessKey, principalId: nil, userName: "someone", userType: "IAMUser")
