@@ -173,4 +173,16 @@ struct FlowPrecisionTests {
         let slow = (0..<24).map { Self.line("81.2.3.4", "10.0.1.10", 40_000 + $0, 22, at: boundary + Int64($0) * 100) }
         #expect(self.findings(slow).isEmpty)
     }
+
+    /// On a NAT gateway's interface an instance's packets to the internet are `ingress`: the private side is still ours,
+    /// so an instance's outbound scan carried by the NAT is a scan by it, not a probe of the internet host.
+    @Test func aNATGatewaysIngressRecordsKeepThePrivateSideAsOurs() {
+        let header =
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status "
+            + "tcp-flags flow-direction"
+        let scan = (0..<60).map {
+            "5 123456789012 eni-nat 10.0.1.42 185.141.63.120 51000 \(1 + $0) 6 1 44 \(Self.day) \(Self.day + 60) ACCEPT OK 2 ingress"
+        }
+        #expect(self.types([header] + scan) == ["Recon:EC2/Portscan"])
+    }
 }

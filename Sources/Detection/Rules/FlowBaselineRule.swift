@@ -6,7 +6,8 @@ import ThreatLists
 /// (when it was first seen, the ports it uses), so they are one rule.
 ///
 /// Only connections the instance opened count, and only when the direction is at least `likely` (see `Initiator`): a
-/// server's answers to its clients' ephemeral ports are neither unusual ports nor traffic it sends on its own.
+/// server's answers to its clients' ephemeral ports are not ports it connects to. Ports 80 and 443 are not judged
+/// (see `webPorts`).
 final class FlowBaselineRule: FlowRule, BaselineRule {
     let findingTypes: [FindingType] = [.behaviorEC2NetworkPortUnusual, .backdoorEC2Spambot]
     var state = FlowBaselines()
@@ -45,7 +46,7 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
             if start < self.state.instances[id].firstSeen { self.state.instances[id].firstSeen = start }
             if start < self.state.instances[id].firstSeen + context.thresholds.baselineLearningSeconds {
                 self.state.instances[id].ports.insert(port)
-            } else if !self.state.instances[id].ports.contains(port) {
+            } else if !self.state.instances[id].ports.contains(port) && !Self.webPorts.contains(port) {
                 if port == 25 {
                     self.mail(view, id: id, in: context)
                 } else if view.answer == 0 && Self.carriesData(view.record) {
@@ -55,6 +56,10 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
             }
         }
     }
+
+    /// The web's ports are never unusual: every instance reaches a mirror, a CDN or an API on them sooner or later (a
+    /// package update that runs every few days is not an anomaly), and a port rule cannot tell a web request from C2.
+    static let webPorts: Set<Int> = [80, 443]
 
     /// More than a few small packets (a connection attempt is not "communicating on a port").
     @inline(__always)
