@@ -152,6 +152,16 @@ struct FlowPrecisionTests {
         }
         #expect(self.types(records(bytesPerPacket: 60, port: 80)).contains("Backdoor:EC2/DenialOfService.Tcp"))
         #expect(!self.types(records(bytesPerPacket: 1_450, port: 443)).contains("Backdoor:EC2/DenialOfService.Tcp"))
+        // A download: the instance's side of it is a stream of bare ACKs, 200,000 a minute, on one connection.
+        let download = (0..<3).map {
+            Self.line("10.0.1.10", "151.101.2.15", 41_000, 443, at: Self.day + Int64($0) * 60, packets: 200_000, bytes: 200_000 * 52)
+        }
+        #expect(self.types(download).isEmpty)
+        // A DNS server answering a busy resolver: 150,000 small answers a minute, to queries the resolver sent.
+        let answers = (0..<3).map {
+            Self.line("10.0.1.53", "8.8.4.4", 53, 41_000, at: Self.day + Int64($0) * 60, packets: 150_000, bytes: 150_000 * 90, protocolNumber: 17)
+        }
+        #expect(self.types(answers).isEmpty)
     }
 
     /// One SSH session logged every minute for half an hour is one connection; 25 connections are a brute force.
