@@ -13,7 +13,7 @@ struct CloudTrailScanner {
     /// slots of `repeating`.
     enum Key: Int {
         case eventSource, eventName, eventType, awsRegion, sourceIPAddress, userAgent, errorCode, recipientAccountId, eventCategory
-        case type, arn, principalId, accessKeyId, userName, invokedBy, accountId, bucketName, consoleLogin
+        case type, arn, principalId, accessKeyId, userName, invokedBy, accountId, bucketName, consoleLogin, vpcEndpointId
         case eventTime, readOnly, managementEvent, requestParameters, userIdentity, responseElements, records, other
 
         init(_ start: UnsafePointer<UInt8>, _ count: Int) {
@@ -39,6 +39,7 @@ struct CloudTrailScanner {
             case 12 where equals("userIdentity"): self = .userIdentity
             case 12 where equals("ConsoleLogin"): self = .consoleLogin
             case 13 where equals("eventCategory"): self = .eventCategory
+            case 13 where equals("vpcEndpointId"): self = .vpcEndpointId
             case 15 where equals("sourceIPAddress"): self = .sourceIPAddress
             case 15 where equals("managementEvent"): self = .managementEvent
             case 16 where equals("responseElements"): self = .responseElements
@@ -233,9 +234,11 @@ struct CloudTrailScanner {
                 guard let value = scanner.timeValue() else { return false }
                 time = value
                 return true
-            case .eventSource, .eventName, .eventType, .awsRegion, .sourceIPAddress, .userAgent, .errorCode, .recipientAccountId, .eventCategory:
+            case .eventSource, .eventName, .eventType, .awsRegion, .sourceIPAddress, .userAgent, .errorCode, .recipientAccountId, .eventCategory,
+                .vpcEndpointId:
                 guard let value = scanner.stringValue(key) else { return false }
                 switch key {
+                case .vpcEndpointId: event.vpcEndpointId = value
                 case .eventSource: event.eventSource = value ?? ""
                 case .eventName: event.eventName = value ?? ""
                 case .eventType: event.eventType = value
@@ -254,10 +257,10 @@ struct CloudTrailScanner {
                 if key == .readOnly { event.readOnly = flag } else { event.managementEvent = flag }
                 return true
             case .requestParameters:
-                // Only S3 events keep their parameters and bucket name (the bucket rules read them).
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123,
-                    event.eventSource.isEmpty || event.eventSource.hasPrefix("s3")
-                else { return scanner.skipValue() }
+                // Only S3 events (the bucket rules) and EC2 address events (the organisation's addresses) keep their parameters.
+                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123, event.mayKeepRawParameters else {
+                    return scanner.skipValue()
+                }
                 let start = scanner.index
                 let ok = scanner.object { inner, key in
                     guard key == .bucketName else { return inner.skipValue() }
@@ -265,11 +268,7 @@ struct CloudTrailScanner {
                     event.bucketName = value
                     return true
                 }
-                if ok, event.eventSource.isEmpty || event.eventSource.hasPrefix("s3"),
-                    event.eventName.isEmpty || S3BucketPolicyRule.policyAPIs.contains(event.eventName)
-                {
-                    event.requestParameters = Array(scanner.bytes[start..<scanner.index])
-                }
+                if ok, event.mayKeepRawParameters { event.requestParameters = Array(scanner.bytes[start..<scanner.index]) }
                 return ok
             case .userIdentity:
                 guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
@@ -296,20 +295,24 @@ struct CloudTrailScanner {
                 return ok
             case .responseElements:
                 guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
-                return scanner.object { inner, key in
+                let start = scanner.index
+                let ok = scanner.object { inner, key in
                     guard key == .consoleLogin else { return inner.skipValue() }
                     guard let value = inner.stringValue(key) else { return false }
                     event.consoleLoginResult = value
                     return true
                 }
+                // The address events' answers name the organisation's public addresses (bounded: they are small).
+                if ok, event.mayKeepRawResponse, scanner.index - start <= CloudTrailEvent.maximumRawResponse {
+                    event.responseElements = Array(scanner.bytes[start..<scanner.index])
+                }
+                return ok
             default:
                 return scanner.skipValue()
             }
         }
         guard ok else { return nil }
-        if event.requestParameters != nil, !event.eventSource.hasPrefix("s3") || !S3BucketPolicyRule.policyAPIs.contains(event.eventName) {
-            event.requestParameters = nil
-        }
+        event.dropRawJSONNotRead()
         guard let time, !event.eventName.isEmpty, !event.eventSource.isEmpty else {
             self.malformed += 1
             return CloudTrailEvent(eventTime: Int64.min, eventSource: "", eventName: "")
