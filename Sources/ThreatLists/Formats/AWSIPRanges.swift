@@ -38,19 +38,31 @@ public struct AWSIPRanges: Sendable {
     /// The file's shape as AWS writes it; unknown keys (`network_border_group`…) are ignored.
     struct File: Decodable {
         struct V4: Decodable {
-            var ip_prefix: String
+            var prefix: String
             var region: String
             var service: String
+            enum CodingKeys: String, CodingKey {
+                case prefix = "ip_prefix"
+                case region, service
+            }
         }
         struct V6: Decodable {
-            var ipv6_prefix: String
+            var prefix: String
             var region: String
             var service: String
+            enum CodingKeys: String, CodingKey {
+                case prefix = "ipv6_prefix"
+                case region, service
+            }
         }
         var syncToken: String?
         var createDate: String?
         var prefixes: [V4]
-        var ipv6_prefixes: [V6]?
+        var v6Prefixes: [V6]?
+        enum CodingKeys: String, CodingKey {
+            case syncToken, createDate, prefixes
+            case v6Prefixes = "ipv6_prefixes"
+        }
     }
 
     /// Reads the file; throws when it is too large, not the JSON AWS writes, or names a prefix that is not a network.
@@ -66,20 +78,23 @@ public struct AWSIPRanges: Sendable {
         } catch {
             throw AWSIPRangesError("not JSON: \(error)")
         }
-        let v6 = file.ipv6_prefixes ?? []
+        let v6 = file.v6Prefixes ?? []
         guard file.prefixes.count + v6.count <= Self.maximumPrefixes else {
             throw AWSIPRangesError("\(file.prefixes.count + v6.count) prefixes; at most \(Self.maximumPrefixes) are read")
         }
         var prefixes: [Prefix] = []
         prefixes.reserveCapacity(file.prefixes.count + v6.count)
-        let entries = file.prefixes.map { ($0.ip_prefix, $0.region, $0.service, "prefixes") } + v6.map { ($0.ipv6_prefix, $0.region, $0.service, "ipv6_prefixes") }
+        let entries =
+            file.prefixes.map { ($0.prefix, $0.region, $0.service, "prefixes") }
+            + v6.map { ($0.prefix, $0.region, $0.service, "ipv6_prefixes") }
         for (index, (text, region, service, array)) in entries.enumerated() {
             let position = array == "prefixes" ? index : index - file.prefixes.count
             guard let network = IPNetwork.parse(text), network.isV4 == (array == "prefixes") else {
                 throw AWSIPRangesError("\(array)[\(position)]: \"\(text.prefix(64))\" is not an \(array == "prefixes" ? "IPv4" : "IPv6") network")
             }
             guard !service.isEmpty, service.utf8.count <= Self.maximumNameLength, region.utf8.count <= Self.maximumNameLength else {
-                throw AWSIPRangesError("\(array)[\(position)]: the service must be 1 to \(Self.maximumNameLength) characters, the region at most as long")
+                throw AWSIPRangesError(
+                    "\(array)[\(position)]: the service must be 1 to \(Self.maximumNameLength) characters, the region at most as long")
             }
             prefixes.append(Prefix(network: network, region: region, service: service))
         }
