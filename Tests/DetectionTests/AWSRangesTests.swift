@@ -1,7 +1,8 @@
-import Detection
 import Foundation
 import Testing
 import ThreatLists
+
+@testable import Detection
 
 /// AWS's published ranges: the parser of `ip-ranges.json` (hostile input: errors, never crashes) and the lookup the
 /// rules use (`Intelligence.awsRange`).
@@ -84,5 +85,29 @@ struct AWSRangesTests {
     @Test func aFileOverTheSizeLimitIsRefusedBeforeItIsRead() {
         let bytes = [UInt8](repeating: 32, count: AWSIPRanges.maximumBytes + 1)
         #expect(throws: AWSIPRangesError.self) { _ = try AWSIPRanges.parse(bytes) }
+    }
+}
+
+/// The shipped country file (`intel/ip-countries.tsv.gz`) that ConsoleLoginSuccess.B reads while the operator's
+/// `ip-locations.tsv` is empty.
+@Suite("Shipped country file")
+struct ShippedCountryFileTests {
+    @Test func theCountryFileParsesAndPlacesKnownAddresses() throws {
+        let bytes = try LogInput.read(AWSRangesTests.intel.appendingPathComponent("ip-countries.tsv.gz").path)
+        let locations = Intelligence.locations(tsv: bytes)
+        #expect(locations.count > 800_000)
+        let intelligence = Intelligence(locations: locations)
+        // ip-location-db's own expected lookups (shared/data/geoip/ip-location-db/expected_lookups.jsonl).
+        for (address, country) in [("92.55.146.245", "RO"), ("71.253.251.71", "US"), ("200.58.83.179", "BO"), ("185.220.101.50", "DE")] {
+            let remote = try #require(IPAddress.parse(address.utf8))
+            #expect(intelligence.location(remote) == country, "\(address)")
+        }
+        #expect(intelligence.location(try #require(IPAddress.parse("2001:4860:4860::8888".utf8))) != nil)
+        #expect(intelligence.location(try #require(IPAddress.parse("10.0.0.5".utf8))) == nil)
+    }
+
+    @Test func theByteReaderSkipsCommentsAndBrokenLinesAndTrimsLabels() {
+        let text = "# comment\n10.0.0.0/8\t HQ \r\nnot-a-network\tXX\n192.0.2.0/24\t\n2001:db8::/32\tLAB\textra\n\n"
+        #expect(Intelligence.locations(tsv: text).map { "\($0.network)=\($0.label)" } == ["10.0.0.0/8=HQ", "2001:db8::/32=LAB"])
     }
 }

@@ -26,9 +26,17 @@ public struct BuiltInIntelligence: Sendable {
         self.miningPools = addresses("mining-pool-ips.txt")
         self.maliciousIPs = addresses("malicious-ips.txt")
         self.blackholes = addresses("blackhole-ips.txt")
-        self.locations =
-            directory.flatMap { try? String(contentsOfFile: "\($0)/ip-locations.tsv", encoding: .utf8) }.map(Intelligence.locations) ?? []
+        // The operator's own location file when it holds networks, else the shipped country file.
+        let own =
+            directory.flatMap { FileManager.default.contents(atPath: "\($0)/ip-locations.tsv") }.map { Intelligence.locations(tsv: Array($0)) } ?? []
+        self.locations = own.isEmpty ? Self.countries(directory: directory) : own
         (self.awsRanges, self.warnings) = Self.awsRanges(directory: directory)
+    }
+
+    /// The shipped country of each network (`ip-countries.tsv.gz`), or none when it is missing or unreadable.
+    static func countries(directory: String?) -> [(network: IPNetwork, label: String)] {
+        guard let directory, let bytes = try? LogInput.read("\(directory)/ip-countries.tsv.gz") else { return [] }
+        return Intelligence.locations(tsv: bytes)
     }
 
     /// The ranges of `aws-ip-ranges.json`, or none and why.
