@@ -113,3 +113,29 @@ struct DNSPrecisionTests {
         #expect(rebind.map(\.type) == ["UnauthorizedAccess:EC2/MetadataDNSRebind"])
     }
 }
+
+/// PenTest:IAMUser: the distribution must be a word of the user agent, not a piece of another word.
+@Suite("PenTest user agents")
+struct PenTestUserAgentTests {
+    func types(_ agent: String) -> [String] {
+        let scanner = Scanner()
+        scanner.cloudTrail(Array(CloudTrailRuleTests().event("ListBuckets", source: "s3.amazonaws.com", agent: agent).utf8))
+        return scanner.engine.findings().map(\.type).filter { $0.hasPrefix("PenTest:") }
+    }
+
+    @Test(arguments: [
+        "Boto3/1.7.61 Python/3.6.5 Linux/4.14.0-kali3-amd64", "aws-cli/2.15.0 Python/3.11.6 Linux/5.15 exe/x86_64.kali.2023",
+        "aws-cli/2.0 KaliLinux/2024.1", "Mozilla/5.0 (X11; Kali Linux x86_64)",
+    ])
+    func aKaliMachineIsReported(_ agent: String) {
+        #expect(self.types(agent) == ["PenTest:IAMUser/KaliLinux"])
+    }
+
+    @Test(arguments: [
+        "aws-sdk-java/2.20 app/kalimba-music-sync/1.4", "Mozilla/5.0 (Windows NT 10.0) Kaliningrad-Office-Proxy/2.1",
+        "terraform/1.7 parroting-service/0.3", "aws-cli/2.0 md/command#s3.sync ubuntu/22.04",
+    ])
+    func aWordThatMerelyContainsTheNameIsNot(_ agent: String) {
+        #expect(self.types(agent).isEmpty)
+    }
+}
