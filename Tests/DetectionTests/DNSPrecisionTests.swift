@@ -55,6 +55,8 @@ struct DNSPrecisionTests {
         "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b.storage.googleapis.com",
         "b.1.0.0.2.f.e.d.c.b.a.9.8.7.6.5.4.3.2.1.0.f.e.d.c.b.a.9.8.7.6.ip6.arpa",
         "ip-10-0-1-23.us-east-1.compute.internal", "x7k2m9q4w8e5r1t6y3u0.fastly.net",
+        "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b._file.abcdefghijklmnop.hbl.dq.spamhaus.net",
+        "0.4.f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6.1.sophosxl.net",
     ])
     func cloudAndCDNEndpointNamesAreNotExfiltration(_ name: String) {
         #expect(!DNSExfiltration.looksLikeExfiltration(name))

@@ -140,6 +140,16 @@ struct InstanceCredentialTests {
         #expect(Self.types(TrailEvents.findings(lines, intelligence: try Self.intelligence())).isEmpty)
     }
 
+    @Test func aDualStackInstanceCallingFromItsIPv6AddressAndThroughTheNATIsNotReported() throws {
+        let lines = [
+            TrailEvents.addressEvent("CreateNatGateway", publicIp: Self.nat, at: Self.day),
+            TrailEvents.instanceCall("i-0aaa", from: Self.nat, at: Self.day + 60),
+            TrailEvents.instanceCall("i-0aaa", from: "2600:1f18:4000::1a", at: Self.day + 120),
+            TrailEvents.instanceCall("i-0aaa", from: "2600:1f18:4000::1a", at: Self.day + 7_200),
+        ]
+        #expect(Self.types(TrailEvents.findings(lines, intelligence: try Self.intelligence())).isEmpty)
+    }
+
     @Test func callsThroughEndpointsFromPrivateAddressesAndByServicesAreNeverCandidates() throws {
         let lines = [
             TrailEvents.instanceCall("i-0aaa", from: Self.outside, at: Self.day, extra: #","vpcEndpointId":"vpce-0123""#),

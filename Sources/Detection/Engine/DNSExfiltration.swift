@@ -52,12 +52,22 @@ public enum DNSExfiltration {
 
     /// Registered domains (and zones) whose names are the clouds' and CDNs' own endpoints, and private or reverse zones.
     static let benignZones: Set<String> = [
-        "amazonaws.com", "amazonaws.com.cn", "aws", "amazon.com", "api.aws", "on.aws", "awsglobalaccelerator.com", "cloudfront.net",
-        "amazontrust.com", "awsdns-cn.com", "akamai.net", "akamaiedge.net", "akamaihd.net", "akamaitechnologies.com", "akamaized.net",
-        "edgekey.net", "edgesuite.net", "akadns.net", "azure.com", "azure.net", "azurewebsites.net", "azureedge.net", "azurefd.net",
-        "windows.net", "trafficmanager.net", "cloudapp.net", "cloudapp.azure.com", "microsoft.com", "msedge.net", "googleapis.com",
-        "gvt1.com", "gvt2.com", "googleusercontent.com", "google.com", "gstatic.com", "appspot.com", "run.app", "cloudflare.com",
-        "cloudflare.net", "cloudflare-dns.com", "fastly.net", "fastlylb.net", "fastly-edge.com", "in-addr.arpa", "ip6.arpa",
+        // AWS.
+        "amazonaws.com", "amazonaws.com.cn", "api.aws", "on.aws", "amazon.com", "amazontrust.com", "awsglobalaccelerator.com", "cloudfront.net",
+        "awsapps.com", "amplifyapp.com", "elasticbeanstalk.com", "awstrack.me", "awsdns-cn.com", "aws.dev",
+        // Akamai, Azure and Microsoft, Google, Cloudflare, Fastly and other CDNs and hosting platforms: their own name
+        // servers answer every name below these.
+        "akamai.net", "akamaiedge.net", "akamaihd.net", "akamaitechnologies.com", "akamaized.net", "edgekey.net", "edgesuite.net", "akadns.net",
+        "azure.com", "azure.net", "azurewebsites.net", "azureedge.net", "azurefd.net", "windows.net", "trafficmanager.net", "cloudapp.net",
+        "cloudapp.azure.com", "microsoft.com", "msedge.net", "msecnd.net", "googleapis.com", "gvt1.com", "gvt2.com", "googleusercontent.com",
+        "google.com", "gstatic.com", "appspot.com", "run.app", "cloudflare.com", "cloudflare.net", "cloudflare-dns.com", "workers.dev", "r2.dev",
+        "cloudflarestorage.com", "fastly.net", "fastlylb.net", "fastly-edge.com", "edgecastcdn.net", "llnwd.net", "footprint.net", "cdn77.org",
+        "b-cdn.net", "kxcdn.com", "hwcdn.net", "githubusercontent.com", "github.io", "herokuapp.com", "vercel.app", "netlify.app",
+        "digitaloceanspaces.com", "backblazeb2.com", "oraclecloud.com",
+        // Reputation look-ups that put a file's or message's hash in the name (anti-virus, mail filtering).
+        "sophosxl.net", "mcafee.com", "spamhaus.net", "spamhaus.org", "surbl.org", "uribl.com", "spameatingmonkey.net", "barracudacentral.org",
+        // Reverse look-ups.
+        "in-addr.arpa", "ip6.arpa",
     ]
 
     /// Names of a structure known to be benign however random they look: the zones of `benignZones`, and private

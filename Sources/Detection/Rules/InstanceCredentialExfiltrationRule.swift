@@ -5,8 +5,8 @@ import GuardDutyModel
 /// is outside AWS's published ranges (or no ranges are loaded), `.InsideAWS` when it is in them (another account's
 /// EC2 address). The organisation's own addresses are its Elastic IPs and NAT gateways learned from CloudTrail
 /// (`OrganisationAddresses`), an AWS address the credentials of two or more instances call from (a shared NAT gateway
-/// whose creation predates the logs) and the AWS address an instance's credentials are first used from (the instance's
-/// own public address). Calls through a VPC endpoint, from private addresses and by AWS services on the instance's
+/// whose creation predates the logs) and the AWS address of each family an instance's credentials are first used from
+/// (the instance's own public address). Calls through a VPC endpoint, from private addresses and by AWS services on the instance's
 /// behalf (`invokedBy`, a service name as the source) are never candidates. Since the event that makes an address the
 /// organisation's may come after the calls in the files, calls are buffered per instance and address and judged when
 /// the rule closes: the findings do not depend on the order of the records.
@@ -37,8 +37,15 @@ final class InstanceCredentialExfiltrationRule: CloudTrailRule {
     var candidates: [Key: Candidate] = [:]
     /// Up to two instance sessions seen calling from each AWS address.
     var sessionsByAddress: [IPAddress: [String]] = [:]
-    /// Each session's earliest call: its time and address.
-    var homes: [String: (time: Int64, address: IPAddress)] = [:]
+    /// Each session's earliest call per address family (a dual-stack instance calls from its IPv6 address and through
+    /// its NAT gateway's IPv4 address): its time and address.
+    var homes: [Home: (time: Int64, address: IPAddress)] = [:]
+
+    /// One session's calls of one address family.
+    struct Home: Hashable {
+        var session: String
+        var isV6: Bool
+    }
 
     var hasOpenWindows: Bool { !self.candidates.isEmpty }
 
@@ -49,10 +56,11 @@ final class InstanceCredentialExfiltrationRule: CloudTrailRule {
             let session = arn.split(separator: "/").last, session.hasPrefix("i-")
         else { return }
         let name = String(session)
-        if let home = self.homes[name] {
-            if (event.eventTime, remote.description) < (home.time, home.address.description) { self.homes[name] = (event.eventTime, remote) }
+        let family = Home(session: name, isV6: remote.isV6)
+        if let home = self.homes[family] {
+            if (event.eventTime, remote.description) < (home.time, home.address.description) { self.homes[family] = (event.eventTime, remote) }
         } else if self.homes.count < Self.capacity {
-            self.homes[name] = (event.eventTime, remote)
+            self.homes[family] = (event.eventTime, remote)
         }
         if context.intelligence.isInsideAWS(remote) {
             var sessions = self.sessionsByAddress[remote] ?? []
@@ -99,7 +107,7 @@ final class InstanceCredentialExfiltrationRule: CloudTrailRule {
         guard !self.organisation.contains(key.address) else { return nil }
         guard context.intelligence.isInsideAWS(key.address) else { return .unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS }
         let sharedByInstances = (self.sessionsByAddress[key.address]?.count ?? 0) >= 2
-        let instanceHome = self.homes[key.session]?.address == key.address
+        let instanceHome = self.homes[Home(session: key.session, isV6: key.address.isV6)]?.address == key.address
         return sharedByInstances || instanceHome ? nil : .unauthorizedAccessIAMUserInstanceCredentialExfiltrationInsideAWS
     }
 }
