@@ -256,57 +256,9 @@ struct CloudTrailScanner {
                 let flag: Bool? = scanner.bytes[start] == UInt8(ascii: "t") ? true : scanner.bytes[start] == UInt8(ascii: "f") ? false : nil
                 if key == .readOnly { event.readOnly = flag } else { event.managementEvent = flag }
                 return true
-            case .requestParameters:
-                // Only S3 events (the bucket rules) and EC2 address events (the organisation's addresses) keep their parameters.
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123, event.mayKeepRawParameters else {
-                    return scanner.skipValue()
-                }
-                let start = scanner.index
-                let ok = scanner.object { inner, key in
-                    guard key == .bucketName else { return inner.skipValue() }
-                    guard let value = inner.stringValue(key) else { return false }
-                    event.bucketName = value
-                    return true
-                }
-                if ok, event.mayKeepRawParameters { event.requestParameters = Array(scanner.bytes[start..<scanner.index]) }
-                return ok
-            case .userIdentity:
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
-                var accountId: String?
-                let ok = scanner.object { inner, key in
-                    switch key {
-                    case .type, .arn, .principalId, .accessKeyId, .userName, .invokedBy, .accountId:
-                        guard let value = inner.stringValue(key) else { return false }
-                        switch key {
-                        case .type: event.identityType = value
-                        case .arn: event.identityArn = value
-                        case .principalId: event.principalId = value
-                        case .accessKeyId: event.accessKeyId = value
-                        case .userName: event.userName = value
-                        case .invokedBy: event.invokedBy = value
-                        default: accountId = value
-                        }
-                        return true
-                    default:
-                        return inner.skipValue()
-                    }
-                }
-                if event.recipientAccountId == nil { event.recipientAccountId = accountId }
-                return ok
-            case .responseElements:
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
-                let start = scanner.index
-                let ok = scanner.object { inner, key in
-                    guard key == .consoleLogin else { return inner.skipValue() }
-                    guard let value = inner.stringValue(key) else { return false }
-                    event.consoleLoginResult = value
-                    return true
-                }
-                // The address events' answers name the organisation's public addresses (bounded: they are small).
-                if ok, event.mayKeepRawResponse, scanner.index - start <= CloudTrailEvent.maximumRawResponse {
-                    event.responseElements = Array(scanner.bytes[start..<scanner.index])
-                }
-                return ok
+            case .requestParameters: return scanner.requestParameters(into: &event)
+            case .userIdentity: return scanner.userIdentity(into: &event)
+            case .responseElements: return scanner.responseElements(into: &event)
             default:
                 return scanner.skipValue()
             }
@@ -319,6 +271,66 @@ struct CloudTrailScanner {
         }
         event.eventTime = time
         return event
+    }
+
+    /// The `requestParameters` object: the bucket name, and the raw JSON of the events that keep it.
+    mutating func requestParameters(into event: inout CloudTrailEvent) -> Bool {
+        // Only S3 events (the bucket rules) and EC2 address events (the organisation's addresses) keep their parameters.
+        guard self.index < self.bytes.count, self.bytes[self.index] == 123, event.mayKeepRawParameters else {
+            return self.skipValue()
+        }
+        let start = self.index
+        let ok = self.object { inner, key in
+            guard key == .bucketName else { return inner.skipValue() }
+            guard let value = inner.stringValue(key) else { return false }
+            event.bucketName = value
+            return true
+        }
+        if ok, event.mayKeepRawParameters { event.requestParameters = Array(self.bytes[start..<self.index]) }
+        return ok
+    }
+
+    /// The `userIdentity` object: the principal, and the account when the event names no recipient.
+    mutating func userIdentity(into event: inout CloudTrailEvent) -> Bool {
+        guard self.index < self.bytes.count, self.bytes[self.index] == 123 else { return self.skipValue() }
+        var accountId: String?
+        let ok = self.object { inner, key in
+            switch key {
+            case .type, .arn, .principalId, .accessKeyId, .userName, .invokedBy, .accountId:
+                guard let value = inner.stringValue(key) else { return false }
+                switch key {
+                case .type: event.identityType = value
+                case .arn: event.identityArn = value
+                case .principalId: event.principalId = value
+                case .accessKeyId: event.accessKeyId = value
+                case .userName: event.userName = value
+                case .invokedBy: event.invokedBy = value
+                default: accountId = value
+                }
+                return true
+            default:
+                return inner.skipValue()
+            }
+        }
+        if event.recipientAccountId == nil { event.recipientAccountId = accountId }
+        return ok
+    }
+
+    /// The `responseElements` object: a console login's result, and the raw JSON of the address events.
+    mutating func responseElements(into event: inout CloudTrailEvent) -> Bool {
+        guard self.index < self.bytes.count, self.bytes[self.index] == 123 else { return self.skipValue() }
+        let start = self.index
+        let ok = self.object { inner, key in
+            guard key == .consoleLogin else { return inner.skipValue() }
+            guard let value = inner.stringValue(key) else { return false }
+            event.consoleLoginResult = value
+            return true
+        }
+        // The address events' answers name the organisation's public addresses (bounded: they are small).
+        if ok, event.mayKeepRawResponse, self.index - start <= CloudTrailEvent.maximumRawResponse {
+            event.responseElements = Array(self.bytes[start..<self.index])
+        }
+        return ok
     }
 
     /// A CloudTrail file: `{"Records":[…]}`, an array of events, or events one per line. Nil when the structure is
