@@ -130,6 +130,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        /// A seeded realistic multi-day account (benign traffic, injected attacks, ground truth) and the scoring of a scan.
+        .target(name: "PrecisionCorpus", dependencies: ["GuardDutyModel"]),
         /// Load generator for the performance section of the README (signs with the project's SigV4).
         .executableTarget(
             name: "guardpost-bench",
@@ -138,6 +140,8 @@ let package = Package(
                 "ThreatLists",
                 "MemberAgent",
                 "GuardDutyModel",
+                "Detection",
+                "PrecisionCorpus",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -150,6 +154,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ThreatListsTests", dependencies: ["ThreatLists"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "ThreatLists", "GuardDutyModel"]),
+        .testTarget(name: "PrecisionCorpusTests", dependencies: ["PrecisionCorpus", "MemberAgent", "Detection", "GuardDutyModel"]),
         .testTarget(
             name: "MemberAgentTests",
             dependencies: [

@@ -109,7 +109,9 @@ struct FlowRuleTests {
     @Test func denialOfServiceByProtocol() {
         var scanner = Scanner()
         scanner.flowLines([flowLine("10.0.0.5", "45.9.20.1", 5000, 53, start: 1_700_000_000, protocolNumber: 17, packets: 150_000)])
-        scanner.flowLines([flowLine("10.0.0.5", "45.9.20.2", 5000, 8080, start: 1_700_000_000, protocolNumber: 6, packets: 120_000)])
+        // Over TCP, from many connections (one connection's stream of bare headers is a download's ACKs).
+        scanner.flowLines(
+            (0..<30).map { flowLine("10.0.0.5", "45.9.20.2", 5000 + $0, 8080, start: 1_700_000_000, protocolNumber: 6, packets: 4_000) })
         let types = scanner.types()
         #expect(types["Backdoor:EC2/DenialOfService.Dns"] != nil)
         #expect(types["Backdoor:EC2/DenialOfService.Tcp"] != nil)
@@ -446,7 +448,13 @@ struct FalsePositiveTests {
         scanner.flowLines(lines)
         let probe = scanner.types()["Recon:EC2/PortProbeUnprotectedPort"]
         #expect(probe?.service.action.portProbeAction?.portProbeDetails.first?.localPortDetails.port == 6379)
-        #expect(probe?.severity == 5)
+        // GuardDuty: Low, High only when Elasticsearch's ports are open to the prober.
+        #expect(probe?.severity == 2)
+        var elastic = Scanner()
+        elastic.flowLines(Array(lines.dropLast()) + [flowLine("45.9.20.200", "10.0.0.5", 40_100, 9200, start: 1_700_000_010)])
+        let elasticProbe = elastic.types()["Recon:EC2/PortProbeUnprotectedPort"]
+        #expect(elasticProbe?.service.action.portProbeAction?.portProbeDetails.first?.localPortDetails.port == 9200)
+        #expect(elasticProbe?.severity == 8)
     }
 }
 

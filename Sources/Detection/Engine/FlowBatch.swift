@@ -5,15 +5,22 @@ import ThreatLists
 struct FlowBatch {
     var views: UnsafeBufferPointer<FlowView>
 
-    /// Which side of a connection is ours: the private one; when both are public, the server port's side.
-    /// Nil when both are private (or an address is missing): nothing remote to judge.
+    /// Which side of a connection is ours: the one the record's `flow-direction` names when the format has it; else the
+    /// private one; when both are public, the listening side (see `Initiator`). Nil when both are private (or an
+    /// address is missing): nothing remote to judge.
     @inline(__always)
     static func sides(_ record: UnsafePointer<FlowRecord>) -> (inbound: Bool, local: IPAddress, remote: IPAddress)? {
         guard let source = record.pointee.source, let destination = record.pointee.destination else { return nil }
         let sourcePrivate = source.isPrivateOrBogon
         let destinationPrivate = destination.isPrivateOrBogon
         if sourcePrivate && destinationPrivate { return nil }
-        let inbound = sourcePrivate != destinationPrivate ? destinationPrivate : record.pointee.destinationPort <= record.pointee.sourcePort
+        let inbound: Bool
+        switch record.pointee.flowDirection {
+        case .ingress: inbound = true
+        case .egress: inbound = false
+        case .unknown:
+            inbound = sourcePrivate != destinationPrivate ? destinationPrivate : Initiator.of(record).sourceInitiated
+        }
         return inbound ? (true, destination, source) : (false, source, destination)
     }
 
@@ -46,7 +53,11 @@ struct FlowBatch {
             let window = pointer.pointee.start / windowSeconds
             let advances = window > newestWindow
             if advances { newestWindow = window }
-            views.append(FlowView(local: local, answer: answer, inbound: inbound, advances: advances, remote: remote, record: pointer))
+            let initiator = Initiator.of(pointer)
+            views.append(
+                FlowView(
+                    local: local, answer: answer, inbound: inbound, advances: advances, sourceInitiated: initiator.sourceInitiated,
+                    confidence: initiator.confidence, remote: remote, record: pointer))
         }
         guard !v4.isEmpty else { return }
         var found = [UInt32](repeating: 0, count: v4.count)

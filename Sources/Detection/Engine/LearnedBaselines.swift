@@ -4,8 +4,8 @@ public struct LearnedBaselines: Codable, Sendable, Equatable {
     public struct Instance: Codable, Sendable, Equatable {
         public var firstSeen: Int64
         public var ports: [Int]
-        public var learnedBytes: Int
-        public var learnedWindows: [Int64]
+        /// The most bytes sent to each peer network in one window (`Peer.description`), learned and kept up to date.
+        public var peers: [String: Int]?
     }
     public struct Principal: Codable, Sendable, Equatable {
         public var firstSeen: Int64

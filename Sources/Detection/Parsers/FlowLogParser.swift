@@ -12,6 +12,8 @@ public struct FlowLogParser {
         case `protocol`, packets, bytes, start, end, action
         case logStatus = "log-status"
         case instanceId = "instance-id"
+        case tcpFlags = "tcp-flags"
+        case flowDirection = "flow-direction"
         case other
     }
 
@@ -120,6 +122,8 @@ public struct FlowLogParser {
         record.start = 0
         record.end = 0
         record.accepted = false
+        record.tcpFlags = -1
+        record.flowDirection = .unknown
         var cursor = start
         // A header starts with a letter.
         if base[cursor] >= UInt8(ascii: "a") && base[cursor] <= UInt8(ascii: "z") { return false }
@@ -132,7 +136,7 @@ public struct FlowLogParser {
                 cursor = Self.tokenEnd(base, cursor, end, bufferEnd)
                 guard let value = Self.ipv4(base, tokenStart, cursor - tokenStart, bufferEnd) else { return false }
                 if field == .srcaddr { record.source = IPAddress(v4: value) } else { record.destination = IPAddress(v4: value) }
-            case .srcport, .dstport, .protocol, .packets, .bytes, .start, .end:
+            case .srcport, .dstport, .protocol, .packets, .bytes, .start, .end, .tcpFlags:
                 cursor = Self.tokenEnd(base, cursor, end, bufferEnd)
                 guard let value = Self.decimal(base, tokenStart, cursor - tokenStart, bufferEnd), Self.inRange(field, value) else { return false }
                 Self.set(field, value, in: &record)
@@ -143,6 +147,7 @@ public struct FlowLogParser {
                 case .interfaceId: record.interfaceId = names.intern(base + tokenStart, cursor - tokenStart)
                 case .instanceId: record.instanceId = names.intern(base + tokenStart, cursor - tokenStart)
                 case .action: record.accepted = base[tokenStart] == UInt8(ascii: "A")
+                case .flowDirection: record.flowDirection = Self.direction(base[tokenStart])
                 case .logStatus:
                     // NODATA and SKIPDATA are counted as skipped by the other path.
                     if base[tokenStart] == UInt8(ascii: "N") || base[tokenStart] == UInt8(ascii: "S") { return false }
@@ -166,6 +171,7 @@ public struct FlowLogParser {
         case .srcport, .dstport: return value <= 65_535
         case .protocol: return value <= 255
         case .start, .end: return value <= self.maxTimestamp
+        case .tcpFlags: return value <= 255
         default: return true
         }
     }
@@ -180,8 +186,15 @@ public struct FlowLogParser {
         case .packets: record.packets = Int(value)
         case .bytes: record.bytes = Int(value)
         case .start: record.start = value
+        case .tcpFlags: record.tcpFlags = Int16(value)
         default: record.end = value
         }
+    }
+
+    /// `ingress` or `egress` by its first letter; anything else is unknown.
+    @inline(__always)
+    static func direction(_ first: UInt8) -> FlowDirection {
+        first == UInt8(ascii: "i") ? .ingress : first == UInt8(ascii: "e") ? .egress : .unknown
     }
 
     /// Where the token at `cursor` ends (a space or the line's end), eight bytes at a time while the buffer allows.
@@ -302,7 +315,7 @@ public struct FlowLogParser {
                     return nil
                 }
                 if field == .srcaddr { record.source = address } else { record.destination = address }
-            case .srcport, .dstport, .protocol, .packets, .bytes, .start, .end:
+            case .srcport, .dstport, .protocol, .packets, .bytes, .start, .end, .tcpFlags:
                 if dash { continue }
                 guard let value = Self.integer(token) else {
                     self.statistics.malformed(line, String(decoding: buffer[lineRange], as: UTF8.self), "\(field.rawValue) is not a number")
@@ -315,6 +328,8 @@ public struct FlowLogParser {
                 Self.set(field, value, in: &record)
             case .action:
                 record.accepted = token.first == UInt8(ascii: "A")
+            case .flowDirection:
+                record.flowDirection = token.first.map(Self.direction) ?? .unknown
             case .logStatus:
                 if token.first == UInt8(ascii: "N") || token.first == UInt8(ascii: "S") {
                     self.statistics.skipped += 1

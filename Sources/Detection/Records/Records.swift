@@ -57,6 +57,11 @@ public struct FlowRecord: Sendable {
     public var start: Int64
     public var end: Int64
     public var accepted: Bool
+    /// v3+ `tcp-flags`: the OR of the TCP flags AWS logs over the interval (FIN 1, SYN 2, RST 4, SYN-ACK 18); -1 when the
+    /// format has no such field or the record has `-`.
+    public var tcpFlags: Int16 = -1
+    /// v5 `flow-direction` as seen by the logged interface: `ingress` (the destination is ours) or `egress`.
+    public var flowDirection: FlowDirection = .unknown
     /// Interned string ids for the account, interface and (v3+) instance, resolved by the parser's `names`.
     public var instanceId: Int
 
@@ -65,6 +70,11 @@ public struct FlowRecord: Sendable {
         accountId: 0, interfaceId: 0, source: nil, destination: nil, sourcePort: 0, destinationPort: 0, protocolNumber: 0, packets: 0,
         bytes: 0, start: 0, end: 0, accepted: false, instanceId: 0
     )
+}
+
+/// A flow record's `flow-direction` field, relative to the interface the record was captured on.
+public enum FlowDirection: UInt8, Sendable {
+    case unknown, ingress, egress
 }
 
 /// One CloudTrail management (or data) event, with the fields the rules read.

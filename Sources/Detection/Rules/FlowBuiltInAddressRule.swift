@@ -1,34 +1,46 @@
 import GuardDutyModel
 
-/// Built-in address intelligence on flow records: the instance connecting to Tor relays (UnauthorizedAccess:EC2/TorClient)
-/// or Tor exit nodes connecting to it (UnauthorizedAccess:EC2/TorIPCaller), cryptocurrency mining pools
-/// (CryptoCurrency:EC2/BitcoinTool.B) and — the instance reaching out — black holes (Trojan:EC2/BlackholeTraffic).
+/// Built-in address intelligence on flow records, by who opened the connection:
+/// - the instance connecting to a Tor relay: UnauthorizedAccess:EC2/TorClient (High);
+/// - a Tor exit node connecting to the instance: UnauthorizedAccess:EC2/TorIPCaller (Medium) — except on the ports of a
+///   public website (80, 443, 8080, 8443), where Tor Browser users are visitors like any other;
+/// - the instance connecting to a cryptocurrency mining pool: CryptoCurrency:EC2/BitcoinTool.B;
+/// - the instance connecting to a black-holed address: Trojan:EC2/BlackholeTraffic.
+/// One finding per instance and type (each further connection counts in it), not one per relay or pool address.
 final class FlowBuiltInAddressRule: FlowRule {
     let findingTypes: [FindingType] = [
         .unauthorizedAccessEC2TorClient, .unauthorizedAccessEC2TorIPCaller, .cryptoCurrencyEC2BitcoinToolB, .trojanEC2BlackholeTraffic,
     ]
 
+    /// Ports a public website answers on: Tor exits reaching them are the site's visitors.
+    static let websitePorts: Set<Int> = [80, 443, 8080, 8443]
+
     func process(_ batch: FlowBatch, in context: RuleContext) {
         for view in batch.views where view.answer != 0 {
             let verdict = context.intelligence.verdicts[Int(view.answer)]
+            let outgoing = view.initiatedLocally
             var hits: [(type: FindingType, what: String)] = []
             if verdict.tor {
-                hits.append(view.inbound ? (.unauthorizedAccessEC2TorIPCaller, "a Tor exit node") : (.unauthorizedAccessEC2TorClient, "a Tor relay"))
+                if outgoing {
+                    hits.append((.unauthorizedAccessEC2TorClient, "a Tor relay"))
+                } else if !Self.websitePorts.contains(view.localPort) {
+                    hits.append((.unauthorizedAccessEC2TorIPCaller, "a Tor exit node"))
+                }
             }
-            if verdict.miningPool { hits.append((.cryptoCurrencyEC2BitcoinToolB, "a cryptocurrency mining pool")) }
-            if !view.inbound && verdict.blackhole {
+            if outgoing && verdict.miningPool { hits.append((.cryptoCurrencyEC2BitcoinToolB, "a cryptocurrency mining pool")) }
+            if outgoing && verdict.blackhole {
                 hits.append((.trojanEC2BlackholeTraffic, "a black-holed address (a sinkhole of known-malicious infrastructure)"))
             }
             guard !hits.isEmpty else { continue }
             let record = view.record.pointee
-            let direction = view.inbound ? "inbound from" : "outbound with"
+            let direction = outgoing ? "opened a connection to" : "received a connection from"
             for hit in hits {
                 context.add(
                     context.flowObservation(
-                        hit.type, record: record, local: view.local, remote: view.remote, inbound: view.inbound, localPort: view.localPort,
-                        remotePort: view.remotePort, key: "\(view.remote)",
-                        description: "EC2 instance \(context.instanceName(record)) is communicating \(direction) \(view.remote), \(hit.what).",
-                        role: view.inbound ? "TARGET" : "ACTOR"
+                        hit.type, record: record, local: view.local, remote: view.remote, inbound: !outgoing, localPort: view.localPort,
+                        remotePort: view.remotePort, key: hit.type.rawValue,
+                        description: "EC2 instance \(context.instanceName(record)) \(direction) \(view.remote), \(hit.what).",
+                        role: outgoing ? "ACTOR" : "TARGET"
                     ))
             }
         }

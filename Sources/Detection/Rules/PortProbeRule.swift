@@ -1,23 +1,33 @@
 import GuardDutyModel
 
-/// Recon:EC2/PortProbeUnprotectedPort: a remote host trying at least `probedPorts` ports of an instance in one window
-/// and getting through on some (Medium when one of them is a sensitive service's port, else Low).
+/// Recon:EC2/PortProbeUnprotectedPort: a remote host probing at least `probedPorts` ports of an instance within a
+/// sliding span of a window's length — connections it opened that are probes (see `Connection.isProbe`), not a
+/// client's sessions — and getting through on some. Severity as GuardDuty documents it: High when Elasticsearch's
+/// 9200 or 9300 is open to it, else Low. Clients using a service, and a service's answers to their ephemeral ports,
+/// are not probes.
 final class PortProbeRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.reconEC2PortProbeUnprotectedPort]
 
-    /// Ports whose exposure raises the severity.
-    static let sensitive: Set<Int> = [22, 23, 3389, 1433, 3306, 5432, 6379, 9200, 9300, 11211, 27017]
+    /// Ports whose exposure makes the finding High (Elasticsearch).
+    static let elasticsearch: Set<Int> = [9200, 9300]
 
     /// Inbound, by (interface, local, remote, port).
     func judge(_ window: FlowWindow, in context: RuleContext) {
         let threshold = context.thresholds.probedPorts
-        let probes = context.grouping.byRemoteHost(window.inbound, atLeast: threshold)
+        let probes = context.grouping.byRemoteHost(window.inboundProbes, atLeast: threshold)
         ConnectionGrouping.hostPairRuns(
             probes,
             each: { run, ports in
-                let open = Set(run.filter(\.accepted).map { Int($0.port) })
-                guard ports >= threshold, !open.isEmpty, let first = run.min(by: { $0.start < $1.start }) else { return }
-                let port = open.min()!
+                guard ports >= threshold,
+                    let busiest = ConnectionGrouping.busiestSpan(
+                        run, seconds: context.thresholds.windowSeconds, from: window.judgedFrom, time: \.start, include: \.isProbe,
+                        value: { UInt64($0.port) }),
+                    busiest.count >= threshold, let first = busiest.span.first
+                else { return }
+                let probed = busiest.count
+                let open = Set(busiest.span.filter(\.accepted).map { Int($0.port) })
+                guard !open.isEmpty else { return }
+                let port = open.intersection(Self.elasticsearch).min() ?? open.min()!
                 context.add(
                     Observation(
                         type: .reconEC2PortProbeUnprotectedPort, key: "\(context.names.name(Int(first.interface)) ?? "-")|TARGET|\(port)",
@@ -32,8 +42,8 @@ final class PortProbeRule: FlowWindowRule {
                                     Finding.PortProbeDetail(localPort: $0, local: first.local.description, remote: first.remote.description)
                                 })),
                         evidence: nil,
-                        description: "\(first.remote) probed \(ports) ports of \(first.local); port \(port) is open to it.",
-                        severity: open.isDisjoint(with: Self.sensitive) ? nil : 5
+                        description: "\(first.remote) probed \(probed) ports of \(first.local); port \(port) is open to it.",
+                        severity: open.isDisjoint(with: Self.elasticsearch) ? nil : 8
                     ))
             })
     }

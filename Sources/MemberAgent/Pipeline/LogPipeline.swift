@@ -40,9 +40,12 @@ public final class LogPipeline {
 
     // MARK: whole files (scan)
 
-    /// Reads whole files (`LogInput.files` of each path: directories, `.gz`, `-` for stdin), in the order given.
+    /// Reads whole files (`LogInput.files` of each path: directories, `.gz`, `-` for stdin), in the order of their first
+    /// record's time (see `inTimeOrder`), whatever order they are given in.
     public func scan(_ paths: [String], as dataSource: DataSource) throws {
-        for path in try paths.flatMap(LogInput.files) {
+        let files = try paths.flatMap(LogInput.files)
+        // Standard input is read once: it keeps its place.
+        for path in files.contains("-") ? files : Self.inTimeOrder(files, as: dataSource) {
             try self.scanFile(path, as: dataSource)
         }
     }
