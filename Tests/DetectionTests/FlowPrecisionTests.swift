@@ -216,4 +216,17 @@ struct FlowPrecisionTests {
         #expect(found.first?.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId == "eni-app")
         #expect(self.findings(carried, intelligence: tor).map(\.type) == ["UnauthorizedAccess:EC2/TorClient"])
     }
+
+    /// IPv6 addresses are all public: the instance's own is the one its interface's records name most often, so its
+    /// connections out are its own and not the remote servers'.
+    @Test func anIPv6InstancesOwnAddressIsTheOneItsRecordsShare() {
+        let ours = "2600:1f18:abc:de00::10"
+        var lines = (0..<48).map {
+            Self.line(ours, "2a04:4e42:\($0 % 9 + 1)::223", 40_000 + $0, 443, at: Self.day + Int64($0) * 1800, eni: "eni-v6")
+        }
+        lines.append(Self.line(ours, "2a01:4f8:1c1c::66", 41_000, 6667, at: Self.day + 26 * 3600, eni: "eni-v6"))
+        let found = self.findings(lines)
+        #expect(found.map(\.type) == ["Behavior:EC2/NetworkPortUnusual"])
+        #expect(found.first?.service.action.networkConnectionAction?.localIpDetails?.ipAddressV6 == ours)
+    }
 }

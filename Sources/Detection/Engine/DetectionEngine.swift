@@ -69,6 +69,8 @@ public final class DetectionEngine {
     /// Interfaces that carry other addresses' traffic (NAT gateways), whose repeats of other resources' findings are
     /// dropped.
     var transit = TransitInterfaces()
+    /// Which public address is ours on interfaces whose records are public on both sides.
+    var ownPublicAddresses = OwnPublicAddresses()
 
     public convenience init(
         intelligence: Intelligence, accountId: String = "000000000000", region: String = "us-east-1", detectorId: String,
@@ -176,7 +178,7 @@ public final class DetectionEngine {
         let context = self.context
         FlowBatch.prepare(
             records, into: &self.views, intelligence: context.intelligence, windowSeconds: self.thresholds.windowSeconds,
-            newestWindow: &self.newestWindow)
+            newestWindow: &self.newestWindow, own: &self.ownPublicAddresses)
         var views: [FlowView] = []
         swap(&views, &self.views)
         views.withUnsafeBufferPointer { views in
