@@ -121,6 +121,18 @@ struct DNSPrecisionTests {
         #expect(Self.findings(chrome + cdn).isEmpty)
     }
 
+    @Test func aDGABurstAcrossAWindowBoundaryIsOneBurstInEitherOrder() throws {
+        var generator = SplitMixGenerator(seed: 5)
+        let names = (0..<14).map { _ in "\(Self.randomLabel(&generator, 15)).ru" }
+        let burst = names.enumerated().map { index, name in Self.query(name, at: Self.day + 570 + Int64(index) * 5, rcode: "NXDOMAIN") }
+        // The names the heuristic reads as generated (a random label now and then reads as a word).
+        let generated = names.filter(DNSExfiltration.looksGenerated).count
+        #expect(generated >= 10)
+        let finding = try #require(Self.findings(burst).first { $0.type == "Trojan:EC2/DGADomainRequest.B" })
+        #expect(finding.service.count == generated)
+        #expect(TrailEvents.summary(Self.findings(burst.reversed())) == TrailEvents.summary(Self.findings(burst)))
+    }
+
     @Test func theMetadataServicesOwnNamesAreNotRebinding() {
         let metadata = #"[{"Rdata":"169.254.169.254","Type":"A","Class":"IN"}]"#
         let benign = ["instance-data", "instance-data.ec2.internal", "metadata.google.internal"].map {

@@ -17,11 +17,8 @@ final class DNSDataExfiltrationRule: DNSRule {
         var region: String
     }
 
-    /// The most names kept per instance and domain (far above the threshold; past it, what is due is judged at once).
-    static let maximumNames = 4_096
-
-    /// Each name's first query, per instance and domain, until judged.
-    var names: [Key: [String: Int64]] = [:]
+    /// Each name's first query per instance and domain, until judged (at most 4,096 names each: far above the threshold).
+    var names = DistinctNameSpans<Key>(capacity: 4_096)
 
     var hasOpenWindows: Bool { !self.names.isEmpty }
 
@@ -29,12 +26,7 @@ final class DNSDataExfiltrationRule: DNSRule {
         let name = dns.name
         guard DNSExfiltration.looksLikeExfiltration(name) else { return }
         let key = Key(instance: dns.instance, domain: DNSExfiltration.registeredDomain(name), account: dns.account, region: dns.region)
-        var first = self.names[key]?[name] ?? query.time
-        first = min(first, query.time)
-        self.names[key, default: [:]][name] = first
-        if let count = self.names[key]?.count, count >= Self.maximumNames {
-            self.judge(key, before: query.time - context.thresholds.windowSeconds, in: context)
-        }
+        if self.names.note(key, name, at: query.time) { self.judge(key, before: query.time - context.thresholds.windowSeconds, in: context) }
     }
 
     func close(before watermark: Int64?, in context: RuleContext) {
@@ -43,28 +35,11 @@ final class DNSDataExfiltrationRule: DNSRule {
         }
     }
 
-    /// Judges the spans of one instance and domain that end at or before `watermark` (all when nil): the names of a
-    /// span that reaches the threshold are reported and forgotten; names no open span needs are forgotten.
     func judge(_ key: Key, before watermark: Int64?, in context: RuleContext) {
-        guard let table = self.names[key] else { return }
-        let length = context.thresholds.windowSeconds
-        let sorted = table.map { (time: $0.value, name: $0.key) }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
-        let due = watermark.map { watermark in sorted.firstIndex { $0.time + length > watermark } ?? sorted.count } ?? sorted.count
-        var start = 0
-        var consumed = 0
-        while start < due {
-            var end = start
-            while end < sorted.count, sorted[end].time <= sorted[start].time + length { end += 1 }
-            if end - start >= context.thresholds.exfiltrationQueries {
-                self.report(key, Array(sorted[start..<end]), in: context)
-                start = end
-            } else {
-                start += 1
-            }
-            consumed = start
+        let thresholds = context.thresholds
+        for span in self.names.judge(key, before: watermark, length: thresholds.windowSeconds, threshold: thresholds.exfiltrationQueries) {
+            self.report(key, span, in: context)
         }
-        let remaining = sorted[consumed...]
-        self.names[key] = remaining.isEmpty ? nil : Dictionary(uniqueKeysWithValues: remaining.map { ($0.name, $0.time) })
     }
 
     func report(_ key: Key, _ span: [(time: Int64, name: String)], in context: RuleContext) {
