@@ -19,15 +19,9 @@ public final class Intelligence: Sendable {
     public let builtInDomains: DomainMatcher
     public let builtInDomainTypes: [String]
 
-    /// Where addresses are (`intel/ip-locations.tsv`: a country or region per network), for
-    /// UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B; list `i` is `locationLabels[i]`.
-    let locations: IPMatcher
-    public let locationLabels: [String]
-
-    /// AWS's published ranges (`intel/aws-ip-ranges.json`), one list per (service, region, prefix length), and for each
-    /// answer of the matcher the most specific range holding the address (nil: outside AWS).
-    let awsRanges: IPMatcher
-    let awsAnswers: [AWSRange?]
+    /// Where addresses are and which are AWS's: matchers of the large built-in files, built once and shared by every
+    /// `Intelligence` made with them (an agent makes one on every configuration change).
+    public let places: Places
 
     /// What the address lists say of one address.
     struct AddressVerdict: Sendable {
@@ -42,18 +36,22 @@ public final class Intelligence: Sendable {
         var blackhole = false
     }
 
-    public init(
+    public convenience init(
         threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
         torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = [], blackholes: [IPNetwork] = [],
         locations: [(network: IPNetwork, label: String)] = [], awsRanges: [AWSIPRanges.Prefix] = []
     ) {
-        (self.awsRanges, self.awsAnswers) = Self.awsMatcher(awsRanges)
-        let labels = Array(Set(locations.map(\.label))).sorted()
-        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        var byLabel = [[IPNetwork]](repeating: [], count: labels.count)
-        for (network, label) in locations { byLabel[labelIndex[label]!].append(network) }
-        self.locations = IPMatcher(lists: byLabel)
-        self.locationLabels = labels
+        self.init(
+            threatLists: threatLists, trustedLists: trustedLists, builtInDomains: builtInDomains, torNodes: torNodes, miningPools: miningPools,
+            maliciousIPs: maliciousIPs, blackholes: blackholes, places: Places(locations: locations, awsRanges: awsRanges))
+    }
+
+    /// The same, with the places matchers already built.
+    public init(
+        threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
+        torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = [], blackholes: [IPNetwork] = [], places: Places
+    ) {
+        self.places = places
         let threatCount = threatLists.count
         self.addresses = IPMatcher(lists: threatLists.map(\.list.networks) + [torNodes, miningPools, maliciousIPs, blackholes])
         self.verdicts = self.addresses.combinations.map { lists in
@@ -173,62 +171,19 @@ public final class Intelligence: Sendable {
 
     /// The location the location file gives an address (when networks of several locations hold it, the first label
     /// in sorted order).
-    func location(_ address: IPAddress) -> String? {
-        guard !self.locations.isEmpty else { return nil }
-        return self.locations.combinations[Int(self.locations.answer(address))].first.map { self.locationLabels[$0] }
-    }
-
-    /// The matcher of AWS's ranges and the most specific range of each of its answers: the longest prefix, and at equal
-    /// length a named service before the AMAZON umbrella.
-    static func awsMatcher(_ prefixes: [AWSIPRanges.Prefix]) -> (IPMatcher, [AWSRange?]) {
-        struct List: Hashable {
-            var range: AWSRange
-            var length: UInt8
-        }
-        var index: [List: Int] = [:]
-        var lists: [List] = []
-        var networks: [[IPNetwork]] = []
-        for prefix in prefixes {
-            let length: UInt8
-            switch prefix.network {
-            case .v4(_, let bits): length = bits
-            case .v6(_, let bits): length = bits
-            }
-            let list = List(range: AWSRange(service: prefix.service, region: prefix.region), length: length)
-            if let existing = index[list] {
-                networks[existing].append(prefix.network)
-            } else {
-                index[list] = lists.count
-                lists.append(list)
-                networks.append([prefix.network])
-            }
-        }
-        let matcher = IPMatcher(lists: networks)
-        /// Whether `a` is less specific than `b` (ties broken by name, so that the answer is the same whatever the file's order).
-        func lessSpecific(_ a: List, _ b: List) -> Bool {
-            if a.length != b.length { return a.length < b.length }
-            let aUmbrella = a.range.service == "AMAZON"
-            let bUmbrella = b.range.service == "AMAZON"
-            if aUmbrella != bUmbrella { return aUmbrella }
-            return (b.range.service, b.range.region) < (a.range.service, a.range.region)
-        }
-        let answers: [AWSRange?] = matcher.combinations.map { combination in
-            combination.map { lists[$0] }.max(by: lessSpecific)?.range
-        }
-        return (matcher, answers)
-    }
+    func location(_ address: IPAddress) -> String? { self.places.location(address) }
 
     /// Where an address is in AWS's published ranges (nil: outside them, or no ranges loaded).
     public func awsRange(_ address: IPAddress) -> AWSRange? {
-        guard !self.awsRanges.isEmpty, !address.isPrivateOrBogon else { return nil }
-        return self.awsAnswers[Int(self.awsRanges.answer(address))]
+        guard !address.isPrivateOrBogon else { return nil }
+        return self.places.awsRange(address)
     }
 
     /// Whether an address is in AWS's published ranges.
     public func isInsideAWS(_ address: IPAddress) -> Bool { self.awsRange(address) != nil }
 
     /// Whether AWS's ranges are loaded (without them, no address is known to be inside AWS).
-    public var knowsAWSRanges: Bool { !self.awsRanges.isEmpty }
+    public var knowsAWSRanges: Bool { self.places.knowsAWSRanges }
 
     /// Reads `FINDING_TYPE<TAB>DOMAIN` lines ('#' comments).
     public static func builtInDomains(tsv: String) -> [(type: String, domain: String)] {

@@ -9,9 +9,9 @@ public struct BuiltInIntelligence: Sendable {
     let miningPools: [IPNetwork]
     let maliciousIPs: [IPNetwork]
     let blackholes: [IPNetwork]
-    let locations: [(network: IPNetwork, label: String)]
-    /// AWS's published ranges (`aws-ip-ranges.json`, AWS's `ip-ranges.json`); empty when the file is missing or unreadable.
-    let awsRanges: [AWSIPRanges.Prefix]
+    /// Locations and AWS's published ranges (`aws-ip-ranges.json`, AWS's `ip-ranges.json`; none when the file is missing
+    /// or unreadable), their matchers built once for every `Intelligence` this makes.
+    let places: Places
     /// What went wrong loading the files (a missing or malformed ranges file): the caller logs them, nothing fails.
     public let warnings: [String]
 
@@ -29,8 +29,21 @@ public struct BuiltInIntelligence: Sendable {
         // The operator's own location file when it holds networks, else the shipped country file.
         let own =
             directory.flatMap { FileManager.default.contents(atPath: "\($0)/ip-locations.tsv") }.map { Intelligence.locations(tsv: Array($0)) } ?? []
-        self.locations = own.isEmpty ? Self.countries(directory: directory) : own
-        (self.awsRanges, self.warnings) = Self.awsRanges(directory: directory)
+        // The two large files are read when first needed (see `Places`); a missing ranges file is said now.
+        self.places = Places(
+            locations: { own.isEmpty ? Self.countries(directory: directory) : own },
+            awsRanges: {
+                let (ranges, warnings) = Self.awsRanges(directory: directory)
+                for warning in warnings { FileHandle.standardError.write(Data("warning: built-in intelligence: \(warning)\n".utf8)) }
+                return ranges
+            })
+        if let directory, !FileManager.default.fileExists(atPath: "\(directory)/aws-ip-ranges.json") {
+            self.warnings = [
+                "\(directory)/aws-ip-ranges.json is missing: no address is known to be inside AWS (InstanceCredentialExfiltration cannot tell InsideAWS)"
+            ]
+        } else {
+            self.warnings = []
+        }
     }
 
     /// The shipped country of each network (`ip-countries.tsv.gz`), or none when it is missing or unreadable.
@@ -43,9 +56,8 @@ public struct BuiltInIntelligence: Sendable {
     static func awsRanges(directory: String?) -> ([AWSIPRanges.Prefix], [String]) {
         guard let directory else { return ([], []) }
         let path = "\(directory)/aws-ip-ranges.json"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return ([], ["\(path) is missing: no address is known to be inside AWS (InstanceCredentialExfiltration cannot tell InsideAWS)"])
-        }
+        // Its absence is said when the intelligence is loaded.
+        guard let data = FileManager.default.contents(atPath: path) else { return ([], []) }
         do {
             return (try AWSIPRanges.parse(Array(data)).prefixes, [])
         } catch {
@@ -57,7 +69,7 @@ public struct BuiltInIntelligence: Sendable {
         Intelligence(
             threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes,
             miningPools: self.miningPools,
-            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes, locations: self.locations, awsRanges: self.awsRanges
+            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes, places: self.places
         )
     }
 }
