@@ -95,16 +95,22 @@ extension CorpusBuilder {
             on: miner, from: minute, to: minute + 4 * 3600, indicator: pool)
     }
 
-    /// A SYN flood spread over many records of 150–250 packets each (one per source port and minute).
+    /// A modest connection flood (about 2,000 packets a second): 600 connections a minute for ten minutes, each record
+    /// 150–250 packets (no record large on its own; about 120,000 packets a minute together).
     func tcpFlood(_ minute: Int64) {
         let source = self["web-2"]
-        for second in stride(from: 0, to: 600, by: 2) {
-            let packets = self.rng.int(150...250)
-            var flood = CorpusConnection.attempt(
-                from: "", self.rng.ephemeralPort(), to: CorpusAddresses.floodVictim, 80, at: minute + Int64(second), reset: false)
-            flood.forwardPackets = packets
-            flood.forwardBytes = packets * 60
-            self.outbound(source, flood)
+        for second in 0..<600 {
+            for _ in 0..<10 {
+                let packets = self.rng.int(150...250)
+                var flood = CorpusConnection.attempt(
+                    from: "", self.rng.ephemeralPort(), to: CorpusAddresses.floodVictim, 80, at: minute + Int64(second), reset: false)
+                flood.forwardPackets = packets
+                flood.forwardBytes = packets * 60
+                flood.replyPackets = self.rng.int(0...3)
+                flood.replyBytes = flood.replyPackets * 40
+                flood.reset = flood.replyPackets > 0
+                self.outbound(source, flood)
+            }
         }
         self.record(
             "TCP flood", ["Backdoor:EC2/DenialOfService.Tcp"], on: source, from: minute, to: minute + 600, indicator: CorpusAddresses.floodVictim)
