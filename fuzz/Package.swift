@@ -11,6 +11,7 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
     ("dns", [.product(name: "Detection", package: "guardpost")]),
     ("gzip", [.product(name: "Detection", package: "guardpost"), "CZlibFuzz"]),
     ("list-txt", [.product(name: "ThreatLists", package: "guardpost")]),
+    ("aws-ip-ranges", [.product(name: "Detection", package: "guardpost"), .product(name: "ThreatLists", package: "guardpost")]),
     ("list-stix", [.product(name: "ThreatLists", package: "guardpost")]),
     ("list-otx-csv", [.product(name: "ThreatLists", package: "guardpost")]),
     ("list-alien-vault", [.product(name: "ThreatLists", package: "guardpost")]),

@@ -39,7 +39,9 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let intelligence = BuiltInIntelligence(directory: Self.intelDirectory(self.intelDir)).intelligence(
+        let builtIn = BuiltInIntelligence(directory: Self.intelDirectory(self.intelDir))
+        for warning in builtIn.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        let intelligence = builtIn.intelligence(
             threatLists: try self.threatLists.map { try Self.loadList($0, content: .addressesAndDomains) },
             trustedLists: try self.trustedLists.map { try Self.loadList($0, content: .addresses).list }
         )

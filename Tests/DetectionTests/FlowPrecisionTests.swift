@@ -119,7 +119,7 @@ struct FlowPrecisionTests {
     }
 
     /// The company mail relay sends to many mail servers every day; an instance with no history of port 25 reaching a
-    /// handful of mail servers slowly is a spambot.
+    /// handful of mail servers, however slowly (within a day), is a spambot.
     @Test func theMailRelayIsQuietAndASlowNewSenderIsASpambot() {
         func mail(_ local: String, eni: String, day: Int, hosts: Int, every seconds: Int64) -> [String] {
             (0..<hosts).map {
@@ -132,6 +132,9 @@ struct FlowPrecisionTests {
         let spam = mail("10.0.5.50", eni: "eni-app", day: 2, hosts: 6, every: 600)
         let found = self.findings(app + spam)
         #expect(found.map(\.type) == ["Backdoor:EC2/Spambot"])
+        // A slow sender: a mail server an hour, four in a day. Three mails to three domains are an application's.
+        #expect(self.types(app + mail("10.0.5.50", eni: "eni-app", day: 2, hosts: 4, every: 3_600)) == ["Backdoor:EC2/Spambot"])
+        #expect(self.types(app + mail("10.0.5.50", eni: "eni-app", day: 2, hosts: 3, every: 3_600)).isEmpty)
     }
 
     /// A TCP flood over three minutes, 600 connections logged every minute with ~200 small packets each; a backup
@@ -149,6 +152,16 @@ struct FlowPrecisionTests {
         }
         #expect(self.types(records(bytesPerPacket: 60, port: 80)).contains("Backdoor:EC2/DenialOfService.Tcp"))
         #expect(!self.types(records(bytesPerPacket: 1_450, port: 443)).contains("Backdoor:EC2/DenialOfService.Tcp"))
+        // A download: the instance's side of it is a stream of bare ACKs, 200,000 a minute, on one connection.
+        let download = (0..<3).map {
+            Self.line("10.0.1.10", "151.101.2.15", 41_000, 443, at: Self.day + Int64($0) * 60, packets: 200_000, bytes: 200_000 * 52)
+        }
+        #expect(self.types(download).isEmpty)
+        // A DNS server answering a busy resolver: 150,000 small answers a minute, to queries the resolver sent.
+        let answers = (0..<3).map {
+            Self.line("10.0.1.53", "8.8.4.4", 53, 41_000, at: Self.day + Int64($0) * 60, packets: 150_000, bytes: 150_000 * 90, protocolNumber: 17)
+        }
+        #expect(self.types(answers).isEmpty)
     }
 
     /// One SSH session logged every minute for half an hour is one connection; 25 connections are a brute force.
@@ -157,5 +170,29 @@ struct FlowPrecisionTests {
         #expect(self.types(session).isEmpty)
         let attempts = (0..<25).map { Self.line("81.2.3.4", "10.0.1.10", 51_515 + $0, 22, at: Self.day + Int64($0) * 20) }
         #expect(self.types(attempts) == ["UnauthorizedAccess:EC2/SSHBruteForce"])
+    }
+
+    /// 24 attempts in four minutes straddling a window boundary (12 in each window) are one brute force, reported once;
+    /// the same 24 spread over 40 minutes are not.
+    @Test func windowRulesJudgeSlidingSpansAcrossTheWindowBoundary() {
+        let boundary = (Self.day / 600 + 1) * 600
+        let burst = (0..<24).map { Self.line("81.2.3.4", "10.0.1.10", 40_000 + $0, 22, at: boundary - 120 + Int64($0) * 10) }
+        let found = self.findings(burst)
+        #expect(found.map(\.type) == ["UnauthorizedAccess:EC2/SSHBruteForce"])
+        #expect(found.first?.service.count == 24)
+        let slow = (0..<24).map { Self.line("81.2.3.4", "10.0.1.10", 40_000 + $0, 22, at: boundary + Int64($0) * 100) }
+        #expect(self.findings(slow).isEmpty)
+    }
+
+    /// On a NAT gateway's interface an instance's packets to the internet are `ingress`: the private side is still ours,
+    /// so an instance's outbound scan carried by the NAT is a scan by it, not a probe of the internet host.
+    @Test func aNATGatewaysIngressRecordsKeepThePrivateSideAsOurs() {
+        let header =
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status "
+            + "tcp-flags flow-direction"
+        let scan = (0..<60).map {
+            "5 123456789012 eni-nat 10.0.1.42 185.141.63.120 51000 \(1 + $0) 6 1 44 \(Self.day) \(Self.day + 60) ACCEPT OK 2 ingress"
+        }
+        #expect(self.types([header] + scan) == ["Recon:EC2/Portscan"])
     }
 }

@@ -51,4 +51,26 @@ struct LogPipelineTests {
         #expect(summary(scanned) == ["Impact:EC2/MaliciousDomainRequest.Custom i-1 ×2", "Impact:EC2/MaliciousDomainRequest.Custom i-2 ×1"])
         #expect(summary(followed) == summary(scanned))
     }
+
+    /// A learned rule starts an instance's history at its first record: day 3 named before day 1 must not make day 3's
+    /// unusual port part of what was learned. The scan reads files in record-time order, whatever order they are named.
+    @Test func filesNamedInAnyOrderAreScannedInRecordTimeOrder() throws {
+        let directory = try temporaryDirectory()
+        let start: Int64 = 1_790_000_000
+        func line(_ time: Int64, port: Int) -> String {
+            "2 123456789012 eni-a 10.0.0.5 93.184.216.34 49152 \(port) 6 10 5000 \(time) \(time + 60) ACCEPT OK\n"
+        }
+        let days = [
+            (0..<48).map { line(start + Int64($0) * 1800, port: 443) }.joined(),
+            line(start + 2 * 86_400, port: 6667),
+        ]
+        let paths = ["\(directory)/b-day1.log", "\(directory)/a-day3.log"]
+        for (path, text) in zip(paths, days) { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) }
+        #expect(LogPipeline.inTimeOrder(paths.reversed(), as: .flowLogs) == paths)
+        for order in [paths, paths.reversed()] {
+            let pipeline = LogPipeline(engine: DetectionEngine(intelligence: Intelligence(), detectorId: "d"))
+            try pipeline.scan(order, as: .flowLogs)
+            #expect(pipeline.engine.findings().map(\.type) == ["Behavior:EC2/NetworkPortUnusual"])
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import GuardDutyModel
 import ThreatLists
 
 /// Groups the connections of a window for the window rules: counting 64-bit group fingerprints finds the groups big
@@ -5,7 +6,7 @@ import ThreatLists
 /// windows so that they are not allocated (and their pages faulted in) for every window.
 final class ConnectionGrouping {
     var keys: [UInt64] = []
-    var counts: [Int32] = []
+    var counts: [Int] = []
     var slots: [Int32] = []
 
     /// Runs of equal keys in a sorted array.
@@ -17,6 +18,35 @@ final class ConnectionGrouping {
             body(items[start..<end])
             start = end
         }
+    }
+
+    /// The busiest sliding span of a group: the most distinct `value`s among the items `include` keeps whose times
+    /// lie within `seconds` of each other, counting only spans that reach `from` (those wholly before it were judged
+    /// with the window before), with the span's items in time order. Nil when no item qualifies.
+    static func busiestSpan<T>(
+        _ run: ArraySlice<T>, seconds: Int64, from: Int64, time: (T) -> Int64, include: (T) -> Bool, value: (T) -> UInt64
+    ) -> (count: Int, span: ArraySlice<T>)? {
+        let kept = run.filter(include).sorted { time($0) < time($1) }
+        var counts: [UInt64: Int] = [:]
+        var left = 0
+        var best: (count: Int, left: Int, right: Int)?
+        for right in kept.indices {
+            counts[value(kept[right]), default: 0] += 1
+            while time(kept[right]) - time(kept[left]) >= seconds {
+                let key = value(kept[left])
+                counts[key]! -= 1
+                if counts[key] == 0 { counts.removeValue(forKey: key) }
+                left += 1
+            }
+            if time(kept[right]) >= from && counts.count > (best?.count ?? 0) { best = (counts.count, left, right) }
+        }
+        return best.map { ($0.count, kept[$0.left...$0.right]) }
+    }
+
+    /// A 64-bit value standing for an address in `busiestSpan` (distinct addresses of one group practically never meet).
+    @inline(__always)
+    static func key(_ address: IPAddress) -> UInt64 {
+        UInt64(truncatingIfNeeded: address.value) ^ UInt64(truncatingIfNeeded: address.value >> 64) &* 0x9E37_79B9_7F4A_7C15 ^ (address.isV6 ? 1 : 0)
     }
 
     /// The runs of one host pair (interface, local, remote) in connections sorted as `byRemoteHost` sorts them, each
@@ -40,11 +70,13 @@ final class ConnectionGrouping {
     /// the second pass is skipped). A fingerprint collision only merges two groups; the rules then group the candidates
     /// exactly, so the result is the same as grouping everything exactly — at a fraction of the cost, as nearly every
     /// group is small.
-    func candidates<T>(_ items: [T], atLeast count: Int, fingerprint: (T) -> UInt64) -> [T] {
-        guard items.count >= max(count, 1) else { return [] }
+    ///
+    /// With a `weight`, a group's items are summed by it instead of counted (packets, bytes).
+    func candidates<T>(_ items: [T], atLeast count: Int, weight: ((T) -> Int)? = nil, fingerprint: (T) -> UInt64) -> [T] {
+        guard !items.isEmpty, weight != nil || items.count >= max(count, 1) else { return [] }
         let counter = self
         let mask = counter.reset(for: items.count)
-        var largest: Int32 = 0
+        var largest = 0
         counter.keys.withUnsafeMutableBufferPointer { keys in
             counter.counts.withUnsafeMutableBufferPointer { counts in
                 counter.slots.withUnsafeMutableBufferPointer { slots in
@@ -54,7 +86,7 @@ final class ConnectionGrouping {
                         var slot = Int(truncatingIfNeeded: print) & mask
                         while keys[slot] != 0 && keys[slot] != print { slot = (slot + 1) & mask }
                         keys[slot] = print
-                        counts[slot] += 1
+                        counts[slot] = counts[slot].addingClamped(weight?(items[index]) ?? 1)
                         largest = max(largest, counts[slot])
                         slots[index] = Int32(truncatingIfNeeded: slot)
                     }

@@ -18,11 +18,15 @@ public final class DetectionEngine {
         public var portSweepHosts = 50
         /// Backdoor:EC2/Spambot: this many mail servers reached on port 25 within `spambotSeconds` by an instance that
         /// did not use port 25 while it was learned.
-        public var spambotHosts = 5
-        public var spambotSeconds: Int64 = 3_600
+        public var spambotHosts = 4
+        public var spambotSeconds: Int64 = 86_400
         public var denialOfServicePacketsPerMinute = 100_000
         /// The largest average packet of a flood (a bulk transfer's full-size packets are not one).
         public var denialOfServiceBytesPerPacket = 600
+        /// A flood of bare headers (≤ 100 bytes a packet: SYN and ACK floods) needs fewer packets in a minute.
+        public var denialOfServiceHeaderPacketsPerMinute = 5_000
+        /// Over TCP, a flood comes from at least this many connections in its minute.
+        public var denialOfServiceConnections = 20
         public var exfiltrationQueries = 5
         public var probedPorts = 10
         public var dgaDomains = 10

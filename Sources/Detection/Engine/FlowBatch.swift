@@ -5,9 +5,11 @@ import ThreatLists
 struct FlowBatch {
     var views: UnsafeBufferPointer<FlowView>
 
-    /// Which side of a connection is ours: the one the record's `flow-direction` names when the format has it; else the
-    /// private one; when both are public, the listening side (see `Initiator`). Nil when both are private (or an
-    /// address is missing): nothing remote to judge.
+    /// Which side of a connection is ours: the private one; when both are public, the one the record's
+    /// `flow-direction` names (ingress: the destination), else the listening side (see `Initiator`). Nil when both are
+    /// private (or an address is missing): nothing remote to judge. A private side is ours even against the
+    /// direction: on a NAT gateway's interface an instance's packets to the internet are ingress, yet the remote party
+    /// is their destination.
     @inline(__always)
     static func sides(_ record: UnsafePointer<FlowRecord>) -> (inbound: Bool, local: IPAddress, remote: IPAddress)? {
         guard let source = record.pointee.source, let destination = record.pointee.destination else { return nil }
@@ -15,11 +17,14 @@ struct FlowBatch {
         let destinationPrivate = destination.isPrivateOrBogon
         if sourcePrivate && destinationPrivate { return nil }
         let inbound: Bool
-        switch record.pointee.flowDirection {
-        case .ingress: inbound = true
-        case .egress: inbound = false
-        case .unknown:
-            inbound = sourcePrivate != destinationPrivate ? destinationPrivate : Initiator.of(record).sourceInitiated
+        if sourcePrivate != destinationPrivate {
+            inbound = destinationPrivate
+        } else {
+            switch record.pointee.flowDirection {
+            case .ingress: inbound = true
+            case .egress: inbound = false
+            case .unknown: inbound = Initiator.of(record).sourceInitiated
+            }
         }
         return inbound ? (true, destination, source) : (false, source, destination)
     }

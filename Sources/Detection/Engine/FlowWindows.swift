@@ -5,6 +5,8 @@ import ThreatLists
 struct FlowWindows {
     /// The open windows, oldest first (two or three at a time: logs arrive nearly in time order).
     var windows: [FlowWindow] = []
+    /// The window judged last, kept for the spans of the next one.
+    var previous: FlowWindow?
 
     var hasOpenWindows: Bool { !self.windows.isEmpty }
 
@@ -17,25 +19,20 @@ struct FlowWindows {
             let start = record.pointee.start
             let window = start / length
             if view.advances {
-                while let oldest = self.windows.first, oldest.start < window - 1 { Self.judge(self.windows.removeFirst(), rules, context) }
+                while let oldest = self.windows.first, oldest.start < window - 1 { self.judge(self.windows.removeFirst(), rules, context) }
             }
             guard view.sourceInitiated else { continue }
             let connection = Connection(
                 interface: Int32(truncatingIfNeeded: record.pointee.interfaceId), instance: Int32(truncatingIfNeeded: record.pointee.instanceId),
                 account: Int32(truncatingIfNeeded: record.pointee.accountId), port: UInt16(truncatingIfNeeded: record.pointee.destinationPort),
                 clientPort: UInt16(truncatingIfNeeded: record.pointee.sourcePort), accepted: record.pointee.accepted,
-                isTCP: record.pointee.protocolNumber == 6, confidence: view.confidence,
+                protocolNumber: UInt8(truncatingIfNeeded: record.pointee.protocolNumber), confidence: view.confidence,
                 packets: Int32(clamping: record.pointee.packets), bytes: Int32(clamping: record.pointee.bytes),
-                tcpFlags: record.pointee.tcpFlags, start: start,
+                tcpFlags: record.pointee.tcpFlags, duration: UInt16(clamping: max(0, record.pointee.end - start)), start: start,
                 local: view.local, remote: view.remote
             )
             // Appended in place, through the window's index (a copy of the buffer would copy its arrays on every record).
-            let slot = self.slot(window)
-            if view.inbound {
-                self.windows[slot].inbound.append(connection)
-            } else {
-                self.windows[slot].outbound.append(connection)
-            }
+            self.windows[self.slot(window)].add(connection, openedByUs: !view.inbound)
         }
     }
 
@@ -43,12 +40,15 @@ struct FlowWindows {
     mutating func close(before watermark: Int64?, rules: [any FlowWindowRule], in context: RuleContext) {
         let length = context.thresholds.windowSeconds
         while let oldest = self.windows.first, watermark.map({ (oldest.start + 1) * length <= $0 }) ?? true {
-            Self.judge(self.windows.removeFirst(), rules, context)
+            self.judge(self.windows.removeFirst(), rules, context)
         }
     }
 
-    static func judge(_ window: FlowWindow, _ rules: [any FlowWindowRule], _ context: RuleContext) {
-        for rule in rules { rule.judge(window, in: context) }
+    /// Hands a closing window, with the one before it when that was the previous one judged, to every rule.
+    mutating func judge(_ window: FlowWindow, _ rules: [any FlowWindowRule], _ context: RuleContext) {
+        let span = window.span(after: self.previous, windowSeconds: context.thresholds.windowSeconds)
+        for rule in rules { rule.judge(span, in: context) }
+        self.previous = window
     }
 
     /// The index of a window's buffer in `windows`, opened when new (kept in order: a late file may open an older one).

@@ -29,12 +29,20 @@ struct Initiator {
         11211, 14444, 15672, 27017, 27018,
     ]
 
+    /// `servicePorts` as one bit per port (a lookup per record without hashing).
+    static let serviceBits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for port in Self.servicePorts { bits[port >> 6] |= 1 << UInt64(port & 63) }
+        return bits
+    }()
+
     /// How strongly a port looks like the listening side: 0 system, 1 well-known service, 2 registered, 3 ephemeral.
     @inline(__always)
     static func rank(_ port: Int) -> Int {
         if port < 1024 { return 0 }
-        if port >= 32_768 { return Self.servicePorts.contains(port) ? 1 : 3 }
-        return Self.servicePorts.contains(port) ? 1 : 2
+        let service = port <= 65_535 && Self.serviceBits[port >> 6] & (1 << UInt64(port & 63)) != 0
+        if service { return 1 }
+        return port >= 32_768 ? 3 : 2
     }
 
     @inline(__always)

@@ -24,6 +24,11 @@ public final class Intelligence: Sendable {
     let locations: IPMatcher
     public let locationLabels: [String]
 
+    /// AWS's published ranges (`intel/aws-ip-ranges.json`), one list per (service, region, prefix length), and for each
+    /// answer of the matcher the most specific range holding the address (nil: outside AWS).
+    let awsRanges: IPMatcher
+    let awsAnswers: [AWSRange?]
+
     /// What the address lists say of one address.
     struct AddressVerdict: Sendable {
         var threatLists: [String] = []
@@ -40,8 +45,9 @@ public final class Intelligence: Sendable {
     public init(
         threatLists: [(name: String, list: ParsedList)] = [], trustedLists: [ParsedList] = [], builtInDomains: [(type: String, domain: String)] = [],
         torNodes: [IPNetwork] = [], miningPools: [IPNetwork] = [], maliciousIPs: [IPNetwork] = [], blackholes: [IPNetwork] = [],
-        locations: [(network: IPNetwork, label: String)] = []
+        locations: [(network: IPNetwork, label: String)] = [], awsRanges: [AWSIPRanges.Prefix] = []
     ) {
+        (self.awsRanges, self.awsAnswers) = Self.awsMatcher(awsRanges)
         let labels = Array(Set(locations.map(\.label))).sorted()
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var byLabel = [[IPNetwork]](repeating: [], count: labels.count)
@@ -74,13 +80,95 @@ public final class Intelligence: Sendable {
 
     /// Reads `CIDR<TAB>LOCATION` lines ('#' comments), as `intel/ip-locations.tsv` holds them.
     public static func locations(tsv: String) -> [(network: IPNetwork, label: String)] {
-        tsv.split(separator: "\n").compactMap { line in
-            guard !line.hasPrefix("#") else { return nil }
-            let parts = line.split(separator: "\t")
-            guard parts.count >= 2, let network = IPNetwork.parse(parts[0].trimmingCharacters(in: .whitespaces)) else { return nil }
-            let label = parts[1].trimmingCharacters(in: .whitespaces)
-            return label.isEmpty ? nil : (network, label)
+        self.locations(tsv: Array(tsv.utf8))
+    }
+
+    /// Reads `CIDR<TAB>LOCATION` lines ('#' comments) from bytes, a line at a time without a String per line: the
+    /// shipped country file (`intel/ip-countries.tsv.gz`) has close to a million. Lines that are not a network and a
+    /// label are skipped.
+    public static func locations(tsv bytes: [UInt8]) -> [(network: IPNetwork, label: String)] {
+        var result: [(network: IPNetwork, label: String)] = []
+        // Labels are few (countries): each is made a String once, found again by its first eight bytes and length.
+        var labels: [UInt64: [(bytes: [UInt8], label: String)]] = [:]
+        bytes.withUnsafeBufferPointer { bytes in
+            func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 13 }
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                var tab = -1
+                var secondTab = -1
+                while end < bytes.count, bytes[end] != 10 {
+                    if bytes[end] == 9 {
+                        if tab < 0 { tab = end } else if secondTab < 0 { secondTab = end }
+                    }
+                    end += 1
+                }
+                defer { start = end + 1 }
+                guard bytes[start] != UInt8(ascii: "#"), tab >= 0 else { continue }
+                var networkStart = start
+                var networkEnd = tab
+                while networkStart < networkEnd, isSpace(bytes[networkStart]) { networkStart += 1 }
+                while networkEnd > networkStart, isSpace(bytes[networkEnd - 1]) { networkEnd -= 1 }
+                var labelStart = tab + 1
+                var labelEnd = secondTab >= 0 ? secondTab : end
+                while labelStart < labelEnd, isSpace(bytes[labelStart]) { labelStart += 1 }
+                while labelEnd > labelStart, isSpace(bytes[labelEnd - 1]) { labelEnd -= 1 }
+                guard labelStart < labelEnd,
+                    let network = Self.fastV4Network(bytes, networkStart, networkEnd)
+                        ?? IPNetwork.parse(UnsafeBufferPointer(rebasing: bytes[networkStart..<networkEnd]))
+                else { continue }
+                var key = UInt64(labelEnd - labelStart) << 56
+                for index in labelStart..<min(labelEnd, labelStart + 7) { key |= UInt64(bytes[index]) << (8 * UInt64(index - labelStart)) }
+                let raw = UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd])
+                if let known = labels[key]?.first(where: { $0.bytes.elementsEqual(raw) }) {
+                    result.append((network, known.label))
+                } else {
+                    let label = String(decoding: raw, as: UTF8.self)
+                    labels[key, default: []].append((Array(raw), label))
+                    result.append((network, label))
+                }
+            }
         }
+        return result
+    }
+
+    /// `a.b.c.d/n` read in place (nil: anything else, left to `IPNetwork.parse`).
+    static func fastV4Network(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> IPNetwork? {
+        var address: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            if byte >= 48 && byte <= 57 {
+                octet = octet * 10 + UInt32(byte - 48)
+                digits += 1
+                guard digits <= 3, octet <= 255 else { return nil }
+            } else if byte == UInt8(ascii: "."), digits > 0, dots < 3 {
+                address = address << 8 | octet
+                (octet, digits, dots) = (0, 0, dots + 1)
+            } else if byte == UInt8(ascii: "/"), digits > 0, dots == 3 {
+                break
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        address = address << 8 | octet
+        var prefix = 32
+        if index < end {
+            index += 1
+            guard index < end, end - index <= 2 else { return nil }
+            prefix = 0
+            for byte in bytes[index..<end] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                prefix = prefix * 10 + Int(byte - 48)
+            }
+            guard prefix <= 32 else { return nil }
+        }
+        return IPNetwork(v4: address, prefix: UInt8(prefix))
     }
 
     /// The location the location file gives an address (when networks of several locations hold it, the first label
@@ -89,6 +177,58 @@ public final class Intelligence: Sendable {
         guard !self.locations.isEmpty else { return nil }
         return self.locations.combinations[Int(self.locations.answer(address))].first.map { self.locationLabels[$0] }
     }
+
+    /// The matcher of AWS's ranges and the most specific range of each of its answers: the longest prefix, and at equal
+    /// length a named service before the AMAZON umbrella.
+    static func awsMatcher(_ prefixes: [AWSIPRanges.Prefix]) -> (IPMatcher, [AWSRange?]) {
+        struct List: Hashable {
+            var range: AWSRange
+            var length: UInt8
+        }
+        var index: [List: Int] = [:]
+        var lists: [List] = []
+        var networks: [[IPNetwork]] = []
+        for prefix in prefixes {
+            let length: UInt8
+            switch prefix.network {
+            case .v4(_, let bits): length = bits
+            case .v6(_, let bits): length = bits
+            }
+            let list = List(range: AWSRange(service: prefix.service, region: prefix.region), length: length)
+            if let existing = index[list] {
+                networks[existing].append(prefix.network)
+            } else {
+                index[list] = lists.count
+                lists.append(list)
+                networks.append([prefix.network])
+            }
+        }
+        let matcher = IPMatcher(lists: networks)
+        /// Whether `a` is less specific than `b` (ties broken by name, so that the answer is the same whatever the file's order).
+        func lessSpecific(_ a: List, _ b: List) -> Bool {
+            if a.length != b.length { return a.length < b.length }
+            let aUmbrella = a.range.service == "AMAZON"
+            let bUmbrella = b.range.service == "AMAZON"
+            if aUmbrella != bUmbrella { return aUmbrella }
+            return (b.range.service, b.range.region) < (a.range.service, a.range.region)
+        }
+        let answers: [AWSRange?] = matcher.combinations.map { combination in
+            combination.map { lists[$0] }.max(by: lessSpecific)?.range
+        }
+        return (matcher, answers)
+    }
+
+    /// Where an address is in AWS's published ranges (nil: outside them, or no ranges loaded).
+    public func awsRange(_ address: IPAddress) -> AWSRange? {
+        guard !self.awsRanges.isEmpty, !address.isPrivateOrBogon else { return nil }
+        return self.awsAnswers[Int(self.awsRanges.answer(address))]
+    }
+
+    /// Whether an address is in AWS's published ranges.
+    public func isInsideAWS(_ address: IPAddress) -> Bool { self.awsRange(address) != nil }
+
+    /// Whether AWS's ranges are loaded (without them, no address is known to be inside AWS).
+    public var knowsAWSRanges: Bool { !self.awsRanges.isEmpty }
 
     /// Reads `FINDING_TYPE<TAB>DOMAIN` lines ('#' comments).
     public static func builtInDomains(tsv: String) -> [(type: String, domain: String)] {

@@ -13,7 +13,7 @@ struct CloudTrailScanner {
     /// slots of `repeating`.
     enum Key: Int {
         case eventSource, eventName, eventType, awsRegion, sourceIPAddress, userAgent, errorCode, recipientAccountId, eventCategory
-        case type, arn, principalId, accessKeyId, userName, invokedBy, accountId, bucketName, consoleLogin
+        case type, arn, principalId, accessKeyId, userName, invokedBy, accountId, bucketName, consoleLogin, vpcEndpointId
         case eventTime, readOnly, managementEvent, requestParameters, userIdentity, responseElements, records, other
 
         init(_ start: UnsafePointer<UInt8>, _ count: Int) {
@@ -39,6 +39,7 @@ struct CloudTrailScanner {
             case 12 where equals("userIdentity"): self = .userIdentity
             case 12 where equals("ConsoleLogin"): self = .consoleLogin
             case 13 where equals("eventCategory"): self = .eventCategory
+            case 13 where equals("vpcEndpointId"): self = .vpcEndpointId
             case 15 where equals("sourceIPAddress"): self = .sourceIPAddress
             case 15 where equals("managementEvent"): self = .managementEvent
             case 16 where equals("responseElements"): self = .responseElements
@@ -233,9 +234,11 @@ struct CloudTrailScanner {
                 guard let value = scanner.timeValue() else { return false }
                 time = value
                 return true
-            case .eventSource, .eventName, .eventType, .awsRegion, .sourceIPAddress, .userAgent, .errorCode, .recipientAccountId, .eventCategory:
+            case .eventSource, .eventName, .eventType, .awsRegion, .sourceIPAddress, .userAgent, .errorCode, .recipientAccountId, .eventCategory,
+                .vpcEndpointId:
                 guard let value = scanner.stringValue(key) else { return false }
                 switch key {
+                case .vpcEndpointId: event.vpcEndpointId = value
                 case .eventSource: event.eventSource = value ?? ""
                 case .eventName: event.eventName = value ?? ""
                 case .eventType: event.eventType = value
@@ -253,69 +256,81 @@ struct CloudTrailScanner {
                 let flag: Bool? = scanner.bytes[start] == UInt8(ascii: "t") ? true : scanner.bytes[start] == UInt8(ascii: "f") ? false : nil
                 if key == .readOnly { event.readOnly = flag } else { event.managementEvent = flag }
                 return true
-            case .requestParameters:
-                // Only S3 events keep their parameters and bucket name (the bucket rules read them).
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123,
-                    event.eventSource.isEmpty || event.eventSource.hasPrefix("s3")
-                else { return scanner.skipValue() }
-                let start = scanner.index
-                let ok = scanner.object { inner, key in
-                    guard key == .bucketName else { return inner.skipValue() }
-                    guard let value = inner.stringValue(key) else { return false }
-                    event.bucketName = value
-                    return true
-                }
-                if ok, event.eventSource.isEmpty || event.eventSource.hasPrefix("s3"),
-                    event.eventName.isEmpty || S3BucketPolicyRule.policyAPIs.contains(event.eventName)
-                {
-                    event.requestParameters = Array(scanner.bytes[start..<scanner.index])
-                }
-                return ok
-            case .userIdentity:
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
-                var accountId: String?
-                let ok = scanner.object { inner, key in
-                    switch key {
-                    case .type, .arn, .principalId, .accessKeyId, .userName, .invokedBy, .accountId:
-                        guard let value = inner.stringValue(key) else { return false }
-                        switch key {
-                        case .type: event.identityType = value
-                        case .arn: event.identityArn = value
-                        case .principalId: event.principalId = value
-                        case .accessKeyId: event.accessKeyId = value
-                        case .userName: event.userName = value
-                        case .invokedBy: event.invokedBy = value
-                        default: accountId = value
-                        }
-                        return true
-                    default:
-                        return inner.skipValue()
-                    }
-                }
-                if event.recipientAccountId == nil { event.recipientAccountId = accountId }
-                return ok
-            case .responseElements:
-                guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == 123 else { return scanner.skipValue() }
-                return scanner.object { inner, key in
-                    guard key == .consoleLogin else { return inner.skipValue() }
-                    guard let value = inner.stringValue(key) else { return false }
-                    event.consoleLoginResult = value
-                    return true
-                }
+            case .requestParameters: return scanner.requestParameters(into: &event)
+            case .userIdentity: return scanner.userIdentity(into: &event)
+            case .responseElements: return scanner.responseElements(into: &event)
             default:
                 return scanner.skipValue()
             }
         }
         guard ok else { return nil }
-        if event.requestParameters != nil, !event.eventSource.hasPrefix("s3") || !S3BucketPolicyRule.policyAPIs.contains(event.eventName) {
-            event.requestParameters = nil
-        }
+        event.dropRawJSONNotRead()
         guard let time, !event.eventName.isEmpty, !event.eventSource.isEmpty else {
             self.malformed += 1
             return CloudTrailEvent(eventTime: Int64.min, eventSource: "", eventName: "")
         }
         event.eventTime = time
         return event
+    }
+
+    /// The `requestParameters` object: the bucket name, and the raw JSON of the events that keep it.
+    mutating func requestParameters(into event: inout CloudTrailEvent) -> Bool {
+        // Only S3 events (the bucket rules) and EC2 address events (the organisation's addresses) keep their parameters.
+        guard self.index < self.bytes.count, self.bytes[self.index] == 123, event.mayKeepRawParameters else {
+            return self.skipValue()
+        }
+        let start = self.index
+        let ok = self.object { inner, key in
+            guard key == .bucketName else { return inner.skipValue() }
+            guard let value = inner.stringValue(key) else { return false }
+            event.bucketName = value
+            return true
+        }
+        if ok, event.mayKeepRawParameters { event.requestParameters = Array(self.bytes[start..<self.index]) }
+        return ok
+    }
+
+    /// The `userIdentity` object: the principal, and the account when the event names no recipient.
+    mutating func userIdentity(into event: inout CloudTrailEvent) -> Bool {
+        guard self.index < self.bytes.count, self.bytes[self.index] == 123 else { return self.skipValue() }
+        var accountId: String?
+        let ok = self.object { inner, key in
+            switch key {
+            case .type, .arn, .principalId, .accessKeyId, .userName, .invokedBy, .accountId:
+                guard let value = inner.stringValue(key) else { return false }
+                switch key {
+                case .type: event.identityType = value
+                case .arn: event.identityArn = value
+                case .principalId: event.principalId = value
+                case .accessKeyId: event.accessKeyId = value
+                case .userName: event.userName = value
+                case .invokedBy: event.invokedBy = value
+                default: accountId = value
+                }
+                return true
+            default:
+                return inner.skipValue()
+            }
+        }
+        if event.recipientAccountId == nil { event.recipientAccountId = accountId }
+        return ok
+    }
+
+    /// The `responseElements` object: a console login's result, and the raw JSON of the address events.
+    mutating func responseElements(into event: inout CloudTrailEvent) -> Bool {
+        guard self.index < self.bytes.count, self.bytes[self.index] == 123 else { return self.skipValue() }
+        let start = self.index
+        let ok = self.object { inner, key in
+            guard key == .consoleLogin else { return inner.skipValue() }
+            guard let value = inner.stringValue(key) else { return false }
+            event.consoleLoginResult = value
+            return true
+        }
+        // The address events' answers name the organisation's public addresses (bounded: they are small).
+        if ok, event.mayKeepRawResponse, self.index - start <= CloudTrailEvent.maximumRawResponse {
+            event.responseElements = Array(self.bytes[start..<self.index])
+        }
+        return ok
     }
 
     /// A CloudTrail file: `{"Records":[…]}`, an array of events, or events one per line. Nil when the structure is

@@ -83,9 +83,14 @@ public struct CloudTrailParser {
         )
         event.eventCategory = record["eventCategory"] as? String
         event.managementEvent = record["managementEvent"] as? Bool
+        event.vpcEndpointId = record["vpcEndpointId"] as? String
         if let parameters, source.hasPrefix("s3") {
             event.bucketName = parameters["bucketName"] as? String
             event.requestParameters = (try? JSONSerialization.data(withJSONObject: parameters)).map(Array.init)
+        }
+        if event.mayKeepRawResponse {
+            event.requestParameters = parameters.flatMap { try? JSONSerialization.data(withJSONObject: $0) }.map(Array.init)
+            event.responseElements = response.flatMap { try? JSONSerialization.data(withJSONObject: $0) }.map(Array.init)
         }
         body(event)
     }

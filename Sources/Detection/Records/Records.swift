@@ -102,6 +102,11 @@ public struct CloudTrailEvent: Sendable {
     /// For S3 events: `requestParameters.bucketName`, and the raw `requestParameters` JSON (the bucket-policy rules read it).
     public var bucketName: String? = nil
     public var requestParameters: [UInt8]? = nil
+    /// The raw `responseElements` JSON of the EC2 address events (`OrganisationAddresses.apis`), which name the
+    /// organisation's public addresses.
+    public var responseElements: [UInt8]? = nil
+    /// The VPC endpoint the call came through (`vpcEndpointId`): a call from inside the organisation's network.
+    public var vpcEndpointId: String? = nil
 }
 
 /// One Route 53 Resolver query log record.

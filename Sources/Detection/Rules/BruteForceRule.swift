@@ -2,8 +2,9 @@ import GuardDutyModel
 
 /// UnauthorizedAccess:EC2/SSHBruteForce and RDPBruteForce: at least `bruteForceAttempts` TCP connections to port 22
 /// (SSH) or 3389 (RDP) in one window between the same local and remote address, opened by either side (the remote
-/// attacking the instance: Low, the target; the instance attacking: High, the actor). Connections are counted by the
-/// opener's distinct ports, so one long session logged every minute is one connection, not ten.
+/// attacking the instance: Low, the target; the instance attacking: High, the actor), within any sliding span of a
+/// window's length. Connections are counted by the opener's distinct ports, so one long session logged every minute
+/// is one connection, not ten.
 final class BruteForceRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.unauthorizedAccessEC2SSHBruteForce, .unauthorizedAccessEC2RDPBruteForce]
 
@@ -17,10 +18,9 @@ final class BruteForceRule: FlowWindowRule {
     func judge(_ window: FlowWindow, in context: RuleContext) {
         let threshold = context.thresholds.bruteForceAttempts
         let less = ConnectionGrouping.less
-        func isAttempt(_ connection: Connection) -> Bool { connection.isTCP && (connection.port == 22 || connection.port == 3389) }
         let buffered =
-            window.inbound.filter(isAttempt).map { Attempt(connection: $0, inbound: true) }
-            + window.outbound.filter(isAttempt).map { Attempt(connection: $0, inbound: false) }
+            window.remoteAccessInbound.map { Attempt(connection: $0, inbound: true) }
+            + window.remoteAccessOutbound.map { Attempt(connection: $0, inbound: false) }
         let attempts = context.grouping.candidates(buffered, atLeast: threshold) {
             ConnectionGrouping.fingerprint(
                 UInt64(UInt32(bitPattern: $0.connection.interface)) << 17 | UInt64($0.connection.port) << 1 | ($0.inbound ? 1 : 0),
@@ -42,14 +42,13 @@ final class BruteForceRule: FlowWindowRule {
                     && $0.connection.local == $1.connection.local && $0.connection.remote == $1.connection.remote
             },
             each: { run in
-                var connections = 0
-                var previous: UInt16?
-                for attempt in run where attempt.connection.clientPort != previous {
-                    connections += 1
-                    previous = attempt.connection.clientPort
-                }
-                guard connections >= threshold, let first = run.min(by: { $0.connection.start < $1.connection.start }) else { return }
-                self.report(first, count: connections, in: context)
+                guard
+                    let busiest = ConnectionGrouping.busiestSpan(
+                        run, seconds: context.thresholds.windowSeconds, from: window.judgedFrom, time: \.connection.start, include: { _ in true },
+                        value: { UInt64($0.connection.clientPort) }),
+                    busiest.count >= threshold, let first = busiest.span.first
+                else { return }
+                self.report(first, count: busiest.count, in: context)
             })
     }
 

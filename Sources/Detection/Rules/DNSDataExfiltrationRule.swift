@@ -1,7 +1,9 @@
 import GuardDutyModel
 
-/// Trojan:EC2/DNSDataExfiltration: an instance sending at least `exfiltrationQueries` queries with long, high-entropy
-/// labels under one registered domain in one window (see `DNSExfiltration`).
+/// Trojan:EC2/DNSDataExfiltration: an instance querying at least `exfiltrationQueries` DIFFERENT names with long,
+/// high-entropy labels under one registered domain in one window (see `DNSExfiltration`): data leaving in pieces. The
+/// same name asked again and again (a service's endpoint every minute) is one name, and the clouds' and CDNs' own
+/// endpoint names, reverse lookups and private zones are never candidates.
 final class DNSDataExfiltrationRule: DNSRule {
     let findingTypes: [FindingType] = [.trojanEC2DNSDataExfiltration]
 
@@ -14,14 +16,17 @@ final class DNSDataExfiltrationRule: DNSRule {
         var region: String
     }
 
-    /// How many queries, the earliest, and the smallest name as the example.
-    struct Count {
-        var count: Int
+    /// The different names (up to `maximumNames`), the earliest query, and the smallest name as the example.
+    struct Names {
+        var names: Set<String>
         var first: Int64
         var example: String
     }
 
-    var windows: [Key: Count] = [:]
+    /// The most names kept per window (far above the threshold; a window's state stays bounded).
+    static let maximumNames = 1_024
+
+    var windows: [Key: Names] = [:]
 
     var hasOpenWindows: Bool { !self.windows.isEmpty }
 
@@ -32,17 +37,18 @@ final class DNSDataExfiltrationRule: DNSRule {
         let key = Key(
             window: time / context.thresholds.windowSeconds, instance: dns.instance, domain: DNSExfiltration.registeredDomain(name),
             account: dns.account, region: dns.region)
-        let current = self.windows[key]
-        self.windows[key] = Count(
-            count: (current?.count ?? 0) + 1, first: min(current?.first ?? time, time),
-            example: min(current?.example ?? name, name))
+        var state = self.windows[key] ?? Names(names: [], first: time, example: name)
+        if state.names.count < Self.maximumNames { state.names.insert(name) }
+        state.first = min(state.first, time)
+        state.example = min(state.example, name)
+        self.windows[key] = state
     }
 
     func close(before watermark: Int64?, in context: RuleContext) {
         let length = context.thresholds.windowSeconds
         let due = self.windows.filter { key, _ in watermark.map { (key.window + 1) * length <= $0 } ?? true }
         for key in due.keys { self.windows.removeValue(forKey: key) }
-        for (key, value) in due where value.count >= context.thresholds.exfiltrationQueries {
+        for (key, value) in due where value.names.count >= context.thresholds.exfiltrationQueries {
             let query = DNSQuery(
                 time: value.first, accountId: key.account, region: key.region, queryName: value.example, queryType: nil, rcode: nil,
                 sourceAddress: nil, instanceId: key.instance == "unknown" ? nil : key.instance, vpcId: nil, transport: nil,
@@ -52,9 +58,9 @@ final class DNSDataExfiltrationRule: DNSRule {
                     .trojanEC2DNSDataExfiltration, query: query, name: value.example, instance: key.instance, account: key.account,
                     region: key.region,
                     key: key.domain,
-                    description: "EC2 instance \(key.instance) sent \(value.count) DNS queries with long, high-entropy labels under \(key.domain) in "
-                        + "\(length / 60) minutes, a pattern of data exfiltration through DNS.",
-                    evidence: nil, weight: value.count
+                    description: "EC2 instance \(key.instance) queried \(value.names.count) different names with long, high-entropy labels under "
+                        + "\(key.domain) in \(length / 60) minutes, a pattern of data exfiltration through DNS.",
+                    evidence: nil, weight: value.names.count
                 ))
         }
     }

@@ -11,8 +11,8 @@ struct DetectionRules {
     /// Every rule Guardpost has (fresh state: one set per engine).
     static func standard() -> DetectionRules {
         DetectionRules(
-            flow: [FlowThreatListRule(), FlowBuiltInAddressRule(), FlowBaselineRule(), DenialOfServiceRule()],
-            flowWindows: [BruteForceRule(), PortscanRule(), PortSweepRule(), PortProbeRule()],
+            flow: [FlowThreatListRule(), FlowBuiltInAddressRule(), FlowBaselineRule()],
+            flowWindows: [BruteForceRule(), PortscanRule(), PortSweepRule(), PortProbeRule(), DenialOfServiceRule(), TrafficVolumeRule()],
             cloudTrail: [
                 RootCredentialUsageRule(), CloudTrailLoggingDisabledRule(), PasswordPolicyChangeRule(), AnomalousBehaviorRule(), PenTestRule(),
                 ThreatListCallerRule(), TorCallerRule(), S3MaliciousIPCallerRule(), InstanceCredentialExfiltrationRule(), ConsoleLoginRule(),

@@ -1,30 +1,21 @@
 import GuardDutyModel
 import ThreatLists
 
-/// Behavior:EC2/NetworkPortUnusual, Behavior:EC2/TrafficVolumeUnusual and Backdoor:EC2/Spambot: history per instance
-/// learned from the connections it opens (see `FlowBaselines`), judged once its learning period is over. The three
-/// share what is learned of an instance (when it was first seen, the ports it uses), so they are one rule.
+/// Behavior:EC2/NetworkPortUnusual and Backdoor:EC2/Spambot: history per instance learned from the connections it
+/// opens (see `FlowBaselines`), judged once its learning period is over. The two share what is learned of an instance
+/// (when it was first seen, the ports it uses), so they are one rule.
 ///
 /// Only connections the instance opened count, and only when the direction is at least `likely` (see `Initiator`): a
-/// server's answers to its clients' ephemeral ports are neither unusual ports nor traffic it sends on its own.
+/// server's answers to its clients' ephemeral ports are not ports it connects to. Ports 80 and 443 are not judged
+/// (see `webPorts`).
 final class FlowBaselineRule: FlowRule, BaselineRule {
-    let findingTypes: [FindingType] = [.behaviorEC2NetworkPortUnusual, .behaviorEC2TrafficVolumeUnusual, .backdoorEC2Spambot]
+    let findingTypes: [FindingType] = [.behaviorEC2NetworkPortUnusual, .backdoorEC2Spambot]
     var state = FlowBaselines()
 
-    var hasOpenWindows: Bool { self.state.hasOpenVolumes }
-
     func process(_ batch: FlowBatch, in context: RuleContext) {
-        let length = context.thresholds.windowSeconds
-        for view in batch.views {
-            if view.isLocalRequest && view.record.pointee.accepted && view.confidence >= .likely {
-                self.learnOrJudge(view, in: context)
-            }
-            if view.advances { self.closeVolumes(before: view.record.pointee.start / length - 1, in: context) }
+        for view in batch.views where view.isLocalRequest && view.record.pointee.accepted && view.confidence >= .likely {
+            self.learnOrJudge(view, in: context)
         }
-    }
-
-    func close(before watermark: Int64?, in context: RuleContext) {
-        self.closeVolumes(before: watermark.map { $0 / context.thresholds.windowSeconds }, in: context)
     }
 
     /// The name id an instance is kept under (its instance id, else its interface's, else its private address's).
@@ -55,7 +46,7 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
             if start < self.state.instances[id].firstSeen { self.state.instances[id].firstSeen = start }
             if start < self.state.instances[id].firstSeen + context.thresholds.baselineLearningSeconds {
                 self.state.instances[id].ports.insert(port)
-            } else if !self.state.instances[id].ports.contains(port) {
+            } else if !self.state.instances[id].ports.contains(port) && !Self.webPorts.contains(port) {
                 if port == 25 {
                     self.mail(view, id: id, in: context)
                 } else if view.answer == 0 && Self.carriesData(view.record) {
@@ -64,8 +55,11 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
                 }
             }
         }
-        if view.record.pointee.bytes >= FlowBaselines.volumeFloor { self.addVolume(view, id: id, in: context) }
     }
+
+    /// The web's ports are never unusual: every instance reaches a mirror, a CDN or an API on them sooner or later (a
+    /// package update that runs every few days is not an anomaly), and a port rule cannot tell a web request from C2.
+    static let webPorts: Set<Int> = [80, 443]
 
     /// More than a few small packets (a connection attempt is not "communicating on a port").
     @inline(__always)
@@ -112,59 +106,11 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
             ))
     }
 
-    /// Adds a record's bytes to its peer's window.
-    func addVolume(_ view: FlowView, id: Int, in context: RuleContext) {
-        let record = view.record.pointee
-        let key = FlowBaselines.Volume(
-            peer: FlowBaselines.Peer(instance: id, network: FlowBaselines.Peer.network(of: view.remote)),
-            window: record.start / context.thresholds.windowSeconds)
-        if let index = self.state.volumes.index(forKey: key) {
-            self.state.volumes.values[index].bytes = self.state.volumes.values[index].bytes.addingClamped(record.bytes)
-        } else {
-            self.state.volumes[key] = (record.bytes, FlowBaselines.VolumeSample(record: record, local: view.local, remote: view.remote))
-        }
-    }
-
-    /// Learns or judges the peer windows before `end` (all when nil), in window order.
-    func closeVolumes(before end: Int64?, in context: RuleContext) {
-        guard !self.state.volumes.isEmpty else { return }
-        let thresholds = context.thresholds
-        let due = self.state.volumes.filter { key, _ in end.map { key.window < $0 } ?? true }
-        guard !due.isEmpty else { return }
-        for key in due.keys { self.state.volumes.removeValue(forKey: key) }
-        let order = due.sorted {
-            ($0.key.window, $0.key.peer.instance) != ($1.key.window, $1.key.peer.instance)
-                ? ($0.key.window, $0.key.peer.instance) < ($1.key.window, $1.key.peer.instance)
-                : ConnectionGrouping.less($0.key.peer.network, $1.key.peer.network)
-        }
-        for (key, value) in order {
-            let before = self.state.learned[key.peer]
-            self.state.learned[key.peer] = max(before ?? 0, value.bytes)
-            let windowStart = key.window * thresholds.windowSeconds
-            guard windowStart >= self.state.instances[key.peer.instance].firstSeen + thresholds.baselineLearningSeconds else { continue }
-            // Byte counts come from logs: a product past Int.max is a volume no window can exceed.
-            let (scaled, overflow) = (before ?? 0).multipliedReportingOverflow(by: thresholds.trafficVolumeFactor)
-            guard !overflow, value.bytes >= thresholds.trafficVolumeMinimumBytes, value.bytes > scaled else { continue }
-            let sample = value.sample
-            let history = before.map { "its largest window to that network had been \($0) bytes" } ?? "a network it had not sent to before"
-            context.add(
-                context.flowObservation(
-                    .behaviorEC2TrafficVolumeUnusual, record: sample.record, local: sample.local, remote: sample.remote, inbound: false,
-                    localPort: sample.record.sourcePort, remotePort: sample.record.destinationPort, key: "volume",
-                    description: "EC2 instance \(context.instanceName(sample.record)) sent \(value.bytes) bytes to \(key.peer.network) and its "
-                        + "network in \(thresholds.windowSeconds / 60) minutes; \(history).",
-                    role: "ACTOR"
-                ))
-        }
-    }
-
     func export(into learned: inout LearnedBaselines, names: NameTable) {
-        var peers: [Int: [String: Int]] = [:]
-        for (peer, bytes) in self.state.learned { peers[peer.instance, default: [:]][peer.network.description] = bytes }
         for (id, instance) in self.state.instances.enumerated() where instance.seen {
             guard let name = names.name(id) else { continue }
-            learned.instances[instance.viaInterface ? "eni:\(name)" : name] = .init(
-                firstSeen: instance.firstSeen, ports: instance.ports.sorted(), peers: peers[id])
+            let key = instance.viaInterface ? "eni:\(name)" : name
+            learned.instances[key] = .init(firstSeen: instance.firstSeen, ports: instance.ports.sorted(), peers: learned.instances[key]?.peers)
         }
     }
 
@@ -178,10 +124,6 @@ final class FlowBaselineRule: FlowRule, BaselineRule {
             self.state.instances[id].viaInterface = viaInterface
             self.state.instances[id].firstSeen = instance.firstSeen
             self.state.instances[id].ports = PortSet(instance.ports)
-            for (network, bytes) in instance.peers ?? [:] {
-                guard let address = IPAddress.parse(network.utf8) else { continue }
-                self.state.learned[FlowBaselines.Peer(instance: id, network: address)] = bytes
-            }
         }
     }
 }

@@ -1,9 +1,10 @@
 import GuardDutyModel
 
-/// Recon:EC2/PortProbeUnprotectedPort: a remote host probing at least `probedPorts` ports of an instance in one window
-/// — connections it opened that are attempts (see `Connection.isAttempt`), not sessions with data — and getting
-/// through on some. Severity as GuardDuty documents it: High when Elasticsearch's 9200 or 9300 is open to it, else Low.
-/// Clients using a service, and a service's answers to their ephemeral ports, are not probes.
+/// Recon:EC2/PortProbeUnprotectedPort: a remote host probing at least `probedPorts` ports of an instance within a
+/// sliding span of a window's length — connections it opened that are probes (see `Connection.isProbe`), not a
+/// client's sessions — and getting through on some. Severity as GuardDuty documents it: High when Elasticsearch's
+/// 9200 or 9300 is open to it, else Low. Clients using a service, and a service's answers to their ephemeral ports,
+/// are not probes.
 final class PortProbeRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.reconEC2PortProbeUnprotectedPort]
 
@@ -13,15 +14,19 @@ final class PortProbeRule: FlowWindowRule {
     /// Inbound, by (interface, local, remote, port).
     func judge(_ window: FlowWindow, in context: RuleContext) {
         let threshold = context.thresholds.probedPorts
-        let probes = context.grouping.byRemoteHost(window.inbound, atLeast: threshold)
+        let probes = context.grouping.byRemoteHost(window.inboundProbes, atLeast: threshold)
         ConnectionGrouping.hostPairRuns(
             probes,
             each: { run, ports in
-                guard ports >= threshold else { return }
-                let attempts = run.filter(\.isAttempt)
-                let probed = Set(attempts.map(\.port)).count
-                let open = Set(attempts.filter(\.accepted).map { Int($0.port) })
-                guard probed >= threshold, !open.isEmpty, let first = attempts.min(by: { $0.start < $1.start }) else { return }
+                guard ports >= threshold,
+                    let busiest = ConnectionGrouping.busiestSpan(
+                        run, seconds: context.thresholds.windowSeconds, from: window.judgedFrom, time: \.start, include: \.isProbe,
+                        value: { UInt64($0.port) }),
+                    busiest.count >= threshold, let first = busiest.span.first
+                else { return }
+                let probed = busiest.count
+                let open = Set(busiest.span.filter(\.accepted).map { Int($0.port) })
+                guard !open.isEmpty else { return }
                 let port = open.intersection(Self.elasticsearch).min() ?? open.min()!
                 context.add(
                     Observation(

@@ -1,8 +1,8 @@
 import GuardDutyModel
 
-/// Impact:EC2/PortSweep: an instance probing one port of at least `portSweepHosts` remote hosts in one window — hosts it
-/// only made attempts to (refused, or a few small packets: see `Connection.isAttempt`). A sender of webhooks that
-/// completes HTTPS sessions with a hundred customers' hosts is not probing them.
+/// Impact:EC2/PortSweep: an instance probing one port of at least `portSweepHosts` remote hosts within a sliding span
+/// of a window's length — hosts it only made attempts to (refused, or a few small packets: see `Connection.isAttempt`).
+/// A sender of webhooks that completes HTTPS sessions with a hundred customers' hosts is not probing them.
 final class PortSweepRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.impactEC2PortSweep]
 
@@ -11,7 +11,7 @@ final class PortSweepRule: FlowWindowRule {
         let thresholds = context.thresholds
         let minutes = thresholds.windowSeconds / 60
         let less = ConnectionGrouping.less
-        let byPort = context.grouping.candidates(window.outbound, atLeast: thresholds.portSweepHosts) {
+        let byPort = context.grouping.candidates(window.outboundAttempts, atLeast: thresholds.portSweepHosts) {
             ConnectionGrouping.fingerprint(UInt64(UInt32(bitPattern: $0.interface)) << 16 | UInt64($0.port), $0.local, nil)
         }.sorted {
             $0.interface != $1.interface
@@ -23,20 +23,28 @@ final class PortSweepRule: FlowWindowRule {
         ConnectionGrouping.runs(
             byPort, sameGroup: { $0.interface == $1.interface && $0.local == $1.local && $0.port == $1.port },
             each: { run in
-                // Hosts whose every connection on the port was an attempt.
-                var probed = 0
-                ConnectionGrouping.runs(
-                    Array(run), sameGroup: { $0.remote == $1.remote },
-                    each: { host in
-                        if host.allSatisfy(\.isAttempt) { probed += 1 }
-                    })
-                let port = Int(run.first!.port)
-                guard probed >= thresholds.portSweepHosts, let first = run.min(by: { $0.start < $1.start }) else { return }
+                let port = run.first!.port
+                let interface = run.first!.interface
+                // Hosts with a session that carried data on the port are not probed, whatever else was tried.
+                var served = Set<IPAddress>()
+                for list in [window.earlierOutbound, window.outbound] {
+                    for connection in list where connection.port == port && connection.interface == interface && !connection.isAttempt {
+                        served.insert(connection.remote)
+                    }
+                }
+                guard
+                    let busiest = ConnectionGrouping.busiestSpan(
+                        run, seconds: thresholds.windowSeconds, from: window.judgedFrom, time: \.start,
+                        include: { $0.isAttempt && !served.contains($0.remote) }, value: { ConnectionGrouping.key($0.remote) }),
+                    busiest.count >= thresholds.portSweepHosts, let first = busiest.span.first
+                else { return }
+                let probed = busiest.count
+                let run = busiest.span
                 let example = run.min { less($0.remote, $1.remote) }!.remote
                 context.add(
                     context.flowObservation(
                         .impactEC2PortSweep, record: context.record(first), local: first.local, remote: example, inbound: false, localPort: 0,
-                        remotePort: port, key: "port \(port)",
+                        remotePort: Int(port), key: "port \(port)",
                         description: "\(first.local) is probing port \(port) on \(probed) IP addresses in \(minutes) minutes.",
                         role: "ACTOR"
                     ))

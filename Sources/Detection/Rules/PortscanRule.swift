@@ -1,9 +1,9 @@
 import GuardDutyModel
 
-/// Recon:EC2/Portscan: an instance opening connections to at least `portscanPorts` ports of one remote host in one
-/// window, as attempts (refused, or a few small packets — see `Connection.isAttempt`). Sessions that carry data to
-/// many ports of one host (passive FTP's data ports) are not probes; answers to a client's ephemeral ports are not
-/// connections the instance opened.
+/// Recon:EC2/Portscan: an instance opening connections to at least `portscanPorts` ports of one remote host within
+/// a sliding span of a window's length, as attempts (refused, or a few small packets — see `Connection.isAttempt`).
+/// Sessions that carry data to many ports of one host (passive FTP's data ports) are not probes; answers to a
+/// client's ephemeral ports are not connections the instance opened.
 final class PortscanRule: FlowWindowRule {
     let findingTypes: [FindingType] = [.reconEC2Portscan]
 
@@ -11,18 +11,18 @@ final class PortscanRule: FlowWindowRule {
     func judge(_ window: FlowWindow, in context: RuleContext) {
         let threshold = context.thresholds.portscanPorts
         let minutes = context.thresholds.windowSeconds / 60
-        let byRemote = context.grouping.byRemoteHost(window.outbound, atLeast: threshold)
+        let byRemote = context.grouping.byRemoteHost(window.outboundAttempts, atLeast: threshold)
         ConnectionGrouping.hostPairRuns(
             byRemote,
             each: { run, ports in
-                guard ports >= threshold else { return }
-                var probed = 0
-                var previous: UInt16?
-                for connection in run where connection.port != previous && connection.isAttempt {
-                    probed += 1
-                    previous = connection.port
-                }
-                guard probed >= threshold, let first = run.min(by: { $0.start < $1.start }) else { return }
+                guard ports >= threshold,
+                    let busiest = ConnectionGrouping.busiestSpan(
+                        run, seconds: context.thresholds.windowSeconds, from: window.judgedFrom, time: \.start, include: \.isAttempt,
+                        value: { UInt64($0.port) }),
+                    busiest.count >= threshold, let first = busiest.span.first
+                else { return }
+                let probed = busiest.count
+                let run = busiest.span
                 var record = context.record(first)
                 record.accepted = run.contains { $0.accepted }
                 context.add(

@@ -10,6 +10,10 @@ public struct BuiltInIntelligence: Sendable {
     let maliciousIPs: [IPNetwork]
     let blackholes: [IPNetwork]
     let locations: [(network: IPNetwork, label: String)]
+    /// AWS's published ranges (`aws-ip-ranges.json`, AWS's `ip-ranges.json`); empty when the file is missing or unreadable.
+    let awsRanges: [AWSIPRanges.Prefix]
+    /// What went wrong loading the files (a missing or malformed ranges file): the caller logs them, nothing fails.
+    public let warnings: [String]
 
     public init(directory: String?) {
         self.domains =
@@ -22,15 +26,38 @@ public struct BuiltInIntelligence: Sendable {
         self.miningPools = addresses("mining-pool-ips.txt")
         self.maliciousIPs = addresses("malicious-ips.txt")
         self.blackholes = addresses("blackhole-ips.txt")
-        self.locations =
-            directory.flatMap { try? String(contentsOfFile: "\($0)/ip-locations.tsv", encoding: .utf8) }.map(Intelligence.locations) ?? []
+        // The operator's own location file when it holds networks, else the shipped country file.
+        let own =
+            directory.flatMap { FileManager.default.contents(atPath: "\($0)/ip-locations.tsv") }.map { Intelligence.locations(tsv: Array($0)) } ?? []
+        self.locations = own.isEmpty ? Self.countries(directory: directory) : own
+        (self.awsRanges, self.warnings) = Self.awsRanges(directory: directory)
+    }
+
+    /// The shipped country of each network (`ip-countries.tsv.gz`), or none when it is missing or unreadable.
+    static func countries(directory: String?) -> [(network: IPNetwork, label: String)] {
+        guard let directory, let bytes = try? LogInput.read("\(directory)/ip-countries.tsv.gz") else { return [] }
+        return Intelligence.locations(tsv: bytes)
+    }
+
+    /// The ranges of `aws-ip-ranges.json`, or none and why.
+    static func awsRanges(directory: String?) -> ([AWSIPRanges.Prefix], [String]) {
+        guard let directory else { return ([], []) }
+        let path = "\(directory)/aws-ip-ranges.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ([], ["\(path) is missing: no address is known to be inside AWS (InstanceCredentialExfiltration cannot tell InsideAWS)"])
+        }
+        do {
+            return (try AWSIPRanges.parse(Array(data)).prefixes, [])
+        } catch {
+            return ([], ["\(path) was not read: \(error.description)"])
+        }
     }
 
     public func intelligence(threatLists: [(name: String, list: ParsedList)], trustedLists: [ParsedList]) -> Intelligence {
         Intelligence(
             threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes,
             miningPools: self.miningPools,
-            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes, locations: self.locations
+            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes, locations: self.locations, awsRanges: self.awsRanges
         )
     }
 }
