@@ -37,6 +37,22 @@ struct DNSPrecisionTests {
         #expect(TrailEvents.summary(Self.findings(lines.reversed())) == TrailEvents.summary(Self.findings(lines)))
     }
 
+    @Test func aBurstAcrossAWindowBoundaryIsFoundAndASlowDripIsNot() throws {
+        var generator = SplitMixGenerator(seed: 9)
+        // Four names in the last minute of one ten-minute window and four in the first of the next: one burst.
+        let straddling = (0..<8).map { index in
+            Self.query("\(Self.randomLabel(&generator, 48)).t.exfil-example.net", at: Self.day + 540 + Int64(index) * 15)
+        }
+        let finding = try #require(Self.findings(straddling).first { $0.type == "Trojan:EC2/DNSDataExfiltration" })
+        #expect(finding.service.count == 8)
+        #expect(TrailEvents.summary(Self.findings(straddling.reversed())) == TrailEvents.summary(Self.findings(straddling)))
+        // One different name every five minutes: never five within ten minutes.
+        let drip = (0..<24).map { index in
+            Self.query("\(Self.randomLabel(&generator, 48)).t.exfil-example.net", at: Self.day + Int64(index) * 300)
+        }
+        #expect(Self.findings(drip).isEmpty)
+    }
+
     @Test func oneLongNameAskedEveryMinuteIsNotExfiltration() {
         let name = "k8s-a1b2c3d4e5f60718293a4b5c6d7e8f90-1234567890abcdef.telemetry.example.com"
         #expect(DNSExfiltration.looksLikeExfiltration(name))
@@ -103,6 +119,18 @@ struct DNSPrecisionTests {
             Self.query("d\(Self.randomLabel(&generator, 13)).cloudfront.net", at: Self.day + Int64(index), rcode: "NXDOMAIN")
         }
         #expect(Self.findings(chrome + cdn).isEmpty)
+    }
+
+    @Test func aDGABurstAcrossAWindowBoundaryIsOneBurstInEitherOrder() throws {
+        var generator = SplitMixGenerator(seed: 5)
+        let names = (0..<14).map { _ in "\(Self.randomLabel(&generator, 15)).ru" }
+        let burst = names.enumerated().map { index, name in Self.query(name, at: Self.day + 570 + Int64(index) * 5, rcode: "NXDOMAIN") }
+        // The names the heuristic reads as generated (a random label now and then reads as a word).
+        let generated = names.filter(DNSExfiltration.looksGenerated).count
+        #expect(generated >= 10)
+        let finding = try #require(Self.findings(burst).first { $0.type == "Trojan:EC2/DGADomainRequest.B" })
+        #expect(finding.service.count == generated)
+        #expect(TrailEvents.summary(Self.findings(burst.reversed())) == TrailEvents.summary(Self.findings(burst)))
     }
 
     @Test func theMetadataServicesOwnNamesAreNotRebinding() {

@@ -116,6 +116,11 @@ struct FlowPrecisionTests {
         let exfiltration = backup(night: 3, to: "45.77.10.10")
         let found = self.findings(chatter + nights + exfiltration)
         #expect(found.contains { $0.type == "Behavior:EC2/TrafficVolumeUnusual" && $0.severity == 5 })
+        // To S3, a different address every night: one peer, AWS's S3 range in the region.
+        let s3 = Intelligence(awsRanges: [AWSIPRanges.Prefix(network: IPNetwork.parse("52.216.0.0/15")!, region: "us-east-1", service: "S3")])
+        let s3Nights = (0..<4).flatMap { backup(night: $0, to: "52.217.\(10 + $0 * 40).\(7 + $0)") }
+        #expect(self.findings(chatter + s3Nights, intelligence: s3).isEmpty)
+        #expect(!self.findings(chatter + s3Nights).isEmpty, "without the ranges, each night's /24 is a new peer")
     }
 
     /// The company mail relay sends to many mail servers every day; an instance with no history of port 25 reaching a
@@ -194,5 +199,34 @@ struct FlowPrecisionTests {
             "5 123456789012 eni-nat 10.0.1.42 185.141.63.120 51000 \(1 + $0) 6 1 44 \(Self.day) \(Self.day + 60) ACCEPT OK 2 ingress"
         }
         #expect(self.types([header] + scan) == ["Recon:EC2/Portscan"])
+    }
+
+    /// An instance reaching a Tor relay through its NAT gateway: the gateway's interface logs the connection twice
+    /// (before translation from the instance's address, after it from its own). The finding is the instance's; the
+    /// gateway's repeats are dropped — unless the instance's own interface is not logged.
+    @Test func aNATGatewayDoesNotRepeatTheFindingsOfTheInstancesBehindIt() {
+        let tor = Intelligence(torNodes: [IPNetwork.parse("185.220.101.50")!])
+        let own = Self.line("10.0.2.20", "185.220.101.50", 41_000, 9001, at: Self.day, eni: "eni-app")
+        let carried = [
+            Self.line("10.0.2.20", "185.220.101.50", 41_000, 9001, at: Self.day, eni: "eni-nat"),
+            Self.line("10.0.0.9", "185.220.101.50", 61_000, 9001, at: Self.day, eni: "eni-nat"),
+        ]
+        let found = self.findings([own] + carried, intelligence: tor)
+        #expect(found.map(\.type) == ["UnauthorizedAccess:EC2/TorClient"])
+        #expect(found.first?.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId == "eni-app")
+        #expect(self.findings(carried, intelligence: tor).map(\.type) == ["UnauthorizedAccess:EC2/TorClient"])
+    }
+
+    /// IPv6 addresses are all public: the instance's own is the one its interface's records name most often, so its
+    /// connections out are its own and not the remote servers'.
+    @Test func anIPv6InstancesOwnAddressIsTheOneItsRecordsShare() {
+        let ours = "2600:1f18:abc:de00::10"
+        var lines = (0..<48).map {
+            Self.line(ours, "2a04:4e42:\($0 % 9 + 1)::223", 40_000 + $0, 443, at: Self.day + Int64($0) * 1800, eni: "eni-v6")
+        }
+        lines.append(Self.line(ours, "2a01:4f8:1c1c::66", 41_000, 6667, at: Self.day + 26 * 3600, eni: "eni-v6"))
+        let found = self.findings(lines)
+        #expect(found.map(\.type) == ["Behavior:EC2/NetworkPortUnusual"])
+        #expect(found.first?.service.action.networkConnectionAction?.localIpDetails?.ipAddressV6 == ours)
     }
 }

@@ -124,6 +124,28 @@ struct InstanceCredentialTests {
         #expect(Self.types(TrailEvents.findings(lines, intelligence: try Self.intelligence(), fullParser: true)).isEmpty)
     }
 
+    @Test func anAddressNamedInAssociateAddressParametersOrANATGatewaysAnswerIsOurs() throws {
+        let associate = TrailEvents.addressEvent("AllocateAddress", publicIp: "3.86.0.1", at: Self.day + 600)
+            .replacingOccurrences(of: #""eventName":"AllocateAddress""#, with: #""eventName":"AssociateAddress""#)
+            .replacingOccurrences(
+                of: #""requestParameters":{"domain":"vpc"}"#, with: #""requestParameters":{"publicIp":"3.86.0.1","instanceId":"i-0aaa"}"#
+            )
+            .replacingOccurrences(of: #""publicIp":"3.86.0.1","allocationId""#, with: #""associationId""#)
+        let calls = [
+            TrailEvents.instanceCall("i-0aaa", from: "3.85.0.1", at: Self.day),
+            TrailEvents.instanceCall("i-0aaa", from: "3.86.0.1", at: Self.day + 60),
+        ]
+        let nat = TrailEvents.addressEvent("CreateNatGateway", publicIp: "3.86.0.1", at: Self.day + 600)
+        for fullParser in [false, true] {
+            #expect(Self.types(TrailEvents.findings(calls + [associate], intelligence: try Self.intelligence(), fullParser: fullParser)).isEmpty)
+            #expect(Self.types(TrailEvents.findings(calls + [nat], intelligence: try Self.intelligence(), fullParser: fullParser)).isEmpty)
+            // A failed call names no address of ours.
+            let failed = nat.replacingOccurrences(
+                of: #""eventName":"CreateNatGateway","#, with: #""eventName":"CreateNatGateway","errorCode":"Client.Unauthorized","#)
+            #expect(Self.types(TrailEvents.findings(calls + [failed], intelligence: try Self.intelligence(), fullParser: fullParser)).count == 1)
+        }
+    }
+
     @Test func anAWSAddressSharedByTwoInstancesIsAGatewayButAnOutsideOneIsNot() throws {
         let intelligence = try Self.intelligence()
         let shared = ["i-0aaa", "i-0bbb"].map { TrailEvents.instanceCall($0, from: "3.87.0.5", at: Self.day + 300) }

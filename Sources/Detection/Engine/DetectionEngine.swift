@@ -66,6 +66,11 @@ public final class DetectionEngine {
     var pendingFlows: [FlowRecord] = []
     /// The views of the batch being evaluated (kept to reuse its storage).
     var views: [FlowView] = []
+    /// Interfaces that carry other addresses' traffic (NAT gateways), whose repeats of other resources' findings are
+    /// dropped.
+    var transit = TransitInterfaces()
+    /// Which public address is ours on interfaces whose records are public on both sides.
+    var ownPublicAddresses = OwnPublicAddresses()
 
     public convenience init(
         intelligence: Intelligence, accountId: String = "000000000000", region: String = "us-east-1", detectorId: String,
@@ -173,10 +178,11 @@ public final class DetectionEngine {
         let context = self.context
         FlowBatch.prepare(
             records, into: &self.views, intelligence: context.intelligence, windowSeconds: self.thresholds.windowSeconds,
-            newestWindow: &self.newestWindow)
+            newestWindow: &self.newestWindow, own: &self.ownPublicAddresses)
         var views: [FlowView] = []
         swap(&views, &self.views)
         views.withUnsafeBufferPointer { views in
+            for view in views where view.local.isPrivateOrBogon { self.transit.saw(interface: view.record.pointee.interfaceId, local: view.local) }
             let batch = FlowBatch(views: views)
             for rule in self.rules.flow { rule.process(batch, in: context) }
             self.windows.process(batch, rules: self.rules.flowWindows, in: context)
@@ -198,7 +204,7 @@ public final class DetectionEngine {
         self.drainFlows()
         self.windows.close(before: watermark, rules: self.rules.flowWindows, in: self.context)
         for rule in self.rules.all { rule.close(before: watermark, in: self.context) }
-        return self.context.aggregator.all()
+        return self.transit.deduplicate(self.context.aggregator.all(), names: self.names, slack: self.thresholds.windowSeconds)
     }
 
     /// Takes back findings from an earlier run, so that repeated activity after a restart updates them.

@@ -6,12 +6,14 @@ struct FlowBatch {
     var views: UnsafeBufferPointer<FlowView>
 
     /// Which side of a connection is ours: the private one; when both are public, the one the record's
-    /// `flow-direction` names (ingress: the destination), else the listening side (see `Initiator`). Nil when both are
-    /// private (or an address is missing): nothing remote to judge. A private side is ours even against the
-    /// direction: on a NAT gateway's interface an instance's packets to the internet are ingress, yet the remote party
-    /// is their destination.
+    /// `flow-direction` names (ingress: the destination), else the one the interface's records name most often (see
+    /// `OwnPublicAddresses`), else the listening side (see `Initiator`). Nil when both are private (or an address is
+    /// missing): nothing remote to judge. A private side is ours even against the direction: on a NAT gateway's
+    /// interface an instance's packets to the internet are ingress, yet the remote party is their destination.
     @inline(__always)
-    static func sides(_ record: UnsafePointer<FlowRecord>) -> (inbound: Bool, local: IPAddress, remote: IPAddress)? {
+    static func sides(
+        _ record: UnsafePointer<FlowRecord>, own: inout OwnPublicAddresses
+    ) -> (inbound: Bool, local: IPAddress, remote: IPAddress)? {
         guard let source = record.pointee.source, let destination = record.pointee.destination else { return nil }
         let sourcePrivate = source.isPrivateOrBogon
         let destinationPrivate = destination.isPrivateOrBogon
@@ -23,7 +25,9 @@ struct FlowBatch {
             switch record.pointee.flowDirection {
             case .ingress: inbound = true
             case .egress: inbound = false
-            case .unknown: inbound = Initiator.of(record).sourceInitiated
+            case .unknown:
+                let sourceIsOurs = own.sourceIsOurs(interface: record.pointee.interfaceId, source: source, destination: destination)
+                inbound = sourceIsOurs.map { !$0 } ?? Initiator.of(record).sourceInitiated
             }
         }
         return inbound ? (true, destination, source) : (false, source, destination)
@@ -34,7 +38,7 @@ struct FlowBatch {
     /// the window advances marked against `newestWindow`.
     static func prepare(
         _ records: UnsafeBufferPointer<FlowRecord>, into views: inout [FlowView], intelligence: Intelligence,
-        windowSeconds: Int64, newestWindow: inout Int64
+        windowSeconds: Int64, newestWindow: inout Int64, own: inout OwnPublicAddresses
     ) {
         views.removeAll(keepingCapacity: true)
         let checkTrusted = !intelligence.trustedIPs.isEmpty
@@ -44,7 +48,7 @@ struct FlowBatch {
         positions.reserveCapacity(records.count)
         for index in records.indices {
             let pointer = records.baseAddress! + index
-            guard let (inbound, local, remote) = Self.sides(pointer) else { continue }
+            guard let (inbound, local, remote) = Self.sides(pointer, own: &own) else { continue }
             if checkTrusted && intelligence.isTrusted(remote) { continue }
             var answer: UInt32 = 0
             if !remote.isPrivateOrBogon {
