@@ -27,8 +27,9 @@ extension CorpusBuilder {
         let answerList = answers.map { "{\"Rdata\":\(quoted($0)),\"Type\":\"\(type)\",\"Class\":\"IN\"}" }.joined(separator: ",")
         let line =
             "{\"version\":\"1.100000\",\"account_id\":\"\(self.accountId)\",\"region\":\"\(self.region)\",\"vpc_id\":\"\(self.vpcId)\","
-            + "\"query_timestamp\":\"\(CorpusClock.iso(time))\",\"query_name\":\(quoted(name + ".")),\"query_type\":\"\(type)\",\"query_class\":\"IN\","
-            + "\"rcode\":\"\(rcode)\",\"answers\":[\(answerList)],\"srcaddr\":\"\(interface.privateAddress)\",\"srcport\":\"\(self.rng.ephemeralPort())\","
+            + "\"query_timestamp\":\"\(CorpusClock.iso(time))\",\"query_name\":\(quoted(name + ".")),"
+            + "\"query_type\":\"\(type)\",\"query_class\":\"IN\",\"rcode\":\"\(rcode)\",\"answers\":[\(answerList)],"
+            + "\"srcaddr\":\"\(interface.privateAddress)\",\"srcport\":\"\(self.rng.ephemeralPort())\","
             + "\"transport\":\"UDP\",\"srcids\":{\"instance\":\"\(interface.instanceId ?? "-")\"}}"
         self.files.dns(line, time: time)
     }
