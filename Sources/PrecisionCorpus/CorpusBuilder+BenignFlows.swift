@@ -15,6 +15,7 @@ extension CorpusBuilder {
             if minuteOfDay == 180 || self.burst(floor: 0.15) { self.cronBurst(minute, size: minuteOfDay == 180 ? 120 : self.rng.int(20...40)) }
         }
         if (7 * 60..<19 * 60).contains(minuteOfDay) { self.mailRelay(minute) }
+        if minuteOfDay % 17 == 0 { self.publicNTP(minute) }
         if minuteOfDay == 6 * 60 + 25 { self.packageUpdates(minute) }
         if minuteOfDay % 20 == 7, day % 7 < 5 || self.rng.chance(0.3), self.burst(floor: 0.08) {
             self.ciJob(self.rng.pick(self.instances("ci-runner")), minute)

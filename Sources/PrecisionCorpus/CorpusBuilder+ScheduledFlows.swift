@@ -47,6 +47,24 @@ extension CorpusBuilder {
         self.outbound(
             runner,
             .session(from: "", self.rng.ephemeralPort(), to: "140.82.112.3", 22, at: minute + 5, duration: 8, sent: 20_000, received: 6_000_000))
+        // The end-to-end tests start headless Chrome, whose intranet-redirect detector asks for three random single-label
+        // names (NXDOMAIN, also with the VPC's search domain appended).
+        for _ in 0..<3 {
+            let label = self.rng.string(self.rng.int(7...15), from: "abcdefghijklmnopqrstuvwxyz")
+            self.dns(minute + 60, runner, label, rcode: "NXDOMAIN", answers: [])
+            self.dns(minute + 60, runner, "\(label).ec2.internal", rcode: "NXDOMAIN", answers: [])
+        }
+    }
+
+    /// Instances that keep time with public NTP pools (UDP 123) instead of the Amazon Time Sync Service.
+    func publicNTP(_ minute: Int64) {
+        for instance in self.instances("ci-runner") + self.instances("mail-relay") + self.instances("dns-server") {
+            self.outbound(
+                instance,
+                .datagram(
+                    from: "", self.rng.ephemeralPort(), to: self.rng.pick(["162.159.200.1", "162.159.200.123", "129.6.15.28", "216.239.35.4"]), 123,
+                    at: self.second(in: minute), sent: 48, received: 48))
+        }
     }
 
     /// Nightly backups: the database to the backup instance (01:30), the backup instance to S3 (02:00) and the second
