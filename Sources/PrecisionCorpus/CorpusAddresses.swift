@@ -43,8 +43,13 @@ enum CorpusAddresses {
     static let mirrors = ["151.101.2.132", "151.101.128.223", "151.101.64.223", "104.16.24.35", "104.16.27.34", "140.82.112.3", "140.82.114.4"]
     /// CDNs: CloudFront (GLOBAL), Akamai, Fastly, jsDelivr.
     static let cdns = ["13.32.99.12", "13.35.7.64", "23.45.102.177", "23.215.0.136", "151.101.1.229", "104.18.186.31"]
-    /// S3 in us-east-1 (52.216.0.0/15, service S3).
-    static let s3 = ["52.216.8.203", "52.216.57.14", "52.217.101.36", "52.217.44.198"]
+    /// A random S3 address in us-east-1 (52.216.0.0/15, service S3): S3's names resolve to a large, rotating pool.
+    static func s3(_ rng: inout SplitMix64) -> String {
+        "52.\(rng.int(216...217)).\(rng.int(0...255)).\(rng.int(1...254))"
+    }
+
+    /// The Debian mirror (Fastly), fetched over plain HTTP by apt; the other mirrors are HTTPS.
+    static let debianMirror = "151.101.2.132"
     /// AWS public endpoints (sts, ssm, ec2, monitoring SaaS on EC2) in us-east-1 EC2/AMAZON ranges.
     static let awsEndpoints = ["54.239.28.85", "52.46.128.52", "3.226.134.30", "52.94.228.178", "3.233.146.15"]
     /// The off-site backup peer (an rsync-over-SSH provider).

@@ -11,7 +11,7 @@ extension CorpusBuilder {
 
     /// Data carried out in DNS: hundreds of unique high-entropy labels under one domain in twenty minutes.
     func dnsExfiltration(_ minute: Int64) {
-        let source = self["app-4"]
+        let source = self.victim("app-4")
         let domain = "cdn-sync-update.net"
         for index in 0..<400 {
             let label = self.rng.string(52, from: "abcdefghijklmnopqrstuvwxyz234567")
@@ -22,7 +22,7 @@ extension CorpusBuilder {
 
     /// A DGA's burst: 150 algorithmically generated names, nearly all NXDOMAIN, in five minutes.
     func dgaBurst(_ minute: Int64) {
-        let source = self["worker-5"]
+        let source = self.victim("worker-5")
         let names = (0..<150).map { _ in
             self.rng.string(self.rng.int(12...20), from: "abcdefghijklmnopqrstuvwxyz") + self.rng.pick([".com", ".net", ".info", ".biz", ".ru"])
         }
@@ -52,8 +52,8 @@ extension CorpusBuilder {
     }
 
     /// An instance's role session used from elsewhere: outside AWS, or from another AWS account's EC2 address.
-    func stolenInstanceCredentials(_ minute: Int64, instance name: String, from address: String, outside: Bool) {
-        let session = self.instanceSession(self[name], at: minute)
+    func stolenInstanceCredentials(_ minute: Int64, instance: CorpusInterface, from address: String, outside: Bool) {
+        let session = self.instanceSession(instance, at: minute)
         let calls = [("sts", "GetCallerIdentity"), ("s3", "ListBuckets"), ("ec2", "DescribeInstances"), ("iam", "ListUsers"), ("iam", "ListRoles")]
         for (index, call) in calls.enumerated() {
             self.trail(
@@ -81,7 +81,7 @@ extension CorpusBuilder {
 
     /// An instance opening an IRC connection (6667), a port it never used.
     func ircConnection(_ minute: Int64) {
-        let source = self["worker-7"]
+        let source = self.victim("worker-7")
         self.outbound(
             source,
             .session(

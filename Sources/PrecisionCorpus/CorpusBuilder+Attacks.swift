@@ -3,26 +3,43 @@ extension CorpusBuilder {
     /// Injects the attacks scheduled in the minute starting at `minute` (only on the last day).
     func attacks(_ minute: Int64) {
         let (day, minuteOfDay) = self.clock(minute)
-        guard day == self.days - 1 else { return }
-        switch minuteOfDay {
-        case 75: self.sshBruteForce(minute)
-        case 160: self.portscan(minute)
-        case 210: self.portSweep(minute)
-        case 260: self.torClient(minute)
-        case 310: self.miningPool(minute)
-        case 360: self.tcpFlood(minute)
-        case 480: self.slowSpam(minute)
-        case 540: self.dnsExfiltration(minute)
-        case 600: self.dgaBurst(minute)
-        case 671: self.foreignConsoleLogin(minute)
-        case 780: self.stolenInstanceCredentials(minute, instance: "app-2", from: CorpusAddresses.outsideAWS, outside: true)
-        case 810: self.stolenInstanceCredentials(minute, instance: "worker-6", from: CorpusAddresses.otherAccountEC2, outside: false)
-        case 840: self.largeTransfer(minute)
-        case 900: self.ircConnection(minute)
-        case 960: self.elasticsearchProbe(minute)
-        case 1020: self.torAPICalls(minute)
-        default: break
+        guard day == self.days - 1, let attack = self.attackSchedule[minuteOfDay] else { return }
+        switch attack {
+        case "ssh": self.sshBruteForce(minute)
+        case "portscan": self.portscan(minute)
+        case "sweep": self.portSweep(minute)
+        case "tor": self.torClient(minute)
+        case "mining": self.miningPool(minute)
+        case "flood": self.tcpFlood(minute)
+        case "spam": self.slowSpam(minute)
+        case "exfiltration": self.dnsExfiltration(minute)
+        case "dga": self.dgaBurst(minute)
+        case "console": self.foreignConsoleLogin(minute)
+        case "outside": self.stolenInstanceCredentials(minute, instance: self.victim("app-2"), from: CorpusAddresses.outsideAWS, outside: true)
+        case "inside":
+            self.stolenInstanceCredentials(minute, instance: self.victim("worker-6"), from: CorpusAddresses.otherAccountEC2, outside: false)
+        case "volume": self.largeTransfer(minute)
+        case "irc": self.ircConnection(minute)
+        case "probe": self.elasticsearchProbe(minute)
+        default: self.torAPICalls(minute)
         }
+    }
+
+    /// The last day's schedule (minute of day → attack): each attack at its base time plus up to 20 minutes drawn from the
+    /// seed; the stolen console password at 11:11, 22 minutes after its owner's daily 10:49 sign-in.
+    static func schedule(_ rng: inout SplitMix64) -> [Int: String] {
+        let base = [
+            (75, "ssh"), (160, "portscan"), (210, "sweep"), (260, "tor"), (310, "mining"), (360, "flood"), (480, "spam"), (540, "exfiltration"),
+            (600, "dga"), (780, "outside"), (810, "inside"), (840, "volume"), (900, "irc"), (960, "probe"), (1020, "tor-api"),
+        ]
+        var schedule = [671: "console"]
+        for (minute, attack) in base { schedule[minute + rng.int(0...20)] = attack }
+        return schedule
+    }
+
+    /// The instance that plays an attack's victim in this seed: the workers and the applications are shuffled per seed.
+    func victim(_ logical: String) -> CorpusInterface {
+        self[self.victims[logical] ?? logical]
     }
 
     /// Records an attack on an instance.
@@ -48,7 +65,7 @@ extension CorpusBuilder {
     }
 
     func portscan(_ minute: Int64) {
-        let scanner = self["worker-1"]
+        let scanner = self.victim("worker-1")
         let target = "185.141.63.120"
         for port in 1...1000 {
             self.outbound(
@@ -58,7 +75,7 @@ extension CorpusBuilder {
     }
 
     func portSweep(_ minute: Int64) {
-        let sweeper = self["worker-2"]
+        let sweeper = self.victim("worker-2")
         let targets = (0..<400).map { _ in CorpusAddresses.client(&self.rng) }
         for (index, target) in targets.enumerated() {
             self.outbound(
@@ -68,7 +85,7 @@ extension CorpusBuilder {
     }
 
     func torClient(_ minute: Int64) {
-        let client = self["app-3"]
+        let client = self.victim("app-3")
         self.outbound(
             client,
             .session(
@@ -83,7 +100,7 @@ extension CorpusBuilder {
     }
 
     func miningPool(_ minute: Int64) {
-        let miner = self["worker-3"]
+        let miner = self.victim("worker-3")
         let pool = CorpusAddresses.miningPools[0]
         self.dns(minute, miner, "xmr-eu1.nanopool.org", answers: [pool])
         self.outbound(
@@ -95,16 +112,22 @@ extension CorpusBuilder {
             on: miner, from: minute, to: minute + 4 * 3600, indicator: pool)
     }
 
-    /// A SYN flood spread over many records of 150–250 packets each (one per source port and minute).
+    /// A modest connection flood (about 2,000 packets a second): 600 connections a minute for ten minutes, each record
+    /// 150–250 packets (no record large on its own; about 120,000 packets a minute together).
     func tcpFlood(_ minute: Int64) {
         let source = self["web-2"]
-        for second in stride(from: 0, to: 600, by: 2) {
-            let packets = self.rng.int(150...250)
-            var flood = CorpusConnection.attempt(
-                from: "", self.rng.ephemeralPort(), to: CorpusAddresses.floodVictim, 80, at: minute + Int64(second), reset: false)
-            flood.forwardPackets = packets
-            flood.forwardBytes = packets * 60
-            self.outbound(source, flood)
+        for second in 0..<600 {
+            for _ in 0..<10 {
+                let packets = self.rng.int(150...250)
+                var flood = CorpusConnection.attempt(
+                    from: "", self.rng.ephemeralPort(), to: CorpusAddresses.floodVictim, 80, at: minute + Int64(second), reset: false)
+                flood.forwardPackets = packets
+                flood.forwardBytes = packets * 60
+                flood.replyPackets = self.rng.int(0...3)
+                flood.replyBytes = flood.replyPackets * 40
+                flood.reset = flood.replyPackets > 0
+                self.outbound(source, flood)
+            }
         }
         self.record(
             "TCP flood", ["Backdoor:EC2/DenialOfService.Tcp"], on: source, from: minute, to: minute + 600, indicator: CorpusAddresses.floodVictim)
@@ -112,7 +135,7 @@ extension CorpusBuilder {
 
     /// A slow spam bot: an instance with no port-25 history sending to four MX hosts an hour for six hours.
     func slowSpam(_ minute: Int64) {
-        let bot = self["worker-4"]
+        let bot = self.victim("worker-4")
         for hour in 0..<6 {
             for index in 0..<4 {
                 let target = CorpusAddresses.spamTargets[(hour * 4 + index) % CorpusAddresses.spamTargets.count]

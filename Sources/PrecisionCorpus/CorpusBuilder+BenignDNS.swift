@@ -21,6 +21,13 @@ extension CorpusBuilder {
     func benignDNS(_ minute: Int64) {
         for (index, node) in self.instances("eks-node").enumerated() {
             self.dns(minute + Int64(index * 7), node, "\(self.eksCluster).gr7.us-east-1.eks.amazonaws.com", answers: ["3.230.16.\(40 + index)"])
+            // Pods resolve with ndots:5: an external name is tried with the node's search domain first (NXDOMAIN).
+            for _ in 0..<self.rng.count(mean: max(self.density, 0.2)) {
+                let name = self.rng.pick(Self.endpointNames + ["api.github.com", "hooks.slack.com", "api.stripe.com"])
+                let at = self.second(in: minute)
+                self.dns(at, node, "\(name).ec2.internal", rcode: "NXDOMAIN", answers: [])
+                self.dns(at, node, name, answers: [self.rng.pick(CorpusAddresses.apis)])
+            }
         }
         for app in self.instances("app").prefix(2) {
             self.dns(minute + 11, app, "internal-orders-api-1234567890.us-east-1.elb.amazonaws.com", answers: ["10.0.1.200", "10.0.2.200"])
@@ -62,7 +69,10 @@ extension CorpusBuilder {
         for _ in 0..<self.rng.count(mean: 0.5) {
             let domain = self.rng.pick(
                 ["gmail.com", "outlook.com", "yahoo.com", "proton.me", "gmx.de", "web.de", "t-online.de"] + self.customerDomains)
-            self.dns(self.second(in: minute), relay, domain, type: "MX", answers: ["10 mx.\(domain)"])
+            let at = self.second(in: minute)
+            self.dns(at, relay, domain, type: "MX", answers: ["10 mx.\(domain)"])
+            self.dns(at + 1, relay, "_dmarc.\(domain)", type: "TXT", answers: ["\"v=DMARC1; p=quarantine\""])
+            self.dns(at + 1, relay, "selector1._domainkey.\(domain)", type: "TXT", rcode: self.rng.chance(0.5) ? "NOERROR" : "NXDOMAIN", answers: [])
         }
         for _ in 0..<self.rng.count(mean: 0.3) {
             let octets = CorpusAddresses.client(&self.rng).split(separator: ".").reversed().joined(separator: ".")

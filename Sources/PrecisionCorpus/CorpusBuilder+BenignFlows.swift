@@ -15,6 +15,7 @@ extension CorpusBuilder {
             if minuteOfDay == 180 || self.burst(floor: 0.15) { self.cronBurst(minute, size: minuteOfDay == 180 ? 120 : self.rng.int(20...40)) }
         }
         if (7 * 60..<19 * 60).contains(minuteOfDay) { self.mailRelay(minute) }
+        if minuteOfDay % 17 == 0 { self.publicNTP(minute) }
         if minuteOfDay == 6 * 60 + 25 { self.packageUpdates(minute) }
         if minuteOfDay % 20 == 7, day % 7 < 5 || self.rng.chance(0.3), self.burst(floor: 0.08) {
             self.ciJob(self.rng.pick(self.instances("ci-runner")), minute)
@@ -26,9 +27,9 @@ extension CorpusBuilder {
     /// Visitors of the public website (a few through Tor): completed HTTPS sessions, the replies to their ephemeral ports.
     func websiteVisitors(_ minute: Int64) {
         for web in self.instances("web") {
-            for _ in 0..<self.events(perMinute: 12) {
+            for _ in 0..<self.events(perMinute: 6) {
                 let client = self.rng.chance(0.03) ? self.rng.pick(CorpusAddresses.torExits) : CorpusAddresses.client(&self.rng)
-                let long = self.rng.chance(0.05)
+                let long = self.rng.chance(0.03)
                 var session = CorpusConnection.session(
                     from: client, self.rng.ephemeralPort(), to: "", self.rng.chance(0.1) ? 80 : 443, at: self.second(in: minute),
                     duration: long ? Int64(self.rng.int(120...1800)) : Int64(self.rng.int(1...20)), sent: self.rng.int(400...3000),
@@ -43,7 +44,7 @@ extension CorpusBuilder {
     func loadBalancers(_ minute: Int64) {
         let targets = self.instances("web-behind-elb")
         for alb in [self["alb-1"], self["alb-2"]] {
-            for _ in 0..<self.events(perMinute: 6) {
+            for _ in 0..<self.events(perMinute: 3) {
                 let at = self.second(in: minute)
                 let received = self.rng.int(3000...120_000)
                 self.inbound(
@@ -56,7 +57,7 @@ extension CorpusBuilder {
                     .session(from: "", self.rng.ephemeralPort(), to: "", 8080, at: at, sent: self.rng.int(400...2500), received: received))
             }
             for target in targets {
-                for _ in 0..<self.rng.count(mean: 2 * max(self.density, 0.05)) {
+                for _ in 0..<self.rng.count(mean: max(self.density, 0.05)) {
                     self.within(
                         from: alb, to: target,
                         .session(from: "", self.rng.ephemeralPort(), to: "", 8080, at: self.second(in: minute), sent: 120, received: 180))
@@ -69,7 +70,7 @@ extension CorpusBuilder {
     /// agents' pushes.
     func outboundAPIs(_ minute: Int64) {
         for instance in self.instanceInterfaces {
-            let perMinute = instance.role == "app" || instance.role == "worker" || instance.role == "eks-node" ? 1.0 : 0.2
+            let perMinute = instance.role == "app" || instance.role == "worker" || instance.role == "eks-node" ? 0.4 : 0.1
             for _ in 0..<self.events(perMinute: perMinute) {
                 let service = self.rng.int(0..<10)
                 let remote =
@@ -101,7 +102,7 @@ extension CorpusBuilder {
     /// The company's authoritative DNS server answering public resolvers (replies go to their ephemeral ports).
     func authoritativeDNS(_ minute: Int64) {
         let server = self["dns-1"]
-        for _ in 0..<self.events(perMinute: 6) {
+        for _ in 0..<self.events(perMinute: 3) {
             let resolver = self.rng.chance(0.7) ? self.rng.pick(CorpusAddresses.resolvers) : CorpusAddresses.client(&self.rng)
             self.inbound(
                 server, .datagram(from: resolver, self.rng.ephemeralPort(), to: "", 53, at: self.second(in: minute), sent: 40, received: 120))

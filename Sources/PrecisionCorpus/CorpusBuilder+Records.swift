@@ -19,16 +19,19 @@ extension CorpusBuilder {
         self.files.cloudTrail(String(decoding: data, as: UTF8.self), time: time)
     }
 
-    /// One Route 53 Resolver query log record of `interface`'s query for `name`.
+    /// One Route 53 Resolver query log record of `interface`'s query for `name`, its fields in the order AWS writes them.
     func dns(_ time: Int64, _ interface: CorpusInterface, _ name: String, type: String = "A", rcode: String = "NOERROR", answers: [String]) {
-        let record: [String: Any] = [
-            "version": "1.100000", "account_id": self.accountId, "region": self.region, "vpc_id": self.vpcId,
-            "query_timestamp": CorpusClock.iso(time), "query_name": name + ".", "query_type": type, "query_class": "IN", "rcode": rcode,
-            "answers": answers.map { ["Rdata": $0, "Type": type, "Class": "IN"] }, "srcaddr": interface.privateAddress,
-            "srcport": String(self.rng.ephemeralPort()), "transport": "UDP", "srcids": ["instance": interface.instanceId ?? "-"],
-        ]
-        let data = try! JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
-        self.files.dns(String(decoding: data, as: UTF8.self), time: time)
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        let answerList = answers.map { "{\"Rdata\":\(quoted($0)),\"Type\":\"\(type)\",\"Class\":\"IN\"}" }.joined(separator: ",")
+        let line =
+            "{\"version\":\"1.100000\",\"account_id\":\"\(self.accountId)\",\"region\":\"\(self.region)\",\"vpc_id\":\"\(self.vpcId)\","
+            + "\"query_timestamp\":\"\(CorpusClock.iso(time))\",\"query_name\":\(quoted(name + ".")),"
+            + "\"query_type\":\"\(type)\",\"query_class\":\"IN\",\"rcode\":\"\(rcode)\",\"answers\":[\(answerList)],"
+            + "\"srcaddr\":\"\(interface.privateAddress)\",\"srcport\":\"\(self.rng.ephemeralPort())\","
+            + "\"transport\":\"UDP\",\"srcids\":{\"instance\":\"\(interface.instanceId ?? "-")\"}}"
+        self.files.dns(line, time: time)
     }
 
     func uuid() -> String {

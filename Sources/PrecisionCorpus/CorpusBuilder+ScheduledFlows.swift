@@ -18,15 +18,17 @@ extension CorpusBuilder {
         }
     }
 
-    /// apt at 06:25 on every instance at once: a burst of short sessions to the same mirrors.
+    /// apt at 06:25 on every instance at once: the Debian mirror over HTTP (port 80), then HTTPS mirrors.
     func packageUpdates(_ minute: Int64) {
         for instance in self.instanceInterfaces {
-            for _ in 0..<self.rng.int(3...6) {
+            for index in 0..<self.rng.int(3...6) {
+                let remote =
+                    index == 0 ? CorpusAddresses.debianMirror : self.rng.pick(CorpusAddresses.mirrors.filter { $0 != CorpusAddresses.debianMirror })
                 self.outbound(
                     instance,
                     .session(
-                        from: "", self.rng.ephemeralPort(), to: self.rng.pick(CorpusAddresses.mirrors), self.rng.chance(0.5) ? 80 : 443,
-                        at: self.second(in: minute), duration: 4, sent: 1500, received: self.rng.int(20_000...3_000_000)))
+                        from: "", self.rng.ephemeralPort(), to: remote, index == 0 ? 80 : 443, at: minute + Int64(index * 2 + self.rng.int(0...1)),
+                        duration: 4, sent: 1500, received: self.rng.int(20_000...3_000_000)))
             }
         }
     }
@@ -45,6 +47,24 @@ extension CorpusBuilder {
         self.outbound(
             runner,
             .session(from: "", self.rng.ephemeralPort(), to: "140.82.112.3", 22, at: minute + 5, duration: 8, sent: 20_000, received: 6_000_000))
+        // The end-to-end tests start headless Chrome, whose intranet-redirect detector asks for three random single-label
+        // names (NXDOMAIN, also with the VPC's search domain appended).
+        for _ in 0..<3 {
+            let label = self.rng.string(self.rng.int(7...15), from: "abcdefghijklmnopqrstuvwxyz")
+            self.dns(minute + 60, runner, label, rcode: "NXDOMAIN", answers: [])
+            self.dns(minute + 60, runner, "\(label).ec2.internal", rcode: "NXDOMAIN", answers: [])
+        }
+    }
+
+    /// Instances that keep time with public NTP pools (UDP 123) instead of the Amazon Time Sync Service.
+    func publicNTP(_ minute: Int64) {
+        for instance in self.instances("ci-runner") + self.instances("mail-relay") + self.instances("dns-server") {
+            self.outbound(
+                instance,
+                .datagram(
+                    from: "", self.rng.ephemeralPort(), to: self.rng.pick(["162.159.200.1", "162.159.200.123", "129.6.15.28", "216.239.35.4"]), 123,
+                    at: self.second(in: minute), sent: 48, received: 48))
+        }
     }
 
     /// Nightly backups: the database to the backup instance (01:30), the backup instance to S3 (02:00) and the second
@@ -58,7 +78,7 @@ extension CorpusBuilder {
         case 120:
             for _ in 0..<12 {
                 var upload = CorpusConnection.session(
-                    from: "", self.rng.ephemeralPort(), to: self.rng.pick(CorpusAddresses.s3), 443, at: minute + Int64(self.rng.int(0...600)),
+                    from: "", self.rng.ephemeralPort(), to: CorpusAddresses.s3(&self.rng), 443, at: minute + Int64(self.rng.int(0...600)),
                     duration: Int64(self.rng.int(300...900)), sent: self.rng.int(300_000_000...600_000_000), received: 400_000)
                 upload.remoteService = "S3"
                 self.outbound(self["backup-1"], upload)
@@ -90,12 +110,14 @@ extension CorpusBuilder {
     /// The cron host's hourly jobs: a burst of API calls to a dozen services within the minute (a large one at 03:00).
     func cronBurst(_ minute: Int64, size: Int) {
         let cron = self["cron-1"]
-        let targets = CorpusAddresses.apis + CorpusAddresses.awsEndpoints + CorpusAddresses.s3
+        let targets = CorpusAddresses.apis + CorpusAddresses.awsEndpoints
         for _ in 0..<size {
+            let toS3 = self.rng.chance(0.2)
             var session = CorpusConnection.session(
-                from: "", self.rng.ephemeralPort(), to: self.rng.pick(targets), 443, at: self.second(in: minute), sent: 1200,
-                received: self.rng.int(800...60_000))
-            if CorpusAddresses.s3.contains(session.responder) { session.remoteService = "S3" }
+                from: "", self.rng.ephemeralPort(), to: toS3 ? CorpusAddresses.s3(&self.rng) : self.rng.pick(targets), 443,
+                at: self.second(in: minute),
+                sent: 1200, received: self.rng.int(800...60_000))
+            if toS3 { session.remoteService = "S3" }
             self.outbound(cron, session)
         }
     }

@@ -20,6 +20,9 @@ final class CorpusBuilder {
     var natAddresses: [String] = []
     /// The webhook receivers of the account's customers.
     var customerHosts: [String] = []
+    /// The last day's attacks by minute of day, and which instance plays each logical victim ("worker-3" → "worker-6").
+    var attackSchedule: [Int: String] = [:]
+    var victims: [String: String] = [:]
     /// The EKS cluster's API endpoint label (32 hex digits).
     var eksCluster = ""
 
@@ -33,6 +36,10 @@ final class CorpusBuilder {
         self.buildTopology(instances: max(30, instances))
         self.customerHosts = (0..<110).map { _ in CorpusAddresses.client(&self.rng) }
         self.eksCluster = self.rng.hex(32).uppercased()
+        self.attackSchedule = Self.schedule(&self.rng)
+        for group in [self.instances("worker").map(\.name), ["app-2", "app-3", "app-4"]] {
+            for (logical, actual) in zip(group, group.shuffled(using: &self.rng)) { self.victims[logical] = actual }
+        }
     }
 
     /// The instances' roles: the fixed services, then workers up to `instances`.

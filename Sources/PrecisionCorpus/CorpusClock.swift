@@ -22,7 +22,8 @@ enum CorpusClock {
     /// ISO 8601 with a Z, as CloudTrail and Route 53 Resolver write it.
     static func iso(_ time: Int64) -> String {
         let p = self.parts(time)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", p.year, p.month, p.day, p.hour, p.minute, p.second)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(p.year)-\(two(p.month))-\(two(p.day))T\(two(p.hour)):\(two(p.minute)):\(two(p.second))Z"
     }
 
     /// Unix seconds of an ISO 8601 UTC timestamp (`2026-11-07T01:15:00Z`, fractions ignored); nil if unreadable.

@@ -3,16 +3,21 @@ import Foundation
 /// The files of a corpus being written: lines buffered per file (one file per data source, log and hour, as AWS
 /// delivers them), sorted by time and written once their hour is over.
 final class CorpusFiles {
+    /// One file: its data source, flow log and hour.
+    private struct Key: Hashable {
+        var source: String
+        var logId: String
+        var hour: Int64
+    }
+
     /// One file's pending lines.
     private struct Bucket {
-        var hour: Int64
         var header: String?
-        var wrapsRecords: Bool
         var lines: [(time: Int64, sequence: Int, text: String)] = []
     }
 
     let root: URL
-    private var buckets: [String: Bucket] = [:]
+    private var buckets: [Key: Bucket] = [:]
     private var sequence = 0
     private(set) var flowRecords = 0
     private(set) var cloudTrailRecords = 0
@@ -32,42 +37,48 @@ final class CorpusFiles {
 
     /// A flow log record of the flow log `logId` (v2 files have no header; custom ones start with `header`).
     func flow(_ line: String, time: Int64, logId: String, header: String?) {
-        let hour = time / 3600
-        let path =
-            "flow/\(Self.dayPath(hour))/\(self.accountId)_vpcflowlogs_\(self.region)_\(logId)_\(Self.stamp(hour))_\(Self.hash(logId, hour)).log"
-        self.add(path, hour: hour, time: time, line: line, header: header, wrapsRecords: false)
+        self.add(Key(source: "flow", logId: logId, hour: time / 3600), time: time, line: line, header: header)
         self.flowRecords += 1
     }
 
     /// A CloudTrail event (its JSON object text).
     func cloudTrail(_ json: String, time: Int64) {
-        let hour = time / 3600
-        let path = "cloudtrail/\(Self.dayPath(hour))/\(self.accountId)_CloudTrail_\(self.region)_\(Self.stamp(hour))_\(Self.hash("ct", hour)).json"
-        self.add(path, hour: hour, time: time, line: json, header: nil, wrapsRecords: true)
+        self.add(Key(source: "cloudtrail", logId: "", hour: time / 3600), time: time, line: json, header: nil)
         self.cloudTrailRecords += 1
     }
 
     /// A Route 53 Resolver query log record (one JSON line).
     func dns(_ json: String, time: Int64) {
-        let hour = time / 3600
-        let path = "dns/\(Self.dayPath(hour))/\(self.accountId)_vpcdnsquerylogs_\(self.region)_\(Self.stamp(hour))_\(Self.hash("dns", hour)).log"
-        self.add(path, hour: hour, time: time, line: json, header: nil, wrapsRecords: false)
+        self.add(Key(source: "dns", logId: "", hour: time / 3600), time: time, line: json, header: nil)
         self.dnsRecords += 1
     }
 
-    private func add(_ path: String, hour: Int64, time: Int64, line: String, header: String?, wrapsRecords: Bool) {
+    private func add(_ key: Key, time: Int64, line: String, header: String?) {
         self.sequence += 1
-        self.buckets[path, default: Bucket(hour: hour, header: header, wrapsRecords: wrapsRecords)].lines.append((time, self.sequence, line))
+        self.buckets[key, default: Bucket(header: header)].lines.append((time, self.sequence, line))
+    }
+
+    /// Where AWS would deliver a file: `flow/2026/11/02/ACCOUNT_vpcflowlogs_REGION_FLOWLOG_20261102T0100Z_HASH.log`, …
+    private func path(_ key: Key) -> String {
+        let hour = key.hour
+        let day = Self.dayPath(hour)
+        let stamp = Self.stamp(hour)
+        switch key.source {
+        case "flow":
+            return "flow/\(day)/\(self.accountId)_vpcflowlogs_\(self.region)_\(key.logId)_\(stamp)_\(Self.hash(key.logId, hour)).log"
+        case "cloudtrail": return "cloudtrail/\(day)/\(self.accountId)_CloudTrail_\(self.region)_\(stamp)_\(Self.hash("ct", hour)).json"
+        default: return "dns/\(day)/\(self.accountId)_vpcdnsquerylogs_\(self.region)_\(stamp)_\(Self.hash("dns", hour)).log"
+        }
     }
 
     /// Writes the files of hours before `hour` (all of them when nil).
     func flush(before hour: Int64?) throws {
-        let due = self.buckets.keys.filter { path in hour.map { self.buckets[path]!.hour < $0 } ?? true }.sorted()
-        for path in due {
-            guard let bucket = self.buckets.removeValue(forKey: path) else { continue }
+        let due = self.buckets.keys.filter { key in hour.map { key.hour < $0 } ?? true }.map { (key: $0, path: self.path($0)) }
+        for (key, path) in due.sorted(by: { $0.path < $1.path }) {
+            guard let bucket = self.buckets.removeValue(forKey: key) else { continue }
             let lines = bucket.lines.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }.map(\.text)
             let text: String
-            if bucket.wrapsRecords {
+            if key.source == "cloudtrail" {
                 text = "{\"Records\":[" + lines.joined(separator: ",\n") + "]}\n"
             } else {
                 text = ((bucket.header.map { [$0] } ?? []) + lines).joined(separator: "\n") + "\n"

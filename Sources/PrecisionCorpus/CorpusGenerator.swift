@@ -71,27 +71,33 @@ public struct CorpusGenerator: Sendable {
         return assets
     }
 
-    /// The shipped intelligence files, with the corpus's Tor relays, mining pools and console locations appended
-    /// (the shipped lists are empty placeholders; the built-in rules can only match what the intel holds).
+    /// The shipped intelligence files, copied as they are, with the corpus's Tor relays and mining pools appended (the
+    /// shipped lists are empty placeholders; the built-in rules can only match what the intel holds), and the console
+    /// sign-in networks' countries when no country file (`ip-countries.tsv.gz`) is shipped.
     func writeIntel(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let additions: [String: [String]] = [
-            "tor-exit-nodes.txt": CorpusAddresses.torExits + [CorpusAddresses.torRelay],
-            "mining-pool-ips.txt": CorpusAddresses.miningPools,
-            "ip-locations.tsv": CorpusAddresses.locations.map { "\($0.0)\t\($0.1)" },
+        let manager = FileManager.default
+        try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+        let shipped = Set(self.intelDirectory.flatMap { try? manager.contentsOfDirectory(atPath: $0) } ?? [])
+        var additions: [String: [String]] = [
+            "tor-exit-nodes.txt": CorpusAddresses.torExits + [CorpusAddresses.torRelay], "mining-pool-ips.txt": CorpusAddresses.miningPools,
+            "dns-domains.tsv": ["CryptoCurrency:EC2/BitcoinTool.B!DNS\tnanopool.org"],
         ]
-        let shipped = self.intelDirectory.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) } ?? []
-        for name in Set(shipped).union(additions.keys).sorted() {
-            var text = self.intelDirectory.flatMap { try? String(contentsOfFile: "\($0)/\(name)", encoding: .utf8) } ?? ""
+        if !shipped.contains("ip-countries.tsv.gz") { additions["ip-locations.tsv"] = CorpusAddresses.locations.map { "\($0.0)\t\($0.1)" } }
+        for name in shipped.union(additions.keys).sorted() {
+            let source = self.intelDirectory.map { "\($0)/\(name)" }
+            let target = directory.appendingPathComponent(name)
+            guard let lines = additions[name] else {
+                if let source { try manager.copyItem(atPath: source, toPath: target.path) }
+                continue
+            }
+            var text = source.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
             if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-            let present = Set(text.split(separator: "\n").map { $0.split(separator: "\t").first.map(String.init) ?? "" })
-            for line in additions[name] ?? [] where !present.contains(line.split(separator: "\t").first.map(String.init) ?? line) {
+            // An entry is present when its first field (address, CIDR or finding type and domain) is.
+            let present = Set(text.split(separator: "\n").map { String($0) })
+            for line in lines where !present.contains(line) && !present.contains(String(line.split(separator: "\t").first ?? "")) {
                 text += line + "\n"
             }
-            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
-        }
-        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("dns-domains.tsv").path) {
-            try Data("CryptoCurrency:EC2/BitcoinTool.B!DNS\tnanopool.org\n".utf8).write(to: directory.appendingPathComponent("dns-domains.tsv"))
+            try Data(text.utf8).write(to: target)
         }
     }
 }

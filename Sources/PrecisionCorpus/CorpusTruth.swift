@@ -37,7 +37,7 @@ public struct CorpusTruth: Codable, Sendable, Equatable {
         public var accessKeyId: String?
         public var userName: String?
         /// Other resources that carry the attack's traffic (the NAT gateway's interface of a private instance): a
-        /// finding of an accepted type there is misattributed, neither a match nor a finding on a benign resource.
+        /// finding of an accepted type there is no match; it counts as a benign finding, reported as misattributed.
         public var relatedResources: [String]
         /// When it starts and ends (Unix seconds).
         public var start: Int64

@@ -1,11 +1,11 @@
 import GuardDutyModel
 
 /// How a scan's findings compare with a corpus's truth: a finding matches an injected attack when its type is one the
-/// attack accepts and its resource is the attacked one. Two kinds are set apart, each only while the attack lasts (first
-/// seen from ten minutes before its start to an hour after its end): an accepted type on a resource that carried the
-/// attack's traffic (the NAT gateway of a private instance) is misattributed; another type on the attacked resource is
-/// incidental (a side effect of the attack, e.g. a discovery anomaly of the stolen key). Every other finding is on a
-/// benign resource.
+/// attack accepts and its resource is the attacked one; every other finding is on a benign resource — including the
+/// attack's own type raised on the NAT gateway that carried a private instance's traffic, which is counted as benign
+/// and also reported as misattributed (GuardDuty names the instance). One kind is set apart: another type on the
+/// attacked resource while the attack lasts (first seen from ten minutes before its start to an hour after its end) is
+/// incidental, a side effect of the attack (e.g. a discovery anomaly of the stolen key), not a finding on a benign resource.
 public struct PrecisionScore: Sendable, Equatable {
     /// An attack and whether some finding matched it.
     public struct AttackResult: Sendable, Equatable {
@@ -24,6 +24,7 @@ public struct PrecisionScore: Sendable, Equatable {
 
     public var attacks: [AttackResult]
     public var benign: [BenignFinding]
+    /// How many of the benign findings are an attack's type on the NAT gateway carrying it.
     public var misattributed: Int
     public var incidental: Int
     /// Instance-days of the corpus (instances × days).
@@ -48,11 +49,12 @@ public struct PrecisionScore: Sendable, Equatable {
             }
             if !matches.isEmpty {
                 detected.formUnion(matches)
-            } else if during.contains(where: { $0.acceptedTypes.contains(finding.type) && !resources.isDisjoint(with: $0.relatedResources) }) {
-                misattributed += 1
             } else if during.contains(where: { !resources.isDisjoint(with: Self.resources(of: $0)) }) {
                 incidental += 1
             } else {
+                if during.contains(where: { $0.acceptedTypes.contains(finding.type) && !resources.isDisjoint(with: $0.relatedResources) }) {
+                    misattributed += 1
+                }
                 let resource = resources.sorted().first ?? "-"
                 benign.append(
                     BenignFinding(
@@ -109,8 +111,8 @@ public struct PrecisionScore: Sendable, Equatable {
                 + "instance-days; goal ≤ 0.050)",
             "High benign findings: \(self.highBenign) (goal 0)",
             "recall: \(self.attacks.filter(\.detected).count)/\(self.attacks.count) = \(String(format: "%.3f", self.recall)) (goal ≥ 0.95)",
-            "set apart: \(self.misattributed) misattributed (attack's type on the NAT gateway carrying it), \(self.incidental) incidental "
-                + "(another type on the attacked resource during the attack)",
+            "of which \(self.misattributed) misattributed (an attack's type on the NAT gateway carrying it); set apart: \(self.incidental) "
+                + "incidental (another type on the attacked resource during the attack)",
         ]
         for entry in self.breakdown {
             lines.append("  FP \(entry.type): \(entry.count) (High \(entry.high)) on \(entry.roles.joined(separator: ", "))")
