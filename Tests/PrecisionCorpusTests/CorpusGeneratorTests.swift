@@ -6,9 +6,11 @@ import Testing
 /// writes them.
 @Suite("Precision corpus generator")
 struct CorpusGeneratorTests {
-    /// One small corpus shared by the tests that read it.
+    /// One small corpus shared by the tests that read it, at a fixed place (the test process cannot remove it after the
+    /// last reader: the next run replaces it, so at most one is left behind).
     static let small: (directory: URL, truth: CorpusTruth) = {
-        let directory = CorpusScan.temporaryDirectory("generator")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("precision-corpus-generator")
+        try? FileManager.default.removeItem(at: directory)
         let truth = try! CorpusGenerator(seed: 11, density: 0.03, intelDirectory: CorpusScan.shippedIntel).write(to: directory)
         return (directory, truth)
     }()
