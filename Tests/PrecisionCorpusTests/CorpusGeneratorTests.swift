@@ -15,6 +15,11 @@ struct CorpusGeneratorTests {
         return (directory, truth)
     }()
 
+    /// Makes `small` off Swift's cooperative pool (see `CorpusScan.offPool`); every test that reads it calls this first.
+    static func warm() async throws {
+        _ = try await CorpusScan.offPool { Self.small.truth }
+    }
+
     /// Every file under `folder` of a corpus, by relative path, with its text.
     static func contents(_ directory: URL, _ folder: String = "") -> [String: String] {
         let root = directory.appendingPathComponent(folder)
@@ -31,21 +36,26 @@ struct CorpusGeneratorTests {
         Self.contents(Self.small.directory, folder).sorted { $0.key < $1.key }.flatMap { $0.value.split(separator: "\n") }
     }
 
-    @Test func theSameSeedWritesTheSameFilesAndAnotherSeedOtherFiles() throws {
+    @Test func theSameSeedWritesTheSameFilesAndAnotherSeedOtherFiles() async throws {
         let first = CorpusScan.temporaryDirectory("seed-a")
         let second = CorpusScan.temporaryDirectory("seed-b")
         let third = CorpusScan.temporaryDirectory("seed-c")
         defer { for directory in [first, second, third] { try? FileManager.default.removeItem(at: directory) } }
-        let truth = try CorpusGenerator(seed: 7, days: 2, density: 0.01).write(to: first)
-        #expect(try CorpusGenerator(seed: 7, days: 2, density: 0.01).write(to: second) == truth)
+        let (truth, again) = try await CorpusScan.offPool {
+            try (
+                CorpusGenerator(seed: 7, days: 2, density: 0.01).write(to: first), CorpusGenerator(seed: 7, days: 2, density: 0.01).write(to: second)
+            )
+        }
+        #expect(again == truth)
         let written = Self.contents(first)
         #expect(written.count > 50)
         #expect(Self.contents(second) == written)
-        try CorpusGenerator(seed: 8, days: 2, density: 0.01).write(to: third)
+        _ = try await CorpusScan.offPool { try CorpusGenerator(seed: 8, days: 2, density: 0.01).write(to: third) }
         #expect(Self.contents(third) != written)
     }
 
-    @Test func everyInjectedAttackHasItsRecordsInTheFilesOnTheLastDay() {
+    @Test func everyInjectedAttackHasItsRecordsInTheFilesOnTheLastDay() async throws {
+        try await Self.warm()
         let truth = Self.small.truth
         #expect(truth.attacks.count == 16)
         let all = Self.lines("flow") + Self.lines("dns") + Self.lines("cloudtrail")
@@ -58,7 +68,8 @@ struct CorpusGeneratorTests {
         }
     }
 
-    @Test func flowLogsComeInBothFormatsWithOneRecordPerDirection() throws {
+    @Test func flowLogsComeInBothFormatsWithOneRecordPerDirection() async throws {
+        try await Self.warm()
         let files = Self.contents(Self.small.directory, "flow")
         let custom = files.values.filter { $0.hasPrefix("version account-id interface-id") }
         #expect(!custom.isEmpty && custom.count < files.count)
@@ -77,7 +88,8 @@ struct CorpusGeneratorTests {
         #expect(fields.contains { ["185.220.101.141", "192.42.116.93", "204.8.96.80", "2.56.10.36"].contains(String($0[3])) && $0[6] == "443" })
     }
 
-    @Test func longConnectionsAreSplitAcrossIntervalsAndSomeInterfacesUseTenMinutes() {
+    @Test func longConnectionsAreSplitAcrossIntervalsAndSomeInterfacesUseTenMinutes() async throws {
+        try await Self.warm()
         let records = Self.lines("flow").map { $0.split(separator: " ") }.filter { $0.count >= 14 && $0[0] != "version" }
         let spans = records.map { Int64($0[11])! - Int64($0[10])! }
         #expect(spans.contains { $0 > 60 && $0 < 600 })
@@ -88,7 +100,8 @@ struct CorpusGeneratorTests {
         #expect(records.contains { $0[12] == "REJECT" })
     }
 
-    @Test func theNatGatewaysAddressesAreTheAccountsOwnAndInstanceRolesCallThroughThem() throws {
+    @Test func theNatGatewaysAddressesAreTheAccountsOwnAndInstanceRolesCallThroughThem() async throws {
+        try await Self.warm()
         let events = Self.lines("cloudtrail").joined(separator: "\n")
         let truth = Self.small.truth
         let nats = truth.assets.filter { $0.role == "nat-gateway" }
@@ -104,7 +117,8 @@ struct CorpusGeneratorTests {
         #expect(events.contains("\"sourceIPAddress\":\"126.72.14.66\""))
     }
 
-    @Test func dnsLogsHoldTheRepeatedAWSEndpointNamesAndTheMailRelaysLookups() {
+    @Test func dnsLogsHoldTheRepeatedAWSEndpointNamesAndTheMailRelaysLookups() async throws {
+        try await Self.warm()
         let queries = Self.lines("dns")
         let eks = queries.filter { $0.contains(".gr7.us-east-1.eks.amazonaws.com.") }
         #expect(eks.count >= 3 * 1440 * Self.small.truth.days / 2)
@@ -113,7 +127,8 @@ struct CorpusGeneratorTests {
         #expect(queries.contains { $0.contains(".cloudfront.net.") })
     }
 
-    @Test func theMailRelaySendsToManyMXHostsFromTheFirstDay() throws {
+    @Test func theMailRelaySendsToManyMXHostsFromTheFirstDay() async throws {
+        try await Self.warm()
         let relay = try #require(Self.small.truth.assets.first { $0.role == "mail-relay" })
         let firstDay = Self.small.truth.start + 86400
         let interface = try #require(relay.interfaceId)
@@ -125,7 +140,8 @@ struct CorpusGeneratorTests {
         #expect(Set(sends.map { $0[4] }).count >= 5)
     }
 
-    @Test func theCorpusIntelHoldsTheAddressesItsAttacksAndVisitorsUse() throws {
+    @Test func theCorpusIntelHoldsTheAddressesItsAttacksAndVisitorsUse() async throws {
+        try await Self.warm()
         let intel = Self.small.directory.appendingPathComponent("intel")
         let tor = try String(contentsOf: intel.appendingPathComponent("tor-exit-nodes.txt"), encoding: .utf8)
         #expect(tor.contains("147.90.234.159") && tor.contains("185.220.101.141"))

@@ -21,6 +21,15 @@ enum CorpusScan {
         return engine.findings()
     }
 
+    /// Runs heavy synchronous work (generating, scanning) on a thread of its own: Swift's cooperative pool has one thread
+    /// per core (two here), and a test that held one for a minute would starve the other suites' tasks (the agent
+    /// runtime's tests wait on theirs).
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
     /// A fresh temporary directory for a corpus.
     static func temporaryDirectory(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("precision-corpus-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
