@@ -21,16 +21,16 @@ struct APIBaselines {
             self.firstSeen = min(self.firstSeen, event.eventTime)
             self.apis[api] = min(self.apis[api] ?? event.eventTime, event.eventTime)
             guard let type else { return }
-            guard let shown = self.candidates[api]?.event else {
+            guard var candidate = self.candidates[api] else {
                 self.candidates[api] = Candidate(event: event, trail: trail, type: type, count: 1)
                 return
             }
-            // In place: most calls only count.
-            self.candidates[api]!.count += 1
-            if (event.eventTime, event.sourceIPAddress ?? "") < (shown.eventTime, shown.sourceIPAddress ?? "") {
-                self.candidates[api]!.event = event
-                self.candidates[api]!.trail = trail
+            candidate.count += 1
+            if (event.eventTime, event.sourceIPAddress ?? "") < (candidate.event.eventTime, candidate.event.sourceIPAddress ?? "") {
+                candidate.event = event
+                candidate.trail = trail
             }
+            self.candidates[api] = candidate
         }
 
         /// The APIs called while learning.
