@@ -23,10 +23,6 @@ struct FlowView {
     var remotePort: Int { self.inbound ? self.record.pointee.sourcePort : self.record.pointee.destinationPort }
     /// Our side opened the connection (whichever direction this record's traffic goes).
     var initiatedLocally: Bool { self.sourceInitiated != self.inbound }
-    /// The listening side's port: the remote's when we connected out, ours when the remote connected in.
-    var servicePort: Int { self.initiatedLocally ? self.remotePort : self.localPort }
     /// Our instance opened the connection and this record carries its traffic out (not the answer).
     var isLocalRequest: Bool { self.sourceInitiated && !self.inbound }
-    /// The remote side opened the connection and this record carries its traffic in.
-    var isRemoteRequest: Bool { self.sourceInitiated && self.inbound }
 }

@@ -182,9 +182,6 @@ public final class Intelligence: Sendable {
     /// Whether an address is in AWS's published ranges.
     public func isInsideAWS(_ address: IPAddress) -> Bool { self.awsRange(address) != nil }
 
-    /// Whether AWS's ranges are loaded (without them, no address is known to be inside AWS).
-    public var knowsAWSRanges: Bool { self.places.knowsAWSRanges }
-
     /// Reads `FINDING_TYPE<TAB>DOMAIN` lines ('#' comments).
     public static func builtInDomains(tsv: String) -> [(type: String, domain: String)] {
         tsv.split(separator: "\n").compactMap { line in

@@ -35,14 +35,6 @@ public final class Places: Sendable {
         }
     }
 
-    /// Whether any AWS range is loaded.
-    var knowsAWSRanges: Bool {
-        self.ranged.withLock { ranged in
-            if ranged == nil { ranged = Self.awsMatcher(self.readAWSRanges()) }
-            return ranged.map { !$0.matcher.isEmpty } ?? false
-        }
-    }
-
     /// The location of an address (when networks of several locations hold it, the first label in sorted order).
     func location(_ address: IPAddress) -> String? {
         self.located.withLock { located in

@@ -35,18 +35,21 @@ struct TransitInterfaces {
             guard finding.resource.instanceDetails?.instanceId == nil else { return nil }
             return finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId
         }
-        func span(_ finding: Finding) -> (Int64, Int64) {
-            (Timestamps.parse(finding.service.eventFirstSeen) ?? 0, Timestamps.parse(finding.service.eventLastSeen) ?? .max)
-        }
-        return findings.filter { finding in
+        // Each finding's time span, parsed once; widened by `slack` without overflowing.
+        func widened(_ time: Int64) -> Int64 { time > Int64.max - slack ? .max : time + slack }
+        let spans = findings.map { (Timestamps.parse($0.service.eventFirstSeen) ?? 0, Timestamps.parse($0.service.eventLastSeen) ?? .max) }
+        let kept = findings.indices.filter { index in
+            let finding = findings[index]
             guard let name = interface(finding), transitNames.contains(name) else { return true }
-            let (first, last) = span(finding)
-            return !findings.contains { other in
-                guard other.type == finding.type, other.accountId == finding.accountId, interface(other).map({ !transitNames.contains($0) }) ?? true
+            let (first, last) = spans[index]
+            return !findings.indices.contains { other in
+                let candidate = findings[other]
+                guard candidate.type == finding.type, candidate.accountId == finding.accountId,
+                    interface(candidate).map({ !transitNames.contains($0) }) ?? true
                 else { return false }
-                let (otherFirst, otherLast) = span(other)
-                return otherFirst <= last + slack && first <= otherLast + slack
+                return spans[other].0 <= widened(last) && first <= widened(spans[other].1)
             }
         }
+        return kept.map { findings[$0] }
     }
 }
