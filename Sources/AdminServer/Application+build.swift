@@ -11,6 +11,7 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import SigV4
+import ThreatLists
 
 /// Builds the administrator server: stores, authentication, the GuardDuty API, `/health` and `/metrics`.
 /// The PostgreSQL client and the change listener run as the application's services.
@@ -46,7 +47,7 @@ public func buildApplication(
         api: stores.api, console: ConsoleRoutes(stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil),
         credentials: cache, configVersions: configVersions, ready: ready, checkDatabase: { try await stores.checkConnection() },
         metrics: dependencies.registry != nil, tls: configuration.tls != nil,
-        longPollSeconds: configuration.connectionLimits.longPollSeconds
+        longPollSeconds: configuration.connectionLimits.longPollSeconds, geo: configuration.geo
     )
     let s3 = configuration.listSources.s3Endpoint.map {
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
@@ -117,7 +118,8 @@ func extraListeners(configuration: ServerConfiguration, dependencies: ServerDepe
 /// Requests whose path or query is not canonical are refused before routing.
 func buildRouter(
     api stores: APIStores, console: ConsoleRoutes?, credentials: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag,
-    checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60
+    checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60,
+    geo: FindingEnricher? = nil
 ) -> Router<GuardpostRequestContext> {
     let router = Router(context: GuardpostRequestContext.self)
     if tls {
@@ -135,14 +137,16 @@ func buildRouter(
     }
     console?.addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
-    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds) {
+    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, geo: geo) {
         controller.addRoutes(to: api)
     }
     return router
 }
 
 /// One controller per GuardDuty area, and the agent channel, over the stores' protocols.
-func apiControllers(_ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60) -> [any APIController] {
+func apiControllers(
+    _ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60, geo: FindingEnricher? = nil
+) -> [any APIController] {
     [
         DetectorsController(detectors: stores.detectors, responses: DetectorResponseCache(changes: stores.changes)),
         MembersController(members: stores.members),
@@ -158,7 +162,8 @@ func apiControllers(_ stores: APIStores, configVersions: ConfigVersionBoard, lon
             UsageController(store: stores.agentChannel),
             PublishingDestinationsController(store: stores.publishingDestinations),
             AgentChannelController(
-                store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds),
+                store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds,
+                geo: geo),
         ]
 }
 

@@ -83,6 +83,12 @@ extension GuardpostAdmin {
             name: .customLong("http-redirect-port"),
             help: "With TLS: also listen for plain HTTP on this port, answering only with redirects to HTTPS.")
         var httpRedirectPort: Int?
+        @Option(
+            name: .customLong("geoip-city"),
+            help: "MaxMind DB (.mmdb) city or country database: ingest places findings' remote addresses the agents did not place.")
+        var geoipCity: String?
+        @Option(name: .customLong("geoip-asn"), help: "MaxMind DB (.mmdb) ASN or ISP database: the owner of findings' remote addresses.")
+        var geoipASN: String?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -162,6 +168,7 @@ extension GuardpostAdmin {
             )
             configuration.tls = tls
             configuration.httpRedirectPort = self.httpRedirectPort
+            try configuration.useGeolocation(cityPath: self.geoipCity, asnPath: self.geoipASN)
             let scheme = tls == nil ? "http" : "https"
             let app = try await buildApplication(
                 configuration: configuration,
