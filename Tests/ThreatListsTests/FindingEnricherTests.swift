@@ -43,7 +43,9 @@ struct FindingEnricherTests {
                     api: "ConsoleLogin", callerType: "Remote IP", errorCode: nil, userAgent: nil, remoteIp: "89.160.20.112",
                     serviceName: "signin.amazonaws.com")))
         try Self.enricher().enrich(&finding)
-        let json = String(decoding: try JSONEncoder().encode(finding.service.action.awsApiCallAction?.remoteIpDetails), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(finding.service.action.awsApiCallAction?.remoteIpDetails), as: UTF8.self)
         #expect(json.contains(#""countryCode":"SE""#) && json.contains(#""cityName":"Linköping""#))
         #expect(json.contains(#""lat":58.4167"#) && json.contains(#""lon":15.6167"#))
         #expect(json.contains(#""ipAddressV4":"89.160.20.112""#))
