@@ -126,6 +126,25 @@ struct MMDBDecoder: Sendable {
         return nil
     }
 
+    /// The offsets of the values under each of `keys` in the map at `offset`, in one pass over it (nil: absent).
+    func members(_ keys: [String], ofMapAt offset: Int) throws(MMDBError) -> [Int?] {
+        var found = [Int?](repeating: nil, count: keys.count)
+        let map = try self.resolved(at: offset)
+        guard map.type == Self.mapType else { return found }
+        var cursor = map.payload
+        for _ in 0..<map.size {
+            let name = try self.resolved(at: cursor)
+            guard name.type == Self.stringType else { throw MMDBError("a map key is not a string") }
+            let key = self.bytes[name.payload..<(try self.scalarEnd(name))]
+            cursor = try self.skip(cursor, depth: 1)
+            if let index = keys.firstIndex(where: { $0.utf8.count == key.count && $0.utf8.elementsEqual(key) }), found[index] == nil {
+                found[index] = cursor
+            }
+            cursor = try self.skip(cursor, depth: 1)
+        }
+        return found
+    }
+
     /// The value at `path` below `offset` (each step a map key), or nil when a step is missing.
     func offset(of path: [String], from offset: Int) throws(MMDBError) -> Int? {
         var current = offset

@@ -1,5 +1,12 @@
 /// Reading records: single fields by path (allocation-light, for lookups) and whole values (for tests and checks).
 extension MMDBReader {
+    /// The values under each of `keys` in the record's top-level map, found in one pass (nil: absent or unreadable);
+    /// read further with the path readers and an empty or shorter path.
+    public func fields(_ record: MMDBRecord, _ keys: [String]) -> [MMDBRecord?] {
+        guard let offsets = try? self.data.members(keys, ofMapAt: record.offset) else { return Array(repeating: nil, count: keys.count) }
+        return offsets.map { $0.map { MMDBRecord(offset: $0, prefixLength: record.prefixLength) } }
+    }
+
     /// The string at `path` in `record` (e.g. ["country", "iso_code"]); nil when absent, another type, or unreadable.
     public func string(_ record: MMDBRecord, _ path: [String]) -> String? {
         guard let offset = try? self.data.offset(of: path, from: record.offset) else { return nil }
