@@ -78,8 +78,12 @@ def test_scan_refuses_a_file_that_is_not_a_database(tmp_path):
     assert "metadata marker" in result.stderr and str(bogus) in result.stderr
 
 
-def test_the_server_places_findings_of_an_agent_without_databases(tmp_path):
-    server = Server("geoip", extra_args=["--geoip-city", CITY, "--geoip-asn", ASN]).start()
+@pytest.mark.parametrize("where", ["server", "agent"])
+def test_findings_of_a_running_agent_are_placed(tmp_path, where):
+    """`server`: the administrator has the databases and the agent none (one database covers every agent);
+    `agent`: the agent has them and the administrator none (an agent's own database works without the server's)."""
+    databases = ["--geoip-city", CITY, "--geoip-asn", ASN]
+    server = Server(f"geoip-{where}", extra_args=databases if where == "server" else []).start()
     agent = None
     try:
         account = server.create_account()
@@ -88,9 +92,10 @@ def test_the_server_places_findings_of_an_agent_without_databases(tmp_path):
         log = brute_force_log(tmp_path / "flows.log", ["81.2.69.142", "1.128.0.1"])
         env = dict(os.environ, AWS_ACCESS_KEY_ID=account.access_key_id, AWS_SECRET_ACCESS_KEY=account.secret_access_key)
         env.pop("AWS_PROFILE", None)
-        agent_log = open(os.path.join(OUTPUT, "agent-geoip.log"), "w")
+        agent_log = open(os.path.join(OUTPUT, f"agent-geoip-{where}.log"), "w")
         agent = subprocess.Popen([AGENT, "run", "--endpoint-url", server.endpoint, "--region", "us-east-1", "--state-dir",
-                                  str(tmp_path / "state"), "--flow-logs", log, "--heartbeat-seconds", "1", "--idle-flush-seconds", "2"],
+                                  str(tmp_path / "state"), "--flow-logs", log, "--heartbeat-seconds", "1", "--idle-flush-seconds", "2",
+                                  *(databases if where == "agent" else [])],
                                  env=env, stdout=agent_log, stderr=subprocess.STDOUT)
         deadline = time.time() + 90
         details = {}
