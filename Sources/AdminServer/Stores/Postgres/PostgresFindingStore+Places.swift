@@ -1,20 +1,28 @@
 import PostgresNIO
 
 extension PostgresFindingStore {
+    /// How many of the most recently updated current findings the summary's remote places are counted over: the page
+    /// stays a bounded read (the `findings_current` index) however many findings an organisation keeps.
+    static let remotePlacesWindow = 10_000
+
     /// Counts findings per remote country and per autonomous system over every remoteIpDetails a finding holds (network
-    /// connection, API call, each port-probe detail): a finding naming one country twice counts once for it.
+    /// connection, API call, each port-probe detail) among the latest `remotePlacesWindow` current findings: a finding
+    /// naming one country twice counts once for it.
     public func remotePlaces(caller: Caller, detectorId: String) async throws -> RemotePlaces {
         try await self.context.client.withConnection { connection in
             let accounts = try await self.scope(connection, caller, detectorId)
             let query: PostgresQuery = """
-                WITH remote AS (
-                    SELECT f.account_id, f.finding_id, r.details FROM findings f
+                WITH recent AS (
+                    SELECT account_id, finding_id, finding FROM findings
+                    WHERE account_id = ANY(\(accounts)) AND region = \(caller.region) AND NOT archived
+                    ORDER BY updated_at DESC LIMIT \(Self.remotePlacesWindow)
+                ), remote AS (
+                    SELECT f.account_id, f.finding_id, r.details FROM recent f
                     CROSS JOIN LATERAL (
                         SELECT jsonb_path_query(f.finding, '$.service.action.*.remoteIpDetails') AS details
                         UNION ALL
                         SELECT jsonb_path_query(f.finding, '$.service.action.portProbeAction.portProbeDetails[*].remoteIpDetails')
                     ) r
-                    WHERE f.account_id = ANY(\(accounts)) AND f.region = \(caller.region) AND NOT f.archived
                 ), labelled AS (
                     SELECT 'country' AS kind, account_id, finding_id,
                         coalesce(details #>> '{country,countryName}', details #>> '{country,countryCode}')
