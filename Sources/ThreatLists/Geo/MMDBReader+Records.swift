@@ -36,13 +36,13 @@ extension MMDBReader {
         return try self.data.value(at: record.offset, depth: 0, budget: &budget).0
     }
 
-    /// Checks the whole file: the metadata's description and languages; a search tree in which every node is reached
+    /// Checks the whole file: a search tree in which every node is reached
     /// from the root, no path is longer than the address bits (so no cycle) and every record points to a node, to "not
-    /// found", or to a data record that decodes completely; and the 16 zero bytes between tree and data. Linear in the
+    /// found", or to a data record that decodes completely; the 16 zero bytes between tree and data; then the metadata's
+    /// description and languages (`verifyMetadata`). Linear in the
     /// file (each node and each distinct record once); throws at the first fault. Opening checks far less, so that a
     /// large database opens at once; this is for tests and for checking a file before it is used.
     public func verify() throws(MMDBError) {
-        try self.verifyMetadata()
         let separator = self.data.start - 16
         guard self.bytes[separator..<self.data.start].allSatisfy({ $0 == 0 }) else {
             throw MMDBError("the 16 bytes between the search tree and the data section are not zero")
@@ -53,9 +53,11 @@ extension MMDBReader {
         let bits = self.metadata.ipVersion == 6 ? 128 : 32
         _ = try self.height(of: 0, depth: 0, bits: bits, heights: &heights, decoded: &decoded, budget: &budget)
         if let orphan = heights.firstIndex(of: -1) { throw MMDBError("search tree node \(orphan) is not reached from the root") }
+        try self.verifyMetadata()
     }
 
-    /// The metadata fields a reader does not need to open the file but a well-formed file has.
+    /// The metadata fields a reader does not need to open the file but a well-formed file has: a description map that is
+    /// not empty (the rule of MaxMind's Go reader's verifier; libmaxminddb does not ask it), languages that are strings.
     func verifyMetadata() throws(MMDBError) {
         let markerEnd = self.data.end + Self.metadataMarker.count
         let decoder = MMDBDecoder(bytes: self.bytes, start: markerEnd, end: self.bytes.count)
