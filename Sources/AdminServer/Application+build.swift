@@ -38,6 +38,12 @@ public func buildApplication(
         store: stores.lists, fetcher: fetcher, client: httpClient, wakeups: wakeups, logger: dependencies.logger,
         workers: configuration.activationWorkers
     )
+    let feeds = FeedRefresher(
+        store: stores.intelFeeds, http: guarded,
+        limits: FetchLimits(
+            maxBytes: FeedRefresher.maxBytes, deadline: configuration.fetchDeadline, minBytesPerSecond: configuration.fetchMinBytesPerSecond),
+        logger: dependencies.logger
+    )
     let cache = CredentialCache(accounts: stores.accounts, regions: stores.regions, ttlSeconds: configuration.credentialCacheSeconds)
     let ready = ReadinessFlag()
 
@@ -67,6 +73,7 @@ public func buildApplication(
                 ChangeListener(
                     client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger),
                 activator,
+            ] + (configuration.intelFetch ? [feeds as any Service] : []) + [
                 FindingRetention(client: dependencies.client, logger: dependencies.logger),
                 EventDelivery(client: dependencies.client, http: guarded, secrets: dependencies.secrets, logger: dependencies.logger),
                 FindingExporter(

@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     public var tls: ServerTLS?
     /// With TLS, a plain-HTTP port that only redirects to it (`--http-redirect-port`).
     public var httpRedirectPort: Int?
+    /// Fetch the managed intelligence feeds on their schedule (`serve --no-intel-fetch` turns it off on air-gapped
+    /// installs, whose feeds are imported).
+    public var intelFetch = true
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources(),

@@ -14,7 +14,7 @@ struct GuardpostAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-admin",
         abstract: "Guardpost's administrator server: a GuardDuty-compatible API for a multi-account organisation.",
-        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self, Webhooks.self, S3Grants.self, Routes.self],
+        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self, Webhooks.self, S3Grants.self, Intel.self, Routes.self],
         defaultSubcommand: nil
     )
 }
@@ -83,6 +83,10 @@ extension GuardpostAdmin {
             name: .customLong("http-redirect-port"),
             help: "With TLS: also listen for plain HTTP on this port, answering only with redirects to HTTPS.")
         var httpRedirectPort: Int?
+        @Flag(
+            name: .customLong("no-intel-fetch"),
+            help: "Do not fetch the managed intelligence feeds on their schedule (air-gapped installs: `intel import` their content).")
+        var noIntelFetch = false
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -109,9 +113,14 @@ extension GuardpostAdmin {
 
         /// `--allow-fetch-from` and GUARDPOST_ALLOW_FETCH_FROM as networks.
         func allowedNetworks() throws -> [IPNetwork] {
+            try Self.allowedNetworks(self.allowFetchFrom)
+        }
+
+        /// Networks named by `--allow-fetch-from` flags and GUARDPOST_ALLOW_FETCH_FROM.
+        static func allowedNetworks(_ allowFetchFrom: [String]) throws -> [IPNetwork] {
             let fromEnvironment = (ProcessInfo.processInfo.environment["GUARDPOST_ALLOW_FETCH_FROM"] ?? "")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return try (self.allowFetchFrom + fromEnvironment).map { text in
+            return try (allowFetchFrom + fromEnvironment).map { text in
                 guard let network = IPNetwork(text) else { throw ValidationError("--allow-fetch-from '\(text)' is not an address or CIDR network") }
                 return network
             }
@@ -162,6 +171,7 @@ extension GuardpostAdmin {
             )
             configuration.tls = tls
             configuration.httpRedirectPort = self.httpRedirectPort
+            configuration.intelFetch = !self.noIntelFetch
             let scheme = tls == nil ? "http" : "https"
             let app = try await buildApplication(
                 configuration: configuration,

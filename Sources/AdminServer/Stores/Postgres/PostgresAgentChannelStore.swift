@@ -57,11 +57,19 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                         trusted: ListKind(rawValue: row.1)?.isTrusted ?? false
                     ))
             }
+            var feeds: [AgentConfig.FeedDescriptor] = []
+            for try await row in try await connection.query(
+                "SELECT name, kind, content_sha256, entry_count FROM intel_feeds WHERE content_sha256 IS NOT NULL ORDER BY name",
+                logger: self.logger
+            ).decode((String, String, String, Int).self) {
+                feeds.append(.init(name: row.0, kind: row.1, sha256: row.2, entryCount: row.3))
+            }
             var featureStatus: [String: String] = ["CLOUD_TRAIL": "ENABLED", "DNS_LOGS": "ENABLED", "FLOW_LOGS": "ENABLED"]
             for feature in DetectorFeature.allCases { featureStatus[feature.rawValue] = features.status(of: feature).rawValue }
             return AgentConfig(
                 detectorId: detectorId, accountId: caller.accountId, region: caller.region, version: version, status: detector.status,
-                findingPublishingFrequency: frequency, features: featureStatus, administratorId: admin, lists: lists
+                findingPublishingFrequency: frequency, features: featureStatus, administratorId: admin, lists: lists,
+                feeds: feeds
             )
         }
     }
@@ -73,8 +81,9 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             for try await (body) in try await connection.query(
                 """
                 SELECT c.body FROM list_contents c
-                WHERE c.sha256 = \(sha256) AND EXISTS (
+                WHERE c.sha256 = \(sha256) AND (EXISTS (
                     SELECT 1 FROM lists l WHERE l.content_sha256 = c.sha256 AND l.account_id = \(owner) AND l.region = \(caller.region))
+                    OR EXISTS (SELECT 1 FROM intel_feeds f WHERE f.content_sha256 = c.sha256))
                 """,
                 logger: self.logger
             ).decode(String.self) {
