@@ -79,15 +79,15 @@ def test_update_member_detectors_refuses_unprovided_features_and_sets_the_member
     admin, admin_detector, member, member_detector = enrolled_pair(server)
     gd = admin.client()
     for name in UNPROVIDED:
-        refused_naming(lambda: gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id],
-                                                          Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}, {"Name": name, "Status": "ENABLED"}]),
-                       name)
+        features = [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}, {"Name": name, "Status": "ENABLED"}]
+        refused_naming(lambda: gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id], Features=features), name)
     refused_naming(lambda: gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id],
                                                       DataSources={"Kubernetes": {"AuditLogs": {"Enable": True}}}), "EKS_AUDIT_LOGS")
     assert statuses(member.client().get_detector(DetectorId=member_detector)["Features"])["S3_DATA_EVENTS"] == "DISABLED"
 
     # The administrator's own S3 Protection and frequency: the frequency follows, the feature does not.
-    gd.update_detector(DetectorId=admin_detector, FindingPublishingFrequency="FIFTEEN_MINUTES", Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}])
+    gd.update_detector(DetectorId=admin_detector, FindingPublishingFrequency="FIFTEEN_MINUTES",
+                       Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}])
     seen = member.client().get_detector(DetectorId=member_detector)
     assert seen["FindingPublishingFrequency"] == "FIFTEEN_MINUTES"
     assert statuses(seen["Features"])["S3_DATA_EVENTS"] == "DISABLED"
@@ -134,9 +134,8 @@ def test_organisation_legacy_data_sources_are_refused(organisation):
     gd = admin.client()
     refused_naming(lambda: gd.update_organization_configuration(DetectorId=detector, AutoEnable=True,
                                                                 DataSources={"Kubernetes": {"AuditLogs": {"AutoEnable": True}}}), "EKS_AUDIT_LOGS")
-    refused_naming(lambda: gd.update_organization_configuration(
-        DetectorId=detector, AutoEnable=True, DataSources={"MalwareProtection": {"ScanEc2InstanceWithFindings": {"EbsVolumes": {"AutoEnable": True}}}}),
-        "EBS_MALWARE_PROTECTION")
+    malware = {"MalwareProtection": {"ScanEc2InstanceWithFindings": {"EbsVolumes": {"AutoEnable": True}}}}
+    refused_naming(lambda: gd.update_organization_configuration(DetectorId=detector, AutoEnable=True, DataSources=malware), "EBS_MALWARE_PROTECTION")
 
 
 def test_auto_enable_sets_the_new_members_own_features_and_statistics_count_them(organisation):

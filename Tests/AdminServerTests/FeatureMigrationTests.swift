@@ -37,8 +37,10 @@ struct FeatureMigrationTests {
                 VALUES ('111111111111', 'us-east-1', '222222222222', 'b@x', 'Enabled', \(override)::jsonb)
                 """)
             try await client.query(
-                "INSERT INTO organization_configurations (admin_account_id, region, settings) VALUES ('111111111111', 'us-east-1', \(settings)::jsonb)"
-            )
+                """
+                INSERT INTO organization_configurations (admin_account_id, region, settings)
+                VALUES ('111111111111', 'us-east-1', \(settings)::jsonb)
+                """)
             _ = try await Migrator(logger: TestDatabase.logger).migrate(client: client)
 
             let adminAfter = try await Self.features(client, "admin")

@@ -27,7 +27,8 @@ struct FeatureSupportTests {
         var settings = FeatureSettings()
         for feature in DetectorFeature.allCases { settings.set(feature, .enabled, now: 1) }
         let older = try Self.detectorRequest(
-            #"{"features": [{"name": "RUNTIME_MONITORING", "status": "ENABLED", "additionalConfiguration": [{"name": "EC2_AGENT_MANAGEMENT", "status": "ENABLED"}]}]}"#
+            #"{"features": [{"name": "RUNTIME_MONITORING", "status": "ENABLED", "#
+                + #""additionalConfiguration": [{"name": "EC2_AGENT_MANAGEMENT", "status": "ENABLED"}]}]}"#
         )
         settings.apply(features: older.features, dataSources: nil, now: 2)
         let reported = Dictionary(uniqueKeysWithValues: settings.detectorFeatureResults(foundationalUpdatedAt: 0).map { ($0.name, $0) })
@@ -70,7 +71,8 @@ struct FeatureSupportTests {
         let kubernetes = try Self.detectorRequest(#"{"dataSources": {"kubernetes": {"auditLogs": {"enable": true}}}}"#)
         let ebs = try Self.detectorRequest(#"{"dataSources": {"malwareProtection": {"scanEc2InstanceWithFindings": {"ebsVolumes": true}}}}"#)
         let addon = try Self.detectorRequest(
-            #"{"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED", "additionalConfiguration": [{"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}]}]}"#
+            #"{"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED", "#
+                + #""additionalConfiguration": [{"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}]}]}"#
         )
         for (request, name) in [(kubernetes, "EKS_AUDIT_LOGS"), (ebs, "EBS_MALWARE_PROTECTION"), (addon, "EKS_ADDON_MANAGEMENT")] {
             let error = #expect(throws: GuardDutyError.self) {
