@@ -456,6 +456,7 @@ WHERE m.account_id = d.account_id AND m.region = d.region AND m.relationship_sta
   AND COALESCE(m.features -> 'features', '{}'::jsonb) <> '{}'::jsonb;
 
 UPDATE members SET features = '{"features": {}}' WHERE features <> '{"features": {}}';
+COMMENT ON COLUMN members.features IS 'Unused since schema 12: a member''s features are its own detector''s (detectors.features).';
 
 -- 2. Guardpost analyses CloudTrail, DNS logs, VPC Flow Logs and S3 data events (GuardDutyModel FeatureSupport):
 --    any other feature, and every additional configuration (agent management), that a row says is ENABLED is
