@@ -40,12 +40,13 @@ extension ConsoleTemplates {
 {{#content}}
 <section><p>Features of this account's detector. A change also applies to every associated member (UpdateMemberDetectors)
 and, for an organisation's delegated administrator, becomes the organisation's auto-enable setting (ALL or NONE);
-agents receive it within a second.</p>
+agents receive it within a second. This server analyses {{analysed}}; the other GuardDuty features are not provided
+and stay DISABLED.</p>
 <table><tr><th>Feature</th><th>Status</th><th></th></tr>
 {{#rows}}
-<tr><td>{{label}}</td><td>{{status}}</td><td><form method="post" action="/console/features">{{> csrf}}
+<tr><td>{{label}}</td><td>{{status}}</td><td>{{#provided}}<form method="post" action="/console/features">{{> csrf}}
 <input type="hidden" name="feature" value="{{name}}"><input type="hidden" name="status" value="{{nextStatus}}">
-<button type="submit">{{button}}</button></form></td></tr>
+<button type="submit">{{button}}</button></form>{{/provided}}{{^provided}}Not provided by this server{{/provided}}</td></tr>
 {{/rows}}
 </table></section>
 {{/content}}

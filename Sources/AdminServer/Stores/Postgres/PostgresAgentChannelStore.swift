@@ -20,27 +20,21 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         try await self.context.client.withConnection { connection in
             let detector = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
             let version = detector.configVersion
-            // Only an Enabled member runs with its administrator's settings; a stopped (Disabled) or disassociated
-            // member's agents fall back to the account's own, as a standalone account's.
+            // Only an Enabled member runs with its administrator's publishing frequency; a stopped (Disabled) or
+            // disassociated member's agents fall back to the account's own, as a standalone account's. The features are
+            // always the detector's own (its administrator sets them with UpdateMemberDetectors or auto-enable).
             let admin = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger)
-            var frequency = detector.frequency
-            var features = detector.features
+            var administratorFrequency: String?
             if let admin {
-                for try await row in try await connection.query(
-                    """
-                    SELECT d.finding_publishing_frequency, d.features::text, m.features::text
-                    FROM detectors d JOIN members m ON m.administrator_id = d.account_id AND m.region = d.region
-                    WHERE d.account_id = \(admin) AND d.region = \(caller.region) AND m.account_id = \(caller.accountId)
-                    """,
+                for try await (value) in try await connection.query(
+                    "SELECT finding_publishing_frequency FROM detectors WHERE account_id = \(admin) AND region = \(caller.region)",
                     logger: self.logger
-                ).decode((String, String, String).self) {
-                    frequency = row.0
-                    features = FeatureInheritance.effectiveMemberFeatures(
-                        administrator: try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.1),
-                        member: try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.2)
-                    )
+                ).decode(String.self) {
+                    administratorFrequency = value
                 }
             }
+            let frequency = FeatureInheritance.effectiveFrequency(own: detector.frequency, administrator: administratorFrequency)
+            let features = detector.features
             var lists: [AgentConfig.ListDescriptor] = []
             for try await row in try await connection.query(
                 """
