@@ -43,6 +43,8 @@ public struct ServerConfiguration: Sendable {
     public var tls: ServerTLS?
     /// With TLS, a plain-HTTP port that only redirects to it (`--http-redirect-port`).
     public var httpRedirectPort: Int?
+    /// GuardDuty's prices that GetUsageStatistics and the console's Usage page apply (`--price-table`).
+    public var priceTable: PriceTable = .bundled
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources(),
@@ -66,5 +68,15 @@ public struct ServerConfiguration: Sendable {
         self.consoleSessionHours = consoleSessionHours
         self.tls = nil
         self.httpRedirectPort = nil
+    }
+}
+
+extension ServerConfiguration {
+    /// Prices usage with the table in `file` (`--price-table`); throws what is wrong with it (`PriceTable.Invalid`).
+    public mutating func loadPriceTable(file: String) throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PriceTable.Invalid(description: "cannot read the file")
+        }
+        self.priceTable = try PriceTable.parse(data)
     }
 }

@@ -83,6 +83,10 @@ extension GuardpostAdmin {
             name: .customLong("http-redirect-port"),
             help: "With TLS: also listen for plain HTTP on this port, answering only with redirects to HTTPS.")
         var httpRedirectPort: Int?
+        @Option(
+            name: .customLong("price-table"),
+            help: "GuardDuty price table (JSON, as pricing/guardduty-prices.json) that usage is priced with, instead of the bundled one.")
+        var priceTable: String?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -104,6 +108,18 @@ extension GuardpostAdmin {
             }
             guard self.httpRedirectPort == nil || self.tlsCertificate != nil else {
                 throw ValidationError("--http-redirect-port needs --tls-certificate and --tls-key")
+            }
+            var probe = ServerConfiguration()
+            try self.loadPrices(into: &probe)
+        }
+
+        /// `--price-table` read and checked into `configuration` (without it, the bundled table stays).
+        func loadPrices(into configuration: inout ServerConfiguration) throws {
+            guard let path = self.priceTable else { return }
+            do {
+                try configuration.loadPriceTable(file: path)
+            } catch {
+                throw ValidationError("--price-table \(path): \(error)")
             }
         }
 
@@ -162,6 +178,10 @@ extension GuardpostAdmin {
             )
             configuration.tls = tls
             configuration.httpRedirectPort = self.httpRedirectPort
+            try self.loadPrices(into: &configuration)
+            logger.info(
+                "pricing usage",
+                metadata: ["priceTable": "\(self.priceTable ?? "bundled")", "effectiveDate": "\(configuration.priceTable.effectiveDate)"])
             let scheme = tls == nil ? "http" : "https"
             let app = try await buildApplication(
                 configuration: configuration,
