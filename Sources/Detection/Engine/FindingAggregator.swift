@@ -38,13 +38,12 @@ final class FindingAggregator {
                 existing.finding.description = observation.description
                 existing.finding.resource = observation.resource
                 existing.finding.service.evidence = observation.evidence
+                existing.finding.service.additionalInfo = Self.additionalInfo(observation.evidence)
             }
             self.findings[id] = existing
             return
         }
         let time = Timestamps.format(observation.time)
-        // Detected findings are never samples (CreateSampleFindings marks its own with "sample": true).
-        let additionalJSON = #"{"sample":false}"#
         let finding = Finding(
             accountId: observation.accountId,
             arn: "arn:aws:guardduty:\(observation.region):\(observation.accountId):detector/\(self.detectorId)/finding/\(id)",
@@ -53,11 +52,20 @@ final class FindingAggregator {
             service: Finding.Service(
                 action: observation.action, evidence: observation.evidence, count: observation.weight, detectorId: self.detectorId,
                 eventFirstSeen: time, eventLastSeen: time, resourceRole: observation.resourceRole,
-                additionalInfo: Finding.AdditionalInfo(value: additionalJSON), featureName: info.featureName
+                additionalInfo: Self.additionalInfo(observation.evidence), featureName: info.featureName
             ),
             severity: observation.severity ?? info.severity, title: info.title, type: observation.type.rawValue, updatedAt: time
         )
         self.findings[id] = (finding, observation)
+    }
+
+    /// `service.additionalInfo`: never a sample (CreateSampleFindings marks its own with "sample": true), and the name of
+    /// the list or feed that matched, as GuardDuty gives `threatListName`.
+    static func additionalInfo(_ evidence: Finding.Evidence?) -> Finding.AdditionalInfo {
+        guard let name = evidence?.threatIntelligenceDetails.first?.threatListName,
+            let encoded = try? JSONEncoder().encode(name), let quoted = String(data: encoded, encoding: .utf8)
+        else { return Finding.AdditionalInfo(value: #"{"sample":false}"#) }
+        return Finding.AdditionalInfo(value: #"{"sample":false,"threatListName":"# + quoted + "}")
     }
 
     /// Takes back a finding from an earlier run (an agent's checkpoint), so that new occurrences add to its count.

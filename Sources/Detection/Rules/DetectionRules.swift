@@ -15,7 +15,7 @@ struct DetectionRules {
             flowWindows: [BruteForceRule(), PortscanRule(), PortSweepRule(), PortProbeRule(), DenialOfServiceRule(), TrafficVolumeRule()],
             cloudTrail: [
                 RootCredentialUsageRule(), CloudTrailLoggingDisabledRule(), PasswordPolicyChangeRule(), AnomalousBehaviorRule(), PenTestRule(),
-                ThreatListCallerRule(), TorCallerRule(), S3MaliciousIPCallerRule(), InstanceCredentialExfiltrationRule(), ConsoleLoginRule(),
+                ThreatListCallerRule(), TorCallerRule(), MaliciousIPCallerRule(), InstanceCredentialExfiltrationRule(), ConsoleLoginRule(),
                 S3BucketPolicyRule(),
             ],
             dns: [BuiltInDomainRule(), DomainThreatListRule(), MetadataDNSRebindRule(), DGADomainRule(), DNSDataExfiltrationRule()]

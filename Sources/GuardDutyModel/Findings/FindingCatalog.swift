@@ -27,6 +27,9 @@ public enum FindingCatalog {
             .unauthorizedAccessEC2TorIPCaller, 5, "Instance", "FlowLogs",
             "An EC2 instance is receiving inbound connections from a Tor exit node."),
         info(.cryptoCurrencyEC2BitcoinToolB, 8, "Instance", "FlowLogs", "An EC2 instance is communicating with a cryptocurrency mining pool."),
+        info(
+            .backdoorEC2CCActivityB, 8, "Instance", "FlowLogs",
+            "An EC2 instance is querying an IP that is associated with a known command and control server."),
         info(.unauthorizedAccessIAMUserTorIPCaller, 5, "AccessKey", "CloudTrail", "An API was invoked from a Tor exit node IP address."),
         info(.reconIAMUserTorIPCaller, 5, "AccessKey", "CloudTrail", "A reconnaissance API was invoked from a Tor exit node IP address."),
         info(
@@ -104,6 +107,12 @@ public enum FindingCatalog {
         info(
             .reconIAMUserMaliciousIPCallerCustom, 5, "AccessKey", "CloudTrail",
             "A reconnaissance API was invoked from an IP address on a custom threat list."),
+        info(
+            .unauthorizedAccessIAMUserMaliciousIPCaller, 5, "AccessKey", "CloudTrail",
+            "An API was invoked from a known malicious IP address."),
+        info(
+            .reconIAMUserMaliciousIPCaller, 5, "AccessKey", "CloudTrail",
+            "A reconnaissance API was invoked from a known malicious IP address."),
         info(
             .unauthorizedAccessIAMUserConsoleLoginSuccessB, 5, "AccessKey", "CloudTrail",
             "Multiple worldwide successful console logins were observed."),

@@ -17,6 +17,7 @@ extension FindingType {
     public static let unauthorizedAccessEC2TorClient = FindingType("UnauthorizedAccess:EC2/TorClient")
     public static let unauthorizedAccessEC2TorIPCaller = FindingType("UnauthorizedAccess:EC2/TorIPCaller")
     public static let cryptoCurrencyEC2BitcoinToolB = FindingType("CryptoCurrency:EC2/BitcoinTool.B")
+    public static let backdoorEC2CCActivityB = FindingType("Backdoor:EC2/C&CActivity.B")
     public static let unauthorizedAccessIAMUserTorIPCaller = FindingType("UnauthorizedAccess:IAMUser/TorIPCaller")
     public static let reconIAMUserTorIPCaller = FindingType("Recon:IAMUser/TorIPCaller")
     public static let reconEC2PortProbeUnprotectedPort = FindingType("Recon:EC2/PortProbeUnprotectedPort")
@@ -52,6 +53,8 @@ extension FindingType {
     public static let penTestIAMUserPentooLinux = FindingType("PenTest:IAMUser/PentooLinux")
     public static let unauthorizedAccessIAMUserMaliciousIPCallerCustom = FindingType("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom")
     public static let reconIAMUserMaliciousIPCallerCustom = FindingType("Recon:IAMUser/MaliciousIPCaller.Custom")
+    public static let unauthorizedAccessIAMUserMaliciousIPCaller = FindingType("UnauthorizedAccess:IAMUser/MaliciousIPCaller")
+    public static let reconIAMUserMaliciousIPCaller = FindingType("Recon:IAMUser/MaliciousIPCaller")
     public static let unauthorizedAccessIAMUserConsoleLoginSuccessB = FindingType("UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B")
     public static let unauthorizedAccessIAMUserInstanceCredentialExfiltrationOutsideAWS =
         FindingType("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS")

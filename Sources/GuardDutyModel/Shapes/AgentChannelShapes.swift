@@ -14,6 +14,25 @@ public struct AgentConfig: Codable, Sendable, Equatable {
     /// The administrator whose settings and lists are in force, if the account is an associated member.
     public var administratorId: String?
     public var lists: [ListDescriptor]
+    /// The administrator server's managed intelligence feeds (`guardpost-admin intel`), fetched like lists by hash.
+    /// Absent from servers before feeds.
+    public var feeds: [FeedDescriptor]?
+
+    /// A managed intelligence feed: its kind says what a hit means (`tor-exit`, `c2-ip`, `phishing-domain`…); its
+    /// normalised content (one address, network or domain per line) is at `/agent/v1/lists/{sha256}`.
+    public struct FeedDescriptor: Codable, Sendable, Equatable {
+        public var name: String
+        public var kind: String
+        public var sha256: String
+        public var entryCount: Int
+
+        public init(name: String, kind: String, sha256: String, entryCount: Int) {
+            self.name = name
+            self.kind = kind
+            self.sha256 = sha256
+            self.entryCount = entryCount
+        }
+    }
 
     /// A list in force: fetch its normalised content from `/agent/v1/lists/{sha256}`.
     public struct ListDescriptor: Codable, Sendable, Equatable {
@@ -38,7 +57,7 @@ public struct AgentConfig: Codable, Sendable, Equatable {
 
     public init(
         detectorId: String, accountId: String, region: String, version: Int, status: String, findingPublishingFrequency: String,
-        features: [String: String], administratorId: String?, lists: [ListDescriptor]
+        features: [String: String], administratorId: String?, lists: [ListDescriptor], feeds: [FeedDescriptor] = []
     ) {
         self.detectorId = detectorId
         self.accountId = accountId
@@ -49,6 +68,7 @@ public struct AgentConfig: Codable, Sendable, Equatable {
         self.features = features
         self.administratorId = administratorId
         self.lists = lists
+        self.feeds = feeds
     }
 }
 

@@ -2,13 +2,13 @@ import Detection
 import Foundation
 import ThreatLists
 
-/// The intelligence shipped as data files (operator-replaceable), loaded once.
+/// The intelligence of the intel directory (operator-replaceable), loaded once: `dns-domains.tsv`, the address files
+/// (`tor-exit-nodes.txt`, `mining-pool-ips.txt`, `malicious-ips.txt`, `blackhole-ips.txt`), and feed files laid out as
+/// `feeds/<kind>/<name>[.ext]` (any feed kind of `guardpost-admin intel`; the format is judged from the content), which is
+/// how `guardpost-agent scan --intel-dir` runs offline on the same files the administrator's feeds fetch.
 public struct BuiltInIntelligence: Sendable {
-    let domains: [(type: String, domain: String)]
-    let torNodes: [IPNetwork]
-    let miningPools: [IPNetwork]
-    let maliciousIPs: [IPNetwork]
-    let blackholes: [IPNetwork]
+    let domainSources: [DomainSource]
+    let addressSources: [AddressSource]
     /// Locations and AWS's published ranges (`aws-ip-ranges.json`, AWS's `ip-ranges.json`; none when the file is missing
     /// or unreadable), their matchers built once for every `Intelligence` this makes.
     let places: Places
@@ -16,16 +16,21 @@ public struct BuiltInIntelligence: Sendable {
     public let warnings: [String]
 
     public init(directory: String?) {
-        self.domains =
-            directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
-        func addresses(_ file: String) -> [IPNetwork] {
-            guard let directory, let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else { return [] }
-            return ListParser.parse(Array(data), format: .txt, content: .addresses).networks
+        let pairs = directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
+        var domainSources = Intelligence.domainSources(pairs, name: "dns-domains.tsv")
+        var addressSources: [AddressSource] = []
+        for meaning in [FeedAddressMeaning.tor, .miningPool, .malicious, .blackhole] {
+            let file = Intelligence.builtInNames[meaning]!
+            guard let directory, let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else { continue }
+            let networks = ListParser.parse(Array(data), format: .txt, content: .addresses).networks
+            if !networks.isEmpty { addressSources.append(AddressSource(name: file, meaning: meaning, networks: networks)) }
         }
-        self.torNodes = addresses("tor-exit-nodes.txt")
-        self.miningPools = addresses("mining-pool-ips.txt")
-        self.maliciousIPs = addresses("malicious-ips.txt")
-        self.blackholes = addresses("blackhole-ips.txt")
+        for feed in Self.feedFiles(directory: directory) {
+            addressSources.append(contentsOf: feed.addressSources)
+            domainSources.append(contentsOf: feed.domainSources)
+        }
+        self.addressSources = addressSources
+        self.domainSources = domainSources
         // The operator's own location file when it holds networks, else the shipped country file.
         let own =
             directory.flatMap { FileManager.default.contents(atPath: "\($0)/ip-locations.tsv") }.map { Intelligence.locations(tsv: Array($0)) } ?? []
@@ -65,11 +70,29 @@ public struct BuiltInIntelligence: Sendable {
         }
     }
 
-    public func intelligence(threatLists: [(name: String, list: ParsedList)], trustedLists: [ParsedList]) -> Intelligence {
+    /// The feed files of `DIR/feeds/<kind>/`, each a feed named after its file (without extension).
+    static func feedFiles(directory: String?) -> [IntelFeed] {
+        guard let directory else { return [] }
+        let manager = FileManager.default
+        var feeds: [IntelFeed] = []
+        for kind in FeedKind.allCases {
+            let folder = "\(directory)/feeds/\(kind.rawValue)"
+            for file in ((try? manager.contentsOfDirectory(atPath: folder)) ?? []).sorted() where !file.hasPrefix(".") {
+                guard let data = manager.contents(atPath: "\(folder)/\(file)") else { continue }
+                let bytes = Array(data)
+                let name = file.split(separator: ".", maxSplits: 1).first.map(String.init) ?? file
+                feeds.append(IntelFeed(name: name, kind: kind, list: FeedParser.parse(bytes, format: FeedFormat.guess(bytes))))
+            }
+        }
+        return feeds
+    }
+
+    /// The intelligence of a configuration: its lists and the administrator's feeds before the directory's own sources
+    /// (so that a hit cites the managed feed).
+    public func intelligence(threatLists: [(name: String, list: ParsedList)], trustedLists: [ParsedList], feeds: [IntelFeed] = []) -> Intelligence {
         Intelligence(
-            threatLists: threatLists, trustedLists: trustedLists, builtInDomains: self.domains, torNodes: self.torNodes,
-            miningPools: self.miningPools,
-            maliciousIPs: self.maliciousIPs, blackholes: self.blackholes, places: self.places
+            threatLists: threatLists, trustedLists: trustedLists, addressSources: feeds.flatMap(\.addressSources) + self.addressSources,
+            domainSources: feeds.flatMap(\.domainSources) + self.domainSources, places: self.places
         )
     }
 }

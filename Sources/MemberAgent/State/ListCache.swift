@@ -13,14 +13,15 @@ struct ListCache: Sendable {
     /// Fetches the lists of a configuration that are not cached yet, verifying each against its hash, and returns the
     /// configuration's intelligence.
     func load(for config: AgentConfig, from channel: any AgentChannel) async throws -> Intelligence {
-        for list in config.lists {
-            guard !FileManager.default.fileExists(atPath: try self.path(list.sha256)) else { continue }
-            let body = try await channel.fetchList(sha256: list.sha256)
+        let wanted = config.lists.map { ($0.name, $0.sha256) } + (config.feeds ?? []).map { ("feed \($0.name)", $0.sha256) }
+        for (name, sha256) in wanted {
+            guard !FileManager.default.fileExists(atPath: try self.path(sha256)) else { continue }
+            let body = try await channel.fetchList(sha256: sha256)
             let digest = SigV4Encoding.sha256Hex(body)
-            guard digest == list.sha256 else {
-                throw AgentError.transport("list \(list.name) arrived with hash \(digest), not \(list.sha256)")
+            guard digest == sha256 else {
+                throw AgentError.transport("list \(name) arrived with hash \(digest), not \(sha256)")
             }
-            try DurableFile.write(body, to: try self.path(list.sha256))
+            try DurableFile.write(body, to: try self.path(sha256))
         }
         return try self.intelligence(for: config)
     }
@@ -45,6 +46,15 @@ struct ListCache: Sendable {
             let parsed = ListParser.parse(Array(data), format: .txt, content: entities ? .addressesAndDomains : .addresses)
             if list.trusted { trusted.append(parsed) } else { threats.append((list.name, parsed)) }
         }
-        return self.builtIn.intelligence(threatLists: threats, trustedLists: trusted)
+        var feeds: [IntelFeed] = []
+        for feed in config.feeds ?? [] {
+            // A kind this agent does not know (a newer server) is left out rather than misread.
+            guard let kind = FeedKind(rawValue: feed.kind) else { continue }
+            guard let data = FileManager.default.contents(atPath: try self.path(feed.sha256)) else {
+                throw AgentError.transport("feed \(feed.name) (\(feed.sha256)) is not cached")
+            }
+            feeds.append(IntelFeed(name: feed.name, kind: kind, list: FeedParser.parse(Array(data), format: .plain)))
+        }
+        return self.builtIn.intelligence(threatLists: threats, trustedLists: trusted, feeds: feeds)
     }
 }
