@@ -49,10 +49,12 @@ public func buildApplication(
 
     let configVersions = ConfigVersionBoard()
     let router = buildRouter(
-        api: stores.api, console: ConsoleRoutes(stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil),
+        api: stores.api,
+        console: ConsoleRoutes(
+            stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil, prices: configuration.priceTable),
         credentials: cache, configVersions: configVersions, ready: ready, checkDatabase: { try await stores.checkConnection() },
         metrics: dependencies.registry != nil, tls: configuration.tls != nil,
-        longPollSeconds: configuration.connectionLimits.longPollSeconds
+        longPollSeconds: configuration.connectionLimits.longPollSeconds, prices: configuration.priceTable
     )
     let s3 = configuration.listSources.s3Endpoint.map {
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
@@ -124,7 +126,8 @@ func extraListeners(configuration: ServerConfiguration, dependencies: ServerDepe
 /// Requests whose path or query is not canonical are refused before routing.
 func buildRouter(
     api stores: APIStores, console: ConsoleRoutes?, credentials: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag,
-    checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60
+    checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60,
+    prices: PriceTable = .bundled
 ) -> Router<GuardpostRequestContext> {
     let router = Router(context: GuardpostRequestContext.self)
     if tls {
@@ -142,14 +145,16 @@ func buildRouter(
     }
     console?.addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
-    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds) {
+    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices) {
         controller.addRoutes(to: api)
     }
     return router
 }
 
 /// One controller per GuardDuty area, and the agent channel, over the stores' protocols.
-func apiControllers(_ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60) -> [any APIController] {
+func apiControllers(
+    _ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60, prices: PriceTable = .bundled
+) -> [any APIController] {
     [
         DetectorsController(detectors: stores.detectors, responses: DetectorResponseCache(changes: stores.changes)),
         MembersController(members: stores.members),
@@ -162,7 +167,7 @@ func apiControllers(_ stores: APIStores, configVersions: ConfigVersionBoard, lon
             FindingsController(store: stores.findings),
             FiltersController(store: stores.findings),
             CoverageController(store: stores.agentChannel),
-            UsageController(store: stores.agentChannel),
+            UsageController(store: stores.agentChannel, prices: prices),
             PublishingDestinationsController(store: stores.publishingDestinations),
             AgentChannelController(
                 store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds),

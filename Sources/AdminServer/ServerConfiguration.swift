@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     /// Fetch the managed intelligence feeds on their schedule (`serve --no-intel-fetch` turns it off on air-gapped
     /// installs, whose feeds are imported).
     public var intelFetch = true
+    /// GuardDuty's prices that GetUsageStatistics and the console's Usage page apply (`--price-table`).
+    public var priceTable: PriceTable = .bundled
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources(),
@@ -69,5 +71,15 @@ public struct ServerConfiguration: Sendable {
         self.consoleSessionHours = consoleSessionHours
         self.tls = nil
         self.httpRedirectPort = nil
+    }
+}
+
+extension ServerConfiguration {
+    /// Prices usage with the table in `file` (`--price-table`); throws what is wrong with it (`PriceTable.Invalid`).
+    public mutating func loadPriceTable(file: String) throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PriceTable.Invalid(description: "cannot read the file")
+        }
+        self.priceTable = try PriceTable.parse(data)
     }
 }

@@ -87,6 +87,10 @@ extension GuardpostAdmin {
             name: .customLong("no-intel-fetch"),
             help: "Do not fetch the managed intelligence feeds on their schedule (air-gapped installs: `intel import` their content).")
         var noIntelFetch = false
+        @Option(
+            name: .customLong("price-table"),
+            help: "GuardDuty price table (JSON, as pricing/guardduty-prices.json) that usage is priced with, instead of the bundled one.")
+        var priceTable: String?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -108,6 +112,18 @@ extension GuardpostAdmin {
             }
             guard self.httpRedirectPort == nil || self.tlsCertificate != nil else {
                 throw ValidationError("--http-redirect-port needs --tls-certificate and --tls-key")
+            }
+            var probe = ServerConfiguration()
+            try self.loadPrices(into: &probe)
+        }
+
+        /// `--price-table` read and checked into `configuration` (without it, the bundled table stays).
+        func loadPrices(into configuration: inout ServerConfiguration) throws {
+            guard let path = self.priceTable else { return }
+            do {
+                try configuration.loadPriceTable(file: path)
+            } catch {
+                throw ValidationError("--price-table \(path): \(error)")
             }
         }
 
@@ -172,6 +188,10 @@ extension GuardpostAdmin {
             configuration.tls = tls
             configuration.httpRedirectPort = self.httpRedirectPort
             configuration.intelFetch = !self.noIntelFetch
+            try self.loadPrices(into: &configuration)
+            logger.info(
+                "pricing usage",
+                metadata: ["priceTable": "\(self.priceTable ?? "bundled")", "effectiveDate": "\(configuration.priceTable.effectiveDate)"])
             let scheme = tls == nil ? "http" : "https"
             let app = try await buildApplication(
                 configuration: configuration,

@@ -263,7 +263,15 @@ struct ConsoleTests {
                         tables: [.init(title: bad, rows: [.init(label: bad, total: 1)])]
                     ))
             ),
-            ("usage", self.render("usage", session, UsageView(rows: [.init(accountId: bad, dataSource: bad, records: 1, bytes: 2, days: 3)]))),
+            (
+                "usage",
+                self.render(
+                    "usage", session,
+                    UsageView(
+                        rows: [.init(accountId: bad, dataSource: bad, records: 1, bytes: 2, days: 3, quantity: bad, cost: bad)],
+                        accounts: [.init(accountId: bad, cost: bad)], total: bad, priceDate: bad, priceRegion: bad, priceSource: bad
+                    ))
+            ),
             (
                 "findings",
                 self.render(

@@ -219,9 +219,15 @@ pre{background:#f7f7f7;padding:.6rem;overflow:auto;font-size:.8rem}button{cursor
         "usage": #"""
 {{<layout}}{{$body}}
 {{#content}}
-<section><p>What each account's agents analysed in the last 30 days.</p>
-<table><tr><th>Account</th><th>Data source</th><th>Records</th><th>Bytes</th><th>Days</th></tr>
-{{#rows}}<tr><td>{{accountId}}</td><td>{{dataSource}}</td><td>{{records}}</td><td>{{bytes}}</td><td>{{days}}</td></tr>{{/rows}}</table></section>
+<section><p>What each account's agents analysed in the last 30 days, and what that volume would have cost on GuardDuty:
+USD {{total}} in all, at GuardDuty's list prices of {{priceDate}} for {{priceRegion}} ({{priceSource}}), tiered per account and calendar month.</p>
+<h2>Per account</h2>
+<table><tr><th>Account</th><th>GuardDuty cost (USD)</th></tr>
+{{#accounts}}<tr><td>{{accountId}}</td><td>{{cost}}</td></tr>{{/accounts}}</table>
+<h2>Per account and data source</h2>
+<table><tr><th>Account</th><th>Data source</th><th>Records</th><th>Bytes</th><th>Billed volume</th><th>GuardDuty cost (USD)</th><th>Days</th></tr>
+{{#rows}}<tr><td>{{accountId}}</td><td>{{dataSource}}</td><td>{{records}}</td><td>{{bytes}}</td>
+<td>{{quantity}}</td><td>{{cost}}</td><td>{{days}}</td></tr>{{/rows}}</table></section>
 {{/content}}
 {{/body}}{{/layout}}
 
