@@ -163,8 +163,8 @@ def test_out_of_range_values(account, detector_id):
     assert_error(send(account.signed("GET", f"/detector/{detector_id}/member?nextToken=garbage")), 400, "BadRequestException")
     assert_error(send(account.signed("GET", f"/detector/{detector_id}/member?onlyAssociated=maybe")), 400, "BadRequestException")
     with pytest.raises(gd.exceptions.BadRequestException):
-        gd.update_detector(DetectorId=detector_id, Features=[{"Name": "RUNTIME_MONITORING", "Status": "ENABLED"},
-                                                             {"Name": "EKS_RUNTIME_MONITORING", "Status": "ENABLED"}])
+        gd.update_detector(DetectorId=detector_id, Features=[{"Name": "RUNTIME_MONITORING", "Status": "DISABLED"},
+                                                             {"Name": "EKS_RUNTIME_MONITORING", "Status": "DISABLED"}])
 
 
 def test_oversized_body_is_a_bad_request(account, detector_id):

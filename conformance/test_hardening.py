@@ -282,10 +282,10 @@ def post_heartbeat(account, body):
 
 
 def assert_usage_answers(account, detector):
-    """GetUsageStatistics of every type Guardpost serves, in both units, answers 200 with non-negative totals."""
+    """GetUsageStatistics of every type Guardpost serves, in each unit, answers 200 with non-negative totals."""
     gd = account.client()
     for kind in ("SUM_BY_ACCOUNT", "SUM_BY_DATA_SOURCE", "SUM_BY_FEATURES", "TOP_ACCOUNTS_BY_FEATURE"):
-        for unit in ("RECORDS", "BYTES"):
+        for unit in ("RECORDS", "BYTES", "USD"):
             criteria = {"Features": ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_DATA_EVENTS"]} if "FEATURE" in kind else \
                 {"DataSources": ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS"]}
             got = gd.get_usage_statistics(DetectorId=detector, UsageStatisticType=kind, UsageCriteria=criteria, Unit=unit)

@@ -139,13 +139,17 @@ def test_member_runs_with_administrator_settings(server):
     member.client().accept_administrator_invitation(DetectorId=member_detector, AdministratorId=admin.account_id,
                                                     InvitationId=invitation["InvitationId"])
     seen = member.client().get_detector(DetectorId=member_detector)
+    # The frequency follows the administrator; the features are the member's own detector's (as in GuardDuty).
     assert seen["FindingPublishingFrequency"] == "FIFTEEN_MINUTES"
-    assert seen["DataSources"]["S3Logs"]["Status"] == "ENABLED"
+    assert seen["DataSources"]["S3Logs"]["Status"] == "DISABLED"
     # The member cannot change what its administrator manages.
     with pytest.raises(member.client().exceptions.BadRequestException) as raised:
         member.client().update_detector(DetectorId=member_detector, FindingPublishingFrequency="SIX_HOURS")
     assert "administrator" in raised.value.response["Error"]["Message"]
-    # The administrator switches a feature off for this member only.
+    # The administrator switches a feature on, then off, for this member only.
+    assert gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id],
+                                      Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}])["UnprocessedAccounts"] == []
+    assert member.client().get_detector(DetectorId=member_detector)["DataSources"]["S3Logs"]["Status"] == "ENABLED"
     assert gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id],
                                       Features=[{"Name": "S3_DATA_EVENTS", "Status": "DISABLED"}])["UnprocessedAccounts"] == []
     member_view = gd.get_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id])["MemberDataSourceConfigurations"][0]

@@ -561,6 +561,8 @@ def organisation_rows():
             body=lambda w, role: {"autoEnableOrganizationMembers": "ALL"}, owner=expect_not_access_error),
         Row("GET", "/detector/{D}/admin", "DescribeOrganizationConfiguration: the delegated administrator's own detector only.",
             owner=expect_not_access_error),
+        Row("GET", "/organization/statistics", "GetOrganizationStatistics: the delegated administrator only (no role here is).",
+            owner=expect_refused, others=expect_refused),
     ]
 
 

@@ -39,15 +39,23 @@ public func buildApplication(
         store: stores.lists, fetcher: fetcher, client: httpClient, wakeups: wakeups, logger: dependencies.logger,
         workers: configuration.activationWorkers
     )
+    let feeds = FeedRefresher(
+        store: stores.intelFeeds, http: guarded,
+        limits: FetchLimits(
+            maxBytes: FeedRefresher.maxBytes, deadline: configuration.fetchDeadline, minBytesPerSecond: configuration.fetchMinBytesPerSecond),
+        logger: dependencies.logger
+    )
     let cache = CredentialCache(accounts: stores.accounts, regions: stores.regions, ttlSeconds: configuration.credentialCacheSeconds)
     let ready = ReadinessFlag()
 
     let configVersions = ConfigVersionBoard()
     let router = buildRouter(
-        api: stores.api, console: ConsoleRoutes(stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil),
+        api: stores.api,
+        console: ConsoleRoutes(
+            stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil, prices: configuration.priceTable),
         credentials: cache, configVersions: configVersions, ready: ready, checkDatabase: { try await stores.checkConnection() },
         metrics: dependencies.registry != nil, tls: configuration.tls != nil,
-        longPollSeconds: configuration.connectionLimits.longPollSeconds, geo: configuration.geo
+        longPollSeconds: configuration.connectionLimits.longPollSeconds, prices: configuration.priceTable, geo: configuration.geo
     )
     let s3 = configuration.listSources.s3Endpoint.map {
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
@@ -68,6 +76,7 @@ public func buildApplication(
                 ChangeListener(
                     client: dependencies.client, cache: cache, changes: stores.changes, configVersions: configVersions, logger: dependencies.logger),
                 activator,
+            ] + (configuration.intelFetch ? [feeds as any Service] : []) + [
                 FindingRetention(client: dependencies.client, logger: dependencies.logger),
                 EventDelivery(client: dependencies.client, http: guarded, secrets: dependencies.secrets, logger: dependencies.logger),
                 FindingExporter(
@@ -119,7 +128,7 @@ func extraListeners(configuration: ServerConfiguration, dependencies: ServerDepe
 func buildRouter(
     api stores: APIStores, console: ConsoleRoutes?, credentials: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag,
     checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60,
-    geo: FindingEnricher? = nil
+    prices: PriceTable = .bundled, geo: FindingEnricher? = nil
 ) -> Router<GuardpostRequestContext> {
     let router = Router(context: GuardpostRequestContext.self)
     if tls {
@@ -137,7 +146,7 @@ func buildRouter(
     }
     console?.addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
-    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, geo: geo) {
+    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices, geo: geo) {
         controller.addRoutes(to: api)
     }
     return router
@@ -145,7 +154,8 @@ func buildRouter(
 
 /// One controller per GuardDuty area, and the agent channel, over the stores' protocols.
 func apiControllers(
-    _ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60, geo: FindingEnricher? = nil
+    _ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60, prices: PriceTable = .bundled,
+    geo: FindingEnricher? = nil
 ) -> [any APIController] {
     [
         DetectorsController(detectors: stores.detectors, responses: DetectorResponseCache(changes: stores.changes)),
@@ -159,7 +169,7 @@ func apiControllers(
             FindingsController(store: stores.findings),
             FiltersController(store: stores.findings),
             CoverageController(store: stores.agentChannel),
-            UsageController(store: stores.agentChannel),
+            UsageController(store: stores.agentChannel, prices: prices),
             PublishingDestinationsController(store: stores.publishingDestinations),
             AgentChannelController(
                 store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds,

@@ -44,6 +44,11 @@ public struct ServerConfiguration: Sendable {
     public var tls: ServerTLS?
     /// With TLS, a plain-HTTP port that only redirects to it (`--http-redirect-port`).
     public var httpRedirectPort: Int?
+    /// Fetch the managed intelligence feeds on their schedule (`serve --no-intel-fetch` turns it off on air-gapped
+    /// installs, whose feeds are imported).
+    public var intelFetch = true
+    /// GuardDuty's prices that GetUsageStatistics and the console's Usage page apply (`--price-table`).
+    public var priceTable: PriceTable = .bundled
     /// The operator's geolocation databases (`--geoip-city`, `--geoip-asn`): ingest places the remote addresses of
     /// agents' findings that arrive without a place. nil: findings are stored as they come.
     public var geo: FindingEnricher?
@@ -75,5 +80,15 @@ public struct ServerConfiguration: Sendable {
     /// Opens the operator's geolocation databases (none given: none used); throws naming a file that cannot be read.
     public mutating func useGeolocation(cityPath: String?, asnPath: String?) throws {
         self.geo = try FindingEnricher.open(cityPath: cityPath, asnPath: asnPath)
+    }
+}
+
+extension ServerConfiguration {
+    /// Prices usage with the table in `file` (`--price-table`); throws what is wrong with it (`PriceTable.Invalid`).
+    public mutating func loadPriceTable(file: String) throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PriceTable.Invalid(description: "cannot read the file")
+        }
+        self.priceTable = try PriceTable.parse(data)
     }
 }

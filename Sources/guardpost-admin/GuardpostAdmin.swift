@@ -14,7 +14,7 @@ struct GuardpostAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardpost-admin",
         abstract: "Guardpost's administrator server: a GuardDuty-compatible API for a multi-account organisation.",
-        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self, Webhooks.self, S3Grants.self, Routes.self],
+        subcommands: [Serve.self, Migrate.self, Accounts.self, Regions.self, Webhooks.self, S3Grants.self, Intel.self, Routes.self],
         defaultSubcommand: nil
     )
 }
@@ -83,6 +83,14 @@ extension GuardpostAdmin {
             name: .customLong("http-redirect-port"),
             help: "With TLS: also listen for plain HTTP on this port, answering only with redirects to HTTPS.")
         var httpRedirectPort: Int?
+        @Flag(
+            name: .customLong("no-intel-fetch"),
+            help: "Do not fetch the managed intelligence feeds on their schedule (air-gapped installs: `intel import` their content).")
+        var noIntelFetch = false
+        @Option(
+            name: .customLong("price-table"),
+            help: "GuardDuty price table (JSON, as pricing/guardduty-prices.json) that usage is priced with, instead of the bundled one.")
+        var priceTable: String?
         @Option(
             name: .customLong("geoip-city"),
             help: "MaxMind DB (.mmdb) city or country database: ingest places findings' remote addresses the agents did not place.")
@@ -111,13 +119,30 @@ extension GuardpostAdmin {
             guard self.httpRedirectPort == nil || self.tlsCertificate != nil else {
                 throw ValidationError("--http-redirect-port needs --tls-certificate and --tls-key")
             }
+            var probe = ServerConfiguration()
+            try self.loadPrices(into: &probe)
+        }
+
+        /// `--price-table` read and checked into `configuration` (without it, the bundled table stays).
+        func loadPrices(into configuration: inout ServerConfiguration) throws {
+            guard let path = self.priceTable else { return }
+            do {
+                try configuration.loadPriceTable(file: path)
+            } catch {
+                throw ValidationError("--price-table \(path): \(error)")
+            }
         }
 
         /// `--allow-fetch-from` and GUARDPOST_ALLOW_FETCH_FROM as networks.
         func allowedNetworks() throws -> [IPNetwork] {
+            try Self.allowedNetworks(self.allowFetchFrom)
+        }
+
+        /// Networks named by `--allow-fetch-from` flags and GUARDPOST_ALLOW_FETCH_FROM.
+        static func allowedNetworks(_ allowFetchFrom: [String]) throws -> [IPNetwork] {
             let fromEnvironment = (ProcessInfo.processInfo.environment["GUARDPOST_ALLOW_FETCH_FROM"] ?? "")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return try (self.allowFetchFrom + fromEnvironment).map { text in
+            return try (allowFetchFrom + fromEnvironment).map { text in
                 guard let network = IPNetwork(text) else { throw ValidationError("--allow-fetch-from '\(text)' is not an address or CIDR network") }
                 return network
             }
@@ -168,6 +193,11 @@ extension GuardpostAdmin {
             )
             configuration.tls = tls
             configuration.httpRedirectPort = self.httpRedirectPort
+            configuration.intelFetch = !self.noIntelFetch
+            try self.loadPrices(into: &configuration)
+            logger.info(
+                "pricing usage",
+                metadata: ["priceTable": "\(self.priceTable ?? "bundled")", "effectiveDate": "\(configuration.priceTable.effectiveDate)"])
             try configuration.useGeolocation(cityPath: self.geoipCity, asnPath: self.geoipASN)
             let scheme = tls == nil ? "http" : "https"
             let app = try await buildApplication(

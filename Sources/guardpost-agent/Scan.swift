@@ -90,6 +90,9 @@ struct Scan: ParsableCommand {
 
     /// The shipped intel: --intel-dir, GUARDPOST_INTEL_DIR, next to the installed binary, or the source tree's intel/.
     static func intelDirectory(_ explicit: String?) -> String? {
+        // A directory the operator names is used as it is (it may hold only feed files).
+        var isDirectory: ObjCBool = false
+        if let explicit, FileManager.default.fileExists(atPath: explicit, isDirectory: &isDirectory), isDirectory.boolValue { return explicit }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [
             explicit, ProcessInfo.processInfo.environment["GUARDPOST_INTEL_DIR"],

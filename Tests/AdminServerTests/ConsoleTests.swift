@@ -157,7 +157,10 @@ struct ConsoleTests {
                 admin, .post, "/detector/\(adminDetector)/member/detector/get", json: #"{"accountIds":["\#(member.accountId)"]}"#)
             let features = ((memberDetectors.body["members"] as? [[String: Any]])?.first?["features"] as? [[String: Any]]) ?? []
             #expect(features.first { $0["name"] as? String == "S3_DATA_EVENTS" }?["status"] as? String == "DISABLED")
-            #expect(try await adminBrowser.get("/console/features").html.contains("Turn on"))
+            let featuresPage = try await adminBrowser.get("/console/features").html
+            #expect(featuresPage.contains("Turn on"))
+            // What this server does not analyse is shown as such, without a button.
+            #expect(featuresPage.contains("EKS_AUDIT_LOGS</td><td>DISABLED</td><td>Not provided by this server"))
             // Lists: add (activation runs in the background), then delete.
             let added = try await adminBrowser.post(
                 "/console/lists/create", "kind=THREAT_INTEL_SET&name=feeds&format=TXT&location=https%3A%2F%2Fexample.invalid%2Fl.txt&csrf=\(token)"
@@ -201,6 +204,7 @@ struct ConsoleTests {
                     "FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS"
                 ),
                 ("/console/features", "feature=NOT_A_FEATURE&status=ENABLED", "S3_DATA_EVENTS"),
+                ("/console/features", "feature=EKS_AUDIT_LOGS&status=ENABLED", "EKS_AUDIT_LOGS is not provided by this server"),
                 ("/console/lists/create", "kind=IP_SET&name=x&format=PDF&\(location)", "TXT, STIX"),
                 ("/console/findings/archive", "id=%zz", "could not be read"),
             ] {
@@ -259,7 +263,15 @@ struct ConsoleTests {
                         tables: [.init(title: bad, rows: [.init(label: bad, total: 1)])]
                     ))
             ),
-            ("usage", self.render("usage", session, UsageView(rows: [.init(accountId: bad, dataSource: bad, records: 1, bytes: 2, days: 3)]))),
+            (
+                "usage",
+                self.render(
+                    "usage", session,
+                    UsageView(
+                        rows: [.init(accountId: bad, dataSource: bad, records: 1, bytes: 2, days: 3, quantity: bad, cost: bad)],
+                        accounts: [.init(accountId: bad, cost: bad)], total: bad, priceDate: bad, priceRegion: bad, priceSource: bad
+                    ))
+            ),
             (
                 "findings",
                 self.render(
@@ -289,7 +301,10 @@ struct ConsoleTests {
             ),
             (
                 "features",
-                self.render("features", session, FeaturesView(rows: [.init(label: bad, status: bad, name: bad, nextStatus: bad, button: bad)]))
+                self.render(
+                    "features", session,
+                    FeaturesView(rows: [.init(label: bad, status: bad, name: bad, provided: true, nextStatus: bad, button: bad)], analysed: bad)
+                )
             ),
             (
                 "accounts",

@@ -62,7 +62,7 @@ struct CoverageTests {
                 "SELECT records FROM usage_daily WHERE account_id = \(member.accountId) AND data_source = 'FLOW_LOGS'"
             ).decode(Int.self) { records = value }
             #expect(records == 20)
-            // GetUsageStatistics: records analysed, per account, data source and feature, for the administrator's scope.
+            // GetUsageStatistics in Guardpost's units: records analysed, per account, data source and feature, for the administrator's scope.
             func usage(_ type: String, _ extra: String = "") async throws -> [String: Any] {
                 let response = try await server.call(
                     admin, .post, "/detector/\(adminDetector)/usage/statistics",
@@ -71,7 +71,7 @@ struct CoverageTests {
                 #expect(response.status == 200, "\(response.body)")
                 return response.body["usageStatistics"] as? [String: Any] ?? [:]
             }
-            let byAccount = try await usage("SUM_BY_ACCOUNT")["sumByAccount"] as? [[String: Any]]
+            let byAccount = try await usage("SUM_BY_ACCOUNT", #","unit":"RECORDS""#)["sumByAccount"] as? [[String: Any]]
             #expect(byAccount?.first?["accountId"] as? String == member.accountId)
             #expect((byAccount?.first?["total"] as? [String: String]) == ["amount": "20", "unit": "RECORDS"])
             #expect((byAccount?.last?["total"] as? [String: String])?["amount"] == "10")
@@ -79,11 +79,11 @@ struct CoverageTests {
             #expect((bytes?.first?["total"] as? [String: String]) == ["amount": "3000", "unit": "BYTES"])
             let top = try await usage("TOP_ACCOUNTS_BY_FEATURE")["topAccountsByFeature"] as? [[String: Any]]
             #expect(top?.first?["feature"] as? String == "FLOW_LOGS")
-            let usd = try await server.call(
+            let euros = try await server.call(
                 admin, .post, "/detector/\(adminDetector)/usage/statistics",
-                json: #"{"usageStatisticsType":"SUM_BY_ACCOUNT","usageCriteria":{},"unit":"USD"}"#
+                json: #"{"usageStatisticsType":"SUM_BY_ACCOUNT","usageCriteria":{},"unit":"EUR"}"#
             )
-            #expect(usd.status == 400)
+            #expect(euros.status == 400)
         }
     }
 

@@ -45,13 +45,20 @@ struct HardeningTests {
                 json: self.heartbeatJSON(agent: "agent-overflow1", detector: detector, sources: [("DNS_LOGS", most), ("DNS_LOGS", most)])
             )
             #expect(accepted.status == 200)
-            let usage = try await server.call(
-                key, .post, "/detector/\(detector)/usage/statistics",
-                json: #"{"usageStatisticsType":"SUM_BY_DATA_SOURCE","usageCriteria":{"dataSources":["DNS_LOGS"]}}"#
-            )
-            #expect(usage.status == 200)
-            let rows = try require((usage.body["usageStatistics"] as? [String: Any])?["sumByDataSource"] as? [[String: Any]])
-            #expect((rows.first?["total"] as? [String: Any])?["amount"] as? String == String(Int64.max))
+            func total(_ unit: String) async throws -> [String: Any]? {
+                let usage = try await server.call(
+                    key, .post, "/detector/\(detector)/usage/statistics",
+                    json: #"{"usageStatisticsType":"SUM_BY_DATA_SOURCE","usageCriteria":{"dataSources":["DNS_LOGS"]},"unit":"\#(unit)"}"#
+                )
+                #expect(usage.status == 200)
+                let rows = try require((usage.body["usageStatistics"] as? [String: Any])?["sumByDataSource"] as? [[String: Any]])
+                return rows.first?["total"] as? [String: Any]
+            }
+            #expect(try await total("RECORDS")?["amount"] as? String == String(Int64.max))
+            // In USD, the saturated bytes go through every tier of the flow/DNS meter.
+            let meter = try require(PriceTable.bundled.meter(for: "DNS_LOGS"))
+            let priced = UsageCost.format(UsageCost.tiered(Decimal(Int.max) / meter.perUnit, meter.tiers))
+            #expect(try await total("USD")?["amount"] as? String == priced)
         }
     }
 

@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func usageSumsPerAccountLargestFirstAndSaturates() throws {
-        let answer = try UsageStatistics.answer(Self.usageRequest("SUM_BY_ACCOUNT"), rows: Self.usage)
+        let answer = try UsageStatistics.answer(Self.usageRequest("SUM_BY_ACCOUNT", unit: "RECORDS"), rows: Self.usage)
         let rows = try #require(answer.usageStatistics.sumByAccount)
         #expect(rows.map(\.accountId) == ["222222222222", "111111111111"])
         #expect(rows.map(\.total.amount) == [String(Int.max), "15"])
@@ -95,7 +95,8 @@ import Testing
     }
 
     @Test func usageCriteriaAndPageSizeNarrowTheAnswer() throws {
-        let request = Self.usageRequest("TOP_ACCOUNTS_BY_FEATURE", criteria: .init(dataSources: ["FLOW_LOGS"]), maxResults: 1)
+        let request = Self.usageRequest(
+            "TOP_ACCOUNTS_BY_FEATURE", unit: "RECORDS", criteria: .init(dataSources: ["FLOW_LOGS"]), maxResults: 1)
         let top = try #require(try UsageStatistics.answer(request, rows: Self.usage).usageStatistics.topAccountsByFeature)
         #expect(top.map(\.feature) == ["FLOW_LOGS"])
         #expect(top.first?.accounts.map(\.accountId) == ["222222222222"])
@@ -103,7 +104,7 @@ import Testing
 
     @Test(
         arguments: [
-            ("SUM_BY_ACCOUNT", "USD", true, 50, "unit 'USD' is not available"),
+            ("SUM_BY_ACCOUNT", "EUR", true, 50, "unit 'EUR' is not available: use USD"),
             ("SUM_BY_ACCOUNT", nil, true, 0, "maxResults 0 is out of range"),
             (nil, nil, true, 50, "usageStatisticsType is missing"),
             ("SUM_BY_ACCOUNT", nil, false, 50, "usageCriteria is missing"),

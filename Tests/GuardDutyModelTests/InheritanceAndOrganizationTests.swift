@@ -9,18 +9,9 @@ struct InheritanceAndOrganizationTests {
         try JSONDecoder().decode(UpdateOrganizationConfigurationRequest.self, from: Data(json.utf8))
     }
 
-    @Test func anAssociatedMemberRunsWithItsAdministratorsFrequency() {
-        var own = FeatureSettings()
-        own.set(.s3DataEvents, .enabled, now: 1)
-        let alone = FeatureInheritance.effectiveSettings(own: ("SIX_HOURS", own), administrator: nil)
-        #expect(alone.frequency == "SIX_HOURS")
-        #expect(alone.features == own)
-        var admin = FeatureSettings()
-        admin.set(.eksAuditLogs, .enabled, now: 1)
-        let member = FeatureInheritance.effectiveSettings(own: ("SIX_HOURS", own), administrator: ("FIFTEEN_MINUTES", admin, FeatureSettings()))
-        #expect(member.frequency == "FIFTEEN_MINUTES")
-        #expect(member.features.status(of: .eksAuditLogs) == .enabled)
-        #expect(member.features.status(of: .s3DataEvents) == .disabled)
+    @Test func anAssociatedMemberRunsWithItsAdministratorsFrequencyOnly() {
+        #expect(FeatureInheritance.effectiveFrequency(own: "SIX_HOURS", administrator: nil) == "SIX_HOURS")
+        #expect(FeatureInheritance.effectiveFrequency(own: "SIX_HOURS", administrator: "FIFTEEN_MINUTES") == "FIFTEEN_MINUTES")
     }
 
     /// auto-enable per feature → enabled for a newly enrolled member? for every existing member?
@@ -28,12 +19,24 @@ struct InheritanceAndOrganizationTests {
 
     @Test func autoEnableNewCoversEnrolledMembersAndAllCoversEveryMember() {
         for (value, enrolled, everyone) in Self.autoEnable {
-            let settings = OrganizationSettings(autoEnableOrganizationMembers: .new, features: [DetectorFeature.rdsLoginEvents.rawValue: value])
-            #expect((FeatureInheritance.enrolledMemberFeatures(settings, now: 1).status(of: .rdsLoginEvents) == .enabled) == enrolled)
-            #expect(FeatureInheritance.featuresForAllMembers(settings).contains(.rdsLoginEvents) == everyone)
+            let settings = OrganizationSettings(autoEnableOrganizationMembers: .new, features: [DetectorFeature.s3DataEvents.rawValue: value])
+            let features = FeatureInheritance.enrolledMemberFeatures(settings, current: FeatureSettings(), now: 1)
+            #expect((features.status(of: .s3DataEvents) == .enabled) == enrolled)
+            #expect(FeatureInheritance.featuresForAllMembers(settings).contains(.s3DataEvents) == everyone)
         }
-        let applied = FeatureInheritance.applyAll([.rdsLoginEvents], to: FeatureSettings(), now: 5)
-        #expect(applied.status(of: .rdsLoginEvents) == .enabled)
+        let applied = FeatureInheritance.applyAll([.s3DataEvents], to: FeatureSettings(), now: 5)
+        #expect(applied.status(of: .s3DataEvents) == .enabled)
+    }
+
+    @Test func enrolmentKeepsWhatTheMemberHadAndNeverSwitchesOnAnUnprovidedFeature() {
+        var current = FeatureSettings()
+        current.set(.s3DataEvents, .enabled, now: 1)
+        // An older row may still say NEW for a feature Guardpost does not analyse.
+        let settings = OrganizationSettings(autoEnableOrganizationMembers: .new, features: [DetectorFeature.rdsLoginEvents.rawValue: .all])
+        let enrolled = FeatureInheritance.enrolledMemberFeatures(settings, current: current, now: 2)
+        #expect(enrolled.status(of: .s3DataEvents) == .enabled)
+        #expect(enrolled.features[DetectorFeature.rdsLoginEvents.rawValue] == nil)
+        #expect(FeatureInheritance.featuresForAllMembers(settings).isEmpty)
     }
 
     @Test func onlyTheManagementAccountManagesTheDelegatedAdministrator() {

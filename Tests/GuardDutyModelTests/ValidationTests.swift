@@ -64,15 +64,12 @@ struct FeatureSettingsTests {
         #expect(reported.first { $0.name == "CLOUD_TRAIL" }?.status == .enabled)
     }
 
-    @Test func membersRunWithTheAdministratorsFeaturesUnlessOverridden() {
-        var administrator = FeatureSettings()
-        administrator.set(.s3DataEvents, .enabled, now: 1)
-        administrator.set(.eksAuditLogs, .enabled, now: 1)
-        var member = FeatureSettings()
-        member.set(.eksAuditLogs, .disabled, now: 2)
-        let effective = FeatureInheritance.effectiveMemberFeatures(administrator: administrator, member: member)
-        #expect(effective.status(of: .s3DataEvents) == .enabled)
-        #expect(effective.status(of: .eksAuditLogs) == .disabled)
-        #expect(effective.status(of: .rdsLoginEvents) == .disabled)
+    @Test func anOlderRowSayingEnabledForAnUnprovidedFeatureIsReportedDisabled() {
+        var settings = FeatureSettings()
+        settings.set(.s3DataEvents, .enabled, now: 1)
+        settings.set(.eksAuditLogs, .enabled, now: 1)
+        #expect(settings.status(of: .s3DataEvents) == .enabled)
+        #expect(settings.status(of: .eksAuditLogs) == .disabled)
+        #expect(settings.dataSourcesResult(serviceRole: "r").kubernetes.auditLogs.status == .disabled)
     }
 }

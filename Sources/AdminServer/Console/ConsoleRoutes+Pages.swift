@@ -41,7 +41,7 @@ extension ConsoleRoutes {
     }
 
     func usage(_ session: ConsoleSession, _ detector: String) async throws -> UsageView {
-        UsageView(usage: try await self.agents.usage(caller: session.caller, detectorId: detector))
+        UsageView(usage: try await self.agents.usage(caller: session.caller, detectorId: detector), prices: self.prices)
     }
 
     func settings(_ session: ConsoleSession, _ detector: String) async throws -> SettingsView {

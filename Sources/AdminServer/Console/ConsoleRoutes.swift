@@ -20,9 +20,12 @@ public struct ConsoleRoutes: Sendable {
     let regions: PostgresRegionStore
     /// Cookies carry `Secure` when the server speaks TLS.
     let secureCookies: Bool
+    /// The prices the Usage page applies.
+    let prices: PriceTable
 
-    public init(stores: PostgresStores, sessions: ConsoleSessions, secureCookies: Bool = false) {
+    public init(stores: PostgresStores, sessions: ConsoleSessions, secureCookies: Bool = false, prices: PriceTable = .bundled) {
         self.secureCookies = secureCookies
+        self.prices = prices
         self.sessions = sessions
         self.accounts = stores.accounts
         self.detectors = stores.detectors

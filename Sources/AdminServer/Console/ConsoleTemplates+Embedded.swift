@@ -40,12 +40,13 @@ extension ConsoleTemplates {
 {{#content}}
 <section><p>Features of this account's detector. A change also applies to every associated member (UpdateMemberDetectors)
 and, for an organisation's delegated administrator, becomes the organisation's auto-enable setting (ALL or NONE);
-agents receive it within a second.</p>
+agents receive it within a second. This server analyses {{analysed}}; the other GuardDuty features are not provided
+and stay DISABLED.</p>
 <table><tr><th>Feature</th><th>Status</th><th></th></tr>
 {{#rows}}
-<tr><td>{{label}}</td><td>{{status}}</td><td><form method="post" action="/console/features">{{> csrf}}
+<tr><td>{{label}}</td><td>{{status}}</td><td>{{#provided}}<form method="post" action="/console/features">{{> csrf}}
 <input type="hidden" name="feature" value="{{name}}"><input type="hidden" name="status" value="{{nextStatus}}">
-<button type="submit">{{button}}</button></form></td></tr>
+<button type="submit">{{button}}</button></form>{{/provided}}{{^provided}}Not provided by this server{{/provided}}</td></tr>
 {{/rows}}
 </table></section>
 {{/content}}
@@ -218,9 +219,15 @@ pre{background:#f7f7f7;padding:.6rem;overflow:auto;font-size:.8rem}button{cursor
         "usage": #"""
 {{<layout}}{{$body}}
 {{#content}}
-<section><p>What each account's agents analysed in the last 30 days.</p>
-<table><tr><th>Account</th><th>Data source</th><th>Records</th><th>Bytes</th><th>Days</th></tr>
-{{#rows}}<tr><td>{{accountId}}</td><td>{{dataSource}}</td><td>{{records}}</td><td>{{bytes}}</td><td>{{days}}</td></tr>{{/rows}}</table></section>
+<section><p>What each account's agents analysed in the last 30 days, and what that volume would have cost on GuardDuty:
+USD {{total}} in all, at GuardDuty's list prices of {{priceDate}} for {{priceRegion}} ({{priceSource}}), tiered per account and calendar month.</p>
+<h2>Per account</h2>
+<table><tr><th>Account</th><th>GuardDuty cost (USD)</th></tr>
+{{#accounts}}<tr><td>{{accountId}}</td><td>{{cost}}</td></tr>{{/accounts}}</table>
+<h2>Per account and data source</h2>
+<table><tr><th>Account</th><th>Data source</th><th>Records</th><th>Bytes</th><th>Billed volume</th><th>GuardDuty cost (USD)</th><th>Days</th></tr>
+{{#rows}}<tr><td>{{accountId}}</td><td>{{dataSource}}</td><td>{{records}}</td><td>{{bytes}}</td>
+<td>{{quantity}}</td><td>{{cost}}</td><td>{{days}}</td></tr>{{/rows}}</table></section>
 {{/content}}
 {{/body}}{{/layout}}
 

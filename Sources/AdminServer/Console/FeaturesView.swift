@@ -1,12 +1,15 @@
 import GuardDutyModel
 
-/// The features page (S3 Protection and the others): each configurable feature with its Turn on / Turn off button.
+/// The features page (S3 Protection and the others): each configurable feature with its Turn on / Turn off button,
+/// and the features this server does not analyse (`FeatureSupport`) shown as not provided, without a button.
 struct FeaturesView {
     /// One feature.
     struct Row {
         let label: String
         let status: String
         let name: String
+        /// Whether this server analyses the feature; only then can it be turned on here.
+        let provided: Bool
         /// The status the button asks for.
         let nextStatus: String
         let button: String
@@ -16,6 +19,8 @@ struct FeaturesView {
     static let foundational: Set<String> = ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS"]
 
     let rows: [Row]
+    /// What this server analyses, for the page's note.
+    let analysed: String
 }
 
 extension FeaturesView {
@@ -24,8 +29,10 @@ extension FeaturesView {
             let on = feature.status == .enabled
             return Row(
                 label: feature.name == "S3_DATA_EVENTS" ? "S3 Protection (S3 data events)" : feature.name, status: feature.status.rawValue,
-                name: feature.name, nextStatus: on ? "DISABLED" : "ENABLED", button: on ? "Turn off" : "Turn on"
+                name: feature.name, provided: FeatureSupport.isProvided(feature.name), nextStatus: on ? "DISABLED" : "ENABLED",
+                button: on ? "Turn off" : "Turn on"
             )
         }
+        self.analysed = FeatureSupport.analysed.joined(separator: ", ")
     }
 }

@@ -442,5 +442,102 @@ ALTER TABLE console_sessions
 -- few tries instead of taking every replica down in turn.
 ALTER TABLE lists ADD COLUMN activation_attempts integer NOT NULL DEFAULT 0;
 """#),
+        Migration(name: "0011_intel_feeds.sql", sql: #"""
+-- Guardpost schema 11: managed threat-intelligence feeds (`guardpost-admin intel`), fetched by the server on a
+-- schedule and pushed to every agent like lists: the normalised content lives in list_contents by its SHA-256.
+
+CREATE TABLE intel_feeds (
+    name             text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
+    kind             text NOT NULL CHECK (kind IN ('tor-exit', 'malicious-ip', 'c2-ip', 'mining-ip', 'mining-domain', 'malicious-domain',
+                                                   'phishing-domain', 'c2-domain')),
+    format           text NOT NULL,
+    -- NULL: an imported feed (air-gapped installs), never fetched.
+    url              text,
+    refresh_minutes  integer NOT NULL CHECK (refresh_minutes BETWEEN 5 AND 10080),
+    -- The source's terms of use, as `intel list` shows them.
+    terms            text NOT NULL DEFAULT '',
+    -- The content in force: kept when a fetch fails, does not parse, or shrinks by more than half at once.
+    content_sha256   text REFERENCES list_contents (sha256),
+    entry_count      integer NOT NULL DEFAULT 0,
+    malformed_count  integer NOT NULL DEFAULT 0,
+    -- Validators of the content in force, for conditional GETs.
+    etag             text,
+    last_modified    text,
+    -- When the content in force was fetched (or imported), when the source was last asked, and why the last attempt
+    -- changed nothing (NULL: it succeeded).
+    updated_at       timestamptz,
+    checked_at       timestamptz,
+    last_error       text,
+    next_check_at    timestamptz NOT NULL DEFAULT now(),
+    claimed_until    timestamptz,
+    created_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX intel_feeds_due ON intel_feeds (next_check_at) WHERE url IS NOT NULL;
+
+-- A fresh install's feeds: public sources whose terms allow redistribution and use in a product.
+INSERT INTO intel_feeds (name, kind, format, url, refresh_minutes, terms) VALUES
+    ('tor-exits', 'tor-exit', 'plain', 'https://check.torproject.org/torbulkexitlist', 60,
+     'The Tor Project''s bulk exit list (Tor Metrics data, CC0 1.0).'),
+    ('feodo-c2', 'c2-ip', 'plain', 'https://feodotracker.abuse.ch/downloads/ipblocklist.txt', 60,
+     'abuse.ch Feodo Tracker botnet C&C IP blocklist; abuse.ch data is CC0 1.0, free for commercial and non-commercial use.'),
+    ('threatfox-ips', 'c2-ip', 'plain', 'https://raw.githubusercontent.com/elliotwutingfeng/ThreatFox-IOC-IPs/main/ips.txt', 360,
+     'abuse.ch ThreatFox IOC IP addresses (CC0 1.0), as mirrored by elliotwutingfeng/ThreatFox-IOC-IPs.'),
+    ('urlhaus-hosts', 'malicious-domain', 'hosts', 'https://urlhaus.abuse.ch/downloads/hostfile/', 60,
+     'abuse.ch URLhaus malware-distribution hosts (CC0 1.0).'),
+    ('phishing-domains', 'phishing-domain', 'plain',
+     'https://raw.githubusercontent.com/Phishing-Database/Phishing.Database/master/phishing-domains-NEW-today.txt', 360,
+     'Phishing.Database new phishing domains (MIT License, Mitchell Krog and contributors).'),
+    ('phishing-ips', 'malicious-ip', 'plain',
+     'https://raw.githubusercontent.com/Phishing-Database/Phishing.Database/master/phishing-IPs-ACTIVE.txt', 360,
+     'Phishing.Database active phishing IP addresses (MIT License, Mitchell Krog and contributors).'),
+    ('mining-pools', 'mining-domain', 'plain', 'https://blocklistproject.github.io/Lists/alt-version/crypto-nl.txt', 1440,
+     'The Block List Project crypto-mining domains (The Unlicense; the file says MIT).');
+"""#),
+        Migration(name: "0012_member_features_and_provided_features.sql", sql: #"""
+-- Guardpost schema 12 (issue 15, settings that tell the truth).
+-- 1. A member's features are its own detector's, as in GuardDuty: what its administrator set for it
+--    (UpdateMemberDetectors, organisation auto-enable) was kept on the member record and laid over the
+--    administrator's own features; it moves onto the member's detector, and the member record's copy is emptied
+--    (no longer read). Features the administrator had only on its own detector are no longer copied to members.
+UPDATE detectors d
+SET features = jsonb_set(d.features, '{features}', COALESCE(d.features -> 'features', '{}'::jsonb) || (m.features -> 'features')),
+    updated_at = now()
+FROM members m
+WHERE m.account_id = d.account_id AND m.region = d.region AND m.relationship_status IN ('Enabled', 'Disabled')
+  AND COALESCE(m.features -> 'features', '{}'::jsonb) <> '{}'::jsonb;
+
+UPDATE members SET features = '{"features": {}}' WHERE features <> '{"features": {}}';
+COMMENT ON COLUMN members.features IS 'Unused since schema 12: a member''s features are its own detector''s (detectors.features).';
+
+-- 2. Guardpost analyses CloudTrail, DNS logs, VPC Flow Logs and S3 data events (GuardDutyModel FeatureSupport):
+--    any other feature, and every additional configuration (agent management), that a row says is ENABLED is
+--    made DISABLED, and auto-enable NEW/ALL of them becomes NONE.
+CREATE FUNCTION pg_temp.guardpost_disable_unprovided(settings jsonb) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT jsonb_set(settings, '{features}', COALESCE((
+        SELECT jsonb_object_agg(f.key,
+            CASE WHEN f.key <> 'S3_DATA_EVENTS' AND f.value ->> 'status' = 'ENABLED'
+                 THEN f.value || jsonb_build_object('status', 'DISABLED', 'updatedAt', extract(epoch from now()))
+                 ELSE f.value END
+            || jsonb_build_object('additional', COALESCE((
+                SELECT jsonb_object_agg(a.key,
+                    CASE WHEN a.value ->> 'status' = 'ENABLED'
+                         THEN a.value || jsonb_build_object('status', 'DISABLED', 'updatedAt', extract(epoch from now()))
+                         ELSE a.value END)
+                FROM jsonb_each(COALESCE(f.value -> 'additional', '{}'::jsonb)) a), '{}'::jsonb)))
+        FROM jsonb_each(COALESCE(settings -> 'features', '{}'::jsonb)) f), '{}'::jsonb))
+$$;
+
+UPDATE detectors SET features = pg_temp.guardpost_disable_unprovided(features), updated_at = now()
+WHERE features <> pg_temp.guardpost_disable_unprovided(features);
+
+UPDATE organization_configurations
+SET settings = jsonb_set(settings, '{features}', COALESCE((
+        SELECT jsonb_object_agg(f.key, CASE WHEN f.key = 'S3_DATA_EVENTS' THEN f.value ELSE '"NONE"'::jsonb END)
+        FROM jsonb_each(COALESCE(settings -> 'features', '{}'::jsonb)) f), '{}'::jsonb)),
+    updated_at = now()
+WHERE EXISTS (SELECT 1 FROM jsonb_each_text(COALESCE(settings -> 'features', '{}'::jsonb)) f WHERE f.key <> 'S3_DATA_EVENTS' AND f.value <> 'NONE');
+
+DROP FUNCTION pg_temp.guardpost_disable_unprovided(jsonb);
+"""#),
     ]
 }

@@ -49,7 +49,23 @@ public struct GuardedHTTP: Sendable {
 
     /// GET with redirects followed by hand (each hop checked); the body within the limits.
     public func get(_ url: String, headers: [(String, String)] = [], limits: FetchLimits) async throws -> [UInt8] {
-        try await Self.withDeadline(limits.deadline, what: "fetching \(Self.shown(url))") {
+        try await self.fetch(url, headers: headers, limits: limits).body
+    }
+
+    /// What a GET answered: 200 with its body, or 304 (only when the request was conditional) with none; the
+    /// validators to send next time.
+    public struct Answer: Sendable {
+        public var notModified: Bool
+        public var body: [UInt8]
+        public var etag: String?
+        public var lastModified: String?
+    }
+
+    /// GET with redirects followed by hand (each hop checked); 200 or, for a conditional request (`If-None-Match`,
+    /// `If-Modified-Since` among the headers), 304; anything else fails. The body within the limits.
+    public func fetch(_ url: String, headers: [(String, String)] = [], limits: FetchLimits) async throws -> Answer {
+        let conditional = headers.contains { ["if-none-match", "if-modified-since"].contains($0.0.lowercased()) }
+        return try await Self.withDeadline(limits.deadline, what: "fetching \(Self.shown(url))") {
             var current = url
             var hops = 0
             while true {
@@ -60,6 +76,14 @@ public struct GuardedHTTP: Sendable {
                     request.method = .GET
                     for (name, value) in headers { request.headers.add(name: name, value: value) }
                     let response = try await client.execute(request, timeout: .seconds(Int64(limits.deadline.components.seconds) + 1))
+                    let validators = (
+                        etag: response.headers.first(name: "etag").map { String($0.prefix(512)) },
+                        lastModified: response.headers.first(name: "last-modified").map { String($0.prefix(128)) }
+                    )
+                    if conditional && response.status == .notModified {
+                        try? await client.shutdown()
+                        return Answer(notModified: true, body: [], etag: validators.etag, lastModified: validators.lastModified)
+                    }
                     if (300..<400).contains(response.status.code), let location = response.headers.first(name: "location") {
                         hops += 1
                         guard hops <= limits.maxRedirects else {
@@ -80,7 +104,7 @@ public struct GuardedHTTP: Sendable {
                     }
                     let body = try await Self.collect(response.body, limits: limits, what: Self.shown(current))
                     try? await client.shutdown()
-                    return body
+                    return Answer(notModified: false, body: body, etag: validators.etag, lastModified: validators.lastModified)
                 } catch {
                     try? await client.shutdown()
                     throw Self.described(error, what: Self.shown(current))

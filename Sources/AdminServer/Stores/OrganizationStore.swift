@@ -7,4 +7,6 @@ public protocol OrganizationStore: Sendable {
     func listOrganizationAdmins(caller: Caller) async throws -> [AdminAccount]
     func updateOrganizationConfiguration(caller: Caller, detectorId: String, request: UpdateOrganizationConfigurationRequest) async throws
     func describeOrganizationConfiguration(caller: Caller, detectorId: String) async throws -> DescribeOrganizationConfigurationResponse
+    /// GetOrganizationStatistics: the delegated administrator's counts in its region (`OrganizationStatisticsRules`).
+    func organizationStatistics(caller: Caller) async throws -> GetOrganizationStatisticsResponse
 }

@@ -15,8 +15,8 @@ public enum DetectorAccess {
         throw GuardDutyError.badRequest("The request is rejected because a detector already exists for the current account.")
     }
 
-    /// An associated member runs with its administrator's frequency and features; it may still enable or disable
-    /// its own detector.
+    /// An associated member runs with its administrator's frequency and with the features its administrator sets on
+    /// its detector (UpdateMemberDetectors, auto-enable); it may still enable or disable its own detector.
     public static func updateDetector(changesSettings: Bool, administrator: String?) throws {
         guard changesSettings, let administrator else { return }
         throw GuardDutyError.badRequest(

@@ -1,42 +1,27 @@
-/// How settings flow from an administrator to its members: an associated member runs with its administrator's
-/// publishing frequency and features, overridden per feature by what the administrator set for that member
-/// (UpdateMemberDetectors, organisation auto-enable); an organisation's auto-enable NEW/ALL switches features on
-/// for the members it enrols, and ALL also for those it already has.
+/// How settings flow from an administrator to its members, as in GuardDuty: an associated member's features are its
+/// own detector's, which its administrator sets (UpdateMemberDetectors, organisation auto-enable) — they are never
+/// copied from the administrator's own detector. Only the finding publishing frequency follows the administrator.
+/// An organisation's auto-enable NEW/ALL switches features on for the members it enrols, and ALL also for those it
+/// already has; features this server does not analyse (`FeatureSupport`) are never switched on.
 public enum FeatureInheritance {
-    /// The administrator's features with the member's own overrides on top.
-    public static func effectiveMemberFeatures(administrator: FeatureSettings, member: FeatureSettings) -> FeatureSettings {
-        var result = administrator
-        for (name, state) in member.features {
-            result.features[name] = state
-        }
-        return result
+    /// The publishing frequency a detector runs with: its administrator's while its account is an associated member.
+    public static func effectiveFrequency(own: String, administrator: String?) -> String {
+        administrator ?? own
     }
 
-    /// The frequency and features a detector runs with: its own, or, while its account is an associated member,
-    /// its administrator's frequency and the member's effective features.
-    public static func effectiveSettings(
-        own: (frequency: String, features: FeatureSettings),
-        administrator: (frequency: String, features: FeatureSettings, member: FeatureSettings)?
-    ) -> (frequency: String, features: FeatureSettings) {
-        guard let administrator else { return own }
-        return (administrator.frequency, Self.effectiveMemberFeatures(administrator: administrator.features, member: administrator.member))
+    /// The features of a member the organisation enrols: its detector's features, with every provided feature whose
+    /// auto-enable is NEW or ALL switched on (NONE leaves a feature as the account had it).
+    public static func enrolledMemberFeatures(_ settings: OrganizationSettings, current: FeatureSettings, now: Double) -> FeatureSettings {
+        let enrolled = DetectorFeature.allCases.filter { settings.autoEnable($0) != .none && FeatureSupport.isProvided($0) }
+        return Self.applyAll(enrolled, to: current, now: now)
     }
 
-    /// The features a member enrolled by the organisation starts with: every feature whose auto-enable is NEW or ALL.
-    public static func enrolledMemberFeatures(_ settings: OrganizationSettings, now: Double) -> FeatureSettings {
-        var features = FeatureSettings()
-        for feature in DetectorFeature.allCases where settings.autoEnable(feature) != .none {
-            features.set(feature, .enabled, now: now)
-        }
-        return features
-    }
-
-    /// The features whose auto-enable is ALL: switched on for every existing organisation member.
+    /// The provided features whose auto-enable is ALL: switched on for every existing organisation member.
     public static func featuresForAllMembers(_ settings: OrganizationSettings) -> [DetectorFeature] {
-        DetectorFeature.allCases.filter { settings.autoEnable($0) == .all }
+        DetectorFeature.allCases.filter { settings.autoEnable($0) == .all && FeatureSupport.isProvided($0) }
     }
 
-    /// A member's features with every ALL feature switched on.
+    /// A member's features with each of `features` switched on.
     public static func applyAll(_ features: [DetectorFeature], to memberFeatures: FeatureSettings, now: Double) -> FeatureSettings {
         var result = memberFeatures
         for feature in features { result.set(feature, .enabled, now: now) }

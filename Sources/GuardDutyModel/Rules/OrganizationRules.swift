@@ -47,7 +47,8 @@ public enum OrganizationRules {
     }
 
     /// The auto-enable the request asks for (from `autoEnableOrganizationMembers`, or the legacy `autoEnable`
-    /// flag: true is NEW), after checking the two agree and the features are each named once.
+    /// flag: true is NEW), after checking the two agree, the features are each named once and none this server does
+    /// not analyse is auto-enabled.
     public static func requestedAutoEnable(_ request: UpdateOrganizationConfigurationRequest) throws -> AutoEnable {
         let requested: AutoEnable
         switch (request.autoEnableOrganizationMembers, request.autoEnable) {
@@ -67,6 +68,7 @@ public enum OrganizationRules {
             requested = members
         }
         try FeatureRules.validate(names: (request.features ?? []).map(\.name))
+        try FeatureSupport.requireProvided(organization: request)
         return requested
     }
 

@@ -31,8 +31,16 @@ public struct FeatureSettings: Codable, Sendable, Equatable {
         self.features = features
     }
 
+    /// The status the detector runs with: DISABLED for what this server does not analyse (`FeatureSupport`),
+    /// whatever an older row says.
     public func status(of feature: DetectorFeature) -> FeatureStatus {
-        self.features[feature.rawValue]?.status ?? .disabled
+        FeatureSupport.isProvided(feature) ? self.features[feature.rawValue]?.status ?? .disabled : .disabled
+    }
+
+    /// The status of one additional configuration of a feature, DISABLED unless provided and switched on.
+    public func status(of additional: FeatureAdditionalConfiguration, in feature: DetectorFeature) -> FeatureStatus {
+        guard FeatureSupport.isProvided(feature), FeatureSupport.isProvided(additional) else { return .disabled }
+        return self.features[feature.rawValue]?.additional[additional.rawValue]?.status ?? .disabled
     }
 
     /// Applies `DetectorFeatureConfiguration`s (and the legacy `dataSources`) at time `now`.
@@ -82,20 +90,29 @@ public struct FeatureSettings: Codable, Sendable, Equatable {
         ]
         for feature in DetectorFeature.allCases {
             let state = self.features[feature.rawValue]
-            let additional = state.map { state in
-                state.additional.sorted { $0.key < $1.key }.map {
-                    DetectorAdditionalConfigurationResult(name: $0.key, status: $0.value.status, updatedAt: $0.value.updatedAt)
-                }
+            let updatedAt = state?.updatedAt ?? foundationalUpdatedAt
+            let additional = self.additionalNames(of: feature).map { name in
+                let stored = state?.additional[name.rawValue]
+                return DetectorAdditionalConfigurationResult(
+                    name: name.rawValue, status: self.status(of: name, in: feature), updatedAt: stored?.updatedAt ?? updatedAt
+                )
             }
             results.append(
                 .init(
                     name: feature.rawValue,
-                    status: state?.status ?? .disabled,
-                    updatedAt: state?.updatedAt ?? foundationalUpdatedAt,
-                    additionalConfiguration: additional?.isEmpty == false ? additional : nil
+                    status: self.status(of: feature),
+                    updatedAt: updatedAt,
+                    additionalConfiguration: additional.isEmpty ? nil : additional
                 ))
         }
         return results
+    }
+
+    /// The additional configurations reported under a feature: GuardDuty's for it, and any a row holds.
+    func additionalNames(of feature: DetectorFeature) -> [FeatureAdditionalConfiguration] {
+        let stored = (self.features[feature.rawValue]?.additional.keys).map { $0.compactMap(FeatureAdditionalConfiguration.init(rawValue:)) }
+        let known = FeatureSupport.additionalConfigurations[feature] ?? []
+        return known + (stored ?? []).filter { !known.contains($0) }.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// The legacy `dataSources` view of these features.

@@ -62,7 +62,16 @@ public struct OrganizationSettings: Codable, Sendable, Equatable {
         self.features = features
     }
 
-    public func autoEnable(_ feature: DetectorFeature) -> AutoEnable { self.features[feature.rawValue] ?? .none }
+    /// A feature's auto-enable: NONE for what this server does not analyse (`FeatureSupport`), whatever an older row says.
+    public func autoEnable(_ feature: DetectorFeature) -> AutoEnable {
+        FeatureSupport.isProvided(feature) ? self.features[feature.rawValue] ?? .none : .none
+    }
+
+    /// An additional configuration's auto-enable, NONE unless it and its feature are provided.
+    public func autoEnable(_ additional: FeatureAdditionalConfiguration, in feature: DetectorFeature) -> AutoEnable {
+        guard FeatureSupport.isProvided(feature), FeatureSupport.isProvided(additional) else { return .none }
+        return self.features["\(feature.rawValue)/\(additional.rawValue)"] ?? .none
+    }
 }
 
 public struct OrganizationFeatureConfigurationResult: Codable, Sendable, Equatable {
@@ -106,9 +115,10 @@ public struct DescribeOrganizationConfigurationResponse: Codable, Sendable {
             malwareProtection: .init(scanEc2InstanceWithFindings: .init(ebsVolumes: flag(.ebsMalwareProtection)))
         )
         self.features = DetectorFeature.allCases.map { feature in
+            let known = FeatureSupport.additionalConfigurations[feature] ?? []
             let additional = FeatureAdditionalConfiguration.allCases.compactMap { extra -> OrganizationFeatureConfigurationResult.Additional? in
-                guard let value = settings.features["\(feature.rawValue)/\(extra.rawValue)"] else { return nil }
-                return .init(name: extra.rawValue, autoEnable: value)
+                guard known.contains(extra) || settings.features["\(feature.rawValue)/\(extra.rawValue)"] != nil else { return nil }
+                return .init(name: extra.rawValue, autoEnable: settings.autoEnable(extra, in: feature))
             }
             return OrganizationFeatureConfigurationResult(
                 name: feature.rawValue,

@@ -1,5 +1,8 @@
-/// GetUsageStatistics' semantics over what agents reported: the unit (RECORDS or BYTES — GuardDuty answers in USD,
-/// Guardpost has no prices), the criteria, the four per-account/data-source/feature statistics types, largest first.
+import Foundation
+
+/// GetUsageStatistics' semantics over what agents reported: the unit (USD by default, as GuardDuty answers: what the
+/// volume would have cost on GuardDuty under the price table; RECORDS and BYTES are Guardpost's extensions), the
+/// criteria, the four per-account/data-source/feature statistics types, largest first.
 public enum UsageStatistics {
     /// The feature each data source's usage counts toward.
     public static func feature(_ dataSource: String) -> String {
@@ -15,14 +18,15 @@ public enum UsageStatistics {
     }
 
     /// The answer to `request` over `rows`, or the GuardDuty error that refuses the request.
-    public static func answer(_ request: UsageStatisticsRequest, rows: [UsageRow]) throws -> UsageStatisticsResponse {
-        Self.answer(try Self.validate(request), rows: rows)
+    public static func answer(_ request: UsageStatisticsRequest, rows: [UsageRow], table: PriceTable = .bundled) throws -> UsageStatisticsResponse {
+        Self.answer(try Self.validate(request), rows: rows, table: table)
     }
 
-    /// The answer to a validated query over `rows`.
-    public static func answer(_ query: Query, rows: [UsageRow]) -> UsageStatisticsResponse {
+    /// The answer to a validated query over `rows`. Costs are priced over every row of an account (its tiers count
+    /// all of its month's volume) before the criteria narrow what is shown.
+    public static func answer(_ query: Query, rows: [UsageRow], table: PriceTable = .bundled) -> UsageStatisticsResponse {
         let (unit, maxResults, type, criteria) = (query.unit, query.maxResults, query.type, query.criteria)
-        var rows = rows
+        var rows = UsageCost.priced(rows, table: table)
         if let accounts = criteria.accountIds { rows = rows.filter { accounts.contains($0.accountId) } }
         if let sources = criteria.dataSources { rows = rows.filter { sources.contains($0.dataSource) } }
         if let features = criteria.features { rows = rows.filter { features.contains(Self.feature($0.dataSource)) } }
@@ -50,10 +54,10 @@ public enum UsageStatistics {
 
     /// The unit, page size, type and criteria of a valid request; the error refusing it, input checks in GuardDuty's order.
     public static func validate(_ request: UsageStatisticsRequest) throws -> Query {
-        let unit = (request.unit ?? "RECORDS").uppercased()
-        guard unit == "RECORDS" || unit == "BYTES" else {
+        let unit = (request.unit ?? "USD").uppercased()
+        guard ["USD", "RECORDS", "BYTES"].contains(unit) else {
             throw GuardDutyError.badRequest(
-                "The request is rejected because unit '\(unit.prefix(20))' is not available: Guardpost counts what agents analysed, in RECORDS or BYTES, and has no prices."
+                "The request is rejected because unit '\(unit.prefix(20))' is not available: use USD (the default), or Guardpost's RECORDS or BYTES."
             )
         }
         let maxResults = try Validate.maxResults(request.maxResults)
@@ -76,13 +80,21 @@ public enum UsageStatistics {
         return Query(unit: unit, maxResults: maxResults, type: type, criteria: criteria)
     }
 
-    /// Rows summed per key (saturating), largest total first, ties by key.
-    static func grouped(_ rows: [UsageRow], _ unit: String, by key: (UsageRow) -> String) -> [(String, UsageStatisticsResponse.Total)] {
+    /// Rows summed per key (volumes saturating), largest total first, ties by key.
+    static func grouped(_ rows: [UsageCost.Priced], _ unit: String, by key: (UsageCost.Priced) -> String) -> [(String, UsageStatisticsResponse.Total)]
+    {
         Dictionary(grouping: rows, by: key).map { ($0.key, Self.total($0.value, unit)) }
-            .sorted { (Int($0.1.amount) ?? 0, $1.0) > (Int($1.1.amount) ?? 0, $0.0) }
+            .sorted { ($0.1.value, $1.0) > ($1.1.value, $0.0) }
+            .map { ($0.0, UsageStatisticsResponse.Total(amount: $0.1.amount, unit: unit)) }
     }
 
-    static func total(_ rows: [UsageRow], _ unit: String) -> UsageStatisticsResponse.Total {
-        UsageStatisticsResponse.Total(amount: String(rows.reduce(0) { $0.addingClamped(unit == "BYTES" ? $1.bytes : $1.records) }), unit: unit)
+    /// The rows' total in `unit`, as a number to sort by and the amount GuardDuty writes.
+    static func total(_ rows: [UsageCost.Priced], _ unit: String) -> (value: Decimal, amount: String) {
+        guard unit == "USD" else {
+            let sum = rows.reduce(0) { $0.addingClamped(unit == "BYTES" ? $1.bytes : $1.records) }
+            return (Decimal(sum), String(sum))
+        }
+        let sum = rows.reduce(Decimal(0)) { $0 + $1.usd }
+        return (sum, UsageCost.format(sum))
     }
 }

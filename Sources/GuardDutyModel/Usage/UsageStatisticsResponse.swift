@@ -2,7 +2,7 @@
 public struct UsageStatisticsResponse: Encodable, Sendable, Equatable {
     public var usageStatistics: Statistics
 
-    /// An amount and its unit (`RECORDS` or `BYTES`: Guardpost has no prices).
+    /// An amount and its unit: `USD` (a decimal string), or Guardpost's `RECORDS` or `BYTES` (a whole number).
     public struct Total: Encodable, Sendable, Equatable {
         public var amount: String
         public var unit: String

@@ -59,7 +59,7 @@ struct ConfigurationSync: Service {
             "configuration applied",
             metadata: [
                 "version": "\(config.version)", "frequency": "\(config.findingPublishingFrequency)",
-                "lists": "\(config.lists.count)", "administrator": "\(config.administratorId ?? "none")",
+                "lists": "\(config.lists.count)", "feeds": "\(config.feeds?.count ?? 0)", "administrator": "\(config.administratorId ?? "none")",
                 "s3DataEvents": "\(config.features["S3_DATA_EVENTS"] ?? "DISABLED")",
             ]
         )

@@ -54,6 +54,9 @@ struct UnusedStores: MemberStore, OrganizationStore, ListStore, FindingStore, Ag
     func describeOrganizationConfiguration(caller: Caller, detectorId: String) async throws -> DescribeOrganizationConfigurationResponse {
         throw StoreError.invalid("not in this test")
     }
+    func organizationStatistics(caller: Caller) async throws -> GetOrganizationStatisticsResponse {
+        throw StoreError.invalid("not in this test")
+    }
     func createList(caller: Caller, detectorId: String, kind: ListKind, request: CreateListRequest) async throws -> String {
         throw StoreError.invalid("not in this test")
     }

@@ -2,7 +2,7 @@ import GuardDutyModel
 import Hummingbird
 
 /// The organisation path: Enable/DisableOrganizationAdminAccount, ListOrganizationAdminAccounts,
-/// Update/DescribeOrganizationConfiguration.
+/// Update/DescribeOrganizationConfiguration, GetOrganizationStatistics.
 struct OrganizationController: APIController {
     let organization: any OrganizationStore
 
@@ -12,6 +12,7 @@ struct OrganizationController: APIController {
         group.get("/admin", use: self.listOrganizationAdminAccounts)
         group.post("/detector/:detectorId/admin", use: self.updateOrganizationConfiguration)
         group.get("/detector/:detectorId/admin", use: self.describeOrganizationConfiguration)
+        group.get("/organization/statistics", use: self.getOrganizationStatistics)
     }
 
     @Sendable func enableOrganizationAdminAccount(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -44,5 +45,9 @@ struct OrganizationController: APIController {
         return try APIBody.json(
             try await self.organization.describeOrganizationConfiguration(caller: context.caller, detectorId: try context.detectorId())
         )
+    }
+
+    @Sendable func getOrganizationStatistics(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try APIBody.json(try await self.organization.organizationStatistics(caller: context.caller))
     }
 }

@@ -20,27 +20,21 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         try await self.context.client.withConnection { connection in
             let detector = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
             let version = detector.configVersion
-            // Only an Enabled member runs with its administrator's settings; a stopped (Disabled) or disassociated
-            // member's agents fall back to the account's own, as a standalone account's.
+            // Only an Enabled member runs with its administrator's publishing frequency; a stopped (Disabled) or
+            // disassociated member's agents fall back to the account's own, as a standalone account's. The features are
+            // always the detector's own (its administrator sets them with UpdateMemberDetectors or auto-enable).
             let admin = try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger)
-            var frequency = detector.frequency
-            var features = detector.features
+            var administratorFrequency: String?
             if let admin {
-                for try await row in try await connection.query(
-                    """
-                    SELECT d.finding_publishing_frequency, d.features::text, m.features::text
-                    FROM detectors d JOIN members m ON m.administrator_id = d.account_id AND m.region = d.region
-                    WHERE d.account_id = \(admin) AND d.region = \(caller.region) AND m.account_id = \(caller.accountId)
-                    """,
+                for try await (value) in try await connection.query(
+                    "SELECT finding_publishing_frequency FROM detectors WHERE account_id = \(admin) AND region = \(caller.region)",
                     logger: self.logger
-                ).decode((String, String, String).self) {
-                    frequency = row.0
-                    features = FeatureInheritance.effectiveMemberFeatures(
-                        administrator: try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.1),
-                        member: try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.2)
-                    )
+                ).decode(String.self) {
+                    administratorFrequency = value
                 }
             }
+            let frequency = FeatureInheritance.effectiveFrequency(own: detector.frequency, administrator: administratorFrequency)
+            let features = detector.features
             var lists: [AgentConfig.ListDescriptor] = []
             for try await row in try await connection.query(
                 """
@@ -57,11 +51,19 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                         trusted: ListKind(rawValue: row.1)?.isTrusted ?? false
                     ))
             }
+            var feeds: [AgentConfig.FeedDescriptor] = []
+            for try await row in try await connection.query(
+                "SELECT name, kind, content_sha256, entry_count FROM intel_feeds WHERE content_sha256 IS NOT NULL ORDER BY name",
+                logger: self.logger
+            ).decode((String, String, String, Int).self) {
+                feeds.append(.init(name: row.0, kind: row.1, sha256: row.2, entryCount: row.3))
+            }
             var featureStatus: [String: String] = ["CLOUD_TRAIL": "ENABLED", "DNS_LOGS": "ENABLED", "FLOW_LOGS": "ENABLED"]
             for feature in DetectorFeature.allCases { featureStatus[feature.rawValue] = features.status(of: feature).rawValue }
             return AgentConfig(
                 detectorId: detectorId, accountId: caller.accountId, region: caller.region, version: version, status: detector.status,
-                findingPublishingFrequency: frequency, features: featureStatus, administratorId: admin, lists: lists
+                findingPublishingFrequency: frequency, features: featureStatus, administratorId: admin, lists: lists,
+                feeds: feeds
             )
         }
     }
@@ -73,8 +75,9 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             for try await (body) in try await connection.query(
                 """
                 SELECT c.body FROM list_contents c
-                WHERE c.sha256 = \(sha256) AND EXISTS (
+                WHERE c.sha256 = \(sha256) AND (EXISTS (
                     SELECT 1 FROM lists l WHERE l.content_sha256 = c.sha256 AND l.account_id = \(owner) AND l.region = \(caller.region))
+                    OR EXISTS (SELECT 1 FROM intel_feeds f WHERE f.content_sha256 = c.sha256))
                 """,
                 logger: self.logger
             ).decode(String.self) {

@@ -24,7 +24,7 @@ extension PostgresConnection {
     }
 
     /// Makes `account` an Enabled member of the delegated administrator without an invitation, as the organisation
-    /// path does: its detector is created when missing and the features set to auto-enable are switched on.
+    /// path does: its detector is created when missing and the features set to auto-enable are switched on in it.
     /// Returns false (and changes nothing) when the account is associated with another administrator.
     @discardableResult
     func enrollOrganizationMember(
@@ -34,21 +34,40 @@ extension PostgresConnection {
         if let current = try await self.administratorOf(account: account, region: region, logger: logger) {
             return current == admin
         }
-        _ = try await self.ensureDetector(account: account, region: region, logger: logger)
-        let features = FeatureInheritance.enrolledMemberFeatures(settings, now: PostgresStoreContext.now)
-        let featuresJSON = PostgresStoreContext.encodeJSON(features)
+        let detectorId = try await self.ensureDetector(account: account, region: region, logger: logger)
         try await self.query(
             """
-            INSERT INTO members (administrator_id, region, account_id, email, relationship_status, features, added_by_organization)
-            SELECT \(admin), \(region), account_id, email, 'Enabled', \(featuresJSON)::jsonb, true FROM accounts WHERE account_id = \(account)
+            INSERT INTO members (administrator_id, region, account_id, email, relationship_status, added_by_organization)
+            SELECT \(admin), \(region), account_id, email, 'Enabled', true FROM accounts WHERE account_id = \(account)
             ON CONFLICT (administrator_id, region, account_id) DO UPDATE
-                SET relationship_status = 'Enabled', added_by_organization = true, updated_at = now(),
-                    features = members.features || EXCLUDED.features
+                SET relationship_status = 'Enabled', added_by_organization = true, updated_at = now()
             """,
             logger: logger
         ).consume()
+        try await self.switchOnFeatures(detectorId: detectorId, logger: logger) {
+            FeatureInheritance.enrolledMemberFeatures(settings, current: $0, now: PostgresStoreContext.now)
+        }
         try await self.bumpConfigVersion(accounts: [account], region: region, logger: logger)
         return true
+    }
+
+    /// Rewrites a detector's features with `change` (the row is locked while it is read and written).
+    func switchOnFeatures(detectorId: String, logger: Logger, _ change: (FeatureSettings) -> FeatureSettings) async throws {
+        var current = FeatureSettings()
+        for try await (text) in try await self.query(
+            "SELECT features::text FROM detectors WHERE detector_id = \(detectorId) FOR UPDATE", logger: logger
+        ).decode(String.self) {
+            current = try PostgresStoreContext.decodeJSON(FeatureSettings.self, text)
+        }
+        let changed = change(current)
+        guard changed != current else { return }
+        try await self.query(
+            """
+            UPDATE detectors SET features = \(PostgresStoreContext.encodeJSON(changed))::jsonb, updated_at = now()
+            WHERE detector_id = \(detectorId)
+            """,
+            logger: logger
+        ).consume()
     }
 
     /// Applies auto-enable NEW/ALL to a newly created account in every region with a delegated administrator.

@@ -87,6 +87,19 @@ extension PostgresConnection {
         ) {}
     }
 
+    /// Moves every detector's config version forward (a managed intelligence feed changed: every agent runs with it),
+    /// locking the rows in id order first.
+    func bumpEveryConfigVersion(logger: Logger) async throws {
+        for try await _ in try await self.query("SELECT detector_id FROM detectors ORDER BY detector_id FOR NO KEY UPDATE", logger: logger) {}
+        for try await _ in try await self.query(
+            """
+            WITH bumped AS (UPDATE detectors SET config_version = config_version + 1 RETURNING detector_id, config_version)
+            SELECT pg_notify('guardpost_changes', 'config:' || detector_id || ':' || config_version) FROM bumped
+            """,
+            logger: logger
+        ) {}
+    }
+
     /// An account and its associated (Enabled or Disabled) members: the accounts whose agents run with its settings
     /// and lists, so whose config versions move when those change.
     func accountAndAssociatedMembers(_ account: String, region: String, logger: Logger) async throws -> [String] {

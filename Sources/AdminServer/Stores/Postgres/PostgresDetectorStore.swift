@@ -3,8 +3,8 @@ import GuardDutyModel
 import Logging
 import PostgresNIO
 
-/// Detectors, their settings and tags in PostgreSQL. Who may change what is `DetectorAccess`, inherited settings
-/// `FeatureInheritance`, tag limits `TagRules`; this type loads and saves.
+/// Detectors, their settings and tags in PostgreSQL. Who may change what is `DetectorAccess`, which features may be
+/// switched on `FeatureSupport`, inherited settings `FeatureInheritance`, tag limits `TagRules`; this type loads and saves.
 public struct PostgresDetectorStore: DetectorStore {
     let context: PostgresStoreContext
 
@@ -18,6 +18,7 @@ public struct PostgresDetectorStore: DetectorStore {
         try Validate.clientToken(request.clientToken)
         if let tags = request.tags { try Validate.tags(tags) }
         try FeatureRules.validate(request.features)
+        try FeatureSupport.requireProvided(features: request.features, dataSources: request.dataSources)
         let logger = self.context.logger
         return try await self.context.transaction { connection in
             var existing: (detectorId: String, clientToken: String?)?
@@ -49,13 +50,13 @@ public struct PostgresDetectorStore: DetectorStore {
 
     public func getDetector(caller: Caller, detectorId: String) async throws -> GetDetectorResponse {
         try Validate.detectorId(detectorId)
-        // One round trip: the detector, and the administrator's settings when the caller is an associated member.
+        // One round trip: the detector, and the administrator's publishing frequency when the caller is an associated
+        // member (its features are its own detector's).
         let rows = try await self.context.client.query(
             """
             SELECT d.account_id, d.region, d.status, d.finding_publishing_frequency, d.features::text, d.tags::text,
                    \(unescaped: SQL.isoTimestamp("d.created_at")), \(unescaped: SQL.isoTimestamp("d.updated_at")),
-                   extract(epoch from d.created_at)::float8,
-                   ad.finding_publishing_frequency, ad.features::text, m.features::text
+                   extract(epoch from d.created_at)::float8, ad.finding_publishing_frequency
             FROM detectors d
             LEFT JOIN members m ON m.account_id = d.account_id AND m.region = d.region AND m.relationship_status IN ('Enabled', 'Disabled')
             LEFT JOIN detectors ad ON ad.account_id = m.administrator_id AND ad.region = m.region
@@ -63,18 +64,10 @@ public struct PostgresDetectorStore: DetectorStore {
             """,
             logger: self.context.logger
         )
-        for try await row in rows.decode((String, String, String, String, String, String, String, String, Double, String?, String?, String?).self) {
+        for try await row in rows.decode((String, String, String, String, String, String, String, String, Double, String?).self) {
             try DetectorAccess.requireOwned(owner: (row.0, row.1), accountId: caller.accountId, region: caller.region)
-            var administrator: (frequency: String, features: FeatureSettings, member: FeatureSettings)?
-            if let adminFrequency = row.9, let adminFeatures = row.10, let memberFeatures = row.11 {
-                administrator = (
-                    adminFrequency, try PostgresStoreContext.decodeJSON(FeatureSettings.self, adminFeatures),
-                    try PostgresStoreContext.decodeJSON(FeatureSettings.self, memberFeatures)
-                )
-            }
-            let (frequency, features) = FeatureInheritance.effectiveSettings(
-                own: (row.3, try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.4)), administrator: administrator
-            )
+            let frequency = FeatureInheritance.effectiveFrequency(own: row.3, administrator: row.9)
+            let features = try PostgresStoreContext.decodeJSON(FeatureSettings.self, row.4)
             let role = Self.serviceRole(caller.accountId)
             return GetDetectorResponse(
                 createdAt: row.6,
@@ -92,6 +85,7 @@ public struct PostgresDetectorStore: DetectorStore {
 
     public func updateDetector(caller: Caller, detectorId: String, request: UpdateDetectorRequest) async throws {
         try FeatureRules.validate(request.features)
+        try FeatureSupport.requireProvided(features: request.features, dataSources: request.dataSources)
         let logger = self.context.logger
         try await self.context.transaction { connection in
             var detector = try await connection.ownedDetector(caller, detectorId, forUpdate: true, logger: logger)

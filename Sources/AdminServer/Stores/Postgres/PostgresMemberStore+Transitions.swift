@@ -3,7 +3,8 @@ import GuardDutyModel
 import Logging
 import PostgresNIO
 
-/// The administrator's state-machine steps on its members, and the members' detector settings.
+/// The administrator's state-machine steps on its members, and the members' detector settings (kept on each member's
+/// own detector).
 extension PostgresMemberStore {
     /// Applies a state-machine step (`MembershipRules.plan`) to the listed members; `effect` writes each change.
     func transition(
@@ -80,7 +81,7 @@ extension PostgresMemberStore {
                     continue
                 }
                 guard let row = rows[account] else { continue }
-                let features = FeatureInheritance.effectiveMemberFeatures(administrator: admin.features, member: row.features)
+                let features = row.features
                 let results = features.detectorFeatureResults(foundationalUpdatedAt: admin.createdEpoch)
                     .filter { DetectorFeature(rawValue: $0.name) != nil }
                     .map {
@@ -103,6 +104,7 @@ extension PostgresMemberStore {
         caller: Caller, detectorId: String, request: UpdateMemberDetectorsRequest
     ) async throws -> [UnprocessedAccount] {
         try FeatureRules.validate(request.features)
+        try FeatureSupport.requireProvided(features: request.features, dataSources: request.dataSources)
         let now = PostgresStoreContext.now
         return try await self.transition(
             caller: caller, detectorId: detectorId, accountIds: request.accountIds,
@@ -110,10 +112,11 @@ extension PostgresMemberStore {
             effect: { connection, row, _ in
                 var features = row.features
                 features.apply(features: request.features, dataSources: request.dataSources, now: now)
+                // The member's own detector carries its features, as in GuardDuty.
                 try await connection.query(
                     """
-                    UPDATE members SET features = \(PostgresStoreContext.encodeJSON(features))::jsonb, updated_at = now()
-                    WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND account_id = \(row.accountId)
+                    UPDATE detectors SET features = \(PostgresStoreContext.encodeJSON(features))::jsonb, updated_at = now()
+                    WHERE account_id = \(row.accountId) AND region = \(caller.region)
                     """,
                     logger: self.logger
                 ).consume()

@@ -26,6 +26,7 @@ public struct PostgresMemberStore: MemberStore {
         var invitedAt: String?
         var updatedAt: String
         var memberDetectorId: String?
+        /// The member's own detector's features (empty while it has no detector).
         var features: FeatureSettings
         var addedByOrganization: Bool
 
@@ -41,7 +42,9 @@ public struct PostgresMemberStore: MemberStore {
 
     static let memberColumns = """
         m.account_id, m.email, m.relationship_status, m.invitation_id, \(SQL.isoTimestamp("m.invited_at")), \(SQL.isoTimestamp("m.updated_at")),
-        (SELECT d.detector_id FROM detectors d WHERE d.account_id = m.account_id AND d.region = m.region), m.features::text, m.added_by_organization
+        (SELECT d.detector_id FROM detectors d WHERE d.account_id = m.account_id AND d.region = m.region),
+        COALESCE((SELECT d.features::text FROM detectors d WHERE d.account_id = m.account_id AND d.region = m.region), '{"features": {}}'),
+        m.added_by_organization
         """
 
     typealias MemberTuple = (String, String, String, String?, String?, String, String?, String, Bool)

@@ -99,7 +99,7 @@ public struct PostgresOrganizationStore: OrganizationStore {
     }
 
     /// ALL applies to every account of the organisation now (GuardDuty takes up to 24 h; Guardpost does it in
-    /// the same transaction); a feature set to ALL is switched on for every existing organisation member.
+    /// the same transaction); a feature set to ALL is switched on in every existing organisation member's detector.
     private func applyAll(_ connection: PostgresConnection, caller: Caller, settings: OrganizationSettings) async throws {
         if settings.autoEnableOrganizationMembers == .all {
             var accounts: [String] = []
@@ -117,28 +117,25 @@ public struct PostgresOrganizationStore: OrganizationStore {
         }
         let allFeatures = FeatureInheritance.featuresForAllMembers(settings)
         guard !allFeatures.isEmpty else { return }
-        var members: [(String, String)] = []
+        var members: [(account: String, detectorId: String)] = []
         for try await row in try await connection.query(
             """
-            SELECT account_id, features::text FROM members WHERE administrator_id = \(caller.accountId) AND region = \(caller.region)
-              AND added_by_organization AND relationship_status IN ('Enabled', 'Disabled') FOR UPDATE
+            SELECT m.account_id, d.detector_id FROM members m JOIN detectors d ON d.account_id = m.account_id AND d.region = m.region
+            WHERE m.administrator_id = \(caller.accountId) AND m.region = \(caller.region)
+              AND m.added_by_organization AND m.relationship_status IN ('Enabled', 'Disabled')
+            ORDER BY m.account_id
             """,
             logger: self.logger
         ).decode((String, String).self) {
             members.append(row)
         }
         let now = PostgresStoreContext.now
-        for (account, text) in members {
-            let features = FeatureInheritance.applyAll(allFeatures, to: try PostgresStoreContext.decodeJSON(FeatureSettings.self, text), now: now)
-            try await connection.query(
-                """
-                UPDATE members SET features = \(PostgresStoreContext.encodeJSON(features))::jsonb, updated_at = now()
-                WHERE administrator_id = \(caller.accountId) AND region = \(caller.region) AND account_id = \(account)
-                """,
-                logger: self.logger
-            ).consume()
+        for member in members {
+            try await connection.switchOnFeatures(detectorId: member.detectorId, logger: self.logger) {
+                FeatureInheritance.applyAll(allFeatures, to: $0, now: now)
+            }
         }
-        try await connection.bumpConfigVersion(accounts: members.map(\.0), region: caller.region, logger: self.logger)
+        try await connection.bumpConfigVersion(accounts: members.map(\.account), region: caller.region, logger: self.logger)
     }
 
     public func describeOrganizationConfiguration(caller: Caller, detectorId: String) async throws -> DescribeOrganizationConfigurationResponse {

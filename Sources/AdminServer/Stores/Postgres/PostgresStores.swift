@@ -15,6 +15,7 @@ public struct PostgresStores: Sendable {
     public let publishingDestinations: PostgresPublishingDestinationStore
     public let consoleSessions: ConsoleSessions
     public let s3Grants: PostgresS3GrantStore
+    public let intelFeeds: PostgresIntelFeedStore
     public let changes: ChangeSignal
     private let client: PostgresClient
 
@@ -32,6 +33,7 @@ public struct PostgresStores: Sendable {
         self.publishingDestinations = PostgresPublishingDestinationStore(context: context)
         self.consoleSessions = ConsoleSessions(context: context, absoluteLifetimeHours: consoleSessionHours)
         self.s3Grants = PostgresS3GrantStore(context: context)
+        self.intelFeeds = PostgresIntelFeedStore(context: context)
         self.accounts = PostgresAccountStore(context: context)
         self.regions = PostgresRegionStore(context: context)
         self.detectors = PostgresDetectorStore(context: context)

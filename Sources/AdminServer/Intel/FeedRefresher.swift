@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SigV4
+import ThreatLists
+
+/// Fetches the managed intelligence feeds: on their schedule in the server (a service), or at once for
+/// `guardpost-admin intel refresh`. Each fetch is a conditional GET (If-None-Match / If-Modified-Since) through the
+/// guarded fetcher (public addresses unless allowed, size cap, deadline, minimum rate); the new version is parsed and
+/// judged (`FeedJudgement`) before it replaces the one in force, and a feed that cannot be fetched or parsed keeps
+/// its previous version with the reason recorded. Nothing a feed sent is ever echoed back.
+public struct FeedRefresher: Service {
+    let store: PostgresIntelFeedStore
+    let http: GuardedHTTP
+    let limits: FetchLimits
+    let logger: Logger
+    /// How often the schedule is looked at.
+    var interval: Duration = .seconds(30)
+
+    /// Feeds are bounded like list files (35 MB).
+    public static let maxBytes = 35 * 1024 * 1024
+
+    public init(store: PostgresIntelFeedStore, http: GuardedHTTP, limits: FetchLimits, logger: Logger) {
+        self.store = store
+        self.http = http
+        self.limits = limits
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    for (name, outcome) in try await self.refresh() {
+                        self.logger.info("intelligence feed checked", metadata: ["feed": "\(name)", "outcome": "\(outcome)"])
+                    }
+                } catch {
+                    self.logger.warning("intelligence feed schedule failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: self.interval)
+            }
+        }
+    }
+
+    /// Fetches the feeds due (or the named ones, due or not, when `force`), one after another; what each came to.
+    public func refresh(names: [String]? = nil, force: Bool = false, allowShrink: Bool = false) async throws -> [(String, String)] {
+        let lease = Int(self.limits.deadline.components.seconds) + Int(ListParser.defaultTimeBudget.components.seconds) + 30
+        var results: [(String, String)] = []
+        for job in try await self.store.claim(names: names, force: force, leaseSeconds: lease) {
+            let outcome = await self.fetch(job, allowShrink: allowShrink)
+            try await self.store.finish(job, outcome)
+            results.append((job.name, Self.describe(outcome)))
+        }
+        return results
+    }
+
+    /// One feed's fetch, parse and judgement.
+    func fetch(_ job: IntelFeedJob, allowShrink: Bool) async -> IntelFeedOutcome {
+        var headers: [(String, String)] = []
+        // Validators only while the version they describe is in force.
+        if job.previousSHA256 != nil {
+            if let etag = job.etag { headers.append(("If-None-Match", etag)) }
+            if let lastModified = job.lastModified { headers.append(("If-Modified-Since", lastModified)) }
+        }
+        let answer: GuardedHTTP.Answer
+        do {
+            answer = try await self.http.fetch(job.url, headers: headers, limits: self.limits)
+        } catch {
+            return .kept("the fetch failed: \(error)")
+        }
+        if answer.notModified { return .notModified }
+        return Self.accept(answer.body, format: job.format, previousCount: job.previousCount, allowShrink: allowShrink) { parsed in
+            .content(
+                body: parsed.canonicalText, sha256: SigV4Encoding.sha256Hex(Array(parsed.canonicalText.utf8)), entryCount: parsed.entryCount,
+                malformedCount: parsed.malformedCount, etag: answer.etag, lastModified: answer.lastModified)
+        }
+    }
+
+    /// Parses a version and judges it against the one in force: `make` builds the outcome of an accepted version.
+    static func accept(
+        _ bytes: [UInt8], format: FeedFormat, previousCount: Int?, allowShrink: Bool, make: (ParsedList) -> IntelFeedOutcome
+    ) -> IntelFeedOutcome {
+        let parsed = FeedParser.parse(bytes, format: format)
+        switch FeedJudgement.judge(parsed, previousCount: previousCount, allowShrink: allowShrink) {
+        case .accept: return make(parsed)
+        case .keepPrevious(let reason): return .kept(reason)
+        }
+    }
+
+    static func describe(_ outcome: IntelFeedOutcome) -> String {
+        switch outcome {
+        case .notModified: "not modified (the version in force is current)"
+        case .content(_, let sha256, let entryCount, let malformedCount, _, _):
+            "in force: \(entryCount) entries (\(malformedCount) malformed lines skipped), sha256 \(sha256)"
+        case .kept(let reason): "previous version kept: \(reason)"
+        }
+    }
+}
