@@ -20,8 +20,11 @@ from test_agents_end_to_end import AGENT, Agent, wait_for
 FEEDS = os.path.join(ROOT, "..", "shared", "data", "intel-feeds")
 pytestmark = pytest.mark.skipif(not os.path.isdir(FEEDS), reason="../shared/data/intel-feeds is not here")
 
-TOR_EXIT = "2.56.10.36"  # firehol-ipsets/tor_exits.ipset
-C2 = "50.16.16.211"  # firehol-ipsets/feodo.ipset
+# London in MaxMind's City test database, added to the served Tor list; Telstra (AS1221) in its ASN test database,
+# added to the served Feodo list: the findings come back placed by the server's databases.
+TOR_EXIT = "81.2.69.142"
+C2 = "1.128.0.1"
+GEOIP = os.path.join(ROOT, "..", "shared", "data", "geoip", "maxmind-test", "test-data")
 PHISHING_IP = "100.42.65.208"  # phishing/phishing-IPs-ACTIVE.txt
 MINING_DOMAIN = "10102.io"  # crypto-mining/blocklistproject-crypto-nl.txt
 PHISHING_DOMAIN = "2cm.es"  # phishing/phishing-domains-NEW-today.2025-09-30.txt
@@ -73,6 +76,10 @@ def feed_server(tmp_path_factory):
     for _, file, _, _ in ADDED:
         os.makedirs(root / os.path.dirname(file), exist_ok=True)
         shutil.copy(os.path.join(FEEDS, file), root / file)
+    with open(root / "firehol-ipsets/tor_exits.ipset", "a") as f:
+        f.write(TOR_EXIT + "\n")
+    with open(root / "firehol-ipsets/feodo.ipset", "a") as f:
+        f.write(C2 + "\n")
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
     httpd.root, httpd.requests = str(root), []
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -82,7 +89,8 @@ def feed_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def admin():
-    server = Server("intel_feeds", extra_args=["--allow-fetch-from", "127.0.0.1/32"]).start()
+    databases = ["--geoip-city", os.path.join(GEOIP, "GeoIP2-City-Test.mmdb"), "--geoip-asn", os.path.join(GEOIP, "GeoLite2-ASN-Test.mmdb")]
+    server = Server("intel_feeds", extra_args=["--allow-fetch-from", "127.0.0.1/32", *databases]).start()
     yield server
     server.stop()
 
@@ -130,7 +138,7 @@ def test_feeds_are_fetched_conditionally_and_reach_agents_which_report_non_custo
     outcomes = refresh(admin, *sum((["--name", n] for n, _, _, _ in ADDED), []))
     assert all(o.startswith("in force: ") for o in outcomes.values()), outcomes
     listed = feeds(admin)
-    assert listed["tor"]["entries"] == 1370  # the ipset's header says "1370 unique IPs"
+    assert listed["tor"]["entries"] == 1371  # the ipset's header says "1370 unique IPs"; one added
     assert listed["threatfox"]["entries"] == 19863  # no trailing newline: the last line counts
     assert listed["urlhaus"]["entries"] > 2000 and listed["nocoin"]["entries"] > 300
     assert listed["tor"]["state"] == "ACTIVE" and len(listed["tor"]["sha256"]) == 64
@@ -173,6 +181,13 @@ def test_feeds_are_fetched_conditionally_and_reach_agents_which_report_non_custo
             assert json.loads(finding["Service"]["AdditionalInfo"]["Value"])["threatListName"] == feed
             assert not finding_type.endswith(".Custom")
 
+        # Enriched at ingest from the server's databases (the agent has none).
+        tor_remote = found["UnauthorizedAccess:EC2/TorClient"]["Service"]["Action"]["NetworkConnectionAction"]["RemoteIpDetails"]
+        assert tor_remote["Country"]["CountryCode"] == "GB" and tor_remote["City"]["CityName"] == "London", tor_remote
+        assert abs(tor_remote["GeoLocation"]["Lat"] - 51.5142) < 0.01
+        c2_remote = found["Backdoor:EC2/C&CActivity.B"]["Service"]["Action"]["NetworkConnectionAction"]["RemoteIpDetails"]
+        assert c2_remote["Organization"]["Asn"] == "1221" and "Telstra" in c2_remote["Organization"]["AsnOrg"], c2_remote
+
         # The feed that matched is a criterion, as GuardDuty's service.additionalInfo.threatListName.
         criteria = {"Criterion": {"service.additionalInfo.threatListName": {"Equals": ["feodo"]}}}
         ids = account.client().list_findings(DetectorId=detector, FindingCriteria=criteria)["FindingIds"]
@@ -181,7 +196,7 @@ def test_feeds_are_fetched_conditionally_and_reach_agents_which_report_non_custo
         # A refresh with new content reaches the running agent without a restart.
         with open(root / "firehol-ipsets/tor_exits.ipset", "a") as f:
             f.write("203.0.113.250\n")
-        assert refresh(admin, "--name", "tor")["tor"].startswith("in force: 1371 entries")
+        assert refresh(admin, "--name", "tor")["tor"].startswith("in force: 1372 entries")
         new_sha = feeds(admin)["tor"]["sha256"]
         wait_for(lambda: any(f["sha256"] == new_sha for f in json.load(open(tmp_path / "state" / "config.json"))["feeds"]),
                  timeout=15, what="the new tor feed at the agent")
@@ -246,15 +261,22 @@ def test_scan_works_offline_on_the_same_feed_files(tmp_path):
                        ("malicious-domain", "urlhaus/urlhaus-filter-hosts.txt")]:
         os.makedirs(intel / "feeds" / kind, exist_ok=True)
         shutil.copy(os.path.join(FEEDS, file), intel / "feeds" / kind)
+    with open(intel / "feeds" / "tor-exit" / "tor_exits.ipset", "a") as f:
+        f.write(TOR_EXIT + "\n")
+    with open(intel / "feeds" / "c2-ip" / "feodo.ipset", "a") as f:
+        f.write(C2 + "\n")
     logs = tmp_path / "logs"
     for source in ["flow", "cloudtrail", "dns"]:
         os.makedirs(logs / source)
     write_attack_logs(logs, "123456789012")
-    result = subprocess.run([AGENT, "scan", "--intel-dir", str(intel), "--flow-logs", str(logs / "flow"), "--dns-logs", str(logs / "dns")],
+    result = subprocess.run([AGENT, "scan", "--intel-dir", str(intel), "--flow-logs", str(logs / "flow"), "--dns-logs", str(logs / "dns"),
+                             "--geoip-city", os.path.join(GEOIP, "GeoIP2-City-Test.mmdb")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     types = {f["type"]: f for f in json.loads(result.stdout)}
-    assert types["UnauthorizedAccess:EC2/TorClient"]["service"]["evidence"]["threatIntelligenceDetails"][0]["threatListName"] == "tor_exits"
+    tor = types["UnauthorizedAccess:EC2/TorClient"]
+    assert tor["service"]["evidence"]["threatIntelligenceDetails"][0]["threatListName"] == "tor_exits"
+    assert tor["service"]["action"]["networkConnectionAction"]["remoteIpDetails"]["country"]["countryCode"] == "GB"
     assert "Backdoor:EC2/C&CActivity.B" in types
     assert "Trojan:EC2/PhishingDomainRequest!DNS" in types
     assert "Impact:EC2/MaliciousDomainRequest.Reputation" in types
