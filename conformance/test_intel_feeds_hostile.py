@@ -318,29 +318,57 @@ def test_two_refreshes_at_once_both_say_what_became_of_the_feed(admin, feeds_hos
     assert all("slow" in r for r in results.values()), results
 
 
-def test_a_million_entries_are_put_in_force_and_reach_a_running_agent(admin, tmp_path):
+def test_a_small_feed_reaches_a_running_agent_within_the_push_goal_and_a_million_entries_soon_after(admin, tmp_path):
+    small = tmp_path / "small.txt"
+    small.write_text(MEMBER_ADDRESS + "\n198.51.100.11\n")
     million = tmp_path / "million.txt"
     million.write_text("".join(f"{11 + (i >> 16)}.{(i >> 8) & 255}.{i & 255}.1\n" for i in range(1_000_000)) + MEMBER_ADDRESS + "\n")
     account = admin.create_account()
-    account.client().create_detector(Enable=True)
+    client = account.client()
+    client.create_detector(Enable=True)
+    client.close()  # an idle keep-alive connection would hold the server's graceful shutdown
     logs = tmp_path / "flow"
     logs.mkdir()
     agent = Agent("intel-million", account, "us-east-1", str(tmp_path / "state"), flow_logs=[str(logs)]).start()
+    config = tmp_path / "state" / "config.json"
+
+    def at_agent(sha):
+        return any(f["sha256"] == sha for f in json.load(open(config)).get("feeds", []))
+
     try:
         wait_for(lambda: "configuration applied" in agent.log(), what="the first configuration")
+        admin.cli("intel", "import", "--name", "small", "--kind", "c2-ip", "--file", str(small))
+        committed = time.time()
+        wait_for(lambda: at_agent(listed(admin, "small")["sha256"]), timeout=10, what="the small feed at the agent")
+        small_seconds = time.time() - committed
         started = time.time()
         imported = json.loads(admin.cli("intel", "import", "--name", "million", "--kind", "c2-ip", "--file", str(million)).stdout)
-        import_seconds = time.time() - started
+        committed = time.time()
         assert imported["entries"] == "1000001"
         sha = listed(admin, "million")["sha256"]
-        config = tmp_path / "state" / "config.json"
-        wait_for(lambda: any(f["sha256"] == sha for f in json.load(open(config)).get("feeds", [])), timeout=30,
-                 what="the million-entry feed at the agent")
-        reached_seconds = time.time() - started
-        print(f"million entries: import {import_seconds:.1f} s, at the agent after {reached_seconds:.1f} s")
-        assert import_seconds < 30 and reached_seconds < 45
+        wait_for(lambda: at_agent(sha), timeout=40, what="the million-entry feed at the agent")
+        print(f"small feed at the agent {small_seconds:.2f} s after the import; million entries: import {committed - started:.1f} s, "
+              f"at the agent {time.time() - committed:.1f} s later")
+        # The push goal is p99 <= 1 s on an idle machine; two shared cores get some slack. (`listed` itself costs ~0.1 s.)
+        assert small_seconds < 2.5 and committed - started < 30
     finally:
         agent.stop()
+
+
+def test_a_feed_of_private_ranges_raises_nothing_on_internal_traffic(tmp_path):
+    intel = tmp_path / "intel" / "feeds" / "c2-ip"
+    intel.mkdir(parents=True)
+    (intel / "bogons.netset").write_text("# FireHOL level1 lists the bogons\n10.0.0.0/8\n192.168.0.0/16\n")
+    flow = tmp_path / "flow"
+    flow.mkdir()
+    (flow / "eni.log").write_text(
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
+        "2 123456789012 eni-0a1b2c3d 10.0.0.5 10.0.0.6 45000 5432 6 12 4200 1764000000 1764000030 ACCEPT OK\n")
+    result = subprocess.run([AGENT, "scan", "--intel-dir", str(tmp_path / "intel"), "--flow-logs", str(flow)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    assert "flow logs: 1 records read" in result.stderr
 
 
 def test_the_schedule_with_unreachable_default_feeds_logs_one_line_each_and_keeps_serving(admin):
