@@ -318,7 +318,11 @@ def test_two_refreshes_at_once_both_say_what_became_of_the_feed(admin, feeds_hos
     assert all("slow" in r for r in results.values()), results
 
 
-def test_a_small_feed_reaches_a_running_agent_within_the_push_goal_and_a_million_entries_soon_after(admin, tmp_path):
+@pytest.fixture(scope="module")
+def pushed(admin, tmp_path_factory):
+    """A running agent gets a two-line feed, then a million-entry feed, then a new version of the two-line feed: how
+    long each took from the end of its `intel import` to the agent's configuration on disk."""
+    tmp_path = tmp_path_factory.mktemp("pushed")
     small = tmp_path / "small.txt"
     small.write_text(MEMBER_ADDRESS + "\n198.51.100.11\n")
     million = tmp_path / "million.txt"
@@ -331,28 +335,40 @@ def test_a_small_feed_reaches_a_running_agent_within_the_push_goal_and_a_million
     logs.mkdir()
     agent = Agent("intel-million", account, "us-east-1", str(tmp_path / "state"), flow_logs=[str(logs)]).start()
     config = tmp_path / "state" / "config.json"
+    seconds = {}
 
-    def at_agent(sha):
-        return any(f["sha256"] == sha for f in json.load(open(config)).get("feeds", []))
+    def push(name, path, timeout):
+        started = time.time()
+        imported = json.loads(admin.cli("intel", "import", "--name", name, "--kind", "c2-ip", "--file", str(path)).stdout)
+        committed = time.time()
+        sha = listed(admin, name)["sha256"]
+        wait_for(lambda: any(f["sha256"] == sha for f in json.load(open(config)).get("feeds", [])), timeout=timeout,
+                 what=f"feed {name} at the agent")
+        return imported, committed - started, time.time() - committed
 
     try:
         wait_for(lambda: "configuration applied" in agent.log(), what="the first configuration")
-        admin.cli("intel", "import", "--name", "small", "--kind", "c2-ip", "--file", str(small))
-        committed = time.time()
-        wait_for(lambda: at_agent(listed(admin, "small")["sha256"]), timeout=10, what="the small feed at the agent")
-        small_seconds = time.time() - committed
-        started = time.time()
-        imported = json.loads(admin.cli("intel", "import", "--name", "million", "--kind", "c2-ip", "--file", str(million)).stdout)
-        committed = time.time()
-        assert imported["entries"] == "1000001"
-        sha = listed(admin, "million")["sha256"]
-        wait_for(lambda: at_agent(sha), timeout=40, what="the million-entry feed at the agent")
-        print(f"small feed at the agent {small_seconds:.2f} s after the import; million entries: import {committed - started:.1f} s, "
-              f"at the agent {time.time() - committed:.1f} s later")
-        # The push goal is p99 <= 1 s on an idle machine; two shared cores get some slack. (`listed` itself costs ~0.1 s.)
-        assert small_seconds < 2.5 and committed - started < 30
+        _, _, seconds["small"] = push("small", small, 10)
+        imported, seconds["million import"], seconds["million"] = push("million", million, 40)
+        seconds["million entries"] = int(imported["entries"])
+        small.write_text(MEMBER_ADDRESS + "\n198.51.100.12\n")
+        _, _, seconds["small again"] = push("small", small, 40)
+        print(f"\nfeed push: {seconds}")
     finally:
         agent.stop()
+    return seconds
+
+
+def test_a_small_feed_reaches_a_running_agent_within_the_push_goal_and_a_million_entries_soon_after(pushed):
+    # The push goal is p99 <= 1 s on an idle machine; two shared cores get some slack (`intel list` costs ~0.1 s too).
+    assert pushed["small"] < 2.5, pushed
+    assert pushed["million entries"] == 1_000_001 and pushed["million import"] < 30 and pushed["million"] < 40, pushed
+
+
+@pytest.mark.xfail(strict=True, reason="once a large feed is in force, every configuration change (here a two-line feed's new "
+                   "version) takes the agent seconds: ListCache.intelligence re-parses every cached list and feed on each one")
+def test_a_small_change_reaches_the_agent_within_the_push_goal_while_a_million_entry_feed_is_in_force(pushed):
+    assert pushed["small again"] < 2.5, pushed
 
 
 def test_a_feed_of_private_ranges_raises_nothing_on_internal_traffic(tmp_path):
