@@ -163,6 +163,16 @@ def test_redirects_to_loopback_or_the_metadata_address_are_refused_when_not_allo
     assert [r for r in httpd.requests if r[0] == "/good"] == []
 
 
+def test_redirects_to_other_schemes_and_redirect_loops_are_refused(admin, feeds_host):
+    _, base = feeds_host
+    serve_and_add(admin, feeds_host, "to-file", redirect("file:///etc/passwd"))
+    serve_and_add(admin, feeds_host, "loop", redirect(f"{base}/loop"))
+    outcomes = refresh(admin, "to-file", "loop")
+    assert "only http:// and https:// URLs may be fetched" in outcomes["to-file"], outcomes
+    assert "redirected more than 5 times" in outcomes["loop"], outcomes
+    assert "passwd" not in listed(admin, "to-file")["status"]
+
+
 def test_a_feed_that_trickles_is_cut_off_by_the_minimum_rate(admin, feeds_host):
     serve_and_add(admin, feeds_host, "trickle", trickle)
     started = time.time()
@@ -363,6 +373,23 @@ def test_a_small_feed_reaches_a_running_agent_within_the_push_goal_and_a_million
     # The push goal is p99 <= 1 s on an idle machine; two shared cores get some slack (`intel list` costs ~0.1 s too).
     assert pushed["small"] < 2.5, pushed
     assert pushed["million entries"] == 1_000_001 and pushed["million import"] < 30 and pushed["million"] < 40, pushed
+
+
+def test_scan_skips_a_fifo_or_a_directory_among_the_feed_files(tmp_path):
+    feeds = tmp_path / "intel" / "feeds"
+    (feeds / "tor-exit").mkdir(parents=True)
+    os.mkfifo(feeds / "tor-exit" / "pipe.txt")
+    (feeds / "c2-ip" / "subdir").mkdir(parents=True)
+    (feeds / "c2-ip" / "c2.txt").write_text("93.184.216.34\n")
+    flow = tmp_path / "flow"
+    flow.mkdir()
+    (flow / "eni.log").write_text(
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
+        "2 123456789012 eni-0a1b2c3d 10.0.0.5 93.184.216.34 45000 443 6 12 4200 1764000000 1764000030 ACCEPT OK\n")
+    result = subprocess.run([AGENT, "scan", "--intel-dir", str(tmp_path / "intel"), "--flow-logs", str(flow)],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert {f["type"] for f in json.loads(result.stdout)} == {"Backdoor:EC2/C&CActivity.B"}
 
 
 @pytest.mark.xfail(strict=True, reason="once a large feed is in force, every configuration change (here a two-line feed's new "
