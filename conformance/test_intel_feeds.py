@@ -173,6 +173,11 @@ def test_feeds_are_fetched_conditionally_and_reach_agents_which_report_non_custo
             assert json.loads(finding["Service"]["AdditionalInfo"]["Value"])["threatListName"] == feed
             assert not finding_type.endswith(".Custom")
 
+        # The feed that matched is a criterion, as GuardDuty's service.additionalInfo.threatListName.
+        criteria = {"Criterion": {"service.additionalInfo.threatListName": {"Equals": ["feodo"]}}}
+        ids = account.client().list_findings(DetectorId=detector, FindingCriteria=criteria)["FindingIds"]
+        assert ids == [found["Backdoor:EC2/C&CActivity.B"]["Id"]]
+
         # A refresh with new content reaches the running agent without a restart.
         with open(root / "firehol-ipsets/tor_exits.ipset", "a") as f:
             f.write("203.0.113.250\n")

@@ -21,6 +21,7 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
     ("criteria", [.product(name: "GuardDutyModel", package: "guardpost")]),
     ("agent-channel", [.product(name: "GuardDutyModel", package: "guardpost")]),
     ("console-form", [.product(name: "SigV4", package: "guardpost")]),
+    ("mmdb", [.product(name: "ThreatLists", package: "guardpost")]),
 ]
 
 let package = Package(

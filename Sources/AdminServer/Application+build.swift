@@ -11,6 +11,7 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import SigV4
+import ThreatLists
 
 /// Builds the administrator server: stores, authentication, the GuardDuty API, `/health` and `/metrics`.
 /// The PostgreSQL client and the change listener run as the application's services.
@@ -54,7 +55,7 @@ public func buildApplication(
             stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil, prices: configuration.priceTable),
         credentials: cache, configVersions: configVersions, ready: ready, checkDatabase: { try await stores.checkConnection() },
         metrics: dependencies.registry != nil, tls: configuration.tls != nil,
-        longPollSeconds: configuration.connectionLimits.longPollSeconds, prices: configuration.priceTable
+        longPollSeconds: configuration.connectionLimits.longPollSeconds, prices: configuration.priceTable, geo: configuration.geo
     )
     let s3 = configuration.listSources.s3Endpoint.map {
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
@@ -127,7 +128,7 @@ func extraListeners(configuration: ServerConfiguration, dependencies: ServerDepe
 func buildRouter(
     api stores: APIStores, console: ConsoleRoutes?, credentials: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag,
     checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60,
-    prices: PriceTable = .bundled
+    prices: PriceTable = .bundled, geo: FindingEnricher? = nil
 ) -> Router<GuardpostRequestContext> {
     let router = Router(context: GuardpostRequestContext.self)
     if tls {
@@ -145,7 +146,7 @@ func buildRouter(
     }
     console?.addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
-    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices) {
+    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices, geo: geo) {
         controller.addRoutes(to: api)
     }
     return router
@@ -153,7 +154,8 @@ func buildRouter(
 
 /// One controller per GuardDuty area, and the agent channel, over the stores' protocols.
 func apiControllers(
-    _ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60, prices: PriceTable = .bundled
+    _ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60, prices: PriceTable = .bundled,
+    geo: FindingEnricher? = nil
 ) -> [any APIController] {
     [
         DetectorsController(detectors: stores.detectors, responses: DetectorResponseCache(changes: stores.changes)),
@@ -170,7 +172,8 @@ func apiControllers(
             UsageController(store: stores.agentChannel, prices: prices),
             PublishingDestinationsController(store: stores.publishingDestinations),
             AgentChannelController(
-                store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds),
+                store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds,
+                geo: geo),
         ]
 }
 

@@ -11,6 +11,7 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import SigV4
+import ThreatLists
 
 /// How the server listens.
 public struct ServerConfiguration: Sendable {
@@ -48,6 +49,9 @@ public struct ServerConfiguration: Sendable {
     public var intelFetch = true
     /// GuardDuty's prices that GetUsageStatistics and the console's Usage page apply (`--price-table`).
     public var priceTable: PriceTable = .bundled
+    /// The operator's geolocation databases (`--geoip-city`, `--geoip-asn`): ingest places the remote addresses of
+    /// agents' findings that arrive without a place. nil: findings are stored as they come.
+    public var geo: FindingEnricher?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources(),
@@ -71,6 +75,11 @@ public struct ServerConfiguration: Sendable {
         self.consoleSessionHours = consoleSessionHours
         self.tls = nil
         self.httpRedirectPort = nil
+    }
+
+    /// Opens the operator's geolocation databases (none given: none used); throws naming a file that cannot be read.
+    public mutating func useGeolocation(cityPath: String?, asnPath: String?) throws {
+        self.geo = try FindingEnricher.open(cityPath: cityPath, asnPath: asnPath)
     }
 }
 

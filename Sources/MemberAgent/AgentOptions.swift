@@ -1,4 +1,5 @@
 import Foundation
+import ThreatLists
 
 /// How `guardpost-agent run` was asked to run.
 public struct AgentOptions: Sendable {
@@ -12,6 +13,9 @@ public struct AgentOptions: Sendable {
     public var dnsLogs: [String]
     /// Built-in intelligence (dns-domains.tsv, tor-exit-nodes.txt, mining-pool-ips.txt).
     public var intelDirectory: String?
+    /// The operator's geolocation databases (`--geoip-city`, `--geoip-asn`): findings' remote addresses are placed before
+    /// they leave the agent, and ConsoleLoginSuccess.B uses their countries.
+    public var geo: GeoDatabases?
     /// How often the sources are read and new findings batched (GuardDuty batches new findings; here within a second).
     public var pollInterval: Duration = .seconds(1)
     public var heartbeatInterval: Duration = .seconds(15)

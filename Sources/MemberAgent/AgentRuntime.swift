@@ -30,7 +30,7 @@ public final class AgentRuntime: Service {
         self.channel = try channel ?? GuardpostClient(endpointURL: options.endpointURL, configuration: options.aws, caBundle: options.caBundle)
         try FileManager.default.createDirectory(atPath: "\(options.stateDirectory)/lists", withIntermediateDirectories: true)
         self.outbox = try Outbox(directory: "\(options.stateDirectory)/outbox")
-        let builtIn = BuiltInIntelligence(directory: options.intelDirectory)
+        let builtIn = BuiltInIntelligence(directory: options.intelDirectory, geo: options.geo)
         for warning in builtIn.warnings { logger.warning("built-in intelligence: \(warning)") }
         self.lists = ListCache(directory: "\(options.stateDirectory)/lists", builtIn: builtIn)
         self.agentId = try Self.agentId(stateDirectory: options.stateDirectory, aws: options.aws)

@@ -91,6 +91,12 @@ extension GuardpostAdmin {
             name: .customLong("price-table"),
             help: "GuardDuty price table (JSON, as pricing/guardduty-prices.json) that usage is priced with, instead of the bundled one.")
         var priceTable: String?
+        @Option(
+            name: .customLong("geoip-city"),
+            help: "MaxMind DB (.mmdb) city or country database: ingest places findings' remote addresses the agents did not place.")
+        var geoipCity: String?
+        @Option(name: .customLong("geoip-asn"), help: "MaxMind DB (.mmdb) ASN or ISP database: the owner of findings' remote addresses.")
+        var geoipASN: String?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -192,6 +198,7 @@ extension GuardpostAdmin {
             logger.info(
                 "pricing usage",
                 metadata: ["priceTable": "\(self.priceTable ?? "bundled")", "effectiveDate": "\(configuration.priceTable.effectiveDate)"])
+            try configuration.useGeolocation(cityPath: self.geoipCity, asnPath: self.geoipASN)
             let scheme = tls == nil ? "http" : "https"
             let app = try await buildApplication(
                 configuration: configuration,

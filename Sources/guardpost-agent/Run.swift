@@ -28,6 +28,8 @@ struct Run: AsyncParsableCommand {
         help: "Publish updates of existing findings this often instead of at the finding publishing frequency (testing).")
     var updatesEverySeconds: Double?
 
+    @OptionGroup var geo: GeoOptions
+
     func validate() throws {
         guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
             throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
@@ -45,6 +47,7 @@ struct Run: AsyncParsableCommand {
         )
         options.caBundle = self.connection.caBundle
         options.intelDirectory = Scan.intelDirectory(self.intelDir)
+        options.geo = try self.geo.databases()
         options.heartbeatInterval = .milliseconds(Int(self.heartbeatSeconds * 1000))
         options.idleFlushSeconds = self.idleFlushSeconds
         options.updateIntervalOverride = self.updatesEverySeconds

@@ -29,6 +29,7 @@ struct Scan: ParsableCommand {
     @Option(
         name: .customLong("intel-dir"), help: "Directory with built-in intelligence (dns-domains.tsv); defaults to the one shipped with Guardpost.")
     var intelDir: String?
+    @OptionGroup var geo: GeoOptions
 
     func validate() throws {
         guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
@@ -39,7 +40,8 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let builtIn = BuiltInIntelligence(directory: Self.intelDirectory(self.intelDir))
+        let geo = try self.geo.databases()
+        let builtIn = BuiltInIntelligence(directory: Self.intelDirectory(self.intelDir), geo: geo)
         for warning in builtIn.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let intelligence = builtIn.intelligence(
             threatLists: try self.threatLists.map { try Self.loadList($0, content: .addressesAndDomains) },
@@ -51,7 +53,8 @@ struct Scan: ParsableCommand {
         try pipeline.scan(self.flowLogs, as: .flowLogs)
         try pipeline.scan(self.cloudTrail, as: .cloudTrail)
         try pipeline.scan(self.dnsLogs, as: .dnsLogs)
-        let findings = engine.findings()
+        let found = engine.findings()
+        let findings = geo.map { FindingEnricher(databases: $0).enriched(found) } ?? found
         if self.output == "json" {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -19,6 +19,10 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option var region: String = "us-east-1"
     @Option(name: .customLong("emit-sql"), help: "Write the psql baseline script here (rows for --sql-account).") var emitSQL: String?
     @Option(name: .customLong("sql-account")) var sqlAccount: String = "999999999999"
+    @Option(
+        name: .customLong("remote-addresses"),
+        help: "Comma-separated remote addresses the findings cycle through (default 198.51.x.y), e.g. ones the server's geolocation databases know.")
+    var remoteAddresses: String?
 
     func run() async throws {
         let http = benchHTTPClient()
@@ -35,7 +39,14 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        let all = (0..<self.findings).map { benchFinding(account: keys.accountId, detector: detector, index: $0, region: self.region) }
+        let remotes = self.remoteAddresses.map { $0.split(separator: ",").map(String.init) } ?? []
+        let all = (0..<self.findings).map { index in
+            var finding = benchFinding(account: keys.accountId, detector: detector, index: index, region: self.region)
+            if !remotes.isEmpty {
+                finding.service.action.networkConnectionAction?.remoteIpDetails = Finding.RemoteIpDetails(address: remotes[index % remotes.count])
+            }
+            return finding
+        }
         let bodies = try stride(from: 0, to: all.count, by: self.batch).map { start in
             Array(try encoder.encode(AgentFindingBatch(detectorId: detector, findings: Array(all[start..<min(start + self.batch, all.count)]))))
         }

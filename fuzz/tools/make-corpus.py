@@ -82,5 +82,13 @@ elif target == "list-proof-point":
 elif target == "list-fire-eye":
     chunks(os.path.join(fixtures, "sample-fireeye.csv"))
     chunks(os.path.join(data, "stix2-examples/sample-fireeye.csv"))
+elif target == "mmdb":
+    # MaxMind's test databases and deliberately corrupt files, whole (libFuzzer's -max_len is 8192).
+    for path in files("geoip/maxmind-test/test-data/*.mmdb", "geoip/maxmind-test/bad-data/*/*.mmdb"):
+        blob = open(path, "rb").read()
+        if len(blob) <= 8192 and written < limit_files:
+            with open(os.path.join(out, "data-%03d" % written), "wb") as handle:
+                handle.write(blob)
+            written += 1
 # sigv4, criteria, agent-channel and console-form start from their hand-written seeds only (fuzz/seeds/TARGET).
 print(written)

@@ -3,6 +3,7 @@ import GuardDutyModel
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ThreatLists
 
 /// The agent channel under `/agent/v1` (SigV4 with the account's keys, like the API):
 /// - `GET /agent/v1/config?detectorId=ID&version=N[&wait=SECONDS]` answers the effective configuration as soon as
@@ -11,7 +12,9 @@ import NIOCore
 /// - `GET /agent/v1/lists/{sha256}` answers the normalised content of a list in force for the caller, with the
 ///   hash as ETag (immutable, cacheable).
 /// - `POST /agent/v1/findings` stores a batch (`AgentFindingBatch`) of the caller's findings: an idempotent upsert
-///   that only moves findings forward; 200 with what it did means the whole batch is durable.
+///   that only moves findings forward; 200 with what it did means the whole batch is durable. With the operator's
+///   geolocation databases, remote addresses the agent did not place are placed first (one up-to-date database at the
+///   administrator covers every agent; an agent's own database still works offline).
 /// - `POST /agent/v1/heartbeat` records the agent (`AgentHeartbeat`) for coverage and usage.
 struct AgentChannelController: APIController {
     let store: any AgentChannelStore
@@ -20,6 +23,8 @@ struct AgentChannelController: APIController {
     /// The longest a configuration poll waits: below the server's idle timeout, which would otherwise close the
     /// silent connection first.
     var maxWaitSeconds: Double = 60
+    /// Places the findings' remote addresses before they are stored (nil: stored as they come).
+    var geo: FindingEnricher?
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("/agent/v1/config", use: self.configuration)
@@ -62,7 +67,8 @@ struct AgentChannelController: APIController {
     @Sendable func ingestFindings(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let batch = try APIBody.decode(AgentFindingBatch.self, from: context)
         try Validate.detectorId(batch.detectorId)
-        return try APIBody.json(try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: batch.findings))
+        let findings = self.geo.map { $0.enriched(batch.findings) } ?? batch.findings
+        return try APIBody.json(try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: findings))
     }
 
     @Sendable func heartbeat(_ request: Request, context: AuthenticatedContext) async throws -> Response {

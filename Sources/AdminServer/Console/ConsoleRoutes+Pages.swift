@@ -35,7 +35,8 @@ extension ConsoleRoutes {
             byDate: try await self.statistics(session, detector, groupBy: "DATE"),
             byType: try await self.statistics(session, detector, groupBy: "FINDING_TYPE"),
             byResource: try await self.statistics(session, detector, groupBy: "RESOURCE"),
-            byAccount: try await self.statistics(session, detector, groupBy: "ACCOUNT")
+            byAccount: try await self.statistics(session, detector, groupBy: "ACCOUNT"),
+            places: try await self.findings.remotePlaces(caller: session.caller, detectorId: detector)
         )
     }
 

@@ -17,7 +17,9 @@ struct FindingDetailView {
 
     static func facts(_ finding: Finding?) -> [(String, String?)] {
         let action = finding?.service.action
-        let remote = action?.networkConnectionAction?.remoteIpDetails ?? action?.awsApiCallAction?.remoteIpDetails
+        let remote =
+            action?.networkConnectionAction?.remoteIpDetails ?? action?.awsApiCallAction?.remoteIpDetails
+            ?? action?.portProbeAction?.portProbeDetails.first?.remoteIpDetails
         let resource = finding.map { found in
             let resource = found.resource
             let parts = [
@@ -34,6 +36,7 @@ struct FindingDetailView {
             ("Type", finding?.type), ("Severity", finding.map { "\(SeverityBand($0.severity).name) (\($0.severity))" }),
             ("Description", finding?.description), ("Account / region", finding.map { "\($0.accountId) / \($0.region)" }),
             ("Resource", resource), ("Action", actionText), ("Remote address", remote?.ipAddressV4 ?? remote?.ipAddressV6),
+            ("Remote location", remote.flatMap(RemotePlaceText.location)), ("Remote owner", remote.flatMap(RemotePlaceText.owner)),
             ("First / last seen", finding.map { "\($0.service.eventFirstSeen) / \($0.service.eventLastSeen)" }),
             ("Count", finding.map { String($0.service.count) }), ("Additional info", finding?.service.additionalInfo?.value),
         ]

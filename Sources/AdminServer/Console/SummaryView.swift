@@ -1,7 +1,8 @@
 import Foundation
 import GuardDutyModel
 
-/// The summary page: current findings per severity band, a bar per day, and the top types, resources and accounts.
+/// The summary page: current findings per severity band, a bar per day, and the top types, resources, accounts, remote
+/// countries and remote autonomous systems.
 struct SummaryView {
     /// One severity band's count.
     struct Card {
@@ -42,7 +43,7 @@ struct SummaryView {
 extension SummaryView {
     init(
         bySeverity: [FindingStatisticsGroup], byDate: [FindingStatisticsGroup], byType: [FindingStatisticsGroup],
-        byResource: [FindingStatisticsGroup], byAccount: [FindingStatisticsGroup]
+        byResource: [FindingStatisticsGroup], byAccount: [FindingStatisticsGroup], places: RemotePlaces = RemotePlaces()
     ) {
         var bands: [String: Int] = ["High": 0, "Medium": 0, "Low": 0]
         for group in bySeverity { bands[SeverityBand(group.severity ?? 0).name, default: 0] += group.totalFindings }
@@ -67,6 +68,8 @@ extension SummaryView {
             table("Top finding types", byType) { $0.findingType ?? "" },
             table("Most affected resources", byResource) { "\($0.resourceType ?? "") \($0.resourceId ?? "") (\($0.accountId ?? ""))" },
             table("Accounts", byAccount) { $0.accountId ?? "" },
+            Table(title: "Top remote countries", rows: places.countries.map { Row(label: $0.label, total: $0.total) }),
+            Table(title: "Top remote networks (ASN)", rows: places.autonomousSystems.map { Row(label: $0.label, total: $0.total) }),
         ]
     }
 }

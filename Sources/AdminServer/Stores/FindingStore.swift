@@ -9,6 +9,8 @@ public protocol FindingStore: Sendable {
     /// The findings as JSON documents, in the requested order (default: the order of `ids`); unknown ids are left out.
     func getFindings(caller: Caller, detectorId: String, ids: [String], sort: SortCriteria?) async throws -> [String]
     func statistics(caller: Caller, detectorId: String, request: GetFindingsStatisticsRequest) async throws -> FindingStatistics
+    /// The top remote countries and autonomous systems of the current (unarchived) findings the caller's detector shows.
+    func remotePlaces(caller: Caller, detectorId: String) async throws -> RemotePlaces
     func setArchived(caller: Caller, detectorId: String, ids: [String], archived: Bool) async throws
     func setFeedback(caller: Caller, detectorId: String, ids: [String], feedback: String) async throws
     func createSampleFindings(caller: Caller, detectorId: String, types: [String]?) async throws
@@ -18,4 +20,9 @@ public protocol FindingStore: Sendable {
     func updateFilter(caller: Caller, detectorId: String, name: String, request: FilterRequest) async throws -> String
     func deleteFilter(caller: Caller, detectorId: String, name: String) async throws
     func listFilters(caller: Caller, detectorId: String, maxResults: Int, nextToken: String?) async throws -> Page<String>
+}
+
+extension FindingStore {
+    /// Stores that do not place remote addresses answer none.
+    public func remotePlaces(caller: Caller, detectorId: String) async throws -> RemotePlaces { RemotePlaces() }
 }

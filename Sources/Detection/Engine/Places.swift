@@ -1,8 +1,9 @@
 import Synchronization
 import ThreatLists
 
-/// Where addresses are (a country or region per network: `intel/ip-locations.tsv`, else the shipped
-/// `intel/ip-countries.tsv.gz`) and which are AWS's (`intel/aws-ip-ranges.json`): the matchers of the large built-in
+/// Where addresses are (the country of the operator's city/country database when one is given — `--geoip-city` —,
+/// else a country or region per network: `intel/ip-locations.tsv`, else the shipped `intel/ip-countries.tsv.gz`) and
+/// which are AWS's (`intel/aws-ip-ranges.json`): the matchers of the large built-in
 /// files, built once (close to a million networks) and shared by every `Intelligence` made with them.
 public final class Places: Sendable {
     /// The locations, read and matched on first use: only successful console sign-ins ask where an address is, and the
@@ -13,17 +14,21 @@ public final class Places: Sendable {
     /// for each answer of the matcher the most specific range holding the address (nil: outside AWS).
     private let readAWSRanges: @Sendable () -> [AWSIPRanges.Prefix]
     private let ranged = Mutex<(matcher: IPMatcher, answers: [AWSRange?])?>(nil)
+    /// The operator's geolocation databases: their country comes before the location files.
+    let geo: GeoDatabases?
 
     /// `locations` and `awsRanges` are each called once, when first needed.
     public init(
-        locations: @escaping @Sendable () -> [(network: IPNetwork, label: String)], awsRanges: @escaping @Sendable () -> [AWSIPRanges.Prefix]
+        locations: @escaping @Sendable () -> [(network: IPNetwork, label: String)], awsRanges: @escaping @Sendable () -> [AWSIPRanges.Prefix],
+        geo: GeoDatabases? = nil
     ) {
         self.readLocations = locations
         self.readAWSRanges = awsRanges
+        self.geo = geo
     }
 
-    public convenience init(locations: [(network: IPNetwork, label: String)] = [], awsRanges: [AWSIPRanges.Prefix] = []) {
-        self.init(locations: { locations }, awsRanges: { awsRanges })
+    public convenience init(locations: [(network: IPNetwork, label: String)] = [], awsRanges: [AWSIPRanges.Prefix] = [], geo: GeoDatabases? = nil) {
+        self.init(locations: { locations }, awsRanges: { awsRanges }, geo: geo)
     }
 
     /// The most specific AWS range holding an address (nil: outside AWS's ranges, or none loaded).
@@ -35,9 +40,11 @@ public final class Places: Sendable {
         }
     }
 
-    /// The location of an address (when networks of several locations hold it, the first label in sorted order).
+    /// The location of an address: the database's country code when a database places it, else the location files'
+    /// label (when networks of several locations hold it, the first label in sorted order).
     func location(_ address: IPAddress) -> String? {
-        self.located.withLock { located in
+        if let country = self.geo?.locate(address.network)?.countryCode { return country }
+        return self.located.withLock { located in
             if located == nil { located = Self.match(self.readLocations()) }
             guard let (matcher, labels) = located, !matcher.isEmpty else { return nil }
             return matcher.combinations[Int(matcher.answer(address))].first.map { labels[$0] }

@@ -2,7 +2,8 @@ import GuardDutyModel
 import ThreatLists
 
 /// UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B: successful console logins of one principal from distant places
-/// within `consoleLoginSeconds` of each other — `consoleLoginLocations` locations of the location file, or, for
+/// within `consoleLoginSeconds` of each other — `consoleLoginLocations` locations (the countries of the operator's
+/// city/country database when one is given, else the location file's labels; see `Places`), or, for
 /// addresses the file does not place, `consoleLoginNetworks` /16 (IPv6: /48) networks counted together with the known
 /// locations. The windows slide: each starts at a login and spans the next `consoleLoginSeconds`, whatever the clock
 /// hour, and a window is judged once the watermark has passed its end, so the findings do not depend on the order of the

@@ -182,8 +182,12 @@ public struct Finding: Codable, Sendable, Equatable {
     }
 
     public struct RemoteIpDetails: Codable, Sendable, Equatable {
+        public var city: City?
+        public var country: Country?
+        public var geoLocation: GeoLocation?
         public var ipAddressV4: String?
         public var ipAddressV6: String?
+        public var organization: Organization?
         public init(address: String) {
             if address.contains(":") { self.ipAddressV6 = address } else { self.ipAddressV4 = address }
         }

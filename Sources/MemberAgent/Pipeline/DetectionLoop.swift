@@ -1,6 +1,7 @@
 import Detection
 import Foundation
 import GuardDutyModel
+import ThreatLists
 
 /// The detection service's state between two polls: the followed sources, the pipeline and its engine, the
 /// configuration in force, and the findings reported so far.
@@ -103,7 +104,7 @@ final class DetectionLoop {
         let watermark: Int64? = idle ? nil : self.newestRecord - engine.thresholds.windowSeconds
         let (fresh, updated) = self.ledger.absorb(engine.findings(closingWindowsBefore: watermark), config: config, detectorId: self.detectorId)
         guard !fresh.isEmpty else { return updated }
-        try self.outbox.append(detectorId: self.detectorId, findings: fresh)
+        try self.outbox.append(detectorId: self.detectorId, findings: self.placed(fresh))
         self.ledger.sentAsNew(fresh)
         self.state.addFindings(new: fresh.count)
         return true
@@ -112,8 +113,14 @@ final class DetectionLoop {
     /// Writes the pending updates to the outbox when the publishing frequency says so; returns whether it was time.
     private func publishDueUpdates(now: Double, config: AgentConfig) throws -> Bool {
         guard let due = self.ledger.dueUpdates(now: now, interval: self.updateInterval(config)) else { return false }
-        try self.outbox.append(detectorId: self.detectorId, findings: due)
+        try self.outbox.append(detectorId: self.detectorId, findings: self.placed(due))
         return true
+    }
+
+    /// The findings with their remote addresses placed, when the operator gave geolocation databases.
+    private func placed(_ findings: [Finding]) -> [Finding] {
+        guard let geo = self.options.geo else { return findings }
+        return FindingEnricher(databases: geo).enriched(findings)
     }
 
     /// Seconds between publications of updated findings: the effective finding publishing frequency.

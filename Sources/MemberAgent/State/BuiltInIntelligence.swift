@@ -15,7 +15,8 @@ public struct BuiltInIntelligence: Sendable {
     /// What went wrong loading the files (a missing or malformed ranges file): the caller logs them, nothing fails.
     public let warnings: [String]
 
-    public init(directory: String?) {
+    /// `geo`: the operator's geolocation databases (`--geoip-city`), whose countries come before the location files.
+    public init(directory: String?, geo: GeoDatabases? = nil) {
         let pairs = directory.flatMap { try? String(contentsOfFile: "\($0)/dns-domains.tsv", encoding: .utf8) }.map(Intelligence.builtInDomains) ?? []
         var domainSources = Intelligence.domainSources(pairs, name: "dns-domains.tsv")
         var addressSources: [AddressSource] = []
@@ -41,7 +42,7 @@ public struct BuiltInIntelligence: Sendable {
                 let (ranges, warnings) = Self.awsRanges(directory: directory)
                 for warning in warnings { FileHandle.standardError.write(Data("warning: built-in intelligence: \(warning)\n".utf8)) }
                 return ranges
-            })
+            }, geo: geo)
         if let directory, !FileManager.default.fileExists(atPath: "\(directory)/aws-ip-ranges.json") {
             self.warnings = [
                 "\(directory)/aws-ip-ranges.json is missing: no address is known to be inside AWS (InstanceCredentialExfiltration cannot tell InsideAWS)"

@@ -15,13 +15,15 @@ struct TestServer: Sendable {
     let client: any TestClientProtocol
     let postgres: PostgresClient
 
-    static func run(_ body: @escaping @Sendable (TestServer) async throws -> Void) async throws {
+    static func run(
+        configuration: ServerConfiguration = ServerConfiguration(), _ body: @escaping @Sendable (TestServer) async throws -> Void
+    ) async throws {
         try await TestDatabase.withDatabase { postgres, _ in
             let secrets = SecretBox(key: SymmetricKey(size: .bits256))
             let stores = PostgresStores(client: postgres, secrets: secrets, logger: TestDatabase.logger)
             // The test database's client is already running; the application must not run it a second time.
             let app = try await buildApplication(
-                configuration: ServerConfiguration(),
+                configuration: configuration,
                 dependencies: ServerDependencies(client: postgres, secrets: secrets, logger: TestDatabase.logger, migrate: false, runsClient: false)
             )
             try await app.test(.router) { client in

@@ -9,8 +9,12 @@ enum FindingQuery {
     /// The jsonpath of an attribute in lax mode: arrays along the way (network interfaces, tags) are searched,
     /// and a list at the end yields its elements.
     static func jsonPath(_ path: String) -> String {
-        "lax $" + path.split(separator: ".").map { ".\"\($0)\"" }.joined() + "[*]"
+        "lax $" + (Self.aliases[path] ?? path).split(separator: ".").map { ".\"\($0)\"" }.joined() + "[*]"
     }
+
+    /// Criteria paths whose values the document holds elsewhere: `additionalInfo` is a JSON string (GuardDuty's
+    /// shape), so the list or feed that matched is looked up in the evidence, which names the same lists.
+    static let aliases = ["service.additionalInfo.threatListName": "service.evidence.threatIntelligenceDetails.threatListName"]
 
     static func condition(_ terms: [CriterionTerm], into builder: inout SQLBuilder) throws -> String {
         guard !terms.isEmpty else { return "TRUE" }
