@@ -117,7 +117,7 @@ def test_a_fresh_install_lists_its_default_feeds_with_terms_and_why_they_were_ne
     assert len(never) == len(listed)
     assert all(f["status"].startswith("never fetched: ") for f in never)
     outcome = refresh(admin, "--name", "tor-exits", "--fetch-timeout-seconds", "20")
-    assert outcome["tor-exits"].startswith("previous version kept: the fetch failed"), outcome
+    assert outcome["tor-exits"].startswith("not fetched: the fetch failed"), outcome
     assert feeds(admin)["tor-exits"]["status"].startswith("never fetched: the fetch failed"), feeds(admin)["tor-exits"]
 
 

@@ -39,14 +39,15 @@ public func buildApplication(
         store: stores.lists, fetcher: fetcher, client: httpClient, wakeups: wakeups, logger: dependencies.logger,
         workers: configuration.activationWorkers
     )
-    let feeds = FeedRefresher(
+    let cache = CredentialCache(accounts: stores.accounts, regions: stores.regions, ttlSeconds: configuration.credentialCacheSeconds)
+    let ready = ReadinessFlag()
+    var feeds = FeedRefresher(
         store: stores.intelFeeds, http: guarded,
         limits: FetchLimits(
             maxBytes: FeedRefresher.maxBytes, deadline: configuration.fetchDeadline, minBytesPerSecond: configuration.fetchMinBytesPerSecond),
         logger: dependencies.logger
     )
-    let cache = CredentialCache(accounts: stores.accounts, regions: stores.regions, ttlSeconds: configuration.credentialCacheSeconds)
-    let ready = ReadinessFlag()
+    feeds.isReady = { ready.isReady }
 
     let configVersions = ConfigVersionBoard()
     let router = buildRouter(

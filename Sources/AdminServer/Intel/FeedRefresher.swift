@@ -16,6 +16,8 @@ public struct FeedRefresher: Service {
     let logger: Logger
     /// How often the schedule is looked at.
     var interval: Duration = .seconds(30)
+    /// Whether the server is ready (its migrations applied): the schedule waits for it.
+    var isReady: @Sendable () -> Bool = { true }
 
     /// Feeds are bounded like list files (35 MB).
     public static let maxBytes = 35 * 1024 * 1024
@@ -29,6 +31,7 @@ public struct FeedRefresher: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            while !Task.isCancelled && !self.isReady() { try? await Task.sleep(for: .milliseconds(200)) }
             while !Task.isCancelled {
                 do {
                     for (name, outcome) in try await self.refresh() {
@@ -46,10 +49,15 @@ public struct FeedRefresher: Service {
     public func refresh(names: [String]? = nil, force: Bool = false, allowShrink: Bool = false) async throws -> [(String, String)] {
         let lease = Int(self.limits.deadline.components.seconds) + Int(ListParser.defaultTimeBudget.components.seconds) + 30
         var results: [(String, String)] = []
-        for job in try await self.store.claim(names: names, force: force, leaseSeconds: lease) {
+        let jobs = try await self.store.claim(names: names, force: force, leaseSeconds: lease)
+        // A named feed another refresh holds (or an imported one) is said, not silently skipped.
+        for name in names ?? [] where !jobs.contains(where: { $0.name == name }) {
+            results.append((name, "not fetched now: it has no URL (imported), or another refresh is fetching it (for at most \(lease) s)"))
+        }
+        for job in jobs {
             let outcome = await self.fetch(job, allowShrink: allowShrink)
             try await self.store.finish(job, outcome)
-            results.append((job.name, Self.describe(outcome)))
+            results.append((job.name, Self.describe(outcome, previous: job.previousSHA256 != nil)))
         }
         return results
     }
@@ -87,12 +95,12 @@ public struct FeedRefresher: Service {
         }
     }
 
-    static func describe(_ outcome: IntelFeedOutcome) -> String {
+    static func describe(_ outcome: IntelFeedOutcome, previous: Bool) -> String {
         switch outcome {
         case .notModified: "not modified (the version in force is current)"
         case .content(_, let sha256, let entryCount, let malformedCount, _, _):
             "in force: \(entryCount) entries (\(malformedCount) malformed lines skipped), sha256 \(sha256)"
-        case .kept(let reason): "previous version kept: \(reason)"
+        case .kept(let reason): previous ? "previous version kept: \(reason)" : "not fetched: \(reason)"
         }
     }
 }

@@ -76,10 +76,14 @@ public struct GuardedHTTP: Sendable {
                     request.method = .GET
                     for (name, value) in headers { request.headers.add(name: name, value: value) }
                     let response = try await client.execute(request, timeout: .seconds(Int64(limits.deadline.components.seconds) + 1))
-                    let validators = (
-                        etag: response.headers.first(name: "etag").map { String($0.prefix(512)) },
-                        lastModified: response.headers.first(name: "last-modified").map { String($0.prefix(128)) }
-                    )
+                    // Validators are sent back only as they came: a value with bytes outside printable ASCII (obs-text,
+                    // decoded lossily) is not kept.
+                    func validator(_ name: String, _ limit: Int) -> String? {
+                        response.headers.first(name: name).flatMap { value in
+                            value.utf8.count <= limit && value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? value : nil
+                        }
+                    }
+                    let validators = (etag: validator("etag", 512), lastModified: validator("last-modified", 128))
                     if conditional && response.status == .notModified {
                         try? await client.shutdown()
                         return Answer(notModified: true, body: [], etag: validators.etag, lastModified: validators.lastModified)

@@ -9,6 +9,9 @@ import ThreatLists
 struct ListCache: Sendable {
     let directory: String
     let builtIn: BuiltInIntelligence
+    /// Parsed contents by hash and the last intelligence built, so a configuration change re-reads only what changed
+    /// and a change of settings alone (frequency, features) reuses the intelligence in force.
+    let memo = IntelligenceMemo()
 
     /// Fetches the lists of a configuration that are not cached yet, verifying each against its hash, and returns the
     /// configuration's intelligence.
@@ -36,25 +39,44 @@ struct ListCache: Sendable {
 
     /// The lists of a configuration (from the cache) with the built-in intelligence.
     func intelligence(for config: AgentConfig) throws -> Intelligence {
+        let key =
+            config.lists.map { "\($0.kind)|\($0.trusted)|\($0.name)|\($0.sha256)" }.joined(separator: "\n") + "\n--\n"
+            + (config.feeds ?? []).map { "\($0.kind)|\($0.name)|\($0.sha256)" }.joined(separator: "\n")
+        if let intelligence = self.memo.intelligence(for: key) { return intelligence }
         var threats: [(name: String, list: ParsedList)] = []
         var trusted: [ParsedList] = []
+        var used: Set<String> = []
         for list in config.lists {
-            guard let data = FileManager.default.contents(atPath: try self.path(list.sha256)) else {
-                throw AgentError.transport("list \(list.name) (\(list.sha256)) is not cached")
-            }
             let entities = list.kind == "THREAT_ENTITY_SET" || list.kind == "TRUSTED_ENTITY_SET"
-            let parsed = ListParser.parse(Array(data), format: .txt, content: entities ? .addressesAndDomains : .addresses)
+            let parsed = try self.parsed(list.sha256, what: "list \(list.name)", as: entities ? "entities" : "addresses", used: &used) { bytes in
+                ListParser.parse(bytes, format: .txt, content: entities ? .addressesAndDomains : .addresses)
+            }
             if list.trusted { trusted.append(parsed) } else { threats.append((list.name, parsed)) }
         }
         var feeds: [IntelFeed] = []
         for feed in config.feeds ?? [] {
             // A kind this agent does not know (a newer server) is left out rather than misread.
             guard let kind = FeedKind(rawValue: feed.kind) else { continue }
-            guard let data = FileManager.default.contents(atPath: try self.path(feed.sha256)) else {
-                throw AgentError.transport("feed \(feed.name) (\(feed.sha256)) is not cached")
-            }
-            feeds.append(IntelFeed(name: feed.name, kind: kind, list: FeedParser.parse(Array(data), format: .plain)))
+            let parsed = try self.parsed(feed.sha256, what: "feed \(feed.name)", as: "feed", used: &used) { FeedParser.parse($0, format: .plain) }
+            feeds.append(IntelFeed(name: feed.name, kind: kind, list: parsed))
         }
-        return self.builtIn.intelligence(threatLists: threats, trustedLists: trusted, feeds: feeds)
+        let intelligence = self.builtIn.intelligence(threatLists: threats, trustedLists: trusted, feeds: feeds)
+        self.memo.keep(intelligence, for: key, parsed: used)
+        return intelligence
+    }
+
+    /// A cached content parsed (once per hash and reading), or read from its file and parsed.
+    private func parsed(
+        _ sha256: String, what: String, as reading: String, used: inout Set<String>, parse: ([UInt8]) -> ParsedList
+    ) throws -> ParsedList {
+        let key = "\(reading)|\(sha256)"
+        used.insert(key)
+        if let parsed = self.memo.parsed(key) { return parsed }
+        guard let data = FileManager.default.contents(atPath: try self.path(sha256)) else {
+            throw AgentError.transport("\(what) (\(sha256)) is not cached")
+        }
+        let parsed = parse(Array(data))
+        self.memo.store(parsed, for: key)
+        return parsed
     }
 }

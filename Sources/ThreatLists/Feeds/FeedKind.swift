@@ -65,7 +65,10 @@ public enum FeedAddressMeaning: String, CaseIterable, Sendable {
                 .exfiltrationS3MaliciousIPCaller, .impactS3MaliciousIPCaller,
             ]
         case .commandAndControl:
-            [.backdoorEC2CCActivityB, .reconIAMUserMaliciousIPCaller, .unauthorizedAccessIAMUserMaliciousIPCaller]
+            [
+                .backdoorEC2CCActivityB, .reconIAMUserMaliciousIPCaller, .unauthorizedAccessIAMUserMaliciousIPCaller, .discoveryS3MaliciousIPCaller,
+                .exfiltrationS3MaliciousIPCaller, .impactS3MaliciousIPCaller,
+            ]
         case .miningPool: [.cryptoCurrencyEC2BitcoinToolB]
         case .blackhole: [.trojanEC2BlackholeTraffic]
         }

@@ -9,12 +9,18 @@ public enum FeedParser {
         "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0",
     ]
 
+    /// The broadest networks a feed may name: one line must not mark a sizeable part of the Internet (a /0 would make
+    /// every connection a Tor connection). Broader ones are counted as malformed.
+    public static let broadest: (v4: UInt8, v6: UInt8) = (8, 16)
+
     public static func parse(_ data: [UInt8], format: FeedFormat, timeBudget: Duration? = ListParser.defaultTimeBudget) -> ParsedList {
         switch format {
-        case .plain: return ListParser.parse(data, format: .txt, content: .addressesAndDomains, timeBudget: timeBudget)
-        case .list(let list): return ListParser.parse(data, format: list, content: .addressesAndDomains, timeBudget: timeBudget)
+        case .plain:
+            return ListParser.parse(data, format: .txt, content: .addressesAndDomains, timeBudget: timeBudget, broadest: Self.broadest)
+        case .list(let list):
+            return ListParser.parse(data, format: list, content: .addressesAndDomains, timeBudget: timeBudget, broadest: Self.broadest)
         case .hosts:
-            var builder = ListBuilder(content: .addressesAndDomains, timeBudget: timeBudget)
+            var builder = ListBuilder(content: .addressesAndDomains, timeBudget: timeBudget, broadest: Self.broadest)
             self.parseHosts(data, into: &builder)
             return builder.finish()
         }
@@ -39,6 +45,11 @@ public enum FeedParser {
             for name in fields.dropFirst() {
                 let text = String(decoding: name, as: UTF8.self).lowercased()
                 guard !self.localNames.contains(text) else { continue }
+                // Only names follow the address of a hosts line.
+                guard IPNetwork.parse(Array(text.utf8)) == nil else {
+                    builder.malformed(line: number, "has an address or network where a host name belongs")
+                    continue
+                }
                 builder.add(text, line: number)
             }
             return true

@@ -14,8 +14,11 @@ struct ListBuilder {
     let deadline: ContinuousClock.Instant?
     var budgetTicks = 0
     var failure: String?
+    /// The broadest networks taken (feeds: /8 for IPv4, /16 for IPv6); broader ones are malformed. nil: any.
+    var broadest: (v4: UInt8, v6: UInt8)?
 
-    init(content: ListContent, timeBudget: Duration? = nil) {
+    init(content: ListContent, timeBudget: Duration? = nil, broadest: (v4: UInt8, v6: UInt8)? = nil) {
+        self.broadest = broadest
         self.content = content
         self.timeBudget = timeBudget
         self.deadline = timeBudget.map { ContinuousClock.now.advanced(by: $0) }
@@ -81,9 +84,25 @@ struct ListBuilder {
                 hostBitsCleared: 0, failure: failure
             )
         }
+        var builder = self
+        if let broadest = self.broadest {
+            // Before normalising: a /0 would otherwise swallow every other entry.
+            builder.networks = self.networks.filter { network in
+                let tooBroad: Bool
+                switch network {
+                case .v4(_, let prefix): tooBroad = prefix < broadest.v4
+                case .v6(_, let prefix): tooBroad = prefix < broadest.v6
+                }
+                if tooBroad {
+                    builder.malformed(
+                        line: 0, "is a network broader than /\(broadest.v4) (IPv4) or /\(broadest.v6) (IPv6): it covers too much of the Internet")
+                }
+                return !tooBroad
+            }
+        }
         return ParsedList(
-            networks: NetworkSet.normalise(self.networks), domains: self.domains.sorted(), malformedCount: self.malformedCount,
-            malformedExamples: self.malformedExamples, ignoredCount: self.ignoredCount, hostBitsCleared: self.hostBitsCleared, failure: nil
+            networks: NetworkSet.normalise(builder.networks), domains: self.domains.sorted(), malformedCount: builder.malformedCount,
+            malformedExamples: builder.malformedExamples, ignoredCount: self.ignoredCount, hostBitsCleared: self.hostBitsCleared, failure: nil
         )
     }
 }

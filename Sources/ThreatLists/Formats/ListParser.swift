@@ -12,10 +12,12 @@ public enum ListParser {
 
     /// Parses `data`. A parse that runs past `timeBudget` (nil: no budget) stops and yields no entries, with
     /// `ParsedList.failure` saying so.
-    public static func parse(_ data: [UInt8], format: ListFormat, content: ListContent, timeBudget: Duration? = ListParser.defaultTimeBudget)
-        -> ParsedList
-    {
-        var builder = ListBuilder(content: content, timeBudget: timeBudget)
+    /// `broadest` refuses networks broader than the given prefixes (counted as malformed), as feeds do.
+    public static func parse(
+        _ data: [UInt8], format: ListFormat, content: ListContent, timeBudget: Duration? = ListParser.defaultTimeBudget,
+        broadest: (v4: UInt8, v6: UInt8)? = nil
+    ) -> ParsedList {
+        var builder = ListBuilder(content: content, timeBudget: timeBudget, broadest: broadest)
         switch format {
         case .txt: self.parseText(data, into: &builder)
         case .stix: self.parseSTIX(data, into: &builder)

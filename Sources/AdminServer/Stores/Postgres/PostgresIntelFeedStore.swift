@@ -49,6 +49,10 @@ public struct PostgresIntelFeedStore: Sendable {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
                 throw StoreError.invalid("the feed url must be an http(s) URL, not '\(url.prefix(200))'")
             }
+            // The guarded fetcher refuses them, and `intel list` would show them.
+            guard parsed.user == nil, parsed.password == nil else {
+                throw StoreError.invalid("the feed url must not carry user information (a name or password before '@')")
+            }
         }
         try await self.context.transaction(signalsChange: false) { connection in
             var exists = false
