@@ -50,6 +50,16 @@ struct FeedParserTests {
         #expect(urlhaus.domains.count > 500 && urlhaus.networks.count > 2_000)
     }
 
+    @Test func publicSuffixesAreLeftOutOfFeeds() throws {
+        let parsed = FeedParser.parse(Array("co.uk\ngithub.io\nexample.org\nevil.github.io\nwww.ck\nfoo.ck\n".utf8), format: .plain)
+        // www.ck is an exception to the *.ck wildcard: a registrable name.
+        #expect(parsed.domains == ["evil.github.io", "example.org", "www.ck"] && parsed.ignoredCount == 3)
+        // URLhaus's hosts file lists a storage region under which every customer's bucket is a site of its own.
+        let urlhaus = FeedParser.parse(try Self.feed("urlhaus/urlhaus-filter-hosts.txt"), format: .hosts)
+        #expect(!urlhaus.domains.contains("ams1.vultrobjects.com") && urlhaus.ignoredCount == 1)
+        #expect(PublicSuffixes.embedded.contains("co.uk") && !PublicSuffixes.embedded.contains("bbc.co.uk"))
+    }
+
     @Test func formatNamesAreReadAsOperatorsWriteThem() {
         #expect(FeedFormat(name: "FireHOL") == .plain && FeedFormat(name: "TXT") == .plain && FeedFormat(name: "hosts") == .hosts)
         #expect(FeedFormat(name: "stix") == .list(.stix) && FeedFormat(name: "csv") == nil)

@@ -80,7 +80,7 @@ public struct FeedRefresher: Service {
         return Self.accept(answer.body, format: job.format, previousCount: job.previousCount, allowShrink: allowShrink) { parsed in
             .content(
                 body: parsed.canonicalText, sha256: SigV4Encoding.sha256Hex(Array(parsed.canonicalText.utf8)), entryCount: parsed.entryCount,
-                malformedCount: parsed.malformedCount, etag: answer.etag, lastModified: answer.lastModified)
+                malformedCount: parsed.malformedCount, ignoredCount: parsed.ignoredCount, etag: answer.etag, lastModified: answer.lastModified)
         }
     }
 
@@ -98,8 +98,10 @@ public struct FeedRefresher: Service {
     static func describe(_ outcome: IntelFeedOutcome, previous: Bool) -> String {
         switch outcome {
         case .notModified: "not modified (the version in force is current)"
-        case .content(_, let sha256, let entryCount, let malformedCount, _, _):
-            "in force: \(entryCount) entries (\(malformedCount) malformed lines skipped), sha256 \(sha256)"
+        case .content(_, let sha256, let entryCount, let malformedCount, let ignoredCount, _, _):
+            "in force: \(entryCount) entries (\(malformedCount) malformed lines skipped"
+                + (ignoredCount > 0 ? ", \(ignoredCount) public suffixes left out" : "")
+                + "), sha256 \(sha256)"
         case .kept(let reason): previous ? "previous version kept: \(reason)" : "not fetched: \(reason)"
         }
     }

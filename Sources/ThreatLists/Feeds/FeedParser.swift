@@ -13,7 +13,18 @@ public enum FeedParser {
     /// every connection a Tor connection). Broader ones are counted as malformed.
     public static let broadest: (v4: UInt8, v6: UInt8) = (8, 16)
 
+    /// Parses a feed; entries that are themselves public suffixes (`co.uk`, `github.io`) are left out and counted with
+    /// the ignored entries.
     public static func parse(_ data: [UInt8], format: FeedFormat, timeBudget: Duration? = ListParser.defaultTimeBudget) -> ParsedList {
+        var parsed = self.parseEntries(data, format: format, timeBudget: timeBudget)
+        let suffixes = PublicSuffixes.embedded
+        let kept = parsed.domains.filter { !suffixes.contains($0) }
+        parsed.ignoredCount += parsed.domains.count - kept.count
+        parsed.domains = kept
+        return parsed
+    }
+
+    static func parseEntries(_ data: [UInt8], format: FeedFormat, timeBudget: Duration?) -> ParsedList {
         switch format {
         case .plain:
             return ListParser.parse(data, format: .txt, content: .addressesAndDomains, timeBudget: timeBudget, broadest: Self.broadest)

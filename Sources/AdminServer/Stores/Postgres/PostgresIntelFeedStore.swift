@@ -126,7 +126,7 @@ public struct PostgresIntelFeedStore: Sendable {
                     WHERE name = \(job.name)
                     """, logger: self.logger
                 ).consume()
-            case .content(let body, let sha256, let entryCount, let malformedCount, let etag, let lastModified):
+            case .content(let body, let sha256, let entryCount, let malformedCount, _, let etag, let lastModified):
                 try await self.store(
                     connection, name: job.name, body: body, sha256: sha256, entryCount: entryCount, malformedCount: malformedCount,
                     etag: etag, lastModified: lastModified)
