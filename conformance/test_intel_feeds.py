@@ -204,6 +204,17 @@ def test_feeds_are_fetched_conditionally_and_reach_agents_which_report_non_custo
         agent.stop()
 
 
+def test_the_server_fetches_a_feed_just_added_on_its_own_schedule(admin, feed_server):
+    httpd, _ = feed_server
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    admin.cli("intel", "add", "--name", "scheduled", "--url", f"{base}/crypto-mining/nocoin-hosts.txt", "--kind", "mining-domain",
+              "--format", "hosts")
+    feed = wait_for(lambda: feeds(admin)["scheduled"] if feeds(admin)["scheduled"]["state"] == "ACTIVE" else None, timeout=30,
+                    what="the server's schedule fetching the new feed")
+    assert feed["entries"] > 300 and feed["status"].startswith("in force: ")
+    admin.cli("intel", "remove", "--name", "scheduled")
+
+
 def test_a_malformed_or_shrunken_version_keeps_the_previous_one_and_says_why(admin, feed_server):
     httpd, root = feed_server
     before = feeds(admin)["feodo"]

@@ -409,7 +409,7 @@ def test_a_feed_of_private_ranges_raises_nothing_on_internal_traffic(tmp_path):
 
 def test_the_schedule_with_unreachable_default_feeds_logs_one_line_each_and_keeps_serving(admin):
     admin = admin.scheduled
-    # The schedule looks every 30 s: by now (or within 40 s of the server's start) it has tried every default feed.
+    # The schedule looks every 5 s: by now (or within 40 s of the server's start) it has tried every default feed.
     wait_for(lambda: "feed=mining-pools" in open(admin.log_path).read(), timeout=max(5, 45 - (time.time() - admin.started_at)),
              what="the schedule's first pass over the default feeds")
     assert admin.alive()

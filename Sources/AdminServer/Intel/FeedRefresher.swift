@@ -14,8 +14,8 @@ public struct FeedRefresher: Service {
     let http: GuardedHTTP
     let limits: FetchLimits
     let logger: Logger
-    /// How often the schedule is looked at.
-    var interval: Duration = .seconds(30)
+    /// How often the schedule is looked at (a cheap indexed query): a feed just added is fetched within seconds.
+    var interval: Duration = .seconds(5)
     /// Whether the server is ready (its migrations applied): the schedule waits for it.
     var isReady: @Sendable () -> Bool = { true }
 
@@ -50,14 +50,30 @@ public struct FeedRefresher: Service {
         let lease = Int(self.limits.deadline.components.seconds) + Int(ListParser.defaultTimeBudget.components.seconds) + 30
         var results: [(String, String)] = []
         let jobs = try await self.store.claim(names: names, force: force, leaseSeconds: lease)
-        // A named feed another refresh holds (or an imported one) is said, not silently skipped.
-        for name in names ?? [] where !jobs.contains(where: { $0.name == name }) {
-            results.append((name, "not fetched now: it has no URL (imported), or another refresh is fetching it (for at most \(lease) s)"))
-        }
         for job in jobs {
             let outcome = await self.fetch(job, allowShrink: allowShrink)
             try await self.store.finish(job, outcome)
             results.append((job.name, Self.describe(outcome, previous: job.previousSHA256 != nil)))
+        }
+        // A named feed another refresh (or the server's schedule) holds: wait for it to finish, then say where it stands.
+        var pending = (names ?? []).filter { name in !jobs.contains { $0.name == name } }
+        let deadline = ContinuousClock.now + .seconds(lease)
+        while !pending.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled {
+            var still: [String] = []
+            for name in pending where try await self.store.isBeingFetched(name: name) { still.append(name) }
+            pending = still
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        let summaries = try await self.store.list()
+        for name in names ?? [] where !jobs.contains(where: { $0.name == name }) {
+            guard let summary = summaries.first(where: { $0.name == name }) else { continue }
+            if summary.url == nil {
+                results.append((name, "not fetched: it has no URL (imported)"))
+            } else if pending.contains(name) {
+                results.append((name, "not fetched now: another refresh is still fetching it"))
+            } else {
+                results.append((name, "\(summary.status) (fetched by another refresh at the same time)"))
+            }
         }
         return results
     }

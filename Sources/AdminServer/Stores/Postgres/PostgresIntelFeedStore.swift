@@ -106,6 +106,16 @@ public struct PostgresIntelFeedStore: Sendable {
         }
     }
 
+    /// Whether a worker holds a feed's lease now.
+    public func isBeingFetched(name: String) async throws -> Bool {
+        for try await held in try await self.context.client.query(
+            "SELECT claimed_until IS NOT NULL AND claimed_until > now() FROM intel_feeds WHERE name = \(name)", logger: self.logger
+        ).decode(Bool.self) {
+            return held
+        }
+        return false
+    }
+
     /// Records what a fetch came to and schedules the next one (a failure is retried sooner than a success).
     public func finish(_ job: IntelFeedJob, _ outcome: IntelFeedOutcome) async throws {
         try await self.context.transaction(signalsChange: false) { connection in
