@@ -117,7 +117,8 @@ def test_a_fresh_install_lists_its_default_feeds_with_terms_and_why_they_were_ne
     assert len(never) == len(listed)
     assert all(f["status"].startswith("never fetched: ") for f in never)
     outcome = refresh(admin, "--name", "tor-exits", "--fetch-timeout-seconds", "20")
-    assert outcome["tor-exits"].startswith("not fetched: the fetch failed"), outcome
+    # The server's own schedule may be trying it at the same moment: then the refresh waits and reports its state.
+    assert outcome["tor-exits"].startswith(("not fetched: the fetch failed", "never fetched: the fetch failed")), outcome
     assert feeds(admin)["tor-exits"]["status"].startswith("never fetched: the fetch failed"), feeds(admin)["tor-exits"]
 
 

@@ -239,18 +239,24 @@ def test_a_feed_of_the_whole_internet_is_not_put_in_force(admin, feeds_host):
     assert "covers too much of the Internet" in outcome
 
 
-def test_scan_does_not_take_a_whole_internet_feed_file(tmp_path):
-    intel = tmp_path / "intel" / "feeds" / "tor-exit"
+def scan_with_feed_file(tmp_path, kind, file, content, remote, port):
+    """`guardpost-agent scan` of one flow from 10.0.0.5 to `remote`:`port`, with one feed file in the intel directory."""
+    intel = tmp_path / "intel" / "feeds" / kind
     intel.mkdir(parents=True)
-    (intel / "everything.txt").write_text("0.0.0.0/0\n")
+    (intel / file).write_text(content)
     flow = tmp_path / "flow"
     flow.mkdir()
     (flow / "eni.log").write_text(
         "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
-        "2 123456789012 eni-0a1b2c3d 10.0.0.5 93.184.216.34 45000 443 6 12 4200 1764000000 1764000030 ACCEPT OK\n")
+        f"2 123456789012 eni-0a1b2c3d 10.0.0.5 {remote} 45000 {port} 6 12 4200 1764000000 1764000030 ACCEPT OK\n")
     result = subprocess.run([AGENT, "scan", "--intel-dir", str(tmp_path / "intel"), "--flow-logs", str(flow)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_scan_does_not_take_a_whole_internet_feed_file(tmp_path):
+    result = scan_with_feed_file(tmp_path, "tor-exit", "everything.txt", "0.0.0.0/0\n", "93.184.216.34", 443)
     assert "UnauthorizedAccess:EC2/TorClient" not in {f["type"] for f in json.loads(result.stdout)}
 
 
@@ -392,17 +398,8 @@ def test_a_small_feed_change_reaches_the_agent_in_seconds_while_a_million_entry_
 
 
 def test_a_feed_of_private_ranges_raises_nothing_on_internal_traffic(tmp_path):
-    intel = tmp_path / "intel" / "feeds" / "c2-ip"
-    intel.mkdir(parents=True)
-    (intel / "bogons.netset").write_text("# FireHOL level1 lists the bogons\n10.0.0.0/8\n192.168.0.0/16\n")
-    flow = tmp_path / "flow"
-    flow.mkdir()
-    (flow / "eni.log").write_text(
-        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
-        "2 123456789012 eni-0a1b2c3d 10.0.0.5 10.0.0.6 45000 5432 6 12 4200 1764000000 1764000030 ACCEPT OK\n")
-    result = subprocess.run([AGENT, "scan", "--intel-dir", str(tmp_path / "intel"), "--flow-logs", str(flow)],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    result = scan_with_feed_file(tmp_path, "c2-ip", "bogons.netset", "# FireHOL level1 lists the bogons\n10.0.0.0/8\n192.168.0.0/16\n",
+                                 "10.0.0.6", 5432)
     assert json.loads(result.stdout) == []
     assert "flow logs: 1 records read" in result.stderr
 

@@ -130,16 +130,18 @@ extension GuardpostAdmin {
                     let current = try await store.current(name: name)
                     guard current != nil || newKind != nil else { throw ValidationError("no feed is named \(name); give --kind to create it") }
                     let format = explicit ?? current?.format ?? FeedFormat.guess(bytes)
-                    let parsed = FeedParser.parse(bytes, format: format)
                     // The operator chose this file: a shrink is theirs to make; an unreadable file is still refused.
-                    if case .keepPrevious(let reason) = FeedJudgement.judge(parsed, previousCount: nil, allowShrink: true) {
+                    switch FeedRefresher.version(bytes, format: format, previousCount: nil, allowShrink: true) {
+                    case .kept(let reason):
                         throw ValidationError("\(path) was not imported: \(reason)")
+                    case .content(let body, let sha256, let entryCount, let malformedCount, _, _, _):
+                        try await store.importContent(
+                            name: name, kind: newKind, format: format, body: body, sha256: sha256, entryCount: entryCount,
+                            malformedCount: malformedCount)
+                        return ["imported": name, "entries": "\(entryCount)", "malformedLines": "\(malformedCount)"]
+                    case .notModified:  // only a conditional fetch answers this
+                        throw ValidationError("\(path) was not imported")
                     }
-                    let body = parsed.canonicalText
-                    try await store.importContent(
-                        name: name, kind: newKind, format: format, body: body, sha256: SigV4Encoding.sha256Hex(Array(body.utf8)),
-                        entryCount: parsed.entryCount, malformedCount: parsed.malformedCount)
-                    return ["imported": name, "entries": "\(parsed.entryCount)", "malformedLines": "\(parsed.malformedCount)"]
                 }
                 try printJSON(summary)
             }

@@ -64,8 +64,9 @@ public struct FeedRefresher: Service {
             pending = still
             if !pending.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
         }
-        let summaries = try await self.store.list()
-        for name in names ?? [] where !jobs.contains(where: { $0.name == name }) {
+        let unclaimed = (names ?? []).filter { name in !jobs.contains { $0.name == name } }
+        let summaries = unclaimed.isEmpty ? [] : try await self.store.list()
+        for name in unclaimed {
             guard let summary = summaries.first(where: { $0.name == name }) else { continue }
             if summary.url == nil {
                 results.append((name, "not fetched: it has no URL (imported)"))
@@ -93,22 +94,24 @@ public struct FeedRefresher: Service {
             return .kept("the fetch failed: \(error)")
         }
         if answer.notModified { return .notModified }
-        return Self.accept(answer.body, format: job.format, previousCount: job.previousCount, allowShrink: allowShrink) { parsed in
-            .content(
-                body: parsed.canonicalText, sha256: SigV4Encoding.sha256Hex(Array(parsed.canonicalText.utf8)), entryCount: parsed.entryCount,
-                malformedCount: parsed.malformedCount, ignoredCount: parsed.ignoredCount, etag: answer.etag, lastModified: answer.lastModified)
-        }
+        return Self.version(
+            answer.body, format: job.format, previousCount: job.previousCount, allowShrink: allowShrink, etag: answer.etag,
+            lastModified: answer.lastModified)
     }
 
-    /// Parses a version and judges it against the one in force: `make` builds the outcome of an accepted version.
-    static func accept(
-        _ bytes: [UInt8], format: FeedFormat, previousCount: Int?, allowShrink: Bool, make: (ParsedList) -> IntelFeedOutcome
+    /// Parses a version and judges it against the one in force (`previousCount` entries): the content to put in force
+    /// (normalised once, with its hash and counts), or why the version in force stays.
+    public static func version(
+        _ bytes: [UInt8], format: FeedFormat, previousCount: Int?, allowShrink: Bool, etag: String? = nil, lastModified: String? = nil
     ) -> IntelFeedOutcome {
         let parsed = FeedParser.parse(bytes, format: format)
-        switch FeedJudgement.judge(parsed, previousCount: previousCount, allowShrink: allowShrink) {
-        case .accept: return make(parsed)
-        case .keepPrevious(let reason): return .kept(reason)
+        if case .keepPrevious(let reason) = FeedJudgement.judge(parsed, previousCount: previousCount, allowShrink: allowShrink) {
+            return .kept(reason)
         }
+        let body = parsed.canonicalText
+        return .content(
+            body: body, sha256: SigV4Encoding.sha256Hex(Array(body.utf8)), entryCount: parsed.entryCount, malformedCount: parsed.malformedCount,
+            ignoredCount: parsed.ignoredCount, etag: etag, lastModified: lastModified)
     }
 
     static func describe(_ outcome: IntelFeedOutcome, previous: Bool) -> String {

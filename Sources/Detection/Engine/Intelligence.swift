@@ -56,7 +56,6 @@ public final class Intelligence: Sendable {
     /// The built-in files' source names when sources are given as plain networks (tests, `scan` without feeds).
     public static let builtInNames: [FeedAddressMeaning: String] = [
         .tor: "tor-exit-nodes.txt", .miningPool: "mining-pool-ips.txt", .malicious: "malicious-ips.txt", .blackhole: "blackhole-ips.txt",
-        .commandAndControl: "c2-ips.txt",
     ]
 
     public convenience init(
