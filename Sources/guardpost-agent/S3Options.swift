@@ -26,7 +26,10 @@ struct S3Options: ParsableArguments {
     @Option(name: .customLong("s3-poll-seconds"), help: "Seconds between listings of the log bucket.") var pollSeconds: Double = 60
     @Option(name: .customLong("s3-late-minutes"), help: "How late an object may land after later-named ones and still be found by listing.")
     var lateMinutes: Double = 60
-    @Option(name: .customLong("s3-since"), help: "First day read, YYYY-MM-DD (run's default: yesterday, UTC; scan's: every day).") var since: String?
+    @Option(
+        name: .customLong("s3-since"),
+        help: "First day listed, YYYY-MM-DD (run's default: yesterday, UTC; scan's: every day); a queue's announcements are read whatever their day.")
+    var since: String?
 
     /// Whether any of the arguments is an `s3://` source.
     static func anyS3(_ arguments: [String]...) -> Bool { arguments.joined().contains(where: S3SourceURL.isSource) }

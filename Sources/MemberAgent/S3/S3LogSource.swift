@@ -82,12 +82,14 @@ final class S3LogSource {
         return (self.pending.count, max(0, self.newestListed - oldest))
     }
 
-    /// Whether an object with these facts is one this source reads (its accounts; its region, when paths name one).
+    /// Whether an object with these facts is one this source reads (its accounts; its region, when paths name one; not
+    /// before `since`, when listing).
     func reads(_ facts: AWSLogLayout.Facts) -> Bool {
         guard let accounts = self.accounts else { return false }
         if case .only(let account) = accounts, facts.account != account { return false }
         if self.layout.scopeIsRegion, let region = self.region, facts.scope != region { return false }
-        if let since = self.options.since, facts.day < since { return false }
+        // A day's folder before `since` is not listed; what a queue announces is new, whatever the day in its key.
+        if !self.options.notified, let since = self.options.since, facts.day < since { return false }
         return true
     }
 
