@@ -6,6 +6,10 @@ import NIOCore
 /// CloudTrail records, analysed. Returns what the records yielded and the bytes analysed (decompressed). A corrupt
 /// object throws `LogInputError` after what it held before the damage was analysed.
 enum S3ObjectReader {
+    /// An object may decompress to this many times its size (or `minLimit`, for small or unsized objects).
+    static let maxRatio = 200
+    static let minLimit = 1 << 30
+
     static func read(_ object: S3ObjectSummary, bucket: String, as dataSource: DataSource, client: S3LogClient, into pipeline: LogPipeline)
         async throws -> (yield: LogPipeline.Yield, bytes: Int)
     {
@@ -17,6 +21,7 @@ enum S3ObjectReader {
         var total = LogPipeline.Yield()
         var first = true
         var analysed = 0
+        let limit = max(Self.minLimit, Int(clamping: object.size).multipliedReportingOverflow(by: Self.maxRatio).partialValue)
         func analyse(_ bytes: [UInt8]) {
             analysed += bytes.count
             let yield = pipeline.ingest(bytes, from: dataSource, file: file, path: "", fromStart: first)
@@ -34,6 +39,10 @@ enum S3ObjectReader {
                 }
                 if let gzip {
                     try gzip.push(raw) { piece in chunker.push(piece, analyse) }
+                    // AWS's logs compress 10 to 30 times; far beyond that is a decompression bomb, not a log.
+                    guard gzip.produced <= limit else {
+                        throw LogInputError(description: "\(name): decompresses to more than \(limit >> 20) MiB, \(Self.maxRatio) times its size")
+                    }
                 } else {
                     chunker.push(raw.bindMemory(to: UInt8.self), analyse)
                 }
