@@ -178,7 +178,7 @@ struct S3SourceTests {
 
     /// Cuts `bytes` in pieces of `size` and collects what the chunker hands over.
     static func chunks(_ bytes: [UInt8], as dataSource: DataSource, pieces size: Int) -> [[UInt8]] {
-        var chunker = LogChunker(dataSource: dataSource)
+        var chunker = LogChunker(cloudTrail: dataSource == .cloudTrail)
         var out: [[UInt8]] = []
         var offset = 0
         while offset < bytes.count {

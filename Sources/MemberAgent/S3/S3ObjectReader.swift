@@ -15,7 +15,7 @@ enum S3ObjectReader {
     {
         let name = "s3://\(bucket)/\(object.key)"
         let file = "s3:\(bucket)/\(object.key)"
-        var chunker = LogChunker(dataSource: dataSource)
+        var chunker = LogChunker(cloudTrail: dataSource == .cloudTrail)
         var gzip: GzipStream? = object.key.hasSuffix(".gz") ? GzipStream(name: name) : nil
         var decided = gzip != nil
         var total = LogPipeline.Yield()

@@ -118,9 +118,10 @@ final class S3Sources {
         for source in self.sources {
             let lag = source.lag
             let issue = [self.queueIssue, source.issue].compactMap { $0 }.joined(separator: " ")
+            // Within what the server takes (4096 bytes each).
             figures[source.id] = Figures(
-                objects: source.objectsRead, behind: lag.objects, seconds: lag.seconds, issue: issue.isEmpty ? nil : issue,
-                skipped: source.corruptObjects)
+                objects: source.objectsRead, behind: lag.objects, seconds: lag.seconds, issue: issue.isEmpty ? nil : String(issue.prefix(1000)),
+                skipped: source.corruptObjects.map { String($0.prefix(1000)) })
         }
         return figures
     }

@@ -1,14 +1,12 @@
-import Detection
-
 /// Cuts the decompressed bytes of a log object, as they stream in, into pieces the parsers take whole: complete
 /// lines for flow and DNS logs; for CloudTrail, the records of `{"Records":[…]}` (or of a JSON array, or JSON lines)
 /// regrouped into small `{"Records":[…]}` documents. Memory stays bounded by the piece size and the largest record,
 /// whatever the object's size.
-struct LogChunker {
+public struct LogChunker {
     /// About this many bytes are handed over at once.
-    static let pieceSize = 1 << 20
+    public static let pieceSize = 1 << 20
     /// A line or a record longer than this is cut off (the parser counts it as malformed).
-    static let maxUnit = 8 << 20
+    public static let maxUnit = 8 << 20
 
     let records: Bool
     private var buffer: [UInt8] = []
@@ -23,16 +21,17 @@ struct LogChunker {
     private var overlong = false
     private var batched = 0
 
-    init(dataSource: DataSource) {
-        self.records = dataSource == .cloudTrail
+    /// `cloudTrail`: regroup CloudTrail records; else cut at line ends.
+    public init(cloudTrail: Bool) {
+        self.records = cloudTrail
     }
 
-    mutating func push(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: ([UInt8]) -> Void) {
+    public mutating func push(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: ([UInt8]) -> Void) {
         if self.records { self.pushRecords(bytes, emit) } else { self.pushLines(bytes, emit) }
     }
 
     /// The rest, at the end of the object.
-    mutating func finish(_ emit: ([UInt8]) -> Void) {
+    public mutating func finish(_ emit: ([UInt8]) -> Void) {
         if self.records {
             if self.recordDepth == nil, !self.head.isEmpty {
                 self.decide()
