@@ -60,6 +60,9 @@ final class S3LogSource {
     /// The last objects skipped as corrupt.
     private(set) var corruptObjects: [String] = []
     private(set) var objectsRead = 0
+    /// Failures in a row, and when the bucket is tried again.
+    private var failures = 0
+    private var retryAt = 0.0
 
     init(
         dataSource: DataSource, url: S3SourceURL, id: String, client: S3LogClient, accounts: Accounts?, region: String?, options: Options,
@@ -119,14 +122,16 @@ final class S3LogSource {
     /// Lists when it is time, then reads waiting objects (within the per-poll budget) into the pipeline; `count`
     /// gets each object's yield and the bytes analysed. Problems with the bucket become the source's issue.
     func poll(now: Double, pipeline: LogPipeline, count: (LogPipeline.Yield, Int) -> Void) async {
-        guard self.accounts != nil else { return }
+        // After a failure the bucket is left alone a while (5 s, doubling up to the listing interval or 10 s), not hammered
+        // every poll.
+        guard self.accounts != nil, now >= self.retryAt else { return }
         if !self.options.notified, now - self.lastListAt >= self.options.pollSeconds {
             self.lastListAt = now
             do {
                 try await self.discover(now: now)
-                self.issue = nil
+                self.succeeded()
             } catch {
-                self.issue = "\(self.url): \(error)"
+                self.failed(error, now: now)
             }
         }
         self.pending.sort { ($0.facts.day, $0.object.key) < ($1.facts.day, $1.object.key) }
@@ -138,16 +143,17 @@ final class S3LogSource {
                     next.object, bucket: self.url.bucket, as: self.dataSource, client: self.client, into: pipeline)
                 count(yield, analysed)
                 self.objectsRead += 1
-                self.issue = nil
+                self.succeeded()
             } catch let error as LogInputError {
                 // Corrupt: counted as a malformed record, named, never read again.
                 count(LogPipeline.Yield(records: 0, malformed: 1, newest: 0), Int(next.object.size))
                 self.corruptObjects = Array((self.corruptObjects + ["\(error)"]).suffix(3))
-            } catch let error as S3RequestError where error.status == 404 || error.status == 412 {
+            } catch let error as S3RequestError where error.code == "NoSuchKey" || error.status == 412 {
                 // Deleted or replaced since it was listed: a replacement is listed (or announced) again.
                 _ = error
             } catch {
-                self.issue = "\(self.url): \(error)"
+                // Left waiting (a missing bucket, a refusal, the network): read again once the bucket is back.
+                self.failed(error, now: now)
                 return
             }
             self.state.markRead(next.facts, object: next.object, now: now)
@@ -156,6 +162,18 @@ final class S3LogSource {
             objects += 1
             bytes += next.object.size
         }
+    }
+
+    private func succeeded() {
+        self.issue = nil
+        self.failures = 0
+        self.retryAt = 0
+    }
+
+    private func failed(_ error: any Error, now: Double) {
+        self.issue = "\(self.url): \(error)"
+        self.failures += 1
+        self.retryAt = now + min(max(self.options.pollSeconds, 10), 5 * pow(2, Double(min(self.failures, 10) - 1)))
     }
 
     /// Finds the locations (now and then), then lists their open days.
