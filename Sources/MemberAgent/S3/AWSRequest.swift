@@ -96,8 +96,8 @@ public struct S3RequestError: Error, CustomStringConvertible, Equatable {
         }
         var words = "\(what): \(printable(message, 200))"
         if status == 301 || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" {
-            let where_ = region.map { "region \(printable($0, 30))" } ?? XMLElements(body).first("Endpoint").map { "endpoint \(printable($0, 100))" }
-            words += " (the bucket is in another region\(where_.map { ", " + $0 } ?? ""): pass --s3-region)"
+            let place = region.map { "region \(printable($0, 30))" } ?? XMLElements(body).first("Endpoint").map { "endpoint \(printable($0, 100))" }
+            words += " (the bucket is in another region\(place.map { ", " + $0 } ?? ""): pass --s3-region)"
         }
         return S3RequestError(status: status, code: printable(code, 64), message: words, retryable: retryable)
     }
