@@ -21,8 +21,6 @@ final class S3LogSource {
         /// At most this many objects (and about this many compressed bytes) per poll, so checkpoints keep up.
         var maxObjectsPerPoll = 64
         var maxBytesPerPoll: Int64 = 256 << 20
-        /// Seconds between searches for new accounts, regions and VPCs.
-        var locationRefreshSeconds: Double = 300
         /// Objects are announced by a queue: no listing.
         var notified = false
     }
@@ -188,7 +186,8 @@ final class S3LogSource {
 
     /// Finds the locations (now and then), then lists their open days.
     private func discover(now: Double) async throws {
-        if now - self.locationsAt >= self.options.locationRefreshSeconds || self.locations.isEmpty {
+        // New accounts, regions and VPCs are looked for every five listings (every 5 minutes by default).
+        if now - self.locationsAt >= max(5, self.options.pollSeconds * 5) || self.locations.isEmpty {
             self.locations = try await self.findLocations()
             self.locationsAt = now
         }
