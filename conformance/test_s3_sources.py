@@ -639,7 +639,7 @@ def test_corrupt_objects_are_skipped_counted_and_named_and_the_rest_is_exact(wor
     def named():
         issues = " ".join(r.get("Issue", "") for r in coverage(member))
         return issues if (not_gzip.name in issues or truncated.name in issues) else None
-    wait_for(named, what="coverage naming a corrupt object", agent=agent)
+    print(coverage(member)); wait_for(named, what="coverage naming a corrupt object", agent=agent)
     # Skipped, not retried forever: the findings stay exact and the agent keeps running.
     time.sleep(2)
     assert stored(member) == expected and agent.process.poll() is None
