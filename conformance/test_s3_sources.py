@@ -657,11 +657,8 @@ def test_corrupt_objects_are_skipped_counted_and_named_and_the_rest_is_exact(wor
 
     def named():
         issues = " ".join(r.get("Issue", "") for r in coverage(member))
-        return issues if (not_gzip.name in issues or truncated.name in issues) else None
-    if os.environ.get("S3T_SKIP_COVERAGE"):
-        pass
-    else:
-        wait_for(named, what="coverage naming a corrupt object", agent=agent)
+        return issues if (not_gzip.name in issues and truncated.name in issues) else None
+    wait_for(named, what="coverage naming both corrupt objects", agent=agent)
     # Skipped, not retried forever: the findings stay exact and the agent keeps running.
     time.sleep(2)
     assert stored(member) == expected and agent.process.poll() is None
@@ -685,13 +682,13 @@ def test_a_missing_bucket_is_reported_in_coverage_and_reading_starts_once_it_exi
 
     def reported():
         return [r for r in coverage(member) if bucket in (r.get("Issue") or "")]
-    if not os.environ.get("S3T_SKIP_COVERAGE"):
-        wait_for(reported, what="coverage naming the missing bucket", agent=agent)
-    else:
-        time.sleep(3)
+    resources = wait_for(reported, what="coverage naming the missing bucket", agent=agent)
+    assert resources[0]["CoverageStatus"] == "UNHEALTHY", resources
     world.bucket(bucket)
     world.put(bucket, "", mine)
     wait_equal(lambda: stored(member), expected, agent=agent)
+    wait_for(lambda: [r for r in coverage(member) if r["CoverageStatus"] == "HEALTHY" and bucket not in (r.get("Issue") or "")],
+             what="coverage healthy again", agent=agent)
 
 
 def test_scan_all_accounts_of_a_bucket_equals_the_scan_of_every_accounts_files(world, tmp_path):
