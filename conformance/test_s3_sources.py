@@ -561,6 +561,7 @@ class ThrottlingProxy:
     def __init__(self, upstream, throttle):
         self.upstream = upstream.split("//", 1)[1]
         self.throttle = throttle  # request numbers (from 0) to refuse
+        self.credentials = []  # (access key id, security token or None) of every request
         self.count = 0
         self.refused = 0
         self.lock = threading.Lock()
@@ -575,7 +576,9 @@ class ThrottlingProxy:
             def _handle(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                credential = re.search(r"Credential=([^/]+)/", self.headers.get("Authorization", ""))
                 with proxy.lock:
+                    proxy.credentials.append((credential.group(1) if credential else None, self.headers.get("x-amz-security-token")))
                     number = proxy.count
                     proxy.count += 1
                     refuse = number in proxy.throttle
@@ -636,6 +639,8 @@ def test_a_throttling_burst_is_retried_and_findings_stay_exact(world, tmp_path):
         agent = world.agent("throttled", member, str(tmp_path / "state"), sources(bucket), endpoint=proxy.endpoint)
         wait_equal(lambda: stored(member), expected, timeout=60, agent=agent)
         wait_for(lambda: proxy.refused == len(throttle), what=f"{len(throttle)} refusals served", agent=agent)
+        # Every S3 request was signed with the log-archive profile's keys, none with the member's Guardpost keys.
+        assert {key for key, _ in proxy.credentials} == {LOG_KEYS[0]}
         wait_for(agent.outbox_empty, what="an empty outbox", agent=agent)
         agent.stop()
 
@@ -714,3 +719,20 @@ def test_scan_all_accounts_of_a_bucket_equals_the_scan_of_every_accounts_files(w
     # One account's scan of the same bucket: that account's files only.
     found, summary = world.scan("--account-id", member, *world.s3_options(bucket, "trail/"))
     assert found == member_only, summary
+
+
+def test_a_log_role_is_assumed_and_its_session_signs_every_read(world, tmp_path):
+    account = random_account()
+    bucket = world.bucket("gp-role")
+    mine = member_objects(account)
+    world.put(bucket, "", mine)
+    expected = world.scan_files(account, write_files(str(tmp_path / "files"), mine))
+    role = "arn:aws:iam::123456789012:role/guardpost-log-reader"
+    with ThrottlingProxy(world.moto, set()) as proxy:
+        result = subprocess.run([AGENT, "scan", "--intel-dir", world.intel, "--account-id", account, "--log-profile", "logs", "--log-role-arn", role,
+                                 "--s3-endpoint-url", proxy.endpoint, *sum(([o, u] for o, u in sources(bucket)), [])],
+                                env=dict(world.env(), AWS_ENDPOINT_URL_STS=world.moto), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert findings_of(result.stdout) == expected
+    # moto's STS hands out temporary keys (ASIA…) with a session token: they, not the profile's keys, signed the reads.
+    assert proxy.credentials and all(key and key.startswith("ASIA") and key != LOG_KEYS[0] and token for key, token in proxy.credentials), proxy.credentials[:3]
