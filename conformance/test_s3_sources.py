@@ -9,6 +9,7 @@ agent runs; the same objects are also written to disk, and `guardpost-agent scan
 member's detector must hold exactly its findings (ids, types, counts).
 
 Each test has its own member account, bucket and agent, on one guardpost-admin server and one moto_server."""
+import calendar
 import gzip
 import http.client
 import http.server
@@ -122,6 +123,16 @@ def cloudtrail_objects(account, region=REGION, org=None, per_object=4, seed=0, *
             objects.append(LogObject("cloudtrail", key, _gzip(json.dumps({"Records": chunk}))))
             index += 1
     return objects
+
+
+def single_cloudtrail_object(account, stratus_file, delivered_minutes_later=0):
+    """One stratus-red-team detonation as one CloudTrail object of the account, keyed by its first record's time plus
+    the delivery delay."""
+    records = sorted(_load_cloudtrail(os.path.join(STRATUS, stratus_file), account), key=lambda r: r["eventTime"])
+    moment = time.gmtime(calendar.timegm(time.strptime(records[0]["eventTime"], "%Y-%m-%dT%H:%M:%SZ")) + 60 * delivered_minutes_later)
+    key = (f"AWSLogs/{account}/CloudTrail/{REGION}/{time.strftime('%Y/%m/%d', moment)}/"
+           f"{account}_CloudTrail_{REGION}_{time.strftime('%Y%m%dT%H%MZ', moment)}_9000NEWERSTRATUS.json.gz")
+    return LogObject("cloudtrail", key, _gzip(json.dumps({"Records": records})))
 
 
 def flow_lines(account):
@@ -516,7 +527,8 @@ def test_sigkill_mid_stream_and_restart_lose_nothing_and_count_nothing_twice(wor
     member = world.member()
     bucket = world.bucket("gp-killed")
     mine = member_objects(member.account_id)
-    expected = world.scan_files(member.account_id, write_files(str(tmp_path / "files"), mine))
+    files = write_files(str(tmp_path / "files"), mine)
+    expected = world.scan_files(member.account_id, files)
     state = str(tmp_path / "state")
     first, rest = in_waves(mine, 2)
     world.put(bucket, "", first)
@@ -527,10 +539,18 @@ def test_sigkill_mid_stream_and_restart_lose_nothing_and_count_nothing_twice(wor
     agent.start()
     wait_equal(lambda: stored(member), expected, agent=agent)
     wait_for(agent.outbox_empty, what="an empty outbox", agent=agent)
-    # A second kill and restart with nothing new: it reads nothing again (counts stay those of the scan).
+    # A second kill and restart, then one new object: the agent reads it and nothing it had read before (the counts
+    # are still the scan's, with the new object's file added).
     agent.kill()
     agent.start()
-    time.sleep(4)
+    # (DeleteTrail at 12:46, delivered at 13:10: its key sorts after the day's last one, …T1306Z.)
+    newer = single_cloudtrail_object(member.account_id, "aws.defense-evasion.cloudtrail-delete.json", delivered_minutes_later=24)
+    world.put(bucket, "", [newer])
+    write_files(str(tmp_path / "files"), [newer])
+    before, expected = expected, world.scan_files(member.account_id, files)
+    assert len(expected) == len(before) + 1
+    wait_equal(lambda: stored(member), expected, agent=agent)
+    time.sleep(2.5)  # one more publishing interval of finding updates: nothing is counted late
     assert stored(member) == expected
 
 
