@@ -4,11 +4,18 @@ event notifications from SQS, against moto_server's S3 and SQS (the real protoco
 The logs are ../shared/data's: panther-scenario's compromised-root-creds and enrichment-example CloudTrail (attacker and
 victim) and its VPC flow lines, panther-rule-tests' Resolver query-log rows, and stratus-red-team detonations re-wrapped
 as {"Records":[…]} — every record rewritten to name the account whose prefix it is written under (and stratus' fake
-regions to the trail's region). They are cut into gzip objects in time order across several days and written while the
-agent runs; the same objects are also written to disk, and `guardpost-agent scan` of those files is the reference: the
-member's detector must hold exactly its findings (ids, types, counts).
+regions to the trail's region). They are cut into gzip objects in time order across several days (CloudTrail in
+objects of four records, flow logs in two objects of two flow logs, one daily and one hourly-partitioned, Resolver logs
+per VPC and day). The same objects are written to disk, and `guardpost-agent scan` of those files is the reference:
+the member's detector must hold exactly its findings (ids, types, counts).
 
-Each test has its own member account, bucket and agent, on one guardpost-admin server and one moto_server."""
+Listing while objects land, with another account's and another region's logs in the bucket (usage counts exactly the
+member's records); SQS notifications as moto_server's bucket sends them plus SNS-wrapped, EventBridge-shaped, plain,
+test-event and duplicate messages sent by hand (the queue drains); SIGKILL and restarts; objects landing late with keys
+before ones already read; a proxy answering 503 SlowDown and 500; corrupt objects (named in coverage and in scan's
+summary); a bucket that does not exist yet (UNHEALTHY, then read); `scan --all-accounts` of an organisation trail; the
+log bucket read with an assumed role's temporary keys. Each test has its own member account, bucket and agent, on one
+guardpost-admin server and one moto_server."""
 import calendar
 import gzip
 import http.client
