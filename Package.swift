@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "MemberAgentTests",
             dependencies: [
-                "MemberAgent", "Detection", "GuardDutyModel", "SigV4",
+                "MemberAgent", "Detection", "GuardDutyModel", "SigV4", "CZlib",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -5,7 +5,8 @@ import SigV4
 /// operators already have:
 /// - an explicit profile (`--profile` or `AWS_PROFILE`) reads `~/.aws/credentials` then `~/.aws/config`
 ///   (`[name]` / `[profile name]`);
-/// - otherwise `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, then the `default` profile.
+/// - otherwise `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`), then the `default` profile;
+///   a profile's `aws_session_token` is used with its keys.
 /// - region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`.
 /// `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE` move the files, as they do for the CLI.
 public struct AWSConfiguration: Sendable, Equatable {
@@ -35,9 +36,10 @@ public struct AWSConfiguration: Sendable, Equatable {
         if explicitProfile == nil, let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty,
             !secret.isEmpty
         {
-            credentials = SigV4Credentials(accessKeyId: id, secretAccessKey: secret)
+            credentials = SigV4Credentials(
+                accessKeyId: id, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
         } else if let id = fromProfile("aws_access_key_id"), let secret = fromProfile("aws_secret_access_key") {
-            credentials = SigV4Credentials(accessKeyId: id, secretAccessKey: secret)
+            credentials = SigV4Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: fromProfile("aws_session_token"))
         } else if explicitProfile != nil {
             throw AgentError.configuration(
                 "profile '\(profileName)' has no aws_access_key_id/aws_secret_access_key in \(credentialsFile) or \(configFile)")

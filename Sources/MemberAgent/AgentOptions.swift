@@ -11,6 +11,8 @@ public struct AgentOptions: Sendable {
     public var flowLogs: [String]
     public var cloudTrail: [String]
     public var dnsLogs: [String]
+    /// How `s3://` sources are read (their own credentials, endpoint, queue); nil when every source is a local path.
+    public var s3: S3ReadingOptions?
     /// Built-in intelligence (dns-domains.tsv, tor-exit-nodes.txt, mining-pool-ips.txt).
     public var intelDirectory: String?
     /// The operator's geolocation databases (`--geoip-city`, `--geoip-asn`): findings' remote addresses are placed before

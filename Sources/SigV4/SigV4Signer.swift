@@ -64,6 +64,9 @@ public struct SigV4Signer: Sendable {
     public func sign(_ request: inout SigV4Request, timestamp: String) {
         request.headers.removeAll { $0.name.lowercased() == "authorization" || $0.name.lowercased() == "x-amz-date" }
         request.headers.append((name: "X-Amz-Date", value: timestamp))
+        if let token = self.credentials.sessionToken, !request.headers.contains(where: { $0.name.lowercased() == "x-amz-security-token" }) {
+            request.headers.append((name: "X-Amz-Security-Token", value: token))
+        }
         let signedHeaders = Set(request.headers.map { $0.name.lowercased() }).subtracting(SigV4.unsignedHeaders).sorted()
         let payloadHash = SigV4Encoding.sha256Hex(request.body)
         let date = String(timestamp.prefix(8))

@@ -14,9 +14,13 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(name: .customLong("state-dir"), help: "Agent id, file offsets, cached lists, the outbox of undelivered findings.") var stateDirectory:
         String
-    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (followed as it grows).") var flowLogs: [String] = []
-    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory.") var cloudTrail: [String] = []
-    @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory.") var dnsLogs: [String] = []
+    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (followed as it grows), or s3://BUCKET/PREFIX/.")
+    var flowLogs: [String] = []
+    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory, or s3://BUCKET/PREFIX/ (the trail's bucket).") var cloudTrail:
+        [String] = []
+    @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory, or s3://BUCKET/PREFIX/.") var dnsLogs: [String] = []
+    @Flag(name: .customLong("all-accounts"), help: "Refused by run: the agent channel takes only the signing account's findings (use scan).")
+    var allAccounts = false
     @Option(name: .customLong("intel-dir"), help: "Built-in intelligence directory (defaults to the one shipped with Guardpost).") var intelDir:
         String?
     @Option(name: .customLong("heartbeat-seconds"), help: "Seconds between heartbeats (an agent silent for 60 s is unhealthy).") var heartbeatSeconds:
@@ -29,10 +33,16 @@ struct Run: AsyncParsableCommand {
     var updatesEverySeconds: Double?
 
     @OptionGroup var geo: GeoOptions
+    @OptionGroup var s3: S3Options
 
     func validate() throws {
         guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
             throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
+        }
+        guard !self.allAccounts else {
+            throw ValidationError(
+                "run reads only its own account's logs: a member's keys speak only for the member, so the administrator refuses findings of other accounts. Run one agent per account (each with its keys and the same s3:// prefix), or use scan --all-accounts offline"
+            )
         }
         guard self.heartbeatSeconds >= 1, self.heartbeatSeconds <= 55 else { throw ValidationError("--heartbeat-seconds must be from 1 to 55") }
     }
@@ -46,6 +56,9 @@ struct Run: AsyncParsableCommand {
             flowLogs: self.flowLogs, cloudTrail: self.cloudTrail, dnsLogs: self.dnsLogs
         )
         options.caBundle = self.connection.caBundle
+        options.s3 = try self.s3.reading(
+            region: client.configurationForAgent.region, defaultSince: S3Options.yesterday, sources: self.flowLogs + self.cloudTrail + self.dnsLogs)
+        options.s3?.region = client.configurationForAgent.region
         options.intelDirectory = Scan.intelDirectory(self.intelDir)
         options.geo = try self.geo.databases()
         options.heartbeatInterval = .milliseconds(Int(self.heartbeatSeconds * 1000))

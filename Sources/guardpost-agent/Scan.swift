@@ -6,19 +6,30 @@ import MemberAgent
 import ThreatLists
 
 /// `guardpost-agent scan`: read logs, apply the lists and the rules, print findings (JSON or a table) and a summary.
-struct Scan: ParsableCommand {
+struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Detect offline over log files; findings on stdout, a summary on stderr.")
 
-    @Option(name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (.gz read transparently; - for stdin).") var flowLogs: [String] =
-        []
-    @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory ({\"Records\":[…]}, JSON arrays or lines; .gz).") var cloudTrail:
-        [String] = []
-    @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory (JSON lines; .gz).") var dnsLogs: [String] = []
+    @Option(
+        name: .customLong("flow-logs"), help: "VPC Flow Logs file or directory (.gz read transparently; - for stdin), or s3://BUCKET/PREFIX/.")
+    var flowLogs: [String] = []
+    @Option(
+        name: .customLong("cloudtrail"),
+        help: "CloudTrail file or directory ({\"Records\":[…]}, JSON arrays or lines; .gz), or s3://BUCKET/PREFIX/ (the trail's bucket).")
+    var cloudTrail: [String] = []
+    @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory (JSON lines; .gz), or s3://BUCKET/PREFIX/.")
+    var dnsLogs: [String] = []
+    @Flag(
+        name: .customLong("all-accounts"),
+        help: "Read every account's (and region's) objects of s3:// sources; else --account-id's (and --region's when given).")
+    var allAccounts = false
     @Option(name: .customLong("threat-list"), help: "A threat list, FILE or FILE:FORMAT (TXT, STIX, OTX_CSV, ALIEN_VAULT, PROOF_POINT, FIRE_EYE).")
     var threatLists: [String] = []
     @Option(name: .customLong("trusted-list"), help: "A trusted IP list, FILE or FILE:FORMAT.") var trustedLists: [String] = []
-    @Option(name: .customLong("account-id"), help: "Account for records that do not name one.") var accountId: String = "000000000000"
-    @Option(help: "Region for records that do not name one.") var region: String = "us-east-1"
+    @Option(
+        name: .customLong("account-id"),
+        help: "Account for records that do not name one (default 000000000000), and the account read in s3:// sources.")
+    var accountId: String?
+    @Option(help: "Region for records that do not name one (default us-east-1), and the region read in s3:// sources.") var region: String?
     @Option(name: .customLong("detector-id"), help: "Detector id written into finding ARNs.") var detectorId: String =
         "00000000000000000000000000000000"
     @Option(help: "json (GetFindings' findings array) or table.") var output: String = "json"
@@ -30,16 +41,23 @@ struct Scan: ParsableCommand {
         name: .customLong("intel-dir"), help: "Directory with built-in intelligence (dns-domains.tsv); defaults to the one shipped with Guardpost.")
     var intelDir: String?
     @OptionGroup var geo: GeoOptions
+    @OptionGroup var s3: S3Options
 
     func validate() throws {
         guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
             throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
         }
         guard ["json", "table"].contains(self.output) else { throw ValidationError("--output must be json or table") }
-        guard Validate.isAccountId(self.accountId) else { throw ValidationError("--account-id must be 12 digits") }
+        guard self.accountId.map(Validate.isAccountId) ?? true else { throw ValidationError("--account-id must be 12 digits") }
+        if S3Options.anyS3(self.flowLogs, self.cloudTrail, self.dnsLogs) {
+            guard self.accountId != nil || self.allAccounts else {
+                throw ValidationError("s3:// sources are read for one account: pass --account-id ID (or --all-accounts)")
+            }
+            guard self.s3.queueURL == nil else { throw ValidationError("--sqs-queue-url is for run; scan lists the bucket") }
+        }
     }
 
-    func run() throws {
+    func run() async throws {
         let geo = try self.geo.databases()
         let builtIn = BuiltInIntelligence(directory: Self.intelDirectory(self.intelDir), geo: geo)
         for warning in builtIn.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
@@ -47,12 +65,22 @@ struct Scan: ParsableCommand {
             threatLists: try self.threatLists.map { try Self.loadList($0, content: .addressesAndDomains) },
             trustedLists: try self.trustedLists.map { try Self.loadList($0, content: .addresses).list }
         )
-        let engine = DetectionEngine(intelligence: intelligence, accountId: self.accountId, region: self.region, detectorId: self.detectorId)
+        let engine = DetectionEngine(
+            intelligence: intelligence, accountId: self.accountId ?? "000000000000", region: self.region ?? "us-east-1", detectorId: self.detectorId)
         engine.s3DataEvents = !self.noS3DataEvents
         let pipeline = LogPipeline(engine: engine)
-        try pipeline.scan(self.flowLogs, as: .flowLogs)
-        try pipeline.scan(self.cloudTrail, as: .cloudTrail)
-        try pipeline.scan(self.dnsLogs, as: .dnsLogs)
+        var reading = try self.s3.reading(
+            region: self.region ?? "us-east-1", defaultSince: nil, sources: self.flowLogs + self.cloudTrail + self.dnsLogs)
+        reading?.allAccounts = self.allAccounts
+        reading?.region = self.allAccounts ? nil : self.region
+        var objectSummary = ""
+        for (dataSource, paths) in [(DataSource.flowLogs, self.flowLogs), (.cloudTrail, self.cloudTrail), (.dnsLogs, self.dnsLogs)] {
+            try pipeline.scan(paths.filter { !S3SourceURL.isSource($0) }, as: dataSource)
+            for read in try await pipeline.scanObjects(paths, as: dataSource, reading: reading, account: self.accountId) {
+                objectSummary += "\(read.source): \(read.objects) objects read, \(read.corrupt.count) skipped as corrupt\n"
+                for corrupt in read.corrupt { objectSummary += "  \(corrupt)\n" }
+            }
+        }
         let found = engine.findings()
         let findings = geo.map { FindingEnricher(databases: $0).enriched(found) } ?? found
         if self.output == "json" {
@@ -70,6 +98,7 @@ struct Scan: ParsableCommand {
             summary += "\(name): \(statistics.records) records read, \(statistics.skipped) skipped, \(statistics.malformed) malformed\n"
             for example in statistics.examples { summary += "  \(example)\n" }
         }
+        summary += objectSummary
         let byType = Dictionary(grouping: findings, by: \.type).map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
         if engine.s3DataEventsIgnored > 0 { summary += "s3 data events ignored (S3 Protection off): \(engine.s3DataEventsIgnored)\n" }
         summary += "findings: \(findings.count)\n" + byType.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + (byType.isEmpty ? "" : "\n")

@@ -147,4 +147,8 @@ public enum LogInput {
 /// Why an input could not be read.
 public struct LogInputError: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }

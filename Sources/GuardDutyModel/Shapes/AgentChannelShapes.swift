@@ -107,6 +107,14 @@ public struct AgentHeartbeat: Codable, Sendable, Equatable {
         public var lagSeconds: Double?
         public var recordsSinceLast: Int
         public var bytesSinceLast: Int
+        /// S3 sources: objects read, objects found and not yet read, how far (seconds of last-modified time) the
+        /// oldest waiting object is behind the newest, what stops the source (a missing or forbidden bucket, an
+        /// unreachable queue), and the last objects skipped as corrupt.
+        public var objects: Int?
+        public var objectsBehind: Int?
+        public var secondsBehind: Double?
+        public var issue: String?
+        public var skippedObjects: [String]?
 
         public init(dataSource: String, path: String, records: Int, errors: Int, lagSeconds: Double?, recordsSinceLast: Int, bytesSinceLast: Int) {
             self.dataSource = dataSource

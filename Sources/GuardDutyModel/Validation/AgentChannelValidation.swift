@@ -47,6 +47,22 @@ extension AgentHeartbeat {
             if let lag = source.lagSeconds, !lag.isFinite {
                 throw GuardDutyError.badRequest("The request is rejected because lagSeconds must be a finite number.")
             }
+            try Self.validateObjectFigures(source)
+        }
+    }
+
+    /// An S3 source's figures: counters in range, a finite lag, an issue and at most 10 skipped objects of at most
+    /// 4096 bytes each.
+    static func validateObjectFigures(_ source: Source) throws {
+        guard [source.objects ?? 0, source.objectsBehind ?? 0].allSatisfy({ (0...Self.maxCounter).contains($0) }),
+            (source.secondsBehind ?? 0).isFinite
+        else {
+            throw GuardDutyError.badRequest("The request is rejected because a source's object counters or secondsBehind are out of range.")
+        }
+        let skipped = source.skippedObjects ?? []
+        guard (source.issue?.utf8.count ?? 0) <= 4096, skipped.count <= 10, skipped.allSatisfy({ $0.utf8.count <= 4096 }) else {
+            throw GuardDutyError.badRequest(
+                "The request is rejected because a source's issue is longer than 4096 bytes or it names more than 10 skipped objects.")
         }
     }
 }

@@ -20,12 +20,14 @@ final class DetectionLoop {
     private var checkpoint: Checkpoint
     private var ledger: FindingLedger
     private let sources: [(tailer: LogTailer, id: String)]
+    /// The `s3://` sources (and their queue), read after the files.
+    private let s3: S3Sources
     /// The configuration in force; nil until the first one arrives (or is read from the state directory).
     private(set) var config: AgentConfig?
     private var lastDataAt = Date().timeIntervalSince1970
     private var newestRecord: Int64 = 0
 
-    init(options: AgentOptions, detectorId: String, region: String, builtIn: BuiltInIntelligence, outbox: Outbox, state: AgentState) {
+    init(options: AgentOptions, detectorId: String, region: String, builtIn: BuiltInIntelligence, outbox: Outbox, state: AgentState) throws {
         self.options = options
         self.detectorId = detectorId
         self.outbox = outbox
@@ -43,26 +45,35 @@ final class DetectionLoop {
         for (dataSource, paths) in [(DataSource.flowLogs, options.flowLogs), (.cloudTrail, options.cloudTrail), (.dnsLogs, options.dnsLogs)] {
             for path in paths {
                 let id = "\(dataSource.rawValue):\(path)"
-                sources.append((LogTailer(dataSource: dataSource, path: path, cursors: checkpoint.cursors[id] ?? []), id))
                 state.register(source: id, dataSource: dataSource, path: path)
+                if S3SourceURL.isSource(path) { continue }
+                sources.append((LogTailer(dataSource: dataSource, path: path, cursors: checkpoint.cursors[id] ?? []), id))
             }
         }
         self.sources = sources
+        self.s3 = try S3Sources.make(
+            arguments: [(.flowLogs, options.flowLogs), (.cloudTrail, options.cloudTrail), (.dnsLogs, options.dnsLogs)], options: options.s3,
+            accounts: nil, saved: checkpoint.s3 ?? [:], scanning: false
+        )
     }
 
     /// One poll: swaps in a configuration the sync offered, reads the sources, writes new findings to the outbox at
     /// once and updates at the publishing frequency, and checkpoints what changed. Nothing is read before the first
     /// configuration (first start with the administrator unreachable).
-    func poll() throws {
+    func poll() async throws {
         self.applyOffer()
         guard let current = self.config else { return }
         let now = Date().timeIntervalSince1970
-        let read = current.status == "ENABLED" ? try self.readSources() : 0
+        self.s3.read(account: current.accountId)
+        let (read, objects) = current.status == "ENABLED" ? try await self.readSources(now: now) : (0, 0)
         if read > 0 { self.lastDataAt = now }
-        var changed = read > 0
+        var changed = read > 0 || objects > 0
         if try self.judge(read: read, now: now, config: current) { changed = true }
         if try self.publishDueUpdates(now: now, config: current) { changed = true }
         if changed { try self.save() }
+        // Queue messages go only once what they announced is checkpointed.
+        await self.s3.acknowledge()
+        for (id, figures) in self.s3.figures() { self.state.setS3(source: id, figures) }
     }
 
     /// Swaps in the configuration the sync offered, if any: its lists, S3 Protection, the publishing frequency.
@@ -79,9 +90,10 @@ final class DetectionLoop {
         self.state.setAppliedVersion(newConfig.version)
     }
 
-    /// Hands every source's new complete content to the pipeline; returns the records read.
-    private func readSources() throws -> Int {
+    /// Hands every source's new complete content to the pipeline; returns the records and S3 objects read.
+    private func readSources(now: Double) async throws -> (records: Int, objects: Int) {
         var read = 0
+        var objects = 0
         for (tailer, id) in self.sources {
             try tailer.poll { file, path, bytes, fromStart in
                 let yield = self.pipeline.ingest(bytes, from: tailer.dataSource, file: file, path: path, fromStart: fromStart)
@@ -92,7 +104,13 @@ final class DetectionLoop {
         }
         // Parsers of files that are gone are not needed any more.
         self.pipeline.keepFiles(Set(self.sources.flatMap { $0.tailer.cursors.keys }))
-        return read
+        await self.s3.poll(now: now, pipeline: self.pipeline) { id, yield, bytes in
+            read += yield.records
+            objects += 1
+            self.newestRecord = max(self.newestRecord, yield.newest)
+            self.state.count(source: id, records: yield.records, malformed: yield.malformed, bytes: bytes, newest: yield.newest)
+        }
+        return (read, objects)
     }
 
     /// Asks the engine for findings after new records (windows older than the newest record's window are judged), or
@@ -136,6 +154,7 @@ final class DetectionLoop {
     /// Checkpoints the file offsets, the findings known, the pending updates and what the learned rules learned.
     func save() throws {
         self.checkpoint.cursors = Dictionary(uniqueKeysWithValues: self.sources.map { ($0.id, Array($0.tailer.cursors.values)) })
+        self.checkpoint.s3 = self.s3.isEmpty ? nil : self.s3.states
         self.ledger.save(into: &self.checkpoint)
         self.checkpoint.baselines = self.pipeline.engine.learnedBaselines()
         try self.checkpoint.save(stateDirectory: self.options.stateDirectory)

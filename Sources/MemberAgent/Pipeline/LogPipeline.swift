@@ -114,6 +114,11 @@ public final class LogPipeline {
         return parser
     }
 
+    /// Lets go of one file's parser (an object read to its end).
+    public func finish(file: String) {
+        if let parser = self.flowParsers.removeValue(forKey: file) { self.finishedFlowStatistics += parser.statistics }
+    }
+
     /// Lets go of the parsers of files no longer followed (rotated away, deleted).
     public func keepFiles(_ live: Set<String>) {
         for (file, parser) in self.flowParsers where !live.contains(file) {

@@ -16,12 +16,12 @@ struct DetectionService: Service {
     let logger: Logger
 
     func run() async throws {
-        let loop = DetectionLoop(
+        let loop = try DetectionLoop(
             options: self.options, detectorId: self.detectorId, region: self.region, builtIn: self.builtIn, outbox: self.outbox, state: self.state
         )
         let interval = self.options.pollInterval
         while !(Task.isCancelled || Task.isShuttingDownGracefully) {
-            try loop.poll()
+            try await loop.poll()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
         try loop.save()

@@ -15,6 +15,8 @@ final class AgentState: Sendable {
         var newest: Int64 = 0
         var recordsSinceLast = 0
         var bytesSinceLast = 0
+        /// S3 sources only: objects read, waiting, seconds behind, and the source's issue.
+        var s3: S3Sources.Figures?
     }
 
     /// The values under the lock.
@@ -68,6 +70,11 @@ final class AgentState: Sendable {
         }
     }
 
+    /// An S3 source's figures, for the next heartbeat.
+    func setS3(source id: String, _ figures: S3Sources.Figures) {
+        self.values.withLockedValue { $0.sources[id]?.s3 = figures }
+    }
+
     func addFindings(new: Int) { self.values.withLockedValue { $0.newFindings += new } }
     func delivered() { self.values.withLockedValue { $0.deliveredBatches += 1 } }
 
@@ -94,11 +101,16 @@ final class AgentState: Sendable {
             let sources = values.order.compactMap { id -> AgentHeartbeat.Source? in
                 guard let counters = values.sources[id] else { return nil }
                 let usage = report.usage[id] ?? (0, 0)
-                return AgentHeartbeat.Source(
+                var source = AgentHeartbeat.Source(
                     dataSource: counters.dataSource.rawValue, path: counters.path, records: counters.records, errors: counters.errors,
                     lagSeconds: counters.newest > 0 ? max(0, now - Double(counters.newest)) : nil,
                     recordsSinceLast: usage.records, bytesSinceLast: usage.bytes
                 )
+                if let s3 = counters.s3 {
+                    (source.objects, source.objectsBehind, source.secondsBehind) = (s3.objects, s3.behind, s3.seconds)
+                    (source.issue, source.skippedObjects) = (s3.issue, s3.skipped.isEmpty ? nil : s3.skipped)
+                }
+                return source
             }
             return (values.appliedVersion, sources, report.sequence)
         }

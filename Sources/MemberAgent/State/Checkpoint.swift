@@ -12,8 +12,10 @@ struct Checkpoint: Codable {
     var nextUpdateAt: Double
     /// What the learned rules (unusual ports and volumes, AnomalousBehavior) have learned.
     var baselines: LearnedBaselines?
+    /// What each `s3://` source read (by source id); absent in checkpoints of agents without one.
+    var s3: [String: S3SourceState]?
 
-    static var empty: Checkpoint { Checkpoint(cursors: [:], findings: [], pendingUpdates: [], nextUpdateAt: 0, baselines: nil) }
+    static var empty: Checkpoint { Checkpoint(cursors: [:], findings: [], pendingUpdates: [], nextUpdateAt: 0, baselines: nil, s3: nil) }
 
     /// The checkpoint in `stateDirectory`, or an empty one on a first start (or one that cannot be read).
     static func load(stateDirectory: String) -> Checkpoint {

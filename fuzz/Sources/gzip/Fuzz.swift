@@ -1,5 +1,6 @@
 import CZlibFuzz
 import Detection
+import Foundation
 import FuzzSupport
 
 /// Gzips bytes with zlib (one member, or two when `split` is inside the input).
@@ -51,7 +52,53 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     if compressed.count > 20 {
         _ = try? LogInput.gunzip(Array(compressed.dropLast(9)), name: "fuzz")
     }
+    // Streamed as an S3 object downloads, in pieces the input chooses: the same bytes as whole, or the same refusal.
+    let piece = 1 + Int(bytes.first ?? 0) % 97
+    fuzzCheck((try? streamed(compressed, piece: piece)) == bytes, "streamed gzip in pieces of \(piece) differs from the input")
+    let whole = try? LogInput.gunzip([0x1F, 0x8B] + bytes, name: "fuzz")
+    let pieces = try? streamed([0x1F, 0x8B] + bytes, piece: piece)
+    fuzzCheck(whole == nil || pieces == whole, "streamed gzip accepted what whole gzip refused, or differs from it")
+    // Cut into CloudTrail records as objects are: never a trap, and a valid document keeps every record.
+    chunk(bytes, piece: piece)
     return 0
+}
+
+/// `GzipStream` fed `input` in pieces of `piece` bytes.
+func streamed(_ input: [UInt8], piece: Int) throws -> [UInt8] {
+    let stream = GzipStream(name: "fuzz")
+    var output: [UInt8] = []
+    var offset = 0
+    while offset < input.count {
+        try Array(input[offset..<min(input.count, offset + piece)]).withUnsafeBytes { try stream.push($0) { output += $0 } }
+        offset += piece
+    }
+    try stream.finish()
+    return output
+}
+
+/// `LogChunker` over the bytes as CloudTrail: when the bytes are a document as CloudTrail writes it (`{"Records":[`
+/// first) or an array of events, the pieces hold exactly its records.
+func chunk(_ bytes: [UInt8], piece: Int) {
+    var chunker = LogChunker(cloudTrail: true)
+    var parser = CloudTrailParser(byteLevel: false)
+    var names: [String] = []
+    var offset = 0
+    while offset < bytes.count {
+        Array(bytes[offset..<min(bytes.count, offset + piece)]).withUnsafeBufferPointer { buffer in
+            chunker.push(buffer) { parser.parse($0) { names.append($0.eventName) } }
+        }
+        offset += piece
+    }
+    chunker.finish { parser.parse($0) { names.append($0.eventName) } }
+    var whole = CloudTrailParser(byteLevel: false)
+    var expected: [String] = []
+    // As CloudTrail writes them: `{"Records":[` first, or an array of events.
+    let compact = bytes.filter { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }
+    guard compact.starts(with: Array(#"{"Records":["#.utf8)) || compact.first == UInt8(ascii: "["),
+        let object = try? JSONSerialization.jsonObject(with: Data(bytes)), object is [Any] || (object as? [String: Any])?["Records"] is [Any]
+    else { return }
+    whole.parse(bytes) { expected.append($0.eventName) }
+    fuzzCheck(names == expected, "the chunker's records \(names.count) differ from the document's \(expected.count)")
 }
 
 @main

@@ -185,17 +185,37 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                     issues.append("The agent runs configuration version \(applied); the detector is at version \(current).")
                 }
                 let sources = (try? PostgresStoreContext.decodeJSON([AgentHeartbeat.Source].self, sourcesJSON)) ?? []
-                for source in sources where source.errors > 0 {
-                    issues.append("\(source.errors) malformed records in \(source.dataSource) source \(source.path).")
+                var failing = false
+                for source in sources {
+                    issues += Self.issues(of: source)
+                    if source.issue != nil { failing = true }
                 }
                 resources.append(
                     CoverageResource(
                         agentId: agentId, hostname: hostname, detectorId: detector, accountId: account, version: version,
-                        healthy: silence <= Self.healthySeconds, issue: issues.isEmpty ? nil : issues.joined(separator: " "), updatedAt: lastSeen
+                        healthy: silence <= Self.healthySeconds && !failing, issue: issues.isEmpty ? nil : issues.joined(separator: " "),
+                        updatedAt: lastSeen
                     ))
             }
             return resources
         }
+    }
+
+    /// What coverage says about one source: what stops it (a missing or forbidden bucket: the agent is unhealthy),
+    /// malformed records, objects skipped as corrupt, objects waiting. What an agent reports is cut to a line each.
+    static func issues(of source: AgentHeartbeat.Source) -> [String] {
+        func line(_ text: String) -> String { String(text.unicodeScalars.filter { $0.value >= 32 && $0.value != 127 }.prefix(400)) }
+        var issues: [String] = []
+        let name = "\(source.dataSource) source \(line(source.path))"
+        if let issue = source.issue { issues.append("\(name) cannot be read: \(line(issue)).") }
+        if source.errors > 0 { issues.append("\(source.errors) malformed records in \(name).") }
+        if let skipped = source.skippedObjects, !skipped.isEmpty {
+            issues.append("Objects skipped as corrupt in \(name): \(skipped.prefix(3).map(line).joined(separator: "; ")).")
+        }
+        if let behind = source.objectsBehind, behind > 0, let seconds = source.secondsBehind, seconds >= 900 {
+            issues.append("\(behind) objects waiting in \(name), \(Int(seconds)) seconds behind the newest.")
+        }
+        return issues
     }
 
     public func usage(caller: Caller, detectorId: String) async throws -> [UsageRow] {

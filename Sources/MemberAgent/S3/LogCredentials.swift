@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import SigV4
+
+/// The credentials the agent reads the log bucket and its queue with — separate from the member's Guardpost keys: the
+/// default AWS chain (AWS_ACCESS_KEY_ID…, then the `default` profile) or `--log-profile NAME`, and optionally a role
+/// assumed with them (`--log-role-arn`, STS AssumeRole, renewed five minutes before it expires), as a central
+/// log-archive account grants.
+public final class LogCredentials: Sendable {
+    let base: SigV4Credentials
+    let roleArn: String?
+    let stsEndpoint: String
+    let region: String
+    private let assumed = NIOLockedValueBox<(credentials: SigV4Credentials, expires: Double)?>(nil)
+
+    /// `stsEndpoint` nil: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, then STS's regional endpoint.
+    public init(base: SigV4Credentials, region: String, roleArn: String? = nil, stsEndpoint: String? = nil) {
+        self.base = base
+        self.region = region
+        self.roleArn = roleArn
+        let environment = ProcessInfo.processInfo.environment
+        self.stsEndpoint =
+            stsEndpoint ?? environment["AWS_ENDPOINT_URL_STS"] ?? environment["AWS_ENDPOINT_URL"] ?? "https://sts.\(region).amazonaws.com"
+    }
+
+    /// The credentials to sign with now.
+    func current(_ http: HTTPClient) async throws -> SigV4Credentials {
+        guard let roleArn = self.roleArn else { return self.base }
+        let now = Date().timeIntervalSince1970
+        if let cached = self.assumed.withLockedValue({ $0 }), cached.expires - 300 > now { return cached.credentials }
+        let fresh = try await Retrying.run { try await self.assumeRole(roleArn, http) }
+        self.assumed.withLockedValue { $0 = fresh }
+        return fresh.credentials
+    }
+
+    /// STS AssumeRole (query protocol) with the base credentials.
+    private func assumeRole(_ roleArn: String, _ http: HTTPClient) async throws -> (credentials: SigV4Credentials, expires: Double) {
+        var request = try AWSRequest(url: self.stsEndpoint, path: "/")
+        request.method = "POST"
+        request.headers = [("content-type", "application/x-www-form-urlencoded; charset=utf-8")]
+        let form = [
+            ("Action", "AssumeRole"), ("Version", "2011-06-15"), ("RoleArn", roleArn), ("RoleSessionName", "guardpost-agent"),
+            ("DurationSeconds", "3600"),
+        ]
+        request.body = Array(form.map { "\($0.0)=\(SigV4Encoding.percentEncode($0.1))" }.joined(separator: "&").utf8)
+        let response = try await request.send(http, service: "sts", region: self.region, credentials: self.base, timeout: .seconds(30))
+        let body = Array(buffer: try await response.body.collect(upTo: 1 << 20))
+        guard response.status == .ok else {
+            throw S3RequestError.from(status: Int(response.status.code), body: body, what: "assuming \(roleArn)")
+        }
+        let xml = XMLElements(body)
+        guard let id = xml.first("AccessKeyId"), let secret = xml.first("SecretAccessKey"), let token = xml.first("SessionToken") else {
+            throw S3RequestError(status: 200, code: "InvalidResponse", message: "STS answered AssumeRole without credentials", retryable: false)
+        }
+        let expiration = xml.first("Expiration").flatMap { ISO8601DateFormatter().date(from: $0.replacingOccurrences(of: ".000", with: "")) }
+        return (
+            SigV4Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token),
+            expiration?.timeIntervalSince1970 ?? Date().timeIntervalSince1970 + 900
+        )
+    }
+}
