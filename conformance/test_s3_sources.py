@@ -428,6 +428,15 @@ def world():
     shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def agents_stop_after_each_test(world):
+    """Each test's agents stop when it ends: later tests do not share the CPU and moto_server with them."""
+    yield
+    for agent in world.agents:
+        agent.stop()
+    world.agents.clear()
+
+
 def _assert_the_data_finds_something(expected):
     types = {t for t, _ in expected.values()}
     assert {"UnauthorizedAccess:EC2/TorClient", "Stealth:IAMUser/CloudTrailLoggingDisabled", "CryptoCurrency:EC2/BitcoinTool.B!DNS",
