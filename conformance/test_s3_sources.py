@@ -755,6 +755,11 @@ def test_scan_all_accounts_of_a_bucket_equals_the_scan_of_every_accounts_files(w
     # One account's scan of the same bucket: that account's files only.
     found, summary = world.scan("--account-id", member, *world.s3_options(bucket, "trail/"))
     assert found == member_only, summary
+    # `run` refuses --all-accounts, saying why: the agent channel takes only the signing account's findings.
+    refused = subprocess.run([AGENT, "run", "--all-accounts", "--endpoint-url", world.server.endpoint, "--region", REGION,
+                              "--state-dir", str(tmp_path / "state"), *sum(([o, u] for o, u in sources(bucket, "trail/")), [])],
+                             env=world.env(), capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "scan --all-accounts" in refused.stderr, refused.stderr
 
 
 def test_a_log_role_is_assumed_and_its_session_signs_every_read(world, tmp_path):
