@@ -110,18 +110,21 @@ for key in keys:
 print(f"{time.monotonic() - start:.3f} {len(keys)} {total}")
 PY
 
+# Wall-clock seconds of a command; its CPU seconds (user + system) go to $work/cpu.txt.
 elapsed() {
-    local s e
-    s=$(date +%s.%N)
-    "$@" > /dev/null 2> "$work/stderr.txt" || { echo "failed: $*" >&2; cat "$work/stderr.txt" >&2; exit 1; }
-    e=$(date +%s.%N)
-    echo "$e - $s" | bc
+    /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$@" > /dev/null 2> "$work/stderr.txt" ||
+        { echo "failed: $*" >&2; cat "$work/stderr.txt" >&2; exit 1; }
+    read -r wall user system < "$work/time.txt"
+    echo "$user $system" | awk '{printf "%.2f\n", $1 + $2}' > "$work/cpu.txt"
+    echo "$wall"
 }
 median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-disk_times=() s3_times=() moto_times=()
+disk_times=() s3_times=() moto_times=() disk_cpu=() s3_cpu=()
 for run in $(seq 1 "$repeat"); do
     disk_times+=("$(elapsed taskset -c 0 "$bin" scan --account-id "$account" --flow-logs "$work/disk")")
+    disk_cpu+=("$(cat "$work/cpu.txt")")
     s3_times+=("$(elapsed taskset -c 0 "$bin" scan --account-id "$account" --flow-logs "s3://$bucket/" --s3-endpoint-url "$endpoint")")
+    s3_cpu+=("$(cat "$work/cpu.txt")")
     grep -F "s3://$bucket/" "$work/stderr.txt" > "$work/s3-summary.txt" || true
     read -r secs count bytes < <(taskset -c 0 python3 "$work/download.py" "$endpoint" "$bucket")
     moto_times+=("$secs")
@@ -129,11 +132,14 @@ done
 disk=$(printf '%s\n' "${disk_times[@]}" | median)
 s3=$(printf '%s\n' "${s3_times[@]}" | median)
 moto=$(printf '%s\n' "${moto_times[@]}" | median)
+disk_c=$(printf '%s\n' "${disk_cpu[@]}" | median)
+s3_c=$(printf '%s\n' "${s3_cpu[@]}" | median)
 echo "== $(nproc) cores; the agent and the download client pinned to core 0, moto_server to core 1; median of $repeat runs"
 echo "   agent: $bin"
 echo "   S3 source summary: $(cat "$work/s3-summary.txt")"
 echo "scan of the .gz files on disk:   ${disk}s = $(echo "$records / $disk" | bc -l | awk '{printf "%.0f", $1}') records/s   (runs: ${disk_times[*]})"
 echo "scan of the same objects in S3:  ${s3}s = $(echo "$records / $s3" | bc -l | awk '{printf "%.0f", $1}') records/s   (runs: ${s3_times[*]})"
+echo "agent CPU time (user + system): disk ${disk_c}s, S3 ${s3_c}s (S3/disk $(echo "$s3_c / $disk_c" | bc -l | awk '{printf "%.2f", $1}'))"
 echo "moto_server raw download of all $count objects ($((bytes / 1000000)) MB): ${moto}s   (runs: ${moto_times[*]})"
 echo "S3/disk throughput, raw:                        $(echo "$disk / $s3" | bc -l | awk '{printf "%.2f", $1}')x"
 discounted=$(echo "$s3 - $moto" | bc -l)
