@@ -37,7 +37,7 @@ import urllib.parse
 import boto3
 import pytest
 
-from conftest import OUTPUT, ROOT, Server, start_moto
+from conftest import OUTPUT, ROOT, Console, Server, start_moto
 
 AGENT = os.environ.get("GUARDPOST_AGENT", os.path.join(ROOT, ".build", "debug", "guardpost-agent"))
 SHARED = os.path.join(ROOT, "..", "shared", "data")
@@ -729,6 +729,11 @@ def test_a_missing_bucket_is_reported_in_coverage_and_reading_starts_once_it_exi
         return [r for r in coverage(member) if bucket in (r.get("Issue") or "")]
     resources = wait_for(reported, what="coverage naming the missing bucket", agent=agent)
     assert resources[0]["CoverageStatus"] == "UNHEALTHY", resources
+    # The console's Accounts page shows the same.
+    console = Console(world.server)
+    assert console.sign_in(member.access_key_id, member.secret_access_key).status_code in (302, 303)
+    page = console.get("/console/accounts").text
+    assert "UNHEALTHY" in page and bucket in page, page[-2000:]
     world.bucket(bucket)
     world.put(bucket, "", mine)
     wait_equal(lambda: stored(member), expected, agent=agent)
