@@ -26,6 +26,9 @@ final class S3LogSource {
         var notified = false
     }
 
+    /// Objects waiting beyond which no new listing is made until they are read.
+    static let maxPending = 10_000
+
     /// Whose objects are read: one account (the agent's) or every account in the bucket.
     enum Accounts: Equatable {
         case only(String)
@@ -125,7 +128,8 @@ final class S3LogSource {
         // After a failure the bucket is left alone a while (5 s, doubling up to the listing interval or 10 s), not hammered
         // every poll.
         guard self.accounts != nil, now >= self.retryAt else { return }
-        if !self.options.notified, now - self.lastListAt >= self.options.pollSeconds {
+        // Far behind (a backfill), listing again would only find what waits already: read first.
+        if !self.options.notified, now - self.lastListAt >= self.options.pollSeconds, self.pending.count < Self.maxPending {
             self.lastListAt = now
             do {
                 try await self.discover(now: now)
