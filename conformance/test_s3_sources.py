@@ -132,10 +132,12 @@ def cloudtrail_objects(account, region=REGION, org=None, per_object=4, seed=0, *
     return objects
 
 
-def single_cloudtrail_object(account, stratus_file, delivered_minutes_later=0):
-    """One stratus-red-team detonation as one CloudTrail object of the account, keyed by its first record's time plus
-    the delivery delay."""
+def single_cloudtrail_object(account, stratus_file, delivered_minutes_later=0, at=None):
+    """One stratus-red-team detonation as one CloudTrail object of the account (its records moved to the time `at`
+    when given), keyed by its first record's time plus the delivery delay."""
     records = sorted(_load_cloudtrail(os.path.join(STRATUS, stratus_file), account), key=lambda r: r["eventTime"])
+    for record in records if at else ():
+        record["eventTime"] = at
     moment = time.gmtime(calendar.timegm(time.strptime(records[0]["eventTime"], "%Y-%m-%dT%H:%M:%SZ")) + 60 * delivered_minutes_later)
     key = (f"AWSLogs/{account}/CloudTrail/{REGION}/{time.strftime('%Y/%m/%d', moment)}/"
            f"{account}_CloudTrail_{REGION}_{time.strftime('%Y%m%dT%H%MZ', moment)}_9000NEWERSTRATUS.json.gz")
@@ -452,8 +454,11 @@ def test_listing_reads_objects_written_over_time_exactly_as_a_scan_of_the_same_f
     mine = member_objects(member.account_id, split=True)
     expected, records = world.scan_files(member.account_id, write_files(str(tmp_path / "files"), mine), records=True)
     _assert_the_data_finds_something(expected)
-    # Another account's logs and this account's trail of another region share the bucket: the agent reads neither.
+    # Another account's logs, this account's trail of another region and a day before --s3-since share the bucket:
+    # the agent reads none of them.
     ignored = member_objects(other) + cloudtrail_objects(member.account_id, region="us-west-2")
+    ignored.append(single_cloudtrail_object(member.account_id, "aws.defense-evasion.cloudtrail-delete.json", at="2020-09-30T23:50:00Z"))
+    assert "/CloudTrail/us-east-1/2020/09/30/" in ignored[-1].key
     world.put(bucket, prefix, ignored)
 
     # The objects land in three waves, each the next third of every location's objects in key order (as AWS delivers
