@@ -232,6 +232,9 @@ def findings_of(stdout):
 # --- the world: one guardpost-admin, one moto_server, per-test members and agents ---------------------------------
 
 class World:
+    """One guardpost-admin and one moto_server (S3, SQS and STS) shared by the module's tests; the log-archive keys as
+    the `logs` profile of a credentials file that every test's member adds its Guardpost keys' profile to."""
+
     def __init__(self, server, moto_endpoint, base):
         self.server, self.moto, self.base = server, moto_endpoint, base
         self.s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_endpoint, aws_access_key_id=LOG_KEYS[0], aws_secret_access_key=LOG_KEYS[1])
