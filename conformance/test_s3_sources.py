@@ -557,6 +557,11 @@ def test_sigkill_mid_stream_and_restart_lose_nothing_and_count_nothing_twice(wor
     first, rest = in_waves(mine, 2)
     world.put(bucket, "", first)
     agent = world.agent("killed", member, state, sources(bucket))
+    # A first kill as the agent starts reading (its configuration just applied), a second once findings arrived.
+    wait_for(lambda: "configuration applied" in agent.log(), interval=0.05, what="the agent's configuration", agent=agent)
+    time.sleep(0.3)
+    agent.kill()
+    agent.start()
     wait_for(lambda: stored(member), what="the first findings", agent=agent)
     agent.kill()
     world.put(bucket, "", rest)
