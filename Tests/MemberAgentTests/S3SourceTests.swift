@@ -207,6 +207,13 @@ struct S3SourceTests {
         }
     }
 
+    @Test func aLineOfSeveralMegabytesArrivingInSmallPiecesIsHandedOverWhole() {
+        let long = [UInt8](repeating: UInt8(ascii: "x"), count: 3 << 20) + [10] + Array("next\n".utf8)
+        let chunks = Self.chunks(long, as: .dnsLogs, pieces: 65536)
+        #expect(Array(chunks.joined()) == long)
+        #expect(chunks.first?.count == (3 << 20) + 1 + 5 || chunks.first?.count == (3 << 20) + 1)
+    }
+
     @Test func lineLogsAreHandedOverInWholeLinesAndALastLineWithoutNewlineIsKept() {
         let text = Array((0..<20000).map { "2 123 eni-\($0) 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK" }.joined(separator: "\n").utf8)
         for size in [5, 65536, 3 << 20] {

@@ -1,5 +1,6 @@
 import Detection
 import Foundation
+import ServiceLifecycle
 
 /// One `s3://bucket/prefix/` source of one data source: finds the log objects of the accounts and region it reads
 /// (by listing, or from the notifications a queue hands it), and streams each new one through the pipeline.
@@ -124,7 +125,7 @@ final class S3LogSource {
 
     /// Lists when it is time, then reads waiting objects (within the per-poll budget) into the pipeline; `count`
     /// gets each object's yield and the bytes analysed. Problems with the bucket become the source's issue.
-    func poll(now: Double, pipeline: LogPipeline, count: (LogPipeline.Yield, Int) -> Void) async {
+    func poll(now: Double, pipeline: LogPipeline, count: (LogPipeline.Yield, Int) -> Void, progress: () -> Void) async {
         // After a failure the bucket is left alone a while (5 s, doubling up to the listing interval or 10 s), not hammered
         // every poll.
         guard self.accounts != nil, now >= self.retryAt else { return }
@@ -137,11 +138,15 @@ final class S3LogSource {
             } catch {
                 self.failed(error, now: now)
             }
+            progress()
         }
         self.pending.sort { ($0.facts.day, $0.object.key) < ($1.facts.day, $1.object.key) }
         var objects = 0
         var bytes: Int64 = 0
-        while let next = self.pending.first, objects < self.options.maxObjectsPerPoll, bytes < self.options.maxBytesPerPoll {
+        // A shutdown waits for the object being read, not for the rest of the poll's budget.
+        while let next = self.pending.first, objects < self.options.maxObjectsPerPoll, bytes < self.options.maxBytesPerPoll, !Task.isCancelled,
+            !Task.isShuttingDownGracefully
+        {
             do {
                 let (yield, analysed) = try await S3ObjectReader.read(
                     next.object, bucket: self.url.bucket, as: self.dataSource, client: self.client, into: pipeline)
@@ -165,6 +170,7 @@ final class S3LogSource {
             self.pendingIdentities.remove(next.identity)
             objects += 1
             bytes += next.object.size
+            progress()
         }
     }
 

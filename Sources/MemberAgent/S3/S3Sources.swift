@@ -57,11 +57,13 @@ final class S3Sources {
     /// The states to checkpoint, by source id.
     var states: [String: S3SourceState] { Dictionary(uniqueKeysWithValues: self.sources.map { ($0.id, $0.state) }) }
 
-    /// Reads the queue (if any), then every source; `count` gets each object's yield and size with its source id.
-    func poll(now: Double, pipeline: LogPipeline, count: (String, LogPipeline.Yield, Int) -> Void) async {
+    /// Reads the queue (if any), then every source; `count` gets each object's yield and size with its source's id
+    /// and data source; `progress` is called after each listing and object (heartbeat figures stay current).
+    func poll(now: Double, pipeline: LogPipeline, count: (String, DataSource, LogPipeline.Yield, Int) -> Void, progress: () -> Void = {}) async {
         if let queue = self.queue, now >= self.queueRetryAt { await self.receive(queue, now: now) }
         for source in self.sources {
-            await source.poll(now: now, pipeline: pipeline) { yield, bytes in count(source.id, yield, bytes) }
+            await source.poll(
+                now: now, pipeline: pipeline, count: { yield, bytes in count(source.id, source.dataSource, yield, bytes) }, progress: progress)
         }
     }
 
