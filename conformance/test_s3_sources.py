@@ -560,11 +560,6 @@ def test_sigkill_and_restarts_read_every_object_once(world, tmp_path):
     assert stored(member) == expected
 
 
-@pytest.mark.xfail(reason="The agent marks an S3 object read once its records are analysed, but a detection window still open "
-                          "(ConsoleLoginSuccess.B's hour of console logins, judged only when newer CloudTrail records arrive or after "
-                          "--idle-flush-seconds) lives only in memory: a SIGKILL in that gap loses the finding, and the restarted "
-                          "agent does not read the object again (builds of 20:00 and 20:10 UTC; the 19:32 build judged CloudTrail's windows against "
-                          "the newest record of any source, which hid the gap with these logs).")
 def test_a_sigkill_mid_stream_while_a_window_is_open_loses_no_finding(world, tmp_path):
     member = world.member()
     bucket = world.bucket("gp-killed-mid")

@@ -9,8 +9,12 @@ import ThreatLists
 /// Delivery guarantee: a finding is written to the outbox (fsync) before the file offsets that produced it are
 /// checkpointed, and leaves the outbox only when the administrator acknowledged it. After a crash the agent re-reads
 /// from the checkpointed offsets and regenerates the same findings with the same ids; the server's upsert only moves
-/// findings forward, so nothing is lost and nothing counts twice. Threshold rules whose window was open at a crash
-/// start that window again from the checkpointed offsets' records onwards (records before it are not re-counted).
+/// findings forward, so nothing is lost and nothing counts twice.
+///
+/// The checkpoint is taken only where no detection window is open (or, when windows never all close, once an hour):
+/// the engine it restores holds no half-filled window, so a restart replays the records of every window that was open
+/// — two console logins read before and after a crash still make their finding. The cost is re-reading what came
+/// after the last quiet moment.
 final class DetectionLoop {
     let options: AgentOptions
     let detectorId: String
@@ -25,6 +29,11 @@ final class DetectionLoop {
     /// The configuration in force; nil until the first one arrives (or is read from the state directory).
     private(set) var config: AgentConfig?
     private var lastDataAt = Date().timeIntervalSince1970
+    /// When the checkpoint was last written, and whether something changed since.
+    private var checkpointedAt = Date().timeIntervalSince1970
+    private var unsaved = false
+    /// A checkpoint is written at least this often, open windows or not.
+    static let maxCheckpointAge = 3600.0
     /// The newest record's time of each data source: its windows are judged against it.
     private var newestRecord: [DataSource: Int64] = [:]
 
@@ -71,7 +80,8 @@ final class DetectionLoop {
         var changed = read > 0 || objects > 0
         if try self.judge(read: read, now: now, config: current) { changed = true }
         if try self.publishDueUpdates(now: now, config: current) { changed = true }
-        if changed { try self.save() }
+        if changed { self.unsaved = true }
+        try self.checkpointIfQuiet(now: now)
         // Queue messages go only once what they announced is checkpointed.
         await self.s3.acknowledge()
         for (id, figures) in self.s3.figures() { self.state.setS3(source: id, figures) }
@@ -158,6 +168,14 @@ final class DetectionLoop {
         }
     }
 
+    /// Checkpoints what changed, when no window is open (or the checkpoint is an hour old); see the type's note.
+    func checkpointIfQuiet(now: Double) throws {
+        guard self.unsaved, !self.pipeline.engine.hasOpenWindows || now - self.checkpointedAt >= Self.maxCheckpointAge else { return }
+        try self.save()
+        self.unsaved = false
+        self.checkpointedAt = now
+    }
+
     /// Checkpoints the file offsets, the findings known, the pending updates and what the learned rules learned.
     func save() throws {
         self.checkpoint.cursors = Dictionary(uniqueKeysWithValues: self.sources.map { ($0.id, Array($0.tailer.cursors.values)) })
@@ -165,5 +183,6 @@ final class DetectionLoop {
         self.ledger.save(into: &self.checkpoint)
         self.checkpoint.baselines = self.pipeline.engine.learnedBaselines()
         try self.checkpoint.save(stateDirectory: self.options.stateDirectory)
+        self.s3.checkpointed()
     }
 }

@@ -52,6 +52,8 @@ final class S3LogSource {
     let region: String?
     let options: Options
     var state: S3SourceState
+    /// The state as the last checkpoint written holds it.
+    var savedState: S3SourceState
     private var locations: [String] = []
     private var locationsAt = -Double.infinity
     private var lastListAt = -Double.infinity
@@ -80,6 +82,7 @@ final class S3LogSource {
         self.region = region
         self.options = options
         self.state = state
+        self.savedState = state
     }
 
     /// Objects waiting, and how far (seconds of last-modified time) the oldest waiting one is behind the newest seen.
@@ -108,8 +111,12 @@ final class S3LogSource {
         return true
     }
 
-    /// Whether the object is no longer waiting (read, or skipped).
-    func isSettled(key: String, etag: String) -> Bool { !self.pendingIdentities.contains("\(key)\u{0}\(etag)") }
+    /// Whether the object is read (or skipped) and recorded in the checkpoint last written.
+    func isSaved(key: String, etag: String) -> Bool {
+        guard !self.pendingIdentities.contains("\(key)\u{0}\(etag)") else { return false }
+        guard let facts = self.layout.facts(of: key, base: self.url.base) else { return true }
+        return self.savedState.wasRead(facts, key: key, etag: etag)
+    }
 
     private func enqueue(_ item: Pending) {
         guard !self.state.wasRead(item.facts, key: item.object.key, etag: item.object.etag), !self.pendingIdentities.contains(item.identity) else {

@@ -95,10 +95,15 @@ final class S3Sources {
         }
     }
 
-    /// After the checkpoint is saved: deletes the messages whose objects are all read (or skipped).
+    /// The checkpoint was written: what the sources read so far is safe (queue messages may go).
+    func checkpointed() {
+        for source in self.sources { source.savedState = source.state }
+    }
+
+    /// Deletes the messages whose objects are all read (or skipped) and recorded in the saved checkpoint.
     func acknowledge() async {
         guard let queue = self.queue, !self.messages.isEmpty else { return }
-        let done = self.messages.filter { message in message.objects.allSatisfy { self.sources[$0.source].isSettled(key: $0.key, etag: $0.etag) } }
+        let done = self.messages.filter { message in message.objects.allSatisfy { self.sources[$0.source].isSaved(key: $0.key, etag: $0.etag) } }
         guard !done.isEmpty else { return }
         do {
             try await queue.delete(done.map(\.handle))

@@ -24,7 +24,8 @@ struct DetectionService: Service {
             try await loop.poll()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
-        try loop.save()
+        // With a window still open the last quiet checkpoint stays: the next start replays that window's records.
+        try loop.checkpointIfQuiet(now: Date().timeIntervalSince1970)
         self.logger.info("detection stopped; checkpoint saved")
     }
 }
