@@ -22,11 +22,24 @@ public struct PostgresFindingStore: FindingStore {
 
     public func ingest(caller: Caller, detectorId: String, findings: [Finding]) async throws -> IngestSummary {
         let latest = try FindingLimits.ingestBatch(findings, accountId: caller.accountId, region: caller.region, detectorId: detectorId)
-        return try await self.context.transaction(signalsChange: false) { connection in
-            _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            return try await self.upsert(connection, caller: caller, findings: latest)
+        // Concurrent batches of one account lock the rollup keys they share, each statement in key order; a batch
+        // that inserts and updates locks two such sets, and two of those can still deadlock (or race on a new
+        // finding's first row). PostgreSQL aborts one; a batch is idempotent, so it is simply run again.
+        for attempt in 1... {
+            do {
+                return try await self.context.transaction(signalsChange: false) { connection in
+                    _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
+                    return try await self.upsert(connection, caller: caller, findings: latest)
+                }
+            } catch StoreError.conflict(let reason) where attempt < Self.ingestAttempts {
+                self.logger.debug("findings batch conflicted with a concurrent one; running it again", metadata: ["reason": "\(reason)"])
+            }
         }
+        fatalError("unreachable")
     }
+
+    /// How many times a batch that conflicted with a concurrent one is run before the agent is told to retry.
+    static let ingestAttempts = 5
 
     /// The upsert itself; `findings` hold distinct ids of one account and region.
     func upsert(_ connection: PostgresConnection, caller: Caller, findings: [Finding]) async throws -> IngestSummary {
