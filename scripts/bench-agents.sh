@@ -8,7 +8,7 @@
 #  4. findings queries: 1,000,000 findings of 100 members loaded by one SQL statement, the administrator's ListFindings /
 #     GetFindings / GetFindingsStatistics latency (goals p99 10 / 20 / 50 ms) right after the load; then the statistics
 #     again while a member's agent channel ingests at the goal rate (1.5x the psql rate of part 3, or GOAL_RATE rows/s),
-#     and after a VACUUM ANALYZE, with the rollup's size at each step.
+#     and after a VACUUM of the rollup, with the rollup's size at each step.
 # Usage: scripts/bench-agents.sh [FINDINGS_FOR_QUERIES]   (BENCH="push heartbeats ingest queries" selects parts;
 #        KEEP=DIR keeps the server's data in DIR and leaves the server running for experiments;
 #        BIN=dir takes guardpost-admin and guardpost-bench from dir instead of building them;
@@ -110,7 +110,7 @@ queries --label "during ingest" --statistics-only | tee -a "$data_dir/queries.ou
 rollup "during ingest"
 wait $paced
 cat "$data_dir/paced.out"
-sql -c "VACUUM ANALYZE"
+sql -c "VACUUM (ANALYZE) finding_stats"
 rollup "after VACUUM"
 queries --label "after VACUUM" --statistics-only | tee -a "$data_dir/queries.out"
 python3 - "$data_dir/queries.out" <<'PY'
