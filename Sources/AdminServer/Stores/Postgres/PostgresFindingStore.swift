@@ -79,14 +79,52 @@ public struct PostgresFindingStore: FindingStore {
             documents.append(String(decoding: document, as: UTF8.self))
             samples.append(finding.service.additionalInfo?.value.contains(#""sample":true"#) ?? false)
         }
-        let statement = FindingUpsertStatement(
-            accountId: caller.accountId, region: caller.region, detectorId: findings[0].service.detectorId, ids: ids, types: types,
-            severities: severities, counts: counts, created: created, updated: updated, firstSeen: firstSeen, lastSeen: lastSeen,
-            resourceTypes: resourceTypes, resourceIds: resourceIds, remoteIPs: remoteIPs, documents: documents, samples: samples)
+        var builder = SQLBuilder()
+        let account = try builder.bind(caller.accountId)
+        let region = try builder.bind(caller.region)
+        let detector = try builder.bind(findings[0].service.detectorId)
+        builder.sql = """
+            WITH incoming AS (
+                SELECT * FROM unnest(\(try builder.bind(ids))::text[], \(try builder.bind(types))::text[], \(try builder.bind(severities))::float8[],
+                                     \(try builder.bind(counts))::bigint[], \(try builder.bind(created))::timestamptz[], \(try builder.bind(updated))::timestamptz[],
+                                     \(try builder.bind(firstSeen))::timestamptz[], \(try builder.bind(lastSeen))::timestamptz[],
+                                     \(try builder.bind(resourceTypes))::text[], \(try builder.bind(resourceIds))::text[], \(try builder.bind(remoteIPs))::text[],
+                                     \(try builder.bind(documents))::text[], \(try builder.bind(samples))::bool[])
+                    AS t(finding_id, type, severity, count, created_at, updated_at, first_seen, last_seen, resource_type, resource_id, remote_ip, document, sample)
+            ), located AS (
+                -- The week a finding was first stored is found by one index probe per id and partition (LIMIT 1 keeps
+                -- the lookup a nested loop: a hash join would read all of the account's findings when its statistics
+                -- are stale, as they are while a young week's partition fills).
+                SELECT i.*, f.created_week AS existing_week,
+                       coalesce(f.created_week, date_trunc('week', now() AT TIME ZONE 'UTC')::date) AS created_week
+                FROM incoming i
+                LEFT JOIN LATERAL (
+                    SELECT f.created_week FROM findings f
+                    WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = i.finding_id LIMIT 1
+                ) f ON true
+            ), upserted AS (
+                INSERT INTO findings AS f (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at,
+                                           event_first_seen, event_last_seen, resource_type, resource_id, remote_ip, finding, sample)
+                SELECT created_week, \(account), \(region), finding_id, \(detector), type, severity, count, created_at, updated_at,
+                       first_seen, last_seen, resource_type, nullif(resource_id, ''), nullif(remote_ip, ''), document::jsonb, sample
+                FROM located
+                ON CONFLICT (account_id, region, finding_id, created_week) DO UPDATE SET
+                    type = EXCLUDED.type, severity = EXCLUDED.severity, count = EXCLUDED.count, updated_at = EXCLUDED.updated_at,
+                    event_first_seen = least(f.event_first_seen, EXCLUDED.event_first_seen),
+                    event_last_seen = greatest(f.event_last_seen, EXCLUDED.event_last_seen),
+                    resource_type = EXCLUDED.resource_type, resource_id = EXCLUDED.resource_id, remote_ip = EXCLUDED.remote_ip,
+                    finding = jsonb_set(EXCLUDED.finding, '{createdAt}', f.finding -> 'createdAt'),
+                    -- New occurrences bring a manually archived finding back; a suppressed one stays archived.
+                    archived = f.suppressed, stored_at = now()
+                WHERE (EXCLUDED.updated_at, EXCLUDED.count) > (f.updated_at, f.count)
+                RETURNING finding_id
+            )
+            SELECT l.finding_id, l.existing_week IS NULL FROM located l JOIN upserted u USING (finding_id)
+            """
         var newIds: [String] = []
         var movedIds: [String] = []
         var summary = IngestSummary()
-        for try await (id, isNew) in try await connection.execute(statement, logger: self.logger) {
+        for try await (id, isNew) in try await connection.query(builder.query, logger: self.logger).decode((String, Bool).self) {
             if isNew { newIds.append(id) } else { summary.updated += 1 }
             movedIds.append(id)
         }
