@@ -94,7 +94,8 @@ public struct PostgresFindingStore: FindingStore {
             ), located AS (
                 -- The week a finding was first stored is found by one index probe per id and partition (LIMIT 1 keeps
                 -- the lookup a nested loop: a hash join would read all of the account's findings when its statistics
-                -- are stale, as they are while a young week's partition fills).
+                -- are stale, as they are while a young week's partition fills). Planned for every batch, not prepared:
+                -- a cached generic plan made while the week's partition was empty scans it sequentially once it is not.
                 SELECT i.*, f.created_week AS existing_week,
                        coalesce(f.created_week, date_trunc('week', now() AT TIME ZONE 'UTC')::date) AS created_week
                 FROM incoming i
