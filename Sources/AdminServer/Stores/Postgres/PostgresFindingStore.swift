@@ -92,17 +92,10 @@ public struct PostgresFindingStore: FindingStore {
                                      \(try builder.bind(documents))::text[], \(try builder.bind(samples))::bool[])
                     AS t(finding_id, type, severity, count, created_at, updated_at, first_seen, last_seen, resource_type, resource_id, remote_ip, document, sample)
             ), located AS (
-                -- The week a finding was first stored is found by one index probe per id and partition (LIMIT 1 keeps
-                -- the lookup a nested loop: a hash join would read all of the account's findings when its statistics
-                -- are stale, as they are while a young week's partition fills). Planned for every batch, not prepared:
-                -- a cached generic plan made while the week's partition was empty scans it sequentially once it is not.
                 SELECT i.*, f.created_week AS existing_week,
                        coalesce(f.created_week, date_trunc('week', now() AT TIME ZONE 'UTC')::date) AS created_week
                 FROM incoming i
-                LEFT JOIN LATERAL (
-                    SELECT f.created_week FROM findings f
-                    WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = i.finding_id LIMIT 1
-                ) f ON true
+                LEFT JOIN findings f ON f.account_id = \(account) AND f.region = \(region) AND f.finding_id = i.finding_id
             ), upserted AS (
                 INSERT INTO findings AS f (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at,
                                            event_first_seen, event_last_seen, resource_type, resource_id, remote_ip, finding, sample)
