@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "guardpost-agent",
             dependencies: [
-                "MemberAgent", "Detection", "ThreatLists", "GuardDutyModel",
+                "MemberAgent", "Detection", "ThreatLists", "GuardDutyModel", "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

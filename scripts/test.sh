@@ -46,10 +46,10 @@ fi
 echo "== Swift tests"
 swift test --skip-build
 
-echo "== fuzz targets, 10 s each (the harness builds and runs; long runs: scripts/fuzz.sh TARGET SECONDS)"
-bash scripts/fuzz.sh all 10
+echo "== fuzz targets, 5 s each (the harness builds and runs; long runs: scripts/fuzz.sh TARGET SECONDS)"
+bash scripts/fuzz.sh all 5
 
 echo "== conformance suite (boto3 and the aws CLI against guardpost-admin on its embedded PostgreSQL)"
 export GUARDPOST_ADMIN="$PWD/.build/debug/guardpost-admin"
 # The conformance servers start their own embedded clusters: that is the path users take.
-env -u DATABASE_URL python3 -m pytest conformance -q -p no:cacheprovider
+env -u DATABASE_URL python3 -m pytest conformance -q -p no:cacheprovider --durations=15

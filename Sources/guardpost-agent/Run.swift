@@ -25,8 +25,12 @@ struct Run: AsyncParsableCommand {
         String?
     @Option(name: .customLong("heartbeat-seconds"), help: "Seconds between heartbeats (an agent silent for 60 s is unhealthy).") var heartbeatSeconds:
         Double = 15
-    @Option(name: .customLong("idle-flush-seconds"), help: "Judge open detection windows after this long without new records.") var idleFlushSeconds:
-        Double = 30
+    @Option(
+        name: .customLong("idle-flush-seconds"),
+        help:
+            "Judge open detection windows after this long without new records (default 30; 900 when a source is in S3, which delivers every 5 to 10 minutes)."
+    )
+    var idleFlushSeconds: Double?
     @Option(
         name: .customLong("updates-every-seconds"),
         help: "Publish updates of existing findings this often instead of at the finding publishing frequency (testing).")
@@ -62,7 +66,8 @@ struct Run: AsyncParsableCommand {
         options.intelDirectory = Scan.intelDirectory(self.intelDir)
         options.geo = try self.geo.databases()
         options.heartbeatInterval = .milliseconds(Int(self.heartbeatSeconds * 1000))
-        options.idleFlushSeconds = self.idleFlushSeconds
+        // S3 delivers objects every 5 to 10 minutes: a shorter quiet spell is not the end of a window's records.
+        options.idleFlushSeconds = self.idleFlushSeconds ?? (S3Options.anyS3(self.flowLogs, self.cloudTrail, self.dnsLogs) ? 900 : 30)
         options.updateIntervalOverride = self.updatesEverySeconds
         let logger = Logger(label: "guardpost-agent")
         let runtime = try AgentRuntime(options: options, logger: logger, channel: client)

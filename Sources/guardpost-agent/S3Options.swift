@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemberAgent
+import SigV4
 
 /// How `s3://` sources are read, shared by `run` and `scan`: the log bucket's own credentials (never the member's
 /// Guardpost keys), its endpoint, the queue that announces objects, the listing interval, the late window and the
@@ -47,13 +48,15 @@ struct S3Options: ParsableArguments {
             throw ValidationError("\(source) is not an S3 location: give s3://BUCKET/ or s3://BUCKET/PREFIX/ (the folder that holds AWSLogs/)")
         }
         let bucketRegion = self.s3Region ?? region
-        let base: AWSConfiguration
+        // A profile named must have keys; without one, the chain ends with the machine's credentials (container, instance).
+        let base: SigV4Credentials?
         do {
-            base = try AWSConfiguration.resolve(profile: self.logProfile, region: bucketRegion)
+            base = try AWSConfiguration.resolve(profile: self.logProfile, region: bucketRegion).credentials
         } catch {
-            throw ValidationError("no credentials to read the log bucket: \(error) (pass --log-profile NAME)")
+            guard self.logProfile == nil else { throw ValidationError("cannot read the log bucket with --log-profile: \(error)") }
+            base = nil
         }
-        let credentials = LogCredentials(base: base.credentials, region: bucketRegion, roleArn: self.logRoleArn)
+        let credentials = LogCredentials(base: base, region: bucketRegion, roleArn: self.logRoleArn)
         let environment = ProcessInfo.processInfo.environment
         let endpoint = self.endpoint ?? environment["AWS_ENDPOINT_URL_S3"] ?? environment["AWS_ENDPOINT_URL"]
         var options = S3ReadingOptions(client: S3LogClient(endpoint: endpoint, region: bucketRegion, credentials: credentials))

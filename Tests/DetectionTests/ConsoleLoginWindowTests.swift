@@ -35,6 +35,29 @@ struct ConsoleLoginWindowTests {
         #expect(TrailEvents.summary(Self.findings(lines.reversed())) == TrailEvents.summary(found))
     }
 
+    @Test func anotherSourcesNewerRecordsDoNotCloseTheLoginWindowBeforeItsSecondLogin() {
+        // A streaming agent reads the first login, then flow logs two hours newer, then the second login (objects read
+        // in different polls): the CloudTrail window is judged against CloudTrail's own progress.
+        let engine = DetectionEngine(intelligence: Intelligence(locations: Self.locations), accountId: "123456789012", detectorId: "d")
+        var parser = CloudTrailParser()
+        let window = engine.thresholds.windowSeconds
+        parser.parse(Array(Self.login("198.51.7.1", at: Self.day + 600).utf8)) { engine.process($0) }
+        let flowsMuchLater = Self.day + 7_200
+        var marks = Watermarks(flow: flowsMuchLater - window, cloudTrail: Self.day + 600 - window)
+        #expect(engine.findings(closingWindowsBefore: marks).filter { $0.type.hasSuffix("ConsoleLoginSuccess.B") }.isEmpty)
+        parser.parse(Array(Self.login("45.9.20.9", at: Self.day + 1_500).utf8)) { engine.process($0) }
+        marks.cloudTrail = Self.day + 1_500 - window
+        _ = engine.findings(closingWindowsBefore: marks)
+        #expect(engine.findings().filter { $0.type.hasSuffix("ConsoleLoginSuccess.B") }.count == 1)
+        // What the old single watermark did: the flow logs' progress judged the first login alone.
+        let single = DetectionEngine(intelligence: Intelligence(locations: Self.locations), accountId: "123456789012", detectorId: "d")
+        var again = CloudTrailParser()
+        again.parse(Array(Self.login("198.51.7.1", at: Self.day + 600).utf8)) { single.process($0) }
+        _ = single.findings(closingWindowsBefore: flowsMuchLater - window)
+        again.parse(Array(Self.login("45.9.20.9", at: Self.day + 1_500).utf8)) { single.process($0) }
+        #expect(single.findings().filter { $0.type.hasSuffix("ConsoleLoginSuccess.B") }.isEmpty)
+    }
+
     @Test func aTravellersLoginsHoursApartAreNotReported() {
         let lines = [
             Self.login("198.51.7.1", at: Self.day + 8 * 3600), Self.login("45.9.20.9", at: Self.day + 19 * 3600),

@@ -176,6 +176,19 @@ struct S3SourceTests {
         #expect(throws: LogInputError.self) { try Self.gunzip(Array("not gzip at all".utf8), pieces: 100) }
     }
 
+    @Test func gzipFilesOnDiskAreReadPieceByPieceAtLineEnds() throws {
+        let text = Array((0..<20000).map { "2 123 eni-\($0) 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK\n" }.joined().utf8)
+        let path = try temporaryDirectory() + "/flow.log.gz"
+        try Data(Self.gzip(Array(text[0..<7000])) + Self.gzip(Array(text[7000...]))).write(to: URL(fileURLWithPath: path))
+        var chunks: [[UInt8]] = []
+        try LogInput.forEachChunk(path, chunkSize: 10_000) { chunks.append(Array($0)) }
+        #expect(chunks.count > 10)
+        #expect(chunks.allSatisfy { $0.last == 10 })
+        #expect(Array(chunks.joined()) == text)
+        try Data(Self.gzip(text).dropLast(30)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: LogInputError.self) { try LogInput.forEachChunk(path, chunkSize: 10_000) { _ in } }
+    }
+
     /// Cuts `bytes` in pieces of `size` and collects what the chunker hands over.
     static func chunks(_ bytes: [UInt8], as dataSource: DataSource, pieces size: Int) -> [[UInt8]] {
         var chunker = LogChunker(cloudTrail: dataSource == .cloudTrail)
@@ -205,6 +218,13 @@ struct S3SourceTests {
                 #expect(names == (0..<300).map { "Get{\"\($0)" })
             }
         }
+    }
+
+    @Test func aLineOfSeveralMegabytesArrivingInSmallPiecesIsHandedOverWhole() {
+        let long = [UInt8](repeating: UInt8(ascii: "x"), count: 3 << 20) + [10] + Array("next\n".utf8)
+        let chunks = Self.chunks(long, as: .dnsLogs, pieces: 65536)
+        #expect(Array(chunks.joined()) == long)
+        #expect(chunks.first?.count == (3 << 20) + 1 + 5 || chunks.first?.count == (3 << 20) + 1)
     }
 
     @Test func lineLogsAreHandedOverInWholeLinesAndALastLineWithoutNewlineIsKept() {

@@ -3,6 +3,7 @@ import GuardDutyModel
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import ThreatLists
 
 /// The agent channel under `/agent/v1` (SigV4 with the account's keys, like the API):
@@ -53,7 +54,8 @@ struct AgentChannelController: APIController {
             while (self.configVersions.version(of: query.detectorId) ?? -1) <= config.version && self.configVersions.epoch == epoch
                 && ContinuousClock.now < reread
             {
-                guard ContinuousClock.now < deadline else {
+                // A server shutting down answers at once instead of holding its shutdown for the rest of the wait.
+                guard ContinuousClock.now < deadline, !Task.isShuttingDownGracefully else {
                     var headers = HTTPFields()
                     headers[.eTag] = "\"\(config.version)\""
                     return Response(status: .notModified, headers: headers)

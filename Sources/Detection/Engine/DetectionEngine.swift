@@ -207,6 +207,22 @@ public final class DetectionEngine {
         return self.transit.deduplicate(self.context.aggregator.all(), names: self.names, slack: self.thresholds.windowSeconds)
     }
 
+    /// All findings so far, each data source's windows judged against that source's own progress: one source's newer
+    /// records (a busy flow log) never close another's windows (two console logins in CloudTrail objects read apart).
+    public func findings(closingWindowsBefore watermarks: Watermarks) -> [Finding] {
+        self.drainFlows()
+        self.windows.close(before: watermarks.flow, rules: self.rules.flowWindows, in: self.context)
+        for rule in self.rules.all {
+            // A rule of several kinds of records waits for the slowest of them.
+            var marks: [Int64] = []
+            if rule is any FlowRule { marks.append(watermarks.flow) }
+            if rule is any CloudTrailRule { marks.append(watermarks.cloudTrail) }
+            if rule is any DNSRule { marks.append(watermarks.dns) }
+            rule.close(before: marks.min() ?? min(watermarks.flow, watermarks.cloudTrail, watermarks.dns), in: self.context)
+        }
+        return self.transit.deduplicate(self.context.aggregator.all(), names: self.names, slack: self.thresholds.windowSeconds)
+    }
+
     /// Takes back findings from an earlier run, so that repeated activity after a restart updates them.
     public func restore(_ findings: [Finding]) {
         for finding in findings { self.context.aggregator.restore(finding) }

@@ -5,11 +5,14 @@
 public struct LogChunker {
     /// About this many bytes are handed over at once.
     public static let pieceSize = 1 << 20
-    /// A line or a record longer than this is cut off (the parser counts it as malformed).
-    public static let maxUnit = 8 << 20
+    /// A line or a record longer than this is cut off (the parser counts it as malformed). CloudTrail events are at
+    /// most a few hundred KB.
+    public static let maxUnit = 32 << 20
 
     let records: Bool
     private var buffer: [UInt8] = []
+    /// Lines: where the last line end in `buffer` is.
+    private var lastNewline: Int?
     // CloudTrail: the record scanner's state.
     private var head: [UInt8] = []
     private var recordDepth: Int?
@@ -51,11 +54,15 @@ public struct LogChunker {
     // MARK: lines
 
     private mutating func pushLines(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: ([UInt8]) -> Void) {
+        // Only the new bytes are searched for a line end: a long line costs its length, not its length squared.
+        let before = self.buffer.count
         self.buffer.append(contentsOf: bytes)
+        if let newline = bytes.lastIndex(of: 10) { self.lastNewline = before + newline }
         guard self.buffer.count >= Self.pieceSize else { return }
-        if let newline = self.buffer.lastIndex(of: 10) {
+        if let newline = self.lastNewline {
             emit(Array(self.buffer[...newline]))
             self.buffer.removeSubrange(...newline)
+            self.lastNewline = nil
         } else if self.buffer.count > Self.maxUnit {
             emit(self.buffer + [10])
             self.buffer = []

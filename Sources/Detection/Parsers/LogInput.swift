@@ -48,7 +48,7 @@ public enum LogInput {
 
     /// Calls `body` with pieces of the input that end at line ends, so that large line-oriented logs are read in
     /// constant memory: one buffer, filled by read(2), handed over in place; only a partial last line is moved back to
-    /// its start. Gzip input and standard input are read whole first.
+    /// its start. Gzip files are decompressed as they are read (never whole in memory); standard input is read whole.
     public static func forEachChunk(_ path: String, chunkSize: Int = 4 << 20, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let descriptor = path == "-" ? -1 : open(path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -58,7 +58,7 @@ public enum LogInput {
         defer { close(descriptor) }
         var magic: (UInt8, UInt8) = (0, 0)
         if pread(descriptor, &magic, 2, 0) == 2 && magic == (0x1F, 0x8B) {
-            try self.read(path).withUnsafeBufferPointer { try body($0) }
+            try self.forEachGzipChunk(descriptor, name: path, chunkSize: chunkSize, body)
             return
         }
         var capacity = chunkSize
@@ -93,6 +93,38 @@ public enum LogInput {
             if rest > 0 { memmove(storage, storage + lastNewline + 1, rest) }
             filled = rest
         }
+    }
+
+    /// A gzip file decompressed piece by piece and handed over at line ends, about `chunkSize` bytes at a time; only
+    /// the new bytes of each piece are searched for a line end, so a long line costs its length.
+    static func forEachGzipChunk(_ descriptor: Int32, name: String, chunkSize: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let stream = GzipStream(name: name)
+        var pending: [UInt8] = []
+        pending.reserveCapacity(chunkSize + (1 << 16))
+        var lastNewline: Int?
+        var input = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
+        while true {
+            let count = input.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LogInputError(description: "\(name): cannot be read (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            offset += off_t(count)
+            try input.withUnsafeBytes { raw in
+                try stream.push(UnsafeRawBufferPointer(rebasing: raw[0..<count])) { piece in
+                    if let newline = piece.lastIndex(of: 10) { lastNewline = pending.count + newline }
+                    pending.append(contentsOf: piece)
+                    guard pending.count >= chunkSize, let end = lastNewline else { return }
+                    try pending.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[...end])) }
+                    pending.removeSubrange(...end)
+                    lastNewline = nil
+                }
+            }
+        }
+        try stream.finish()
+        if !pending.isEmpty { try pending.withUnsafeBufferPointer { try body($0) } }
     }
 
     /// Decompresses gzip (all members, as `gzip -d` does).

@@ -25,7 +25,8 @@ final class DetectionLoop {
     /// The configuration in force; nil until the first one arrives (or is read from the state directory).
     private(set) var config: AgentConfig?
     private var lastDataAt = Date().timeIntervalSince1970
-    private var newestRecord: Int64 = 0
+    /// The newest record's time of each data source: its windows are judged against it.
+    private var newestRecord: [DataSource: Int64] = [:]
 
     init(options: AgentOptions, detectorId: String, region: String, builtIn: BuiltInIntelligence, outbox: Outbox, state: AgentState) throws {
         self.options = options
@@ -98,18 +99,21 @@ final class DetectionLoop {
             try tailer.poll { file, path, bytes, fromStart in
                 let yield = self.pipeline.ingest(bytes, from: tailer.dataSource, file: file, path: path, fromStart: fromStart)
                 read += yield.records
-                self.newestRecord = max(self.newestRecord, yield.newest)
+                self.newestRecord[tailer.dataSource] = max(self.newestRecord[tailer.dataSource] ?? 0, yield.newest)
                 self.state.count(source: id, records: yield.records, malformed: yield.malformed, bytes: bytes.count, newest: yield.newest)
             }
         }
         // Parsers of files that are gone are not needed any more.
         self.pipeline.keepFiles(Set(self.sources.flatMap { $0.tailer.cursors.keys }))
-        await self.s3.poll(now: now, pipeline: self.pipeline) { id, yield, bytes in
-            read += yield.records
-            objects += 1
-            self.newestRecord = max(self.newestRecord, yield.newest)
-            self.state.count(source: id, records: yield.records, malformed: yield.malformed, bytes: bytes, newest: yield.newest)
-        }
+        await self.s3.poll(
+            now: now, pipeline: self.pipeline,
+            count: { id, dataSource, yield, bytes in
+                read += yield.records
+                objects += 1
+                self.newestRecord[dataSource] = max(self.newestRecord[dataSource] ?? 0, yield.newest)
+                self.state.count(source: id, records: yield.records, malformed: yield.malformed, bytes: bytes, newest: yield.newest)
+            },
+            progress: { for (id, figures) in self.s3.figures() { self.state.setS3(source: id, figures) } })
         return (read, objects)
     }
 
@@ -119,8 +123,11 @@ final class DetectionLoop {
         let engine = self.pipeline.engine
         let idle = now - self.lastDataAt >= self.options.idleFlushSeconds
         guard read > 0 || (idle && engine.hasOpenWindows) else { return false }
-        let watermark: Int64? = idle ? nil : self.newestRecord - engine.thresholds.windowSeconds
-        let (fresh, updated) = self.ledger.absorb(engine.findings(closingWindowsBefore: watermark), config: config, detectorId: self.detectorId)
+        let window = engine.thresholds.windowSeconds
+        func mark(_ dataSource: DataSource) -> Int64 { self.newestRecord[dataSource].map { $0 - window } ?? .min }
+        let watermarks = Watermarks(flow: mark(.flowLogs), cloudTrail: mark(.cloudTrail), dns: mark(.dnsLogs))
+        let (fresh, updated) = self.ledger.absorb(
+            (idle ? engine.findings() : engine.findings(closingWindowsBefore: watermarks)), config: config, detectorId: self.detectorId)
         guard !fresh.isEmpty else { return updated }
         try self.outbox.append(detectorId: self.detectorId, findings: self.placed(fresh))
         self.ledger.sentAsNew(fresh)

@@ -74,7 +74,7 @@ public struct S3RequestError: Error, CustomStringConvertible, Equatable {
     }
 
     /// The error an answer stands for, from its status and its (XML or JSON) body.
-    static func from(status: Int, body: [UInt8], what: String) -> S3RequestError {
+    static func from(status: Int, body: [UInt8], what: String, region: String? = nil) -> S3RequestError {
         var code = ""
         var message = ""
         if body.first == UInt8(ascii: "{"), let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
@@ -91,19 +91,27 @@ public struct S3RequestError: Error, CustomStringConvertible, Equatable {
         let throttled = ["SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "RequestThrottled", "TooManyRequestsException"]
         let retryable = status >= 500 || status == 429 || throttled.contains(code) || code == "RequestTimeout" || code == "ExpiredToken"
         // Never more than a line of what a peer said.
-        let printable = String(message.unicodeScalars.filter { $0.value >= 32 && $0.value < 127 }.prefix(200))
-        return S3RequestError(status: status, code: String(code.prefix(64)), message: "\(what): \(printable)", retryable: retryable)
+        func printable(_ text: String, _ length: Int) -> String {
+            String(text.unicodeScalars.filter { $0.value >= 32 && $0.value < 127 }.prefix(length))
+        }
+        var words = "\(what): \(printable(message, 200))"
+        if status == 301 || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" {
+            let place = region.map { "region \(printable($0, 30))" } ?? XMLElements(body).first("Endpoint").map { "endpoint \(printable($0, 100))" }
+            words += " (the bucket is in another region\(place.map { ", " + $0 } ?? ""): pass --s3-region)"
+        }
+        return S3RequestError(status: status, code: printable(code, 64), message: words, retryable: retryable)
     }
 }
 
-/// Tries an operation again after retryable failures, waiting longer each time (with jitter), as AWS's SDKs do.
+/// Tries an operation again after retryable failures, waiting longer each time (with jitter), as AWS's SDKs do; a
+/// peer that cannot be reached at all is tried twice, so its issue shows within seconds.
 enum Retrying {
     static func run<T>(attempts: Int = 5, baseDelay: Double = 0.2, _ operation: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             do {
                 return try await operation()
-            } catch let error as S3RequestError where error.retryable && attempt + 1 < attempts {
+            } catch let error as S3RequestError where error.retryable && attempt + 1 < (error.status == 0 ? min(attempts, 2) : attempts) {
                 attempt += 1
                 let delay = min(baseDelay * pow(2, Double(attempt - 1)), 5) * Double.random(in: 0.5...1.0)
                 try await Task.sleep(for: .milliseconds(Int(delay * 1000)))

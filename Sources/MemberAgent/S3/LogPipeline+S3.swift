@@ -17,7 +17,7 @@ extension LogPipeline {
         let sources = try S3Sources.make(
             arguments: [(dataSource, paths)], options: reading, accounts: account.map { .only($0) }, saved: [:], scanning: true)
         guard !sources.isEmpty else { return [] }
-        await sources.poll(now: Date().timeIntervalSince1970, pipeline: self) { _, _, _ in }
+        await sources.poll(now: Date().timeIntervalSince1970, pipeline: self) { _, _, _, _ in }
         var scans: [ObjectScan] = []
         for source in sources.sources {
             if let issue = source.issue { throw AgentError.configuration("cannot read \(issue)") }

@@ -29,12 +29,20 @@ public struct S3LogClient: Sendable {
     public let credentials: LogCredentials
     let http: HTTPClient
 
-    public init(endpoint: String?, region: String, credentials: LogCredentials, http: HTTPClient = .shared) {
+    public init(endpoint: String?, region: String, credentials: LogCredentials, http: HTTPClient = S3LogClient.http) {
         self.endpoint = endpoint
         self.region = region
         self.credentials = credentials
         self.http = http
     }
+
+    /// The client every S3, SQS and STS request of the agent goes through: a refused or unanswered connection fails
+    /// within 5 s (not after the request's whole deadline), a silent peer within a minute.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(5), read: .seconds(60))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// The request for `bucket` and an already percent-encoded key path (`/a/b.gz`, or empty for the bucket).
     func request(bucket: String, encodedKey: String, query: [(String, String)] = []) throws -> AWSRequest {
@@ -63,25 +71,44 @@ public struct S3LogClient: Sendable {
             let response = try await request.send(self.http, service: "s3", region: self.region, credentials: credentials, timeout: .seconds(60))
             let body = Array(buffer: try await response.body.collect(upTo: 32 << 20))
             guard response.status == .ok else {
-                throw S3RequestError.from(status: Int(response.status.code), body: body, what: "listing s3://\(bucket)/\(prefix)")
+                throw S3RequestError.from(
+                    status: Int(response.status.code), body: body, what: "listing s3://\(bucket)/\(prefix)",
+                    region: response.headers.first(name: "x-amz-bucket-region"))
+            }
+            // A 200 that is not a listing (a captive portal, a proxy's page) is a fault, not an empty bucket.
+            guard String(decoding: body.prefix(1024), as: UTF8.self).contains("<ListBucketResult") else {
+                throw S3RequestError(
+                    status: 200, code: "InvalidResponse", message: "listing s3://\(bucket)/\(prefix): the answer is not a ListBucketResult",
+                    retryable: false)
             }
             return Self.listing(body)
         }
     }
 
-    /// Every page of a listing (at most `maxPages`, so one enormous prefix cannot hold a poll forever).
-    func listAll(bucket: String, prefix: String, delimiter: String? = nil, startAfter: String? = nil, maxPages: Int = 100) async throws -> S3Listing {
+    /// Every page of a listing, up to `maxKeys` keys (the rest is for the next poll), so one enormous prefix or a
+    /// listing that never ends cannot hold a poll or the memory; a page token that does not move is a fault.
+    func listAll(bucket: String, prefix: String, delimiter: String? = nil, startAfter: String? = nil, maxKeys: Int = 100_000) async throws
+        -> S3Listing
+    {
         var all = S3Listing()
         var token: String?
-        for _ in 0..<maxPages {
+        var tokens: Set<String> = []
+        while true {
             let page = try await self.list(bucket: bucket, prefix: prefix, delimiter: delimiter, startAfter: startAfter, token: token)
-            all.objects += page.objects
-            all.prefixes += page.prefixes
+            all.objects += page.objects.prefix(max(0, maxKeys - all.objects.count))
+            all.prefixes += page.prefixes.prefix(max(0, maxKeys - all.prefixes.count))
             guard let next = page.nextToken else { return all }
+            guard tokens.insert(next).inserted else {
+                throw S3RequestError(
+                    status: 200, code: "InvalidResponse", message: "listing s3://\(bucket)/\(prefix): the same page token came back twice",
+                    retryable: false)
+            }
+            if all.objects.count + all.prefixes.count >= maxKeys {
+                all.nextToken = next
+                return all
+            }
             token = next
         }
-        all.nextToken = token
-        return all
     }
 
     /// Streams an object's bytes to `body` as they arrive; resumes after a broken download where it stopped, as long
@@ -99,12 +126,22 @@ public struct S3LogClient: Sendable {
             let response = try await request.send(self.http, service: "s3", region: self.region, credentials: credentials, timeout: .minutes(15))
             guard response.status == .ok || (received > 0 && response.status == .partialContent) else {
                 let answer = Array(buffer: try await response.body.collect(upTo: 1 << 16))
-                throw S3RequestError.from(status: Int(response.status.code), body: answer, what: "reading s3://\(bucket)/\(key)")
+                throw S3RequestError.from(
+                    status: Int(response.status.code), body: answer, what: "reading s3://\(bucket)/\(key)",
+                    region: response.headers.first(name: "x-amz-bucket-region"))
             }
+            let started = Date().timeIntervalSince1970
+            let startedAt = received
             do {
                 for try await piece in response.body {
                     try body(piece)
                     received += Int64(piece.readableBytes)
+                    // A peer that trickles (under 1 KB/s after a minute) is broken, not slow: give up on this answer.
+                    let elapsed = Date().timeIntervalSince1970 - started
+                    if elapsed > 60, Double(received - startedAt) / elapsed < 1024 {
+                        throw S3RequestError(
+                            status: 0, code: "TooSlow", message: "reading s3://\(bucket)/\(key): under 1 KB/s for over a minute", retryable: false)
+                    }
                 }
             } catch let error as S3RequestError {
                 throw error

@@ -1,5 +1,6 @@
 import Detection
 import Foundation
+import ServiceLifecycle
 
 /// One `s3://bucket/prefix/` source of one data source: finds the log objects of the accounts and region it reads
 /// (by listing, or from the notifications a queue hands it), and streams each new one through the pipeline.
@@ -20,11 +21,12 @@ final class S3LogSource {
         /// At most this many objects (and about this many compressed bytes) per poll, so checkpoints keep up.
         var maxObjectsPerPoll = 64
         var maxBytesPerPoll: Int64 = 256 << 20
-        /// Seconds between searches for new accounts, regions and VPCs.
-        var locationRefreshSeconds: Double = 300
         /// Objects are announced by a queue: no listing.
         var notified = false
     }
+
+    /// Objects waiting beyond which no new listing is made until they are read.
+    static let maxPending = 10_000
 
     /// Whose objects are read: one account (the agent's) or every account in the bucket.
     enum Accounts: Equatable {
@@ -60,6 +62,9 @@ final class S3LogSource {
     /// The last objects skipped as corrupt.
     private(set) var corruptObjects: [String] = []
     private(set) var objectsRead = 0
+    /// Failures in a row, and when the bucket is tried again.
+    private var failures = 0
+    private var retryAt = 0.0
 
     init(
         dataSource: DataSource, url: S3SourceURL, id: String, client: S3LogClient, accounts: Accounts?, region: String?, options: Options,
@@ -118,36 +123,44 @@ final class S3LogSource {
 
     /// Lists when it is time, then reads waiting objects (within the per-poll budget) into the pipeline; `count`
     /// gets each object's yield and the bytes analysed. Problems with the bucket become the source's issue.
-    func poll(now: Double, pipeline: LogPipeline, count: (LogPipeline.Yield, Int) -> Void) async {
-        guard self.accounts != nil else { return }
-        if !self.options.notified, now - self.lastListAt >= self.options.pollSeconds {
+    func poll(now: Double, pipeline: LogPipeline, count: (LogPipeline.Yield, Int) -> Void, progress: () -> Void) async {
+        // After a failure the bucket is left alone a while (5 s, doubling up to the listing interval or 10 s), not hammered
+        // every poll.
+        guard self.accounts != nil, now >= self.retryAt else { return }
+        // Far behind (a backfill), listing again would only find what waits already: read first.
+        if !self.options.notified, now - self.lastListAt >= self.options.pollSeconds, self.pending.count < Self.maxPending {
             self.lastListAt = now
             do {
                 try await self.discover(now: now)
-                self.issue = nil
+                self.succeeded()
             } catch {
-                self.issue = "\(self.url): \(error)"
+                self.failed(error, now: now)
             }
+            progress()
         }
         self.pending.sort { ($0.facts.day, $0.object.key) < ($1.facts.day, $1.object.key) }
         var objects = 0
         var bytes: Int64 = 0
-        while let next = self.pending.first, objects < self.options.maxObjectsPerPoll, bytes < self.options.maxBytesPerPoll {
+        // A shutdown waits for the object being read, not for the rest of the poll's budget.
+        while let next = self.pending.first, objects < self.options.maxObjectsPerPoll, bytes < self.options.maxBytesPerPoll, !Task.isCancelled,
+            !Task.isShuttingDownGracefully
+        {
             do {
                 let (yield, analysed) = try await S3ObjectReader.read(
                     next.object, bucket: self.url.bucket, as: self.dataSource, client: self.client, into: pipeline)
                 count(yield, analysed)
                 self.objectsRead += 1
-                self.issue = nil
+                self.succeeded()
             } catch let error as LogInputError {
                 // Corrupt: counted as a malformed record, named, never read again.
                 count(LogPipeline.Yield(records: 0, malformed: 1, newest: 0), Int(next.object.size))
                 self.corruptObjects = Array((self.corruptObjects + ["\(error)"]).suffix(3))
-            } catch let error as S3RequestError where error.status == 404 || error.status == 412 {
+            } catch let error as S3RequestError where error.code == "NoSuchKey" || error.status == 412 {
                 // Deleted or replaced since it was listed: a replacement is listed (or announced) again.
                 _ = error
             } catch {
-                self.issue = "\(self.url): \(error)"
+                // Left waiting (a missing bucket, a refusal, the network): read again once the bucket is back.
+                self.failed(error, now: now)
                 return
             }
             self.state.markRead(next.facts, object: next.object, now: now)
@@ -155,12 +168,26 @@ final class S3LogSource {
             self.pendingIdentities.remove(next.identity)
             objects += 1
             bytes += next.object.size
+            progress()
         }
+    }
+
+    private func succeeded() {
+        self.issue = nil
+        self.failures = 0
+        self.retryAt = 0
+    }
+
+    private func failed(_ error: any Error, now: Double) {
+        self.issue = "\(self.url): \(error)"
+        self.failures += 1
+        self.retryAt = now + min(max(self.options.pollSeconds, 10), 5 * pow(2, Double(min(self.failures, 10) - 1)))
     }
 
     /// Finds the locations (now and then), then lists their open days.
     private func discover(now: Double) async throws {
-        if now - self.locationsAt >= self.options.locationRefreshSeconds || self.locations.isEmpty {
+        // New accounts, regions and VPCs are looked for every five listings (every 5 minutes by default).
+        if now - self.locationsAt >= max(5, self.options.pollSeconds * 5) || self.locations.isEmpty {
             self.locations = try await self.findLocations()
             self.locationsAt = now
         }

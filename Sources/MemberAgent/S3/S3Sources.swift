@@ -13,6 +13,9 @@ final class S3Sources {
     private(set) var queueIssue: String?
     /// Messages that announced nothing this agent reads (test events, other buckets, other accounts).
     private(set) var ignoredMessages = 0
+    /// Queue failures in a row, and when the queue is asked again (5 s, doubling to a minute).
+    private var queueFailures = 0
+    private var queueRetryAt = 0.0
 
     init(sources: [S3LogSource], queue: SQSQueue?) {
         self.sources = sources
@@ -54,11 +57,13 @@ final class S3Sources {
     /// The states to checkpoint, by source id.
     var states: [String: S3SourceState] { Dictionary(uniqueKeysWithValues: self.sources.map { ($0.id, $0.state) }) }
 
-    /// Reads the queue (if any), then every source; `count` gets each object's yield and size with its source id.
-    func poll(now: Double, pipeline: LogPipeline, count: (String, LogPipeline.Yield, Int) -> Void) async {
-        if let queue = self.queue { await self.receive(queue, now: now) }
+    /// Reads the queue (if any), then every source; `count` gets each object's yield and size with its source's id
+    /// and data source; `progress` is called after each listing and object (heartbeat figures stay current).
+    func poll(now: Double, pipeline: LogPipeline, count: (String, DataSource, LogPipeline.Yield, Int) -> Void, progress: () -> Void = {}) async {
+        if let queue = self.queue, now >= self.queueRetryAt { await self.receive(queue, now: now) }
         for source in self.sources {
-            await source.poll(now: now, pipeline: pipeline) { yield, bytes in count(source.id, yield, bytes) }
+            await source.poll(
+                now: now, pipeline: pipeline, count: { yield, bytes in count(source.id, source.dataSource, yield, bytes) }, progress: progress)
         }
     }
 
@@ -68,7 +73,7 @@ final class S3Sources {
             // At most a few rounds per poll, so the files and other sources are not starved.
             for _ in 0..<10 {
                 let received = try await queue.receive(waitSeconds: self.messages.isEmpty ? 1 : 0)
-                self.queueIssue = nil
+                (self.queueIssue, self.queueFailures) = (nil, 0)
                 if received.isEmpty { break }
                 for message in received {
                     var objects: [(source: Int, key: String, etag: String)] = []
@@ -85,6 +90,8 @@ final class S3Sources {
             }
         } catch {
             self.queueIssue = "\(queue.url): \(error)"
+            self.queueFailures += 1
+            self.queueRetryAt = now + min(60, 5 * pow(2, Double(min(self.queueFailures, 10) - 1)))
         }
     }
 

@@ -19,7 +19,7 @@ public struct SQSQueue: Sendable {
     }
 
     /// `region` nil: the one in an AWS queue URL (`sqs.REGION.amazonaws.com`), else `fallbackRegion`.
-    public init(url: String, fallbackRegion: String, credentials: LogCredentials, http: HTTPClient = .shared) {
+    public init(url: String, fallbackRegion: String, credentials: LogCredentials, http: HTTPClient = S3LogClient.http) {
         self.url = url
         let host = URLComponents(string: url)?.host ?? ""
         let labels = host.split(separator: ".")

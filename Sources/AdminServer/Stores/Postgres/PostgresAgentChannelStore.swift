@@ -207,7 +207,10 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         func line(_ text: String) -> String { String(text.unicodeScalars.filter { $0.value >= 32 && $0.value != 127 }.prefix(400)) }
         var issues: [String] = []
         let name = "\(source.dataSource) source \(line(source.path))"
-        if let issue = source.issue { issues.append("\(name) cannot be read: \(line(issue)).") }
+        if let issue = source.issue {
+            let text = line(issue)
+            issues.append("\(name) cannot be read: \(text.hasSuffix(".") ? String(text.dropLast()) : text).")
+        }
         if source.errors > 0 { issues.append("\(source.errors) malformed records in \(name).") }
         if let skipped = source.skippedObjects, !skipped.isEmpty {
             issues.append("Objects skipped as corrupt in \(name): \(skipped.prefix(3).map(line).joined(separator: "; ")).")
