@@ -31,14 +31,19 @@ public struct PostgresFindingStore: FindingStore {
                     _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
                     return try await self.upsert(connection, caller: caller, findings: latest)
                 }
-            } catch StoreError.conflict(let reason) where attempt < Self.ingestAttempts {
+            } catch StoreError.conflict(let reason) {
+                guard attempt < Self.ingestAttempts else {
+                    // A 500, not a 400: the agent keeps the batch and sends it again, instead of setting it aside as refused.
+                    self.logger.warning("findings batch kept conflicting with concurrent ones", metadata: ["reason": "\(reason)"])
+                    throw GuardDutyError.internalError()
+                }
                 self.logger.debug("findings batch conflicted with a concurrent one; running it again", metadata: ["reason": "\(reason)"])
             }
         }
         fatalError("unreachable")
     }
 
-    /// How many times a batch that conflicted with a concurrent one is run before the agent is told to retry.
+    /// How many times a batch that conflicted with a concurrent one is run before the agent is told to send it again.
     static let ingestAttempts = 5
 
     /// The upsert itself; `findings` hold distinct ids of one account and region.
