@@ -52,7 +52,9 @@ struct FindingsQueryBenchmark: AsyncParsableCommand {
                 if round >= 5 { latencies.append(StartMark.seconds(start, ContinuousClock.now)) }
             }
             latencies.sort()
-            print(String(format: "%@%@: p50 %.1f ms, p99 %.1f ms", prefix, label, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000))
+            print(
+                String(format: "%@%@: p50 %.1f ms, p99 %.1f ms", prefix, label, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000)
+            )
         }
     }
 }

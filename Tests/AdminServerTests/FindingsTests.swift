@@ -421,7 +421,8 @@ struct FindingsTests {
             }
             // Retention drops an old week's partition and its counts; then every rollup key holds exactly the findings'
             // count, for every account (the other account's included).
-            let week = try await server.postgres.query("SELECT (date_trunc('week', now() AT TIME ZONE 'UTC') - interval '20 weeks')::date::text")
+            let week =
+                try await server.postgres.query("SELECT (date_trunc('week', now() AT TIME ZONE 'UTC') - interval '20 weeks')::date::text")
                 .decode(String.self).first { _ in true } ?? ""
             try await server.postgres.query(
                 PostgresQuery(
