@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -280,6 +281,34 @@ def enrolled_pair(server, region="us-east-1"):
     invitation = member.client(region).list_invitations()["Invitations"][0]["InvitationId"]
     member.client(region).accept_administrator_invitation(DetectorId=member_detector, AdministratorId=admin.account_id, InvitationId=invitation)
     return admin, admin_detector, member, member_detector
+
+
+class AgentProcess:
+    """What every test's `guardpost-agent run` process shares: its log, SIGKILL, a graceful stop, and whether its
+    outbox of undelivered findings is empty. Subclasses set `process`, `log_path` and `state_dir` and start it."""
+
+    process = None
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def outbox_empty(self):
+        directory = os.path.join(self.state_dir, "outbox")
+        return not os.path.isdir(directory) or not [n for n in os.listdir(directory) if n.endswith(".batch.json")]
 
 
 def start_moto(access_key_id):

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import OUTPUT, ROOT, Server
+from conftest import OUTPUT, ROOT, Server, AgentProcess
 
 AGENT = os.environ.get("GUARDPOST_AGENT", os.path.join(ROOT, ".build", "debug", "guardpost-agent"))
 SHARED = os.path.join(ROOT, "..", "shared", "data")
@@ -48,7 +48,7 @@ def wait_for(predicate, timeout=60, interval=0.5, what="condition"):
     raise AssertionError(f"timed out waiting for {what}; last value: {last!r}")
 
 
-class Agent:
+class Agent(AgentProcess):
     """A `guardpost-agent run` process for one account and region."""
 
     def __init__(self, name, account, region, state_dir, **sources):
@@ -68,25 +68,6 @@ class Agent:
         self.process = subprocess.Popen(args, env=env, stdout=open(self.log_path, "a"), stderr=subprocess.STDOUT)
         return self
 
-    def log(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def outbox_empty(self):
-        directory = os.path.join(self.state_dir, "outbox")
-        return not [n for n in os.listdir(directory) if n.endswith(".batch.json")]
 
 
 def scan(account_id, **sources):

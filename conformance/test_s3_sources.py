@@ -37,7 +37,7 @@ import urllib.parse
 import boto3
 import pytest
 
-from conftest import OUTPUT, ROOT, Console, Server, start_moto
+from conftest import OUTPUT, ROOT, Console, Server, start_moto, AgentProcess
 
 AGENT = os.environ.get("GUARDPOST_AGENT", os.path.join(ROOT, ".build", "debug", "guardpost-agent"))
 SHARED = os.path.join(ROOT, "..", "shared", "data")
@@ -313,7 +313,7 @@ class World:
         return found, counts
 
 
-class S3Agent:
+class S3Agent(AgentProcess):
     """A `guardpost-agent run` over S3 sources: the member's Guardpost keys by --profile, the log bucket's by --log-profile."""
 
     def __init__(self, world, name, member, state_dir, sources, endpoint, extra):
@@ -333,25 +333,6 @@ class S3Agent:
         self.process = subprocess.Popen(args, env=self.world.env(), stdout=open(self.log_path, "a"), stderr=subprocess.STDOUT)
         return self
 
-    def log(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def outbox_empty(self):
-        directory = os.path.join(self.state_dir, "outbox")
-        return not os.path.isdir(directory) or not [n for n in os.listdir(directory) if n.endswith(".batch.json")]
 
 
 def sources(bucket, prefix=""):

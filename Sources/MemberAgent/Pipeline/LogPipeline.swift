@@ -80,9 +80,14 @@ public final class LogPipeline {
         case .flowLogs:
             var parser = self.flowParsers[file] ?? self.flowParser(resumingIn: fromStart ? nil : path)
             before = parser.statistics
-            parser.parse(bytes) { record in
-                engine.process(record)
-                newest = max(newest, record.end)
+            // In batches, as a scan of a file reads them: the engine's per-record buffering is skipped.
+            bytes.withUnsafeBufferPointer { buffer in
+                parser.parse(
+                    buffer,
+                    batches: { records in
+                        engine.process(batch: records)
+                        for record in records where record.end > newest { newest = record.end }
+                    })
             }
             after = parser.statistics
             self.flowParsers[file] = parser

@@ -113,17 +113,19 @@ public struct S3LogClient: Sendable {
 
     /// Streams an object's bytes to `body` as they arrive; resumes after a broken download where it stopped, as long
     /// as the object is still the one with `etag`.
-    func get(bucket: String, key: String, etag: String, _ body: (ByteBuffer) throws -> Void) async throws {
-        let encodedKey =
-            "/"
-            + key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Encoding.percentEncode(String($0)) }
-            .joined(separator: "/")
+    func get(bucket: String, key: String, etag: String, sentAhead: Task<HTTPClientResponse, any Error>? = nil, _ body: (ByteBuffer) throws -> Void)
+        async throws
+    {
         var received: Int64 = 0
+        var ahead = sentAhead
         try await Retrying.run(attempts: 6) {
-            var request = try self.request(bucket: bucket, encodedKey: encodedKey)
-            if received > 0 { request.headers = [("range", "bytes=\(received)-"), ("if-match", "\"\(etag)\"")] }
-            let credentials = try await self.credentials.current(self.http)
-            let response = try await request.send(self.http, service: "s3", region: self.region, credentials: credentials, timeout: .minutes(15))
+            let response: HTTPClientResponse
+            if let first = ahead {
+                ahead = nil
+                response = try await first.value
+            } else {
+                response = try await self.send(bucket: bucket, key: key, etag: etag, from: received)
+            }
             guard response.status == .ok || (received > 0 && response.status == .partialContent) else {
                 let answer = Array(buffer: try await response.body.collect(upTo: 1 << 16))
                 throw S3RequestError.from(
@@ -152,6 +154,24 @@ public struct S3LogClient: Sendable {
                 throw S3RequestError(status: 0, code: "Interrupted", message: "reading s3://\(bucket)/\(key): \(error)", retryable: true)
             }
         }
+    }
+
+    /// Sends an object's GET ahead of reading it, so the store works on it while the agent analyses the object before;
+    /// its body waits in the connection's buffers (backpressure), not in memory. Cancel the task if it is not used.
+    func sendAhead(bucket: String, key: String) -> Task<HTTPClientResponse, any Error> {
+        Task { try await self.send(bucket: bucket, key: key, etag: "", from: 0) }
+    }
+
+    /// The signed GET of an object, from byte `offset` (a resumption: only while the object keeps `etag`).
+    private func send(bucket: String, key: String, etag: String, from offset: Int64) async throws -> HTTPClientResponse {
+        let encodedKey =
+            "/"
+            + key.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Encoding.percentEncode(String($0)) }
+            .joined(separator: "/")
+        var request = try self.request(bucket: bucket, encodedKey: encodedKey)
+        if offset > 0 { request.headers = [("range", "bytes=\(offset)-"), ("if-match", "\"\(etag)\"")] }
+        let credentials = try await self.credentials.current(self.http)
+        return try await request.send(self.http, service: "s3", region: self.region, credentials: credentials, timeout: .minutes(15))
     }
 
     /// ListObjectsV2's answer (`encoding-type=url`: keys and prefixes percent-decoded here).

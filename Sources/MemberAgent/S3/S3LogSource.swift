@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Detection
 import Foundation
 import ServiceLifecycle
@@ -141,13 +142,23 @@ final class S3LogSource {
         self.pending.sort { ($0.facts.day, $0.object.key) < ($1.facts.day, $1.object.key) }
         var objects = 0
         var bytes: Int64 = 0
+        // The next object's GET goes out while this one is analysed (the store and the agent work at once).
+        var ahead: (identity: String, task: Task<HTTPClientResponse, any Error>)?
+        defer { ahead?.task.cancel() }
         // A shutdown waits for the object being read, not for the rest of the poll's budget.
         while let next = self.pending.first, objects < self.options.maxObjectsPerPoll, bytes < self.options.maxBytesPerPoll, !Task.isCancelled,
             !Task.isShuttingDownGracefully
         {
             do {
+                let sent = ahead?.identity == next.identity ? ahead?.task : nil
+                if sent == nil { ahead?.task.cancel() }
+                ahead = nil
+                if self.pending.count > 1, objects + 1 < self.options.maxObjectsPerPoll {
+                    let following = self.pending[1]
+                    ahead = (following.identity, self.client.sendAhead(bucket: self.url.bucket, key: following.object.key))
+                }
                 let (yield, analysed) = try await S3ObjectReader.read(
-                    next.object, bucket: self.url.bucket, as: self.dataSource, client: self.client, into: pipeline)
+                    next.object, bucket: self.url.bucket, as: self.dataSource, client: self.client, sentAhead: sent, into: pipeline)
                 count(yield, analysed)
                 self.objectsRead += 1
                 self.succeeded()

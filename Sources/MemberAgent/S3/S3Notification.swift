@@ -7,6 +7,7 @@ import SigV4
 /// (`{"detail-type":"Object Created","detail":{"bucket":{"name":…},"object":{"key":…,"etag":…}}}`). Test events and
 /// anything else announce nothing.
 struct S3Notification: Equatable {
+    /// One announced object: bucket, key (decoded), ETag (without quotes) and size.
     struct Object: Equatable {
         var bucket: String
         var key: String

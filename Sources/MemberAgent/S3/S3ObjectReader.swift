@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Detection
 import NIOCore
 
@@ -10,9 +11,10 @@ enum S3ObjectReader {
     static let maxRatio = 200
     static let minLimit = 1 << 30
 
-    static func read(_ object: S3ObjectSummary, bucket: String, as dataSource: DataSource, client: S3LogClient, into pipeline: LogPipeline)
-        async throws -> (yield: LogPipeline.Yield, bytes: Int)
-    {
+    static func read(
+        _ object: S3ObjectSummary, bucket: String, as dataSource: DataSource, client: S3LogClient, sentAhead: Task<HTTPClientResponse, any Error>?,
+        into pipeline: LogPipeline
+    ) async throws -> (yield: LogPipeline.Yield, bytes: Int) {
         let name = "s3://\(bucket)/\(object.key)"
         let file = "s3:\(bucket)/\(object.key)"
         var chunker = LogChunker(cloudTrail: dataSource == .cloudTrail)
@@ -31,7 +33,7 @@ enum S3ObjectReader {
             total.newest = max(total.newest, yield.newest)
         }
         defer { pipeline.finish(file: file) }
-        try await client.get(bucket: bucket, key: object.key, etag: object.etag) { buffer in
+        try await client.get(bucket: bucket, key: object.key, etag: object.etag, sentAhead: sentAhead) { buffer in
             try buffer.withUnsafeReadableBytes { raw in
                 if !decided {
                     decided = true
