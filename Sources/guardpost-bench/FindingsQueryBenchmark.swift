@@ -15,6 +15,8 @@ struct FindingsQueryBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("admin-keys")) var adminKeys: String
     @Option var requests: Int = 200
     @Option var region: String = "us-east-1"
+    @Option(help: "Printed before every figure (e.g. the state of the store: after load, during ingest, after VACUUM).") var label: String = ""
+    @Flag(name: .customLong("statistics-only"), help: "Only the GetFindingsStatistics cases.") var statisticsOnly = false
 
     func run() async throws {
         let http = benchHTTPClient()
@@ -40,8 +42,9 @@ struct FindingsQueryBenchmark: AsyncParsableCommand {
                 #"{"findingStatisticTypes":["COUNT_BY_SEVERITY"]}"#
             ),
         ]
-        print("== findings-query: \(ids.count) ids on the first page; \(self.requests) sequential requests per case")
-        for (label, path, body) in cases {
+        let prefix = self.label.isEmpty ? "" : "[\(self.label)] "
+        print("== findings-query \(prefix)\(ids.count) ids on the first page; \(self.requests) sequential requests per case")
+        for (label, path, body) in cases where !self.statisticsOnly || label.hasPrefix("GetFindingsStatistics") {
             var latencies: [Double] = []
             for round in 0..<(self.requests + 5) {
                 let start = ContinuousClock.now
@@ -49,7 +52,9 @@ struct FindingsQueryBenchmark: AsyncParsableCommand {
                 if round >= 5 { latencies.append(StartMark.seconds(start, ContinuousClock.now)) }
             }
             latencies.sort()
-            print(String(format: "%@: p50 %.1f ms, p99 %.1f ms", label, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000))
+            print(
+                String(format: "%@%@: p50 %.1f ms, p99 %.1f ms", prefix, label, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000)
+            )
         }
     }
 }

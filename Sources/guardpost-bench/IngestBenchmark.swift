@@ -8,6 +8,8 @@ import SigV4
 
 /// `guardpost-bench ingest`: signed, idempotent batch upserts through the agent channel; also writes the same rows
 /// as a psql script (batches of 500 INSERT … ON CONFLICT DO UPDATE into the same table) for the baseline.
+/// With `--duration`, batches of new findings are made as they are sent, paced at `--rate` rows/s, until the time is up
+/// (the load the statistics benchmark runs beside).
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ingest", abstract: "POST /agent/v1/findings in batches; report rows/s.")
 
@@ -23,6 +25,10 @@ struct IngestBenchmark: AsyncParsableCommand {
         name: .customLong("remote-addresses"),
         help: "Comma-separated remote addresses the findings cycle through (default 198.51.x.y), e.g. ones the server's geolocation databases know.")
     var remoteAddresses: String?
+    @Option(help: "Send for this many seconds, new findings made as they go (0: send --findings once).") var duration: Double = 0
+    @Option(help: "With --duration: target rows per second over all connections (0: as fast as they go).") var rate: Double = 0
+    @Option(name: .customLong("first-index"), help: "Index of the first finding (findings of different runs stay distinct).")
+    var firstIndex: Int = 0
 
     func run() async throws {
         let http = benchHTTPClient()
@@ -39,6 +45,10 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
+        if self.duration > 0 {
+            try await self.paced(client: client, keys: keys, detector: detector, encoder: encoder)
+            return
+        }
         let remotes = self.remoteAddresses.map { $0.split(separator: ",").map(String.init) } ?? []
         let all = (0..<self.findings).map { index in
             var finding = benchFinding(account: keys.accountId, detector: detector, index: index, region: self.region)
@@ -76,6 +86,48 @@ struct IngestBenchmark: AsyncParsableCommand {
             String(
                 format: "ingest: %d findings (%.0f bytes each) in batches of %d over %d connections: %.2f s, %.0f rows/s",
                 all.count, averageSize, self.batch, self.concurrency, elapsed, Double(all.count) / elapsed))
+    }
+
+    /// Sends new batches paced at `rate` until `duration` has passed; prints the rate reached.
+    func paced(client: GuardpostClient, keys: AccountKeys, detector: String, encoder: JSONEncoder) async throws {
+        let next = Counter()
+        let start = ContinuousClock.now
+        let sent = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<self.concurrency {
+                group.addTask {
+                    while let index = next.take(below: Int.max) {
+                        if self.rate > 0 {
+                            let due = start + .seconds(Double(index * self.batch) / self.rate)
+                            if due > ContinuousClock.now { try await Task.sleep(until: due) }
+                        }
+                        guard StartMark.seconds(start, ContinuousClock.now) < self.duration else { return }
+                        let first = self.firstIndex + index * self.batch
+                        let findings = (first..<first + self.batch).map {
+                            benchFinding(account: keys.accountId, detector: detector, index: $0, region: self.region)
+                        }
+                        let body = Array(try encoder.encode(AgentFindingBatch(detectorId: detector, findings: findings)))
+                        // A conflict with a concurrent batch is answered 409 and retried, as the agent does.
+                        for attempt in 1...3 {
+                            do {
+                                _ = try await client.send("POST", "/agent/v1/findings", body: body, timeout: .seconds(120))
+                                break
+                            } catch AgentError.api(let status, _, _) where status == 409 && attempt < 3 {
+                                continue
+                            }
+                        }
+                        _ = sent.take(below: Int.max)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = StartMark.seconds(start, ContinuousClock.now)
+        let rows = (sent.take(below: Int.max) ?? 0) * self.batch
+        print(
+            String(
+                format: "paced ingest: %d findings in batches of %d over %d connections in %.1f s: %.0f rows/s (target %.0f)",
+                rows, self.batch, self.concurrency, elapsed, Double(rows) / elapsed, self.rate))
     }
 
     func writeSQL(_ findings: [Finding], detector: String, to path: String, encoder: JSONEncoder) throws {

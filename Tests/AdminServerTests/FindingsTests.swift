@@ -365,6 +365,31 @@ struct FindingsTests {
                     severity: [2, 5, 8][index % 3], updatedAt: String(format: "2026-11-%02dT10:00:00.000Z", 10 + index % 5))
             }
             try await server.ingest(key, detectorId: detector, batch)
+            // Concurrent ingest over several connections: overlapping batches of the same account (new findings, new
+            // occurrences that move findings to another day and severity, replays and older copies), and another account's.
+            let other = try await server.account()
+            let otherDetector = try await server.createDetector(other)
+            let batches: [(IssuedAccessKey, String, [Finding])] = (0..<8).map { round in
+                let findings = (0..<40).map { index in
+                    let id = "c\((round * 20 + index) % 90)"
+                    return makeFinding(
+                        account: key.accountId, detectorId: detector, id: id, type: index % 3 == 0 ? "Recon:EC2/Portscan" : "Backdoor:EC2/Spambot",
+                        severity: [2, 5, 8][(round + index) % 3], updatedAt: String(format: "2026-11-%02dT10:00:%02d.000Z", 10 + round % 4, index),
+                        count: 1 + round)
+                }
+                return round % 4 == 3
+                    ? (other, otherDetector, findings.map { makeFinding(account: other.accountId, detectorId: otherDetector, id: $0.id) })
+                    : (key, detector, round % 2 == 0 ? findings : findings.reversed())
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (owner, ownerDetector, findings) in batches + batches.prefix(3) {
+                    group.addTask {
+                        let stored = try await server.ingest(owner, detectorId: ownerDetector, findings)
+                        #expect(stored.status == 200, "\(stored.body)")
+                    }
+                }
+                try await group.waitForAll()
+            }
             // Moves that change the rolled-up keys: archive, unarchive, a new occurrence on another day, a severity change.
             try await server.call(key, .post, "/detector/\(detector)/findings/archive", json: #"{"findingIds":["r1","r2","r3"]}"#)
             try await server.call(key, .post, "/detector/\(detector)/findings/unarchive", json: #"{"findingIds":["r3"]}"#)
@@ -394,6 +419,79 @@ struct FindingsTests {
                     #expect(!rolled.isEmpty)
                 }
             }
+            // Retention drops an old week's partition and its counts; then every rollup key holds exactly the findings'
+            // count, for every account (the other account's included).
+            let week =
+                try await server.postgres.query("SELECT (date_trunc('week', now() AT TIME ZONE 'UTC') - interval '20 weeks')::date::text")
+                .decode(String.self).first { _ in true } ?? ""
+            try await server.postgres.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TABLE findings_\(week.replacingOccurrences(of: "-", with: "")) PARTITION OF findings FOR VALUES FROM ('\(week)') TO ('\(week)'::date + 7);
+                        """))
+            try await server.postgres.query(
+                """
+                INSERT INTO findings (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at, resource_type, finding)
+                SELECT \(week)::date, \(key.accountId), 'us-east-1', 'old' || n, \(detector), 'Recon:EC2/Portscan', 5, 1, now(), now(), 'Instance', '{}'
+                FROM generate_series(1, 5) n
+                """)
+            #expect(try await self.rollupMismatches(server) == 0)
+            try await server.postgres.query("SELECT guardpost_maintain_finding_partitions()")
+            #expect(try await self.rollupMismatches(server) == 0)
+            var accounts: [String] = []
+            for try await (account) in try await server.postgres.query("SELECT DISTINCT account_id FROM finding_stats WHERE total > 0 ORDER BY 1")
+                .decode(String.self)
+            {
+                accounts.append(account)
+            }
+            #expect(accounts == [key.accountId, other.accountId].sorted())
+        }
+    }
+
+    /// Rollup keys whose count differs from counting the findings (either way).
+    func rollupMismatches(_ server: TestServer) async throws -> Int {
+        let counted = """
+            SELECT account_id, region, created_week, (updated_at AT TIME ZONE 'UTC')::date, type, severity, archived, count(*)
+            FROM findings GROUP BY 1, 2, 3, 4, 5, 6, 7
+            """
+        let rolled = "SELECT account_id, region, created_week, day, type, severity, archived, total FROM finding_stats WHERE total <> 0"
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT count(*)::int FROM ((\(counted) EXCEPT \(rolled)) UNION ALL (\(rolled) EXCEPT \(counted))) mismatched")
+        for try await (count) in try await server.postgres.query(query).decode(Int.self) { return count }
+        return -1
+    }
+
+    @Test func theRollupIsWrittenOncePerKeyPerStatementNotOncePerFinding() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            // 600 findings of three rollup keys, stored by one statement, and then all archived by one: the rollup
+            // takes three row writes for each, not one per finding (what this transaction wrote, as PostgreSQL counts it).
+            let writes = try await server.postgres.withTransaction(logger: TestDatabase.logger) { connection -> [Int] in
+                try await connection.query(
+                    """
+                    INSERT INTO findings (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at, resource_type, finding)
+                    SELECT date_trunc('week', now() AT TIME ZONE 'UTC')::date, \(key.accountId), 'us-east-1', 'w' || n, \(detector),
+                           'Recon:EC2/Portscan', (ARRAY[2, 5, 8])[1 + n % 3], 1, now(), now(), 'Instance', '{}'
+                    FROM generate_series(1, 600) n
+                    """, logger: TestDatabase.logger
+                )
+                var writes: [Int] = []
+                let written = """
+                    SELECT (pg_stat_get_xact_tuples_inserted('finding_stats'::regclass) + pg_stat_get_xact_tuples_updated('finding_stats'::regclass))::int
+                    """
+                for try await (count) in try await connection.query(PostgresQuery(unsafeSQL: written), logger: TestDatabase.logger).decode(Int.self) {
+                    writes.append(count)
+                }
+                try await connection.query("UPDATE findings SET archived = true WHERE account_id = \(key.accountId)", logger: TestDatabase.logger)
+                for try await (count) in try await connection.query(PostgresQuery(unsafeSQL: written), logger: TestDatabase.logger).decode(Int.self) {
+                    writes.append(count)
+                }
+                return writes
+            }
+            // Three keys inserted; then three keys emptied and three filled.
+            #expect(writes == [3, 9])
+            #expect(try await self.rollupMismatches(server) == 0)
         }
     }
 }

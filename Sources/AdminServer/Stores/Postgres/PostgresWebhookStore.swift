@@ -89,6 +89,10 @@ extension PostgresConnection {
             WITH moved AS (
                 SELECT f.account_id, f.region, \(unescaped: SQL.findingDocument("f")) AS document FROM findings f
                 WHERE f.account_id = \(account) AND f.region = \(region) AND f.finding_id = ANY(\(ids)) AND NOT f.suppressed
+                  -- Evaluated once: without a webhook or destination to receive them, the findings are not read at all
+                  -- (rendering 500 documents was a fifth of an ingest batch's time in the database).
+                  AND (EXISTS (SELECT 1 FROM webhooks WHERE account_id = ANY(\(receivers)))
+                       OR EXISTS (SELECT 1 FROM publishing_destinations WHERE account_id = ANY(\(receivers)) AND status <> 'STOPPED'))
             ), events AS (
                 INSERT INTO event_outbox (event_id, webhook_id, body)
                 SELECT e.event_id, w.webhook_id, json_build_object(
