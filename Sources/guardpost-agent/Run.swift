@@ -61,7 +61,7 @@ struct Run: AsyncParsableCommand {
         )
         options.caBundle = self.connection.caBundle
         options.s3 = try self.s3.reading(
-            region: client.configurationForAgent.region, defaultSince: S3Options.yesterday, sources: self.flowLogs + self.cloudTrail + self.dnsLogs)
+            region: client.configurationForAgent.region, sources: self.flowLogs + self.cloudTrail + self.dnsLogs)
         options.s3?.region = client.configurationForAgent.region
         options.intelDirectory = Scan.intelDirectory(self.intelDir)
         options.geo = try self.geo.databases()

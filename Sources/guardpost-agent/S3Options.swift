@@ -29,7 +29,7 @@ struct S3Options: ParsableArguments {
     var lateMinutes: Double = 60
     @Option(
         name: .customLong("s3-since"),
-        help: "First day listed, YYYY-MM-DD (run's default: yesterday, UTC; scan's: every day); a queue's announcements are read whatever their day.")
+        help: "First day listed, YYYY-MM-DD (default: every day the bucket holds, once); a queue's announcements are read whatever their day.")
     var since: String?
 
     /// Whether any of the arguments is an `s3://` source.
@@ -42,7 +42,7 @@ struct S3Options: ParsableArguments {
     }
 
     /// The reading options for `region` (the agent's), or nil when no source is in S3.
-    func reading(region: String, defaultSince: String?, sources: [String]) throws -> S3ReadingOptions? {
+    func reading(region: String, sources: [String]) throws -> S3ReadingOptions? {
         guard sources.contains(where: S3SourceURL.isSource) else { return nil }
         for source in sources where S3SourceURL.isSource(source) && S3SourceURL(source) == nil {
             throw ValidationError("\(source) is not an S3 location: give s3://BUCKET/ or s3://BUCKET/PREFIX/ (the folder that holds AWSLogs/)")
@@ -68,7 +68,7 @@ struct S3Options: ParsableArguments {
         }
         options.pollSeconds = self.pollSeconds
         options.lateSeconds = self.lateMinutes * 60
-        options.since = self.since.flatMap(Self.day) ?? defaultSince
+        options.since = self.since.flatMap(Self.day)
         return options
     }
 
@@ -80,14 +80,5 @@ struct S3Options: ParsableArguments {
         formatter.dateFormat = "yyyy-MM-dd"
         guard text.utf8.count == 10, let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
         return text.replacingOccurrences(of: "-", with: "/")
-    }
-
-    /// Yesterday (UTC) as `YYYY/MM/DD`: where a new agent starts reading.
-    static var yesterday: String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy/MM/dd"
-        return formatter.string(from: Date().addingTimeInterval(-86400))
     }
 }

@@ -70,7 +70,7 @@ struct Scan: AsyncParsableCommand {
         engine.s3DataEvents = !self.noS3DataEvents
         let pipeline = LogPipeline(engine: engine)
         var reading = try self.s3.reading(
-            region: self.region ?? "us-east-1", defaultSince: nil, sources: self.flowLogs + self.cloudTrail + self.dnsLogs)
+            region: self.region ?? "us-east-1", sources: self.flowLogs + self.cloudTrail + self.dnsLogs)
         reading?.allAccounts = self.allAccounts
         reading?.region = self.allAccounts ? nil : self.region
         var objectSummary = ""
