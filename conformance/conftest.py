@@ -311,6 +311,27 @@ class AgentProcess:
         return not os.path.isdir(directory) or not [n for n in os.listdir(directory) if n.endswith(".batch.json")]
 
 
+def stored_findings(client, detector_id, criteria=None):
+    """The findings a detector shows (ListFindings page by page, then GetFindings by 50): {id: (type, count)}."""
+    ids, token = [], None
+    while True:
+        kwargs = {"DetectorId": detector_id, "MaxResults": 50}
+        if criteria:
+            kwargs["FindingCriteria"] = {"Criterion": criteria}
+        if token:
+            kwargs["NextToken"] = token
+        page = client.list_findings(**kwargs)
+        ids += page["FindingIds"]
+        token = page.get("NextToken")
+        if not token:
+            break
+    found = {}
+    for start in range(0, len(ids), 50):
+        for finding in client.get_findings(DetectorId=detector_id, FindingIds=ids[start:start + 50])["Findings"]:
+            found[finding["Id"]] = (finding["Type"], finding["Service"]["Count"])
+    return found
+
+
 def start_moto(access_key_id):
     """A moto_server process as the S3 peer: (process, endpoint, boto3 s3 client)."""
     port = free_port()

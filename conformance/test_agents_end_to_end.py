@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import OUTPUT, ROOT, Server, AgentProcess
+from conftest import OUTPUT, ROOT, Server, stored_findings, AgentProcess
 
 AGENT = os.environ.get("GUARDPOST_AGENT", os.path.join(ROOT, ".build", "debug", "guardpost-agent"))
 SHARED = os.path.join(ROOT, "..", "shared", "data")
@@ -86,22 +86,7 @@ def scan(account_id, **sources):
 
 def stored(client, detector_id, account_id):
     """The findings the administrator's detector shows for one account: {id: (type, count)}."""
-    ids, token = [], None
-    while True:
-        kwargs = {"DetectorId": detector_id, "MaxResults": 50,
-                  "FindingCriteria": {"Criterion": {"accountId": {"Equals": [account_id]}}}}
-        if token:
-            kwargs["NextToken"] = token
-        page = client.list_findings(**kwargs)
-        ids += page["FindingIds"]
-        token = page.get("NextToken")
-        if not token:
-            break
-    found = {}
-    for start in range(0, len(ids), 50):
-        for finding in client.get_findings(DetectorId=detector_id, FindingIds=ids[start:start + 50])["Findings"]:
-            found[finding["Id"]] = (finding["Type"], finding["Service"]["Count"])
-    return found
+    return stored_findings(client, detector_id, {"accountId": {"Equals": [account_id]}})
 
 
 def copy_in_parts(source, target, parts):

@@ -37,7 +37,7 @@ import urllib.parse
 import boto3
 import pytest
 
-from conftest import OUTPUT, ROOT, Console, Server, start_moto, AgentProcess
+from conftest import OUTPUT, ROOT, Console, Server, start_moto, stored_findings, AgentProcess
 
 AGENT = os.environ.get("GUARDPOST_AGENT", os.path.join(ROOT, ".build", "debug", "guardpost-agent"))
 SHARED = os.path.join(ROOT, "..", "shared", "data")
@@ -346,22 +346,7 @@ def random_account():
 
 def stored(member):
     """The findings the member's detector holds: {id: (type, count)}."""
-    client = member.client()
-    ids, token = [], None
-    while True:
-        kwargs = {"DetectorId": member.detector, "MaxResults": 50}
-        if token:
-            kwargs["NextToken"] = token
-        page = client.list_findings(**kwargs)
-        ids += page["FindingIds"]
-        token = page.get("NextToken")
-        if not token:
-            break
-    found = {}
-    for start in range(0, len(ids), 50):
-        for finding in client.get_findings(DetectorId=member.detector, FindingIds=ids[start:start + 50])["Findings"]:
-            found[finding["Id"]] = (finding["Type"], finding["Service"]["Count"])
-    return found
+    return stored_findings(member.client(), member.detector)
 
 
 def usage_records(member):

@@ -7,12 +7,10 @@ import Foundation
 final class S3Sources {
     let sources: [S3LogSource]
     let queue: SQSQueue?
-    /// Received messages not yet deleted: receipt handle → the objects they announced (source index, key, ETag).
-    private var messages: [(handle: String, objects: [(source: Int, key: String, etag: String)])] = []
+    /// Received messages not yet deleted: message id, latest receipt handle, the objects announced (source, key, ETag).
+    private var messages: [(id: String, handle: String, objects: [(source: Int, key: String, etag: String)])] = []
     /// What is wrong with the queue, if anything.
     private(set) var queueIssue: String?
-    /// Messages that announced nothing this agent reads (test events, other buckets, other accounts).
-    private(set) var ignoredMessages = 0
     /// Queue failures in a row, and when the queue is asked again (5 s, doubling to a minute).
     private var queueFailures = 0
     private var queueRetryAt = 0.0
@@ -84,8 +82,13 @@ final class S3Sources {
                             }
                         }
                     }
-                    if objects.isEmpty { self.ignoredMessages += 1 }
-                    self.messages.append((message.receiptHandle, objects))
+                    // A message seen again (its visibility ran out while its checkpoint waited) replaces its entry:
+                    // only the newest receipt handle deletes it.
+                    if let known = self.messages.firstIndex(where: { $0.id == message.id }) {
+                        self.messages[known].handle = message.receiptHandle
+                    } else {
+                        self.messages.append((message.id, message.receiptHandle, objects))
+                    }
                 }
             }
         } catch {

@@ -12,8 +12,9 @@ public struct SQSQueue: Sendable {
     public let credentials: LogCredentials
     let http: HTTPClient
 
-    /// A received message: its receipt handle and body.
+    /// A received message: its id, receipt handle and body.
     struct Message: Sendable {
+        var id: String
         var receiptHandle: String
         var body: String
     }
@@ -36,7 +37,7 @@ public struct SQSQueue: Sendable {
         let messages = (answer["Messages"] as? [[String: Any]]) ?? []
         return messages.compactMap { message in
             guard let handle = message["ReceiptHandle"] as? String else { return nil }
-            return Message(receiptHandle: handle, body: (message["Body"] as? String) ?? "")
+            return Message(id: (message["MessageId"] as? String) ?? handle, receiptHandle: handle, body: (message["Body"] as? String) ?? "")
         }
     }
 
