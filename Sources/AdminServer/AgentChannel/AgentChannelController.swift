@@ -69,12 +69,11 @@ struct AgentChannelController: APIController {
     /// The caller's configuration, from the cache unless something changed or a newer version was announced.
     func currentConfiguration(caller: Caller, detectorId: String) async throws -> AgentConfigAnswer {
         let announced = self.configVersions.version(of: detectorId) ?? -1
-        if let cached = try self.configs.lookup(detectorId, caller: caller), cached.version >= announced { return cached }
-        let generation = self.configs.changes.generation
-        let config = try await self.store.agentConfig(caller: caller, detectorId: detectorId)
-        let answer = AgentConfigAnswer(version: config.version, body: try APIBody.encode(config))
-        self.configs.store(detectorId, caller: caller, body: answer, readAt: generation)
-        return answer
+        let store = self.store
+        return try await self.configs.body(detectorId, caller: caller, accept: { $0.version >= announced }) {
+            let config = try await store.agentConfig(caller: caller, detectorId: detectorId)
+            return AgentConfigAnswer(version: config.version, body: try APIBody.encode(config))
+        }
     }
 
     /// Whether a change came before `deadline` (false: the wait is over). A graceful shutdown wakes every waiter.
