@@ -41,6 +41,10 @@ struct FindingBatchLayoutTests {
         #expect(self.refusal(#"{"findings":[{"service":{"count":1,"x":[{"k":1,"k":2}]}}]}"#)?.contains("twice") == true)
         #expect(self.refusal(#"{"findings":[],"findings":[]}"#)?.contains("twice") == true)
         #expect(self.refusal(#"{"findings":[{"typ\u0065":"A"}]}"#)?.contains("escapes") == true)
+        // A large object is checked too (sorted once, not pairwise).
+        let many = (0..<5000).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        #expect(self.refusal(#"{"findings":[{"# + many + #","k4999":0}]}"#)?.contains("names key 'k4999' twice") == true)
+        #expect(self.refusal(#"{"findings":[{"# + many + #"}]}"#) == nil)
         // The same key in sibling or nested objects is not a repeat.
         #expect(self.refusal(#"{"findings":[{"id":"a","s":{"id":"b"}},{"id":"c"}]}"#) == nil)
     }

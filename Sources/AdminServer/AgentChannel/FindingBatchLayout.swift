@@ -96,10 +96,11 @@ struct FindingBatchLayout {
                 guard self.position < buffer.count, buffer[self.position] == UInt8(ascii: "\"") else { throw Self.refuse("is not JSON") }
                 guard try !self.string(buffer) else { throw Self.refuse("writes an object key with escapes") }
                 let key = keyStart..<(self.position - 1)
-                for earlier in self.keys[firstKey...] where earlier.count == key.count {
-                    if memcmp(buffer.baseAddress! + earlier.lowerBound, buffer.baseAddress! + key.lowerBound, key.count) == 0 {
-                        let name = String(decoding: buffer[key].prefix(40), as: UTF8.self)
-                        throw Self.refuse("names key '\(name)' twice in one object")
+                // Pairwise while the object is small (every finding's are); a large one is sorted once at its end, so
+                // that an object of many keys costs n log n, not n².
+                if self.keys.count - firstKey < Self.pairwiseKeys {
+                    for earlier in self.keys[firstKey...] where Self.same(buffer, earlier, key) {
+                        throw Self.repeated(buffer, key)
                     }
                 }
                 self.keys.append(key)
@@ -121,8 +122,30 @@ struct FindingBatchLayout {
                 }
                 guard buffer[self.position] == UInt8(ascii: "}") else { throw Self.refuse("is not JSON") }
                 self.position += 1
+                if self.keys.count - firstKey > Self.pairwiseKeys {
+                    let sorted = self.keys[firstKey...].sorted { Self.less(buffer, $0, $1) }
+                    for index in sorted.indices.dropFirst() where Self.same(buffer, sorted[index - 1], sorted[index]) {
+                        throw Self.repeated(buffer, sorted[index])
+                    }
+                }
                 return
             }
+        }
+
+        /// Keys an object may have before its keys are checked by sorting instead of pairwise.
+        static let pairwiseKeys = 32
+
+        static func same(_ buffer: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.count == b.count && memcmp(buffer.baseAddress! + a.lowerBound, buffer.baseAddress! + b.lowerBound, a.count) == 0
+        }
+
+        static func less(_ buffer: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            if a.count != b.count { return a.count < b.count }
+            return memcmp(buffer.baseAddress! + a.lowerBound, buffer.baseAddress! + b.lowerBound, a.count) < 0
+        }
+
+        static func repeated(_ buffer: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> GuardDutyError {
+            Self.refuse("names key '\(String(decoding: buffer[key].prefix(40), as: UTF8.self))' twice in one object")
         }
 
         mutating func array(_ buffer: UnsafeBufferPointer<UInt8>, depth: Int, recordElements: Bool) throws {
