@@ -99,11 +99,25 @@ struct AgentChannelController: APIController {
     }
 
     /// A batch of the caller's findings: durable when answered.
+    /// The findings are decoded to be validated, and each one's bytes in the body are what is stored (encoding 500
+    /// findings again cost as much as decoding them); a finding the geolocation databases placed is encoded anew.
     @Sendable func ingestFindings(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let batch = try APIBody.decode(AgentFindingBatch.self, from: context)
+        let body = try APIBody.bytes(from: context)
+        let batch = try APIBody.decode(AgentFindingBatch.self, bytes: body)
         try Validate.detectorId(batch.detectorId)
-        let findings = self.geo.map { $0.enriched(batch.findings) } ?? batch.findings
-        return try APIBody.json(try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: findings))
+        let layout = try FindingBatchLayout(body)
+        guard layout.findings.count == batch.findings.count else {
+            throw GuardDutyError.badRequest("The request is rejected because its findings could not be told apart. Nothing in the batch was stored.")
+        }
+        var findings = batch.findings
+        var documents: [String?] = layout.findings.map { String(decoding: body[$0], as: UTF8.self) }
+        if let geo = self.geo {
+            let placed = geo.enriched(findings)
+            for index in placed.indices where placed[index] != findings[index] { documents[index] = nil }
+            findings = placed
+        }
+        let summary = try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: findings, documents: documents)
+        return try APIBody.json(summary)
     }
 
     @Sendable func heartbeat(_ request: Request, context: AuthenticatedContext) async throws -> Response {
