@@ -70,10 +70,11 @@ struct AgentChannelController: APIController {
     func currentConfiguration(caller: Caller, detectorId: String) async throws -> AgentConfigAnswer {
         let announced = self.configVersions.version(of: detectorId) ?? -1
         let store = self.store
-        return try await self.configs.body(detectorId, caller: caller, accept: { $0.version >= announced }) {
+        let read: @Sendable () async throws -> AgentConfigAnswer = {
             let config = try await store.agentConfig(caller: caller, detectorId: detectorId)
             return AgentConfigAnswer(version: config.version, body: try APIBody.encode(config))
         }
+        return try await self.configs.body(detectorId, caller: caller, accept: { $0.version >= announced }, read: read)
     }
 
     /// Whether a change came before `deadline` (false: the wait is over). A graceful shutdown wakes every waiter.
