@@ -22,7 +22,8 @@ public func buildApplication(
     let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     let stores = PostgresStores(
         client: dependencies.client, secrets: dependencies.secrets, logger: dependencies.logger, activationRequested: { wake.yield() },
-        maxAgentsPerAccount: configuration.maxAgentsPerAccount, consoleSessionHours: configuration.consoleSessionHours
+        maxAgentsPerAccount: configuration.maxAgentsPerAccount, consoleSessionHours: configuration.consoleSessionHours,
+        reads: dependencies.reads
     )
     // The S3 endpoint is the operator's own: its client is not guarded. Requests made on an account's behalf are.
     let httpClient = HTTPClient(
@@ -72,6 +73,7 @@ public func buildApplication(
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
         services: (dependencies.runsClient ? [dependencies.client] : [])
+            + (dependencies.reads.map { [$0.standby, $0] as [any Service] } ?? [])
             + extraListeners(configuration: configuration, dependencies: dependencies, gate: gate)
             + [
                 ChangeListener(
@@ -147,6 +149,7 @@ func buildRouter(
     }
     console?.addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
+        .add(middleware: ReadYourWritesMiddleware())
     for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices, geo: geo) {
         controller.addRoutes(to: api)
     }
