@@ -207,8 +207,9 @@ def test_a_caller_reads_its_own_writes_through_a_replica_although_the_standby_la
     cluster.set_standby_apply_delay("2s")
     try:
         # Membership: GetMembers right after CreateMembers.
-        newcomer = "".join(str((int(admin.account_id[i]) + 1) % 10) for i in range(12))
-        gd.create_members(DetectorId=admin_detector, AccountDetails=[{"AccountId": newcomer, "Email": "n@example.com"}])
+        newcomer = first.create_account().account_id
+        created = gd.create_members(DetectorId=admin_detector, AccountDetails=[{"AccountId": newcomer, "Email": "n@example.com"}])
+        assert created["UnprocessedAccounts"] == []
         assert [m["AccountId"] for m in gd.get_members(DetectorId=admin_detector, AccountIds=[newcomer])["Members"]] == [newcomer]
         # Findings: ListFindings right after ArchiveFindings, although the standby replays 2 s late.
         ids = sorted(listed_ids(gd, admin_detector))

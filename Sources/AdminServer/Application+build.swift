@@ -72,8 +72,7 @@ public func buildApplication(
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
-        services: (dependencies.runsClient ? [dependencies.client] : [])
-            + (dependencies.reads.map { [$0.standby, $0] as [any Service] } ?? [])
+        services: (dependencies.runsClient ? [dependencies.client] : []) + readReplicaServices(dependencies)
             + extraListeners(configuration: configuration, dependencies: dependencies, gate: gate)
             + [
                 ChangeListener(
@@ -100,6 +99,12 @@ public func buildApplication(
         ready.markReady()
     }
     return app
+}
+
+/// With a read replica: its client and the poller of its replay position.
+func readReplicaServices(_ dependencies: ServerDependencies) -> [any Service] {
+    guard let reads = dependencies.reads else { return [] }
+    return [reads.standby, reads]
 }
 
 /// The listeners beside the API's: `/metrics` on its own port, and with TLS the certificate reloader and the plain-HTTP
