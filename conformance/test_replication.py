@@ -94,6 +94,8 @@ class Cluster:
         """SIGKILL to the postmaster and every process of it, as when its machine dies."""
         with open(os.path.join(self.primary_dir, "postmaster.pid")) as f:
             postmaster = int(f.readline())
+        # Stopped first, so that it forks no backend between the listing of its children and the kill.
+        os.kill(postmaster, signal.SIGSTOP)
         children = []
         for stat in glob.glob("/proc/[0-9]*/stat"):
             try:
@@ -133,6 +135,16 @@ def setup():
         second.start()
         yield cluster, first, second
     finally:
+        # After a failover a replica can keep one request from the outage waiting (see the README's failover notes), and
+        # graceful shutdown waits for it: give each 5 s, then SIGKILL.
+        for replica in (second, first):
+            if replica and replica.process and replica.process.poll() is None:
+                replica.process.terminate()
+                try:
+                    replica.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    replica.process.kill()
+                    replica.process.wait(timeout=10)
         if second:
             second.stop()
         first.stop()
@@ -235,7 +247,7 @@ def test_a_caller_reads_its_own_writes_through_a_replica_although_the_standby_la
 def test_killing_the_primary_mid_ingest_loses_no_acknowledged_finding_and_both_replicas_carry_on(setup):
     cluster, first, second = setup
     admin, admin_detector, member, member_detector = enrolled_pair(first)
-    acknowledged, failures, stop = {0: [], 1: []}, {0: 0, 1: 0}, threading.Event()
+    acknowledged, stop = {0: [], 1: []}, threading.Event()
 
     def post(index, replica):
         # What an agent's outbox does: a batch is retried, unchanged, until the server acknowledges it.
@@ -245,12 +257,11 @@ def test_killing_the_primary_mid_ingest_loses_no_acknowledged_finding_and_both_r
             batch = [finding(member.account_id, member_detector, id) for id in ids]
             while not stop.is_set():
                 try:
-                    if ingest(member, replica, member_detector, batch, timeout=5):
+                    if ingest(member, replica, member_detector, batch, timeout=10):
                         acknowledged[index].extend(ids)
                         break
                 except requests.RequestException:
                     pass
-                failures[index] += 1
                 time.sleep(0.05)
             batch_number += 1
 
@@ -261,13 +272,14 @@ def test_killing_the_primary_mid_ingest_loses_no_acknowledged_finding_and_both_r
         wait_for(lambda: all(len(acknowledged[i]) >= 100 for i in (0, 1)), 30, "ingest through both replicas")
         cluster.kill_primary()
         killed_at = {i: len(acknowledged[i]) for i in (0, 1)}
-        wait_for(lambda: all(failures[i] > 0 for i in (0, 1)), 10, "ingest to fail while no primary is writable")
+        # No writable primary for a second: requests wait for one (the forwarder holds new connections up to 5 s).
+        time.sleep(1)
         cluster.promote()
         wait_for(lambda: all(len(acknowledged[i]) >= killed_at[i] + 100 for i in (0, 1)), 30, "ingest through both replicas after promotion")
     finally:
         stop.set()
         for thread in posters:
-            thread.join(timeout=15)
+            thread.join(timeout=40)
     expected = sorted(acknowledged[0] + acknowledged[1])
     for replica in (first, second):
         gd = via(admin, replica)

@@ -44,7 +44,8 @@ struct ReadRoutingTests {
     }
 
     @Test func aMultiHostURLNamesEveryHostAndPointsOneHostAtTheForwarder() throws {
-        let url = try #require(try MultiHostURL.parse("postgres://gp:s%40cret@db1:5433,db2/guardpost?target_session_attrs=read-write&sslmode=disable"))
+        let url = try #require(
+            try MultiHostURL.parse("postgres://gp:s%40cret@db1:5433,db2/guardpost?target_session_attrs=read-write&sslmode=disable"))
         #expect(url.hosts == [DatabaseHost(host: "db1", port: 5433), DatabaseHost(host: "db2", port: 5432)])
         #expect(url.url(host: "127.0.0.1", port: 4000) == "postgres://gp:s%40cret@127.0.0.1:4000/guardpost?sslmode=disable")
         let configuration = try DatabaseLocation.configuration(url: url.url(host: "127.0.0.1", port: 4000))

@@ -19,7 +19,8 @@ public final class PrimaryForwarder: Sendable {
     private let listener = NIOLockedValueBox<(any Channel)?>(nil)
     private let chosen = NIOLockedValueBox<(host: DatabaseHost, at: ContinuousClock.Instant)?>(nil)
 
-    public init(hosts: [DatabaseHost], username: String, password: String?, database: String?, logger: Logger, waitForPrimary: Duration = .seconds(5)) {
+    public init(hosts: [DatabaseHost], username: String, password: String?, database: String?, logger: Logger, waitForPrimary: Duration = .seconds(5))
+    {
         self.hosts = hosts
         self.username = username
         self.password = password
@@ -49,6 +50,8 @@ public final class PrimaryForwarder: Sendable {
     }
 
     func forward(_ inbound: any Channel) async {
+        let remote = inbound.remoteAddress?.port ?? 0
+        self.logger.debug("forwarding a database connection", metadata: ["clientPort": "\(remote)"])
         do {
             let outbound = try await self.connectToWritable(on: inbound.eventLoop)
             inbound.closeFuture.whenComplete { _ in outbound.close(promise: nil) }
@@ -60,6 +63,8 @@ public final class PrimaryForwarder: Sendable {
                 try inbound.syncOptions?.setOption(.autoRead, value: true)
                 try outbound.syncOptions?.setOption(.autoRead, value: true)
             }.get()
+            self.logger.debug(
+                "forwarded a database connection", metadata: ["clientPort": "\(remote)", "to": "\(outbound.remoteAddress?.description ?? "?")"])
         } catch {
             self.logger.warning("no writable database host for a new connection", metadata: ["error": "\(error)", "hosts": "\(self.hosts)"])
             inbound.close(promise: nil)
