@@ -22,7 +22,8 @@ public func buildApplication(
     let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     let stores = PostgresStores(
         client: dependencies.client, secrets: dependencies.secrets, logger: dependencies.logger, activationRequested: { wake.yield() },
-        maxAgentsPerAccount: configuration.maxAgentsPerAccount, consoleSessionHours: configuration.consoleSessionHours
+        maxAgentsPerAccount: configuration.maxAgentsPerAccount, consoleSessionHours: configuration.consoleSessionHours,
+        reads: dependencies.reads
     )
     // The S3 endpoint is the operator's own: its client is not guarded. Requests made on an account's behalf are.
     let httpClient = HTTPClient(
@@ -73,7 +74,7 @@ public func buildApplication(
         // A restarted server is reconnected to by every agent at once: a queue of 4,096 pending connections (Linux's
         // default cap) instead of 256 keeps their connects from being dropped and retried for seconds.
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin", backlog: 4096),
-        services: (dependencies.runsClient ? [dependencies.client] : [])
+        services: (dependencies.runsClient ? [dependencies.client] : []) + readReplicaServices(dependencies)
             + extraListeners(configuration: configuration, dependencies: dependencies, gate: gate)
             + [
                 ChangeListener(
@@ -100,6 +101,12 @@ public func buildApplication(
         ready.markReady()
     }
     return app
+}
+
+/// With a read replica: its client and the poller of its replay position.
+func readReplicaServices(_ dependencies: ServerDependencies) -> [any Service] {
+    guard let reads = dependencies.reads else { return [] }
+    return [reads.standby, reads]
 }
 
 /// The listeners beside the API's: `/metrics` on its own port, and with TLS the certificate reloader and the plain-HTTP
@@ -149,6 +156,7 @@ func buildRouter(
     }
     console?.addRoutes(to: router)
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
+        .add(middleware: ReadYourWritesMiddleware())
     for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices, geo: geo) {
         controller.addRoutes(to: api)
     }

@@ -24,11 +24,15 @@ public struct ServerDependencies: Sendable {
     public var runsClient: Bool
     /// Called with the bound port once the server listens (useful with port 0).
     public var onListening: @Sendable (Int) async -> Void
+    /// The hot standby the findings side's reads may go to (`--read-database-url`); its client is run with the application's.
+    public var reads: ReadRouting?
 
     public init(
         client: PostgresClient, secrets: SecretBox, registry: PrometheusCollectorRegistry? = nil, logger: Logger,
-        migrate: Bool = true, runsClient: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        migrate: Bool = true, runsClient: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        reads: ReadRouting? = nil
     ) {
+        self.reads = reads
         self.runsClient = runsClient
         self.client = client
         self.secrets = secrets

@@ -42,7 +42,7 @@ struct DatabaseOptions: ParsableArguments {
     /// runs `body`, and stops what it started.
     func withDatabase<T: Sendable>(_ body: @escaping @Sendable (PostgresClient, SecretBox, Logger) async throws -> T) async throws -> T {
         let logger = self.logger("guardpost-admin")
-        let opened = try OpenedDatabase.open(self.location, logger: logger)
+        let opened = try await OpenedDatabase.open(self.location, logger: logger)
         defer { opened.close() }
         let secrets = SecretBox(key: try SecretBox.loadKey(explicit: self.serverKey, dataDir: self.dataDir))
         let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)

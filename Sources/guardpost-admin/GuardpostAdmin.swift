@@ -97,6 +97,12 @@ extension GuardpostAdmin {
         var geoipCity: String?
         @Option(name: .customLong("geoip-asn"), help: "MaxMind DB (.mmdb) ASN or ISP database: the owner of findings' remote addresses.")
         var geoipASN: String?
+        @Option(
+            name: .customLong("read-database-url"),
+            help:
+                "A hot standby of the database (postgres://…): findings, statistics, coverage and usage reads go to it unless they must see the caller's own recent writes. Also GUARDPOST_READ_DATABASE_URL."
+        )
+        var readDatabaseURL: String? = ProcessInfo.processInfo.environment["GUARDPOST_READ_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -159,10 +165,14 @@ extension GuardpostAdmin {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let logger = self.database.logger("guardpost-admin")
-            let opened = try OpenedDatabase.open(self.database.location, logger: logger)
+            let opened = try await OpenedDatabase.open(self.database.location, logger: logger)
             defer { opened.close() }
             let secrets = SecretBox(key: try SecretBox.loadKey(explicit: self.database.serverKey, dataDir: self.database.dataDir))
             let client = PostgresClient(configuration: opened.configuration, backgroundLogger: logger)
+            let reads = try self.readDatabaseURL.map { url in
+                ReadRouting(
+                    standby: PostgresClient(configuration: try DatabaseLocation.configuration(url: url), backgroundLogger: logger), logger: logger)
+            }
             let host = self.host
             let tls = try self.tlsCertificate.map { certificate in try ServerTLS(certificatePath: certificate, keyPath: self.tlsKey ?? "") }
             if let tls {
@@ -206,7 +216,8 @@ extension GuardpostAdmin {
                     client: client, secrets: secrets, registry: registry, logger: logger,
                     onListening: { port in
                         FileHandle.standardOutput.write(Data("guardpost-admin listening on \(scheme)://\(host):\(port)\n".utf8))
-                    }
+                    },
+                    reads: reads
                 )
             )
             try await app.runService()

@@ -47,11 +47,23 @@ public struct OpenedDatabase: Sendable {
     public var configuration: PostgresClient.Configuration
     public var embedded: EmbeddedPostgres?
     public var startedEmbedded: Bool
+    /// For a multi-host URL: the forwarder the configuration points at, which reaches the writable host.
+    public var forwarder: PrimaryForwarder?
 
-    /// Resolves the location, starting the embedded cluster when that is where the database is.
-    public static func open(_ location: DatabaseLocation, logger: Logger) throws -> OpenedDatabase {
+    /// Resolves the location, starting the embedded cluster when that is where the database is, and for a multi-host
+    /// URL (`postgres://u@h1:p1,h2:p2/db?target_session_attrs=read-write`) the forwarder to its writable host.
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> OpenedDatabase {
         switch location {
         case .url(let url):
+            if let multiHost = try MultiHostURL.parse(url) {
+                let first = try DatabaseLocation.configuration(url: multiHost.url(host: "127.0.0.1", port: 1))
+                let forwarder = PrimaryForwarder(
+                    hosts: multiHost.hosts, username: first.username, password: first.password, database: first.database, logger: logger)
+                let port = try await forwarder.start()
+                return OpenedDatabase(
+                    configuration: try DatabaseLocation.configuration(url: multiHost.url(host: "127.0.0.1", port: port)), embedded: nil,
+                    startedEmbedded: false, forwarder: forwarder)
+            }
             return OpenedDatabase(configuration: try DatabaseLocation.configuration(url: url), embedded: nil, startedEmbedded: false)
         case .embedded(let dataDir):
             let embedded = EmbeddedPostgres(dataDir: dataDir, logger: logger)
@@ -60,8 +72,9 @@ public struct OpenedDatabase: Sendable {
         }
     }
 
-    /// Stops the embedded cluster if this process started it.
+    /// Stops the embedded cluster if this process started it, and the forwarder.
     public func close() {
+        self.forwarder?.close()
         if self.startedEmbedded { self.embedded?.stop() }
     }
 }

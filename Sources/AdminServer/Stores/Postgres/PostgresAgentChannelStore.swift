@@ -171,7 +171,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
     public static let healthySeconds = 60.0
 
     public func coverage(caller: Caller, detectorId: String) async throws -> [CoverageResource] {
-        try await self.context.client.withConnection { connection in
+        try await self.context.read(for: caller) { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
             var resources: [CoverageResource] = []
             for try await row in try await connection.query(
@@ -231,7 +231,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
     }
 
     public func usage(caller: Caller, detectorId: String) async throws -> [UsageRow] {
-        try await self.context.client.withConnection { connection in
+        try await self.context.read(for: caller) { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
             var rows: [UsageRow] = []
             for try await row in try await connection.query(

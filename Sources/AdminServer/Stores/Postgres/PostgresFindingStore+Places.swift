@@ -9,7 +9,7 @@ extension PostgresFindingStore {
     /// connection, API call, each port-probe detail) among the latest `remotePlacesWindow` current findings: a finding
     /// naming one country twice counts once for it.
     public func remotePlaces(caller: Caller, detectorId: String) async throws -> RemotePlaces {
-        try await self.context.client.withConnection { connection in
+        try await self.context.read(for: caller) { connection in
             let accounts = try await self.scope(connection, caller, detectorId)
             let query: PostgresQuery = """
                 WITH recent AS (

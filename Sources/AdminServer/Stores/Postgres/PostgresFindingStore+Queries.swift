@@ -20,7 +20,7 @@ extension PostgresFindingStore {
         let terms = try (request.findingCriteria ?? FindingCriteria()).terms(allowMatches: false)
         let sort = try FindingSort(request.sortCriteria)
         let after = try PageToken.decode(request.nextToken)
-        return try await self.context.client.withConnection { connection in
+        return try await self.context.read(for: caller) { connection in
             let accounts = try await self.scope(connection, caller, detectorId)
             var builder = SQLBuilder()
             var sql = """
@@ -47,7 +47,7 @@ extension PostgresFindingStore {
 
     public func getFindings(caller: Caller, detectorId: String, ids: [String], sort criteria: SortCriteria?) async throws -> [String] {
         let sort = try criteria.map { try FindingSort($0) }
-        return try await self.context.client.withConnection { connection in
+        return try await self.context.read(for: caller) { connection in
             let accounts = try await self.scope(connection, caller, detectorId)
             var builder = SQLBuilder()
             builder.sql = """
@@ -71,7 +71,7 @@ extension PostgresFindingStore {
         // Criteria on the rollup's columns only (and not grouping by resource): count from `finding_stats`, which a
         // trigger keeps per account, week, day, type, severity and archived flag; otherwise count the findings.
         let rolledUp = request.groupBy != "RESOURCE" && plan.terms.allSatisfy { Self.rollupPaths.contains($0.path) }
-        return try await self.context.client.withConnection { connection in
+        return try await self.context.read(for: caller) { connection in
             let accounts = try await self.scope(connection, caller, detectorId)
             var builder = SQLBuilder()
             let scope = """

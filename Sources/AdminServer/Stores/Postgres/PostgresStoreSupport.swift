@@ -11,9 +11,12 @@ public struct PostgresStoreContext: Sendable {
     public let secrets: SecretBox
     /// Moved forward after every committed (or failed) write transaction, for the read caches.
     public let changes: ChangeSignal
+    /// Where the findings side's reads may go instead of the primary (`--read-database-url`); nil: all on the primary.
+    public let reads: ReadRouting?
 
-    public init(client: PostgresClient, logger: Logger, secrets: SecretBox, changes: ChangeSignal = ChangeSignal()) {
+    public init(client: PostgresClient, logger: Logger, secrets: SecretBox, changes: ChangeSignal = ChangeSignal(), reads: ReadRouting? = nil) {
         self.client = client
+        self.reads = reads
         self.logger = logger
         self.secrets = secrets
         self.changes = changes
@@ -25,15 +28,56 @@ public struct PostgresStoreContext: Sendable {
     func transaction<Result: Sendable>(signalsChange: Bool = true, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         defer { if signalsChange { self.changes.bump() } }
         do {
-            return try await self.client.withTransaction(logger: self.logger) { connection in
+            let result = try await self.client.withTransaction(logger: self.logger) { connection in
                 try await body(connection)
             }
+            await self.rememberWrite()
+            return result
         } catch let error as PostgresTransactionError {
             if let closure = error.closureError { throw Self.translate(closure) }
             if let begin = error.beginError { throw Self.translate(begin) }
             if let commit = error.commitError { throw Self.translate(commit) }
             throw error
         }
+    }
+
+    /// With a read replica: the primary's WAL position after a committed write, so that the writer's reads through this
+    /// replica wait until the standby has replayed it. Agent-channel writes (`WriterScope.untracked`) skip the query.
+    func rememberWrite() async {
+        guard let reads = self.reads else { return }
+        let scope = WriterScope.current
+        guard scope != .untracked else { return }
+        do {
+            for try await position in try await self.client.query("SELECT (pg_current_wal_lsn() - '0/0')::int8", logger: self.logger)
+                .decode(Int64.self)
+            {
+                reads.wrote(scope, at: position)
+            }
+        } catch {
+            // Unknown position: no read may trust the standby for this writer until it is known again.
+            reads.wrote(scope, at: .max)
+        }
+    }
+
+    /// Runs a read of the findings side (findings, statistics, coverage, usage) on the standby when the caller's own
+    /// writes have been replayed there, else on the primary. A standby read that fails for want of the standby (no
+    /// connection, shut down, cancelled by a recovery conflict) is run again on the primary.
+    func read<Result: Sendable>(for caller: Caller, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        if let reads = self.reads, reads.standbyServes(account: caller.accountId) {
+            do {
+                return try await reads.standby.withConnection { connection in try await body(connection) }
+            } catch let error as PSQLError where Self.isStandbyFailure(error) {
+                reads.observe(replayed: nil, error: error)
+            }
+        }
+        return try await self.client.withConnection { connection in try await body(connection) }
+    }
+
+    /// Errors of the standby itself rather than of the query: no server answer, or SQLSTATE class 57 (shutdown,
+    /// cancelled) or 40001 (a recovery conflict cancels standby queries with it).
+    static func isStandbyFailure(_ error: PSQLError) -> Bool {
+        guard let code = error.serverInfo?[.sqlState] else { return true }
+        return code.hasPrefix("57") || code == "40001"
     }
 
     static func translate(_ error: any Error) -> any Error {

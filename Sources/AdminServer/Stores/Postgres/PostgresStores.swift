@@ -21,9 +21,9 @@ public struct PostgresStores: Sendable {
 
     public init(
         client: PostgresClient, secrets: SecretBox, logger: Logger, activationRequested: @escaping @Sendable () -> Void = {},
-        maxAgentsPerAccount: Int = 1000, consoleSessionHours: Double = 12
+        maxAgentsPerAccount: Int = 1000, consoleSessionHours: Double = 12, reads: ReadRouting? = nil
     ) {
-        let context = PostgresStoreContext(client: client, logger: logger, secrets: secrets)
+        let context = PostgresStoreContext(client: client, logger: logger, secrets: secrets, reads: reads)
         self.client = client
         self.changes = context.changes
         self.lists = PostgresListStore(context: context, activationRequested: activationRequested)
