@@ -31,6 +31,14 @@ struct FindingKey: Hashable {
         self.remote = remote ?? IPAddress(v4: 0)
     }
 
+    /// Three words into the hasher, not seven fields (a hit costs a lookup or three).
+    func hash(into hasher: inout Hasher) {
+        let flags = UInt64(self.kind.rawValue) | UInt64(self.scope.rawValue) << 8 | (self.target ? 1 << 16 : 0) | (self.remote.isV6 ? 1 << 17 : 0)
+        hasher.combine(flags | UInt64(UInt32(bitPattern: self.account)) << 32)
+        hasher.combine(UInt64(UInt32(bitPattern: self.interface)) ^ UInt64(truncatingIfNeeded: self.remote.value >> 64) << 32)
+        hasher.combine(UInt64(truncatingIfNeeded: self.remote.value))
+    }
+
     /// The key of the summary this finding is counted in when its resource (or the agent) is past its limit.
     func summary(_ scope: Scope) -> FindingKey {
         var key = self

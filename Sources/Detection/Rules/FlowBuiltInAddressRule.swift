@@ -19,7 +19,8 @@ final class FlowBuiltInAddressRule: FlowRule {
     static let websitePorts: Set<Int> = [80, 443, 8080, 8443]
 
     func process(_ batch: FlowBatch, in context: RuleContext) {
-        for view in batch.views where view.answer != 0 {
+        let flags = context.intelligence.answerFlags
+        for view in batch.views where view.answer != 0 && flags[Int(view.answer)] & 2 != 0 {
             let verdict = context.intelligence.verdicts[Int(view.answer)]
             let outgoing = view.initiatedLocally
             if let source = verdict.tor {

@@ -7,13 +7,12 @@ final class FlowThreatListRule: FlowRule {
     let findingTypes: [FindingType] = [.unauthorizedAccessEC2MaliciousIPCallerCustom]
 
     func process(_ batch: FlowBatch, in context: RuleContext) {
-        let verdicts = context.intelligence.verdicts
-        for view in batch.views where view.answer != 0 {
-            guard !verdicts[Int(view.answer)].threatLists.isEmpty else { continue }
+        let flags = context.intelligence.answerFlags
+        for view in batch.views where view.answer != 0 && flags[Int(view.answer)] & 1 != 0 {
             let inbound = !view.initiatedLocally
             let key = FindingKey(kind: .threatList, record: view.record.pointee, target: inbound, remote: view.remote)
             context.aggregator.add(key, time: view.record.pointee.start) {
-                let lists = verdicts[Int(view.answer)].threatLists
+                let lists = context.intelligence.verdicts[Int(view.answer)].threatLists
                 let record = view.record.pointee
                 let direction = inbound ? "inbound from" : "outbound with"
                 return context.flowObservation(
