@@ -100,3 +100,38 @@ def test_an_agent_waiting_on_one_replica_is_woken_by_a_change_made_through_the_o
     assert result["response"].json()["findingPublishingFrequency"] == "ONE_HOUR"
     # Answered within a second or two of the change, long before the 30 s wait ran out.
     assert result["seconds"] < 5.0
+
+
+def test_list_members_pages_served_from_memory_follow_changes_made_anywhere(replicas):
+    """ListMembers pages are cached per replica; a membership change through the other replica, the member's own
+    acceptance and the member's new detector all reach the cached page (a statement trigger NOTIFYs every replica)."""
+    first, second = replicas
+    admin, member = first.create_account(), first.create_account()
+    via_first, via_second = admin.client(), as_replica(admin, second)
+    detector_id = via_first.create_detector(Enable=True)["DetectorId"]
+
+    def listed():
+        return {m["AccountId"]: m for m in via_second.list_members(DetectorId=detector_id, OnlyAssociated="false")["Members"]}
+    assert listed() == {}  # cached on the second replica now
+    via_first.create_members(DetectorId=detector_id, AccountDetails=[{"AccountId": member.account_id, "Email": "m@example.com"}])
+    assert eventually(lambda: listed().get(member.account_id, {}).get("RelationshipStatus") == "Created", 1.0)
+    via_first.invite_members(DetectorId=detector_id, AccountIds=[member.account_id])
+    assert eventually(lambda: listed()[member.account_id]["RelationshipStatus"] == "Invited", 1.0)
+    assert "DetectorId" not in listed()[member.account_id]
+
+    member_client = member.client()
+    member_detector = member_client.create_detector(Enable=True)["DetectorId"]
+    assert eventually(lambda: listed()[member.account_id].get("DetectorId") == member_detector, 1.0)
+    invitation = member_client.list_invitations()["Invitations"][0]["InvitationId"]
+    member_client.accept_administrator_invitation(DetectorId=member_detector, AdministratorId=admin.account_id, InvitationId=invitation)
+    assert eventually(lambda: listed()[member.account_id]["RelationshipStatus"] == "Enabled", 1.0)
+    associated = via_second.list_members(DetectorId=detector_id)["Members"]  # OnlyAssociated defaults to true
+    assert [m["AccountId"] for m in associated] == [member.account_id]
+
+    # Through the same replica a change is seen by the very next read, with no wait at all.
+    via_second.disassociate_members(DetectorId=detector_id, AccountIds=[member.account_id])
+    assert via_second.list_members(DetectorId=detector_id)["Members"] == []
+    # Another account never gets the cached page of a detector it does not own.
+    stranger = as_replica(first.create_account(), second)
+    with pytest.raises(stranger.exceptions.BadRequestException):
+        stranger.list_members(DetectorId=detector_id, OnlyAssociated="false")

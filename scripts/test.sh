@@ -15,6 +15,11 @@ swift format lint --strict --parallel -r Sources Tests fuzz/Sources Package.swif
 echo "== building (debug, with tests)"
 swift build --build-tests
 
+# Every temporary file of the run (tests' directories, moto's logs, Chromium's profiles, the embedded clusters)
+# goes under one directory, removed at the end: repeated runs must not fill the machine's disk.
+run_tmp=$(mktemp -d /tmp/guardpost-test-run-XXXXXX)
+chmod 1777 "$run_tmp"
+export TMPDIR="$run_tmp"
 cluster=""
 cleanup() {
     if [ -n "$cluster" ]; then
@@ -22,6 +27,7 @@ cleanup() {
         else "$pg_bin/pg_ctl" stop -D "$cluster/data" -m fast >/dev/null 2>&1 || true; fi
         rm -rf "$cluster"
     fi
+    rm -rf "$run_tmp"
 }
 trap cleanup EXIT
 

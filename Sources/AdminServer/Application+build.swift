@@ -159,8 +159,8 @@ func apiControllers(
     geo: FindingEnricher? = nil
 ) -> [any APIController] {
     [
-        DetectorsController(detectors: stores.detectors, responses: DetectorResponseCache(changes: stores.changes)),
-        MembersController(members: stores.members),
+        DetectorsController(detectors: stores.detectors, responses: ResponseCache(changes: stores.changes)),
+        MembersController(members: stores.members, pages: ResponseCache(changes: stores.changes, capacity: 10_000)),
         InvitationsController(members: stores.members),
         OrganizationController(organization: stores.organization),
         TagsController(detectors: stores.detectors),
@@ -173,8 +173,8 @@ func apiControllers(
             UsageController(store: stores.agentChannel, prices: prices),
             PublishingDestinationsController(store: stores.publishingDestinations),
             AgentChannelController(
-                store: stores.agentChannel, findings: stores.findings, configVersions: configVersions, maxWaitSeconds: longPollSeconds,
-                geo: geo),
+                store: stores.agentChannel, findings: stores.findings, configVersions: configVersions,
+                configs: ResponseCache(changes: stores.changes), maxWaitSeconds: longPollSeconds, geo: geo),
         ]
 }
 

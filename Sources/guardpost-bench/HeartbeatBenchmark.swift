@@ -6,7 +6,8 @@ import MemberAgent
 import NIOCore
 import SigV4
 
-/// `guardpost-bench heartbeats`: how many agent heartbeats one server process takes per second.
+/// `guardpost-bench heartbeats`: how many agent heartbeats one server process takes per second (flat out), or the
+/// latency of heartbeats sent at a steady rate, as N agents reporting every interval do (`--rate`).
 struct HeartbeatBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heartbeats", abstract: "Heartbeats of N agents as fast as they go; report heartbeats/s.")
@@ -16,6 +17,8 @@ struct HeartbeatBenchmark: AsyncParsableCommand {
     @Option var agents: Int = 10_000
     @Option var duration: Double = 10
     @Option var concurrency: Int = 32
+    @Option(help: "Heartbeats per second at a steady pace, each timed from when it was due (0: as fast as they go).")
+    var rate: Double = 0
     @Option var region: String = "us-east-1"
 
     func run() async throws {
@@ -41,6 +44,7 @@ struct HeartbeatBenchmark: AsyncParsableCommand {
             )
             return (member, Array(try JSONEncoder().encode(heartbeat)))
         }
+        if self.rate > 0 { return try await self.paced(bodies: bodies, clients: members) }
         let next = Counter()
         let clients = members
         let deadline = ContinuousClock.now + .milliseconds(Int(self.duration * 1000))
@@ -67,5 +71,40 @@ struct HeartbeatBenchmark: AsyncParsableCommand {
             String(
                 format: "heartbeats: %d in %.1f s over %d connections = %.0f/s; %d agents every 30 s need %.0f/s (%.1fx headroom)",
                 sent, elapsed, self.concurrency, rate, self.agents, Double(self.agents) / 30, rate / (Double(self.agents) / 30)))
+    }
+
+    /// Sends `rate` heartbeats a second for `duration` seconds, each when it is due, and reports the latency of each
+    /// from when it was due (so a server that falls behind shows it as latency, not as a lower rate).
+    func paced(bodies: [(Int, [UInt8])], clients: [(GuardpostClient, String)]) async throws {
+        let total = Int(self.rate * self.duration)
+        let start = ContinuousClock.now + .milliseconds(200)
+        let interval = 1.0 / self.rate
+        var failures = 0
+        let latencies = try await withThrowingTaskGroup(of: Double?.self) { group in
+            var all: [Double] = []
+            all.reserveCapacity(total)
+            for index in 0..<total {
+                let due = start + .nanoseconds(Int64(Double(index) * interval * 1e9))
+                try await Task.sleep(until: due, clock: .continuous)
+                let (member, body) = bodies[index % bodies.count]
+                group.addTask {
+                    let response = try? await clients[member].0.send("POST", "/agent/v1/heartbeat", body: body)
+                    guard response?.status == 200 else { return nil }
+                    return StartMark.seconds(due, ContinuousClock.now)
+                }
+            }
+            for try await latency in group {
+                if let latency { all.append(latency) } else { failures += 1 }
+            }
+            return all.sorted()
+        }
+        let elapsed = StartMark.seconds(start, ContinuousClock.now)
+        print(
+            String(
+                format:
+                    "heartbeats paced at %.0f/s (%d agents every %.0f s) for %.0f s: %d answered, %d failed, %.0f/s; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                self.rate, self.agents, Double(self.agents) / self.rate, self.duration, latencies.count, failures,
+                Double(latencies.count) / elapsed, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000,
+                (latencies.last ?? 0) * 1000))
     }
 }

@@ -20,6 +20,8 @@ struct PushBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("agents-per-member")) var agentsPerMember: Int = 10
     @Option var rounds: Int = 3
     @Option var region: String = "us-east-1"
+    @Option(name: .customLong("park-seconds"), help: "Instead of changing settings: park every agent's poll this long, print 'parked', wait.")
+    var parkSeconds: Int = 0
 
     func run() async throws {
         let http = benchHTTPClient()
@@ -29,6 +31,7 @@ struct PushBenchmark: AsyncParsableCommand {
         let members = try AccountKeys.load(self.memberKeys).map { ($0, try $0.client(self.endpoint, region: self.region, http: http)) }
         let (adminDetector, memberDetectors) = try await enroll(admin: admin, adminAccountId: adminKeys.accountId, members: members)
         let agents = zip(members.map(\.1), memberDetectors).flatMap { pair in Array(repeating: pair, count: self.agentsPerMember) }
+        if self.parkSeconds > 0 { return try await self.park(agents) }
         print("== push: \(agents.count) agents of \(members.count) members long-polling; \(self.rounds) settings changes")
         let frequencies = ["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]
         for round in 0..<self.rounds {
@@ -64,5 +67,29 @@ struct PushBenchmark: AsyncParsableCommand {
                     format: "round %d: %d agents applied the change: p50 %.0f ms, p99 %.0f ms, max %.0f ms (from the UpdateDetector call)",
                     round + 1, latencies.count, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, (latencies.last ?? 0) * 1000))
         }
+    }
+
+    /// Every agent parks a poll past its current version for `parkSeconds`; prints "parked" once they are all sent.
+    func park(_ agents: [(GuardpostClient, String)]) async throws {
+        var known: [Int] = []
+        for (client, detector) in agents {
+            known.append(try await client.json("GET", "/agent/v1/config", query: "detectorId=\(detector)", as: AgentConfig.self).version)
+        }
+        let versions = known
+        let seconds = self.parkSeconds
+        let unchanged = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for (index, (client, detector)) in agents.enumerated() {
+                group.addTask {
+                    let response = try await client.send(
+                        "GET", "/agent/v1/config", query: "detectorId=\(detector)&version=\(versions[index])&wait=\(seconds)",
+                        timeout: .seconds(Int64(seconds) + 30))
+                    return response.status == 304
+                }
+            }
+            try await Task.sleep(for: .seconds(3))
+            print("parked: \(agents.count) polls of \(seconds) s")
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        print("\(unchanged) of \(agents.count) polls ended unchanged (304) after \(seconds) s")
     }
 }

@@ -9,9 +9,10 @@ import ThreatLists
 /// The agent channel under `/agent/v1` (SigV4 with the account's keys, like the API):
 /// - `GET /agent/v1/config?detectorId=ID&version=N[&wait=SECONDS]` answers the effective configuration as soon as
 ///   its version is past N, else 304 after `wait` seconds (default 30, at most 60). A change committed by any
-///   replica wakes the agents of the detectors it concerns within about 50 ms (`ConfigVersionBoard`).
+///   replica wakes the agents of the detectors it concerns at once (`ConfigVersionBoard`); the agents of one account
+///   share one read of it (`ResponseCache`), so a change to 10,000 agents costs a read per member, not per agent.
 /// - `GET /agent/v1/lists/{sha256}` answers the normalised content of a list in force for the caller, with the
-///   hash as ETag (immutable, cacheable).
+///   hash as ETag (immutable, cacheable), from one copy in memory (`ListContentCache`).
 /// - `POST /agent/v1/findings` stores a batch (`AgentFindingBatch`) of the caller's findings: an idempotent upsert
 ///   that only moves findings forward; 200 with what it did means the whole batch is durable. With the operator's
 ///   geolocation databases, remote addresses the agent did not place are placed first (one up-to-date database at the
@@ -21,6 +22,10 @@ struct AgentChannelController: APIController {
     let store: any AgentChannelStore
     let findings: any FindingStore
     let configVersions: ConfigVersionBoard
+    /// Encoded configurations per detector, retired by every change.
+    let configs: ResponseCache<String, AgentConfigAnswer>
+    /// List contents by hash.
+    var lists = ListContentCache()
     /// The longest a configuration poll waits: below the server's idle timeout, which would otherwise close the
     /// silent connection first.
     var maxWaitSeconds: Double = 60
@@ -40,28 +45,57 @@ struct AgentChannelController: APIController {
         let deadline = ContinuousClock.now + .milliseconds(Int(min(query.waitSeconds, self.maxWaitSeconds) * 1000))
         while true {
             let epoch = self.configVersions.epoch
-            let config = try await self.store.agentConfig(caller: context.caller, detectorId: query.detectorId)
+            let config = try await self.currentConfiguration(caller: context.caller, detectorId: query.detectorId)
             if config.version > query.knownVersion {
-                var response = try APIBody.json(config)
+                var response = APIBody.json(bytes: config.body)
                 response.headers[.eTag] = "\"\(config.version)\""
                 return response
             }
-            // Sleep until this detector's version is announced past what was read, or notifications may have
-            // been missed, or the wait is over. Checking a dictionary entry 20 times a second costs nothing. The
-            // configuration is also read again every 5 s, so a notification that never arrives delays a change
-            // by 5 s at most instead of a whole wait.
-            let reread = ContinuousClock.now + .seconds(5)
-            while (self.configVersions.version(of: query.detectorId) ?? -1) <= config.version && self.configVersions.epoch == epoch
-                && ContinuousClock.now < reread
-            {
-                // A server shutting down answers at once instead of holding its shutdown for the rest of the wait.
-                guard ContinuousClock.now < deadline, !Task.isShuttingDownGracefully else {
-                    var headers = HTTPFields()
-                    headers[.eTag] = "\"\(config.version)\""
-                    return Response(status: .notModified, headers: headers)
-                }
-                try await Task.sleep(for: .milliseconds(50))
+            // Suspended until this detector's version is announced past what was read (or notifications may have
+            // been missed), the wait is over, or the server shuts down: then it answers at once instead of holding
+            // its shutdown for the rest of the wait.
+            var woken = false
+            if !Task.isShuttingDownGracefully {
+                woken = await self.waitForChange(of: query.detectorId, past: config.version, epoch: epoch, until: deadline)
             }
+            if !woken || Task.isShuttingDownGracefully || Task.isCancelled {
+                var headers = HTTPFields()
+                headers[.eTag] = "\"\(config.version)\""
+                return Response(status: .notModified, headers: headers)
+            }
+        }
+    }
+
+    /// The caller's configuration, from the cache unless something changed or a newer version was announced.
+    func currentConfiguration(caller: Caller, detectorId: String) async throws -> AgentConfigAnswer {
+        let announced = self.configVersions.version(of: detectorId) ?? -1
+        if let cached = try self.configs.lookup(detectorId, caller: caller), cached.version >= announced { return cached }
+        let generation = self.configs.changes.generation
+        let config = try await self.store.agentConfig(caller: caller, detectorId: detectorId)
+        let answer = AgentConfigAnswer(version: config.version, body: try APIBody.encode(config))
+        self.configs.store(detectorId, caller: caller, body: answer, readAt: generation)
+        return answer
+    }
+
+    /// Whether a change came before `deadline` (false: the wait is over). A graceful shutdown wakes every waiter.
+    func waitForChange(of detectorId: String, past version: Int, epoch: UInt64, until deadline: ContinuousClock.Instant) async -> Bool {
+        let board = self.configVersions
+        return await withGracefulShutdownHandler {
+            await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    await board.waitForChange(of: detectorId, past: version, epoch: epoch)
+                    return true
+                }
+                group.addTask {
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    return false
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+        } onGracefulShutdown: {
+            board.invalidate()
         }
     }
 
@@ -89,13 +123,16 @@ struct AgentChannelController: APIController {
         if request.headers[.ifNoneMatch] == "\"\(sha)\"" {
             return Response(status: .notModified)
         }
-        guard let body = try await self.store.listContentInForce(caller: context.caller, sha256: sha) else {
+        let store = self.store
+        guard try await store.listInForce(caller: context.caller, sha256: sha),
+            let body = try await self.lists.content(sha, load: { try await store.listContent(sha256: sha) })
+        else {
             throw GuardDutyError.notFound("No list with content \(sha) is in force for the current account.")
         }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.eTag] = "\"\(sha)\""
         headers[.cacheControl] = "private, max-age=31536000, immutable"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Listens on PostgreSQL's `guardpost_changes` channel: drops revoked keys and changed regions from the credential
 /// cache, and moves the change signal (which retires cached API responses) whenever another process (a replica,
 /// `guardpost-admin accounts …`) commits a change. Payloads: `key:ID`, `region:NAME`, `config:DETECTOR:VERSION`,
-/// `detector:ID`. Reconnects after a lost connection; the caches' TTL bounds staleness while it does.
+/// `detector:ID`, `members` (any membership change, or a detector created or deleted). Reconnects after a lost connection; the caches' TTL bounds staleness while it does.
 public struct ChangeListener: Service {
     let client: PostgresClient
     let cache: CredentialCache

@@ -3,8 +3,11 @@ import GuardDutyModel
 /// The agent channel's view of the database.
 public protocol AgentChannelStore: Sendable {
     func agentConfig(caller: Caller, detectorId: String) async throws -> AgentConfig
-    /// Normalised list content, if a list with that content is in force for the caller.
-    func listContentInForce(caller: Caller, sha256: String) async throws -> String?
+    /// Whether a list with that content is in force for the caller (its own or its administrator's, or a managed feed).
+    func listInForce(caller: Caller, sha256: String) async throws -> Bool
+    /// Normalised list content by its SHA-256, nil when none is stored. Content is immutable: the caller checks
+    /// `listInForce` first, and may keep what this returns.
+    func listContent(sha256: String) async throws -> String?
     /// Records an agent's heartbeat (the agent row, and its usage per data source and day).
     func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws
     /// The agents of the caller and of its Enabled members in the region, healthy when heard from within 60 s.

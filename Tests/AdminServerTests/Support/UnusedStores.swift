@@ -105,7 +105,7 @@ struct UnusedStores: MemberStore, OrganizationStore, ListStore, FindingStore, Ag
         throw StoreError.invalid("not in this test")
     }
     func agentConfig(caller: Caller, detectorId: String) async throws -> AgentConfig { throw StoreError.invalid("not in this test") }
-    func listContentInForce(caller: Caller, sha256: String) async throws -> String? { throw StoreError.invalid("not in this test") }
+    func listInForce(caller: Caller, sha256: String) async throws -> Bool { throw StoreError.invalid("not in this test") }
     func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws { throw StoreError.invalid("not in this test") }
     func coverage(caller: Caller, detectorId: String) async throws -> [CoverageResource] { throw StoreError.invalid("not in this test") }
     func usage(caller: Caller, detectorId: String) async throws -> [UsageRow] { throw StoreError.invalid("not in this test") }

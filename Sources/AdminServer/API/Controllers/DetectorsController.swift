@@ -5,7 +5,7 @@ import Hummingbird
 struct DetectorsController: APIController {
     let detectors: any DetectorStore
     /// GetDetector's answers, kept until a change to any detector's settings is announced.
-    let responses: DetectorResponseCache
+    let responses: ResponseCache<String, ByteBuffer>
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("/detector", use: self.createDetector)
@@ -29,12 +29,9 @@ struct DetectorsController: APIController {
 
     @Sendable func getDetector(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let detectorId = try context.detectorId()
-        if let cached = try self.responses.lookup(detectorId, caller: context.caller) {
-            return APIBody.json(bytes: cached)
+        let body = try await self.responses.body(detectorId, caller: context.caller) {
+            try APIBody.encode(try await self.detectors.getDetector(caller: context.caller, detectorId: detectorId))
         }
-        let generation = self.responses.changes.generation
-        let body = try APIBody.encode(try await self.detectors.getDetector(caller: context.caller, detectorId: detectorId))
-        self.responses.store(detectorId, caller: context.caller, body: body, readAt: generation)
         return APIBody.json(bytes: body)
     }
 

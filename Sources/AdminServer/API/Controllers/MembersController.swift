@@ -5,6 +5,8 @@ import Hummingbird
 /// Disassociate, Delete, Start/StopMonitoring, GetMemberDetectors and UpdateMemberDetectors.
 struct MembersController: APIController {
     let members: any MemberStore
+    /// ListMembers pages, retired by every change (see `ResponseCache`).
+    let pages: ResponseCache<MemberPageKey, ByteBuffer>
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("/detector/:detectorId/member", use: self.createMembers)
@@ -28,11 +30,17 @@ struct MembersController: APIController {
 
     @Sendable func listMembers(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let query = try ListMembersQuery(request)
-        let page = try await self.members.listMembers(
-            caller: context.caller, detectorId: try context.detectorId(), onlyAssociated: query.onlyAssociated,
-            maxResults: query.page.maxResults, nextToken: query.page.nextToken
-        )
-        return try APIBody.json(ListMembersResponse(members: page.items, nextToken: page.nextToken))
+        let detectorId = try context.detectorId()
+        let key = MemberPageKey(
+            detectorId: detectorId, onlyAssociated: query.onlyAssociated, maxResults: query.page.maxResults, nextToken: query.page.nextToken)
+        let body = try await self.pages.body(key, caller: context.caller) {
+            let page = try await self.members.listMembers(
+                caller: context.caller, detectorId: detectorId, onlyAssociated: query.onlyAssociated, maxResults: query.page.maxResults,
+                nextToken: query.page.nextToken
+            )
+            return try APIBody.encode(ListMembersResponse(members: page.items, nextToken: page.nextToken))
+        }
+        return APIBody.json(bytes: body)
     }
 
     @Sendable func inviteMembers(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -68,18 +68,27 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         }
     }
 
-    public func listContentInForce(caller: Caller, sha256: String) async throws -> String? {
+    public func listInForce(caller: Caller, sha256: String) async throws -> Bool {
         try await self.context.client.withConnection { connection in
             let owner =
                 try await connection.enabledAdministrator(of: caller.accountId, region: caller.region, logger: self.logger) ?? caller.accountId
-            for try await (body) in try await connection.query(
+            for try await (inForce) in try await connection.query(
                 """
-                SELECT c.body FROM list_contents c
-                WHERE c.sha256 = \(sha256) AND (EXISTS (
-                    SELECT 1 FROM lists l WHERE l.content_sha256 = c.sha256 AND l.account_id = \(owner) AND l.region = \(caller.region))
-                    OR EXISTS (SELECT 1 FROM intel_feeds f WHERE f.content_sha256 = c.sha256))
+                SELECT EXISTS (SELECT 1 FROM lists l WHERE l.content_sha256 = \(sha256) AND l.account_id = \(owner) AND l.region = \(caller.region))
+                    OR EXISTS (SELECT 1 FROM intel_feeds f WHERE f.content_sha256 = \(sha256))
                 """,
                 logger: self.logger
+            ).decode(Bool.self) {
+                return inForce
+            }
+            return false
+        }
+    }
+
+    public func listContent(sha256: String) async throws -> String? {
+        try await self.context.client.withConnection { connection in
+            for try await (body) in try await connection.query(
+                "SELECT body FROM list_contents WHERE sha256 = \(sha256)", logger: self.logger
             ).decode(String.self) {
                 return body
             }

@@ -1,0 +1,77 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+@testable import AdminServer
+
+/// The long poll's waiting room and the list content cache: what lets one replica hold 10,000 agents.
+@Suite("Agents waiting for changes")
+struct AgentWaitingTests {
+    @Test func aWaiterSleepsUntilItsOwnDetectorsVersionMovesAndOthersStayAsleep() async throws {
+        let board = ConfigVersionBoard()
+        board.raise("d1", to: 3)
+        let epoch = board.epoch
+        let woken = NIOLockedValueBox<[String]>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for detector in ["d1", "d2"] {
+                group.addTask {
+                    await board.waitForChange(of: detector, past: 3, epoch: epoch)
+                    woken.withLockedValue { $0.append(detector) }
+                }
+            }
+            while board.waiting < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            board.raise("d1", to: 3)  // not past what the waiters read
+            board.raise("d2", to: 2)
+            #expect(board.waiting == 2)
+            board.raise("d1", to: 4)
+            try await group.next()
+            #expect(woken.withLockedValue { $0 } == ["d1"])
+            #expect(board.waiting == 1)
+            board.invalidate()  // the listener reconnected: notifications may have been missed
+            try await group.next()
+        }
+        #expect(woken.withLockedValue { $0 }.sorted() == ["d1", "d2"])
+        #expect(board.waiting == 0)
+    }
+
+    @Test func aWaiterReturnsAtOnceWhenTheChangeCameBeforeItWaitedOrItIsCancelled() async throws {
+        let board = ConfigVersionBoard()
+        let epoch = board.epoch
+        board.raise("d1", to: 5)
+        await board.waitForChange(of: "d1", past: 4, epoch: epoch)  // announced already
+        board.invalidate()
+        await board.waitForChange(of: "d2", past: 0, epoch: epoch)  // the epoch moved since it was read
+        let waiter = Task { await board.waitForChange(of: "d3", past: 0, epoch: board.epoch) }
+        while board.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        waiter.cancel()
+        await waiter.value
+        #expect(board.waiting == 0)
+    }
+
+    @Test func manyFetchesOfOneListReadItOnceAndShareOneCopy() async throws {
+        let cache = ListContentCache(budgetBytes: 1 << 20)
+        let reads = NIOLockedValueBox(0)
+        let content = String(repeating: "203.0.113.7\n", count: 10_000)
+        let bodies = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            for _ in 0..<200 {
+                group.addTask {
+                    try await cache.content("a".padding(toLength: 64, withPad: "0", startingAt: 0)) {
+                        reads.withLockedValue { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(50))
+                        return content
+                    }
+                }
+            }
+            return try await group.reduce(into: [ByteBuffer?]()) { $0.append($1) }
+        }
+        #expect(reads.withLockedValue { $0 } == 1)
+        #expect(bodies.allSatisfy { $0.map { String(buffer: $0) } == content })
+        #expect(cache.bytes == content.utf8.count)
+        // A hash with no content is not kept, and asked again next time; a content over the budget is served, not kept.
+        #expect(try await cache.content(String(repeating: "b", count: 64)) { nil } == nil)
+        let big = String(repeating: "x", count: 2 << 20)
+        #expect(try await cache.content(String(repeating: "c", count: 64)) { big }?.readableBytes == big.utf8.count)
+        #expect(cache.bytes == content.utf8.count)
+    }
+}
