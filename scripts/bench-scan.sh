@@ -169,13 +169,19 @@ if want flood; then
     read -r large_s large_kb < <(measure flood-4096 --flow-logs "$work/flows.log" --threat-list "$work/threats-hits.txt" --max-memory-mb 4096)
     read -r small_findings _ < <(counted "$work/flood-512.json")
     read -r large_findings _ < <(counted "$work/flood-4096.json")
-    python3 - "$small_s" "$small_kb" "$small_findings" "$large_s" "$large_kb" "$large_findings" <<'PY'
+    # And holding 2,048 (64 MB): what the hits cost when few of them are distinct findings.
+    read -r tiny_s tiny_kb < <(measure flood-64 --flow-logs "$work/flows.log" --threat-list "$work/threats-hits.txt" --max-memory-mb 64)
+    read -r tiny_findings tiny_hits < <(counted "$work/flood-64.json")
+    python3 - "$small_s" "$small_kb" "$small_findings" "$large_s" "$large_kb" "$large_findings" "$tiny_s" "$tiny_kb" "$tiny_findings" "$records" "$tiny_hits" <<'PY'
 import sys
-small_s, small_kb, small_n, large_s, large_kb, large_n = map(float, sys.argv[1:])
+small_s, small_kb, small_n, large_s, large_kb, large_n, tiny_s, tiny_kb, tiny_n, n, hits = map(float, sys.argv[1:])
 extra = large_n - small_n
+per_finding = (large_s - small_s) / extra
 print(f"distinct findings: {small_n:.0f} held at --max-memory-mb 512 ({small_s}s, peak {small_kb / 1024:.0f} MB), {large_n:.0f} at 4096 "
       f"({large_s}s, peak {large_kb / 1024:.0f} MB): each finding held costs {(large_kb - small_kb) * 1024 / extra:.0f} bytes of peak "
-      f"memory and {(large_s - small_s) / extra * 1e6:.1f} us, emission included")
+      f"memory and {per_finding * 1e6:.1f} us, emission included")
+print(f"  holding {tiny_n:.0f} (--max-memory-mb 64): {tiny_s}s = {n / tiny_s / 1e6:.3f} M records/s, peak {tiny_kb / 1024:.0f} MB, "
+      f"{hits:.0f} records hit; without the findings' own cost the hit-heavy scan would take {small_s - small_n * per_finding:.2f}s")
 PY
 fi
 if want s3; then
