@@ -134,12 +134,13 @@ if want hosts; then
 read -r secs peak < <(tail -1 "$work/time.txt")
 echo "guardpost-agent scan, flow logs over 100,000 distinct instances: ${secs}s = $(echo "$records / $secs / 1000000" | bc -l | cut -c1-5) M records/s, peak memory $((peak / 1024)) MB"
 fi
-# A pinned scan's seconds and peak KB ("SECS KB"), its findings in $work/NAME.json. Usage: measure NAME ARGS...
+# A pinned scan's CPU seconds (user + system: steadier than the wall clock on a shared machine) and peak KB
+# ("SECS KB"), its findings in $work/NAME.json. Usage: measure NAME ARGS...
 measure() {
     local name=$1
     shift
-    /usr/bin/time -f "%e %M" taskset -c 0 "$bin" scan "$@" > "$work/$name.json" 2> "$work/$name.err" || true
-    tail -1 "$work/$name.err"
+    /usr/bin/time -f "%U %S %M" taskset -c 0 "$bin" scan "$@" > "$work/$name.json" 2> "$work/$name.err" || true
+    tail -1 "$work/$name.err" | awk '{ printf "%.2f %d\n", $1 + $2, $3 }'
 }
 # How many findings, and how many records the threat-list findings count (service.count summed), of a scan's output.
 counted() {
