@@ -70,7 +70,9 @@ public func buildApplication(
     var app = Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin"),
+        // A restarted server is reconnected to by every agent at once: a queue of 4,096 pending connections (Linux's
+        // default cap) instead of 256 keeps their connects from being dropped and retried for seconds.
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "guardpost-admin", backlog: 4096),
         services: (dependencies.runsClient ? [dependencies.client] : [])
             + extraListeners(configuration: configuration, dependencies: dependencies, gate: gate)
             + [

@@ -33,7 +33,7 @@ struct AccountKeys: Decodable {
 func benchHTTPClient() -> HTTPClient {
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool = .init(idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: 16_384)
-    configuration.timeout = .init(connect: .seconds(10), read: .seconds(90))
+    configuration.timeout = .init(connect: .seconds(60), read: .seconds(90))
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 }
 

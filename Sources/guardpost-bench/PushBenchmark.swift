@@ -27,7 +27,10 @@ struct PushBenchmark: AsyncParsableCommand {
         let http = benchHTTPClient()
         defer { Task { try? await http.shutdown() } }
         let adminKeys = try AccountKeys.load(self.adminKeys)[0]
-        let admin = try adminKeys.client(self.endpoint, region: self.region, http: http)
+        // The administrator's own connection pool: its change must not queue behind the agents' connects.
+        let adminHTTP = benchHTTPClient()
+        defer { Task { try? await adminHTTP.shutdown() } }
+        let admin = try adminKeys.client(self.endpoint, region: self.region, http: adminHTTP)
         let members = try AccountKeys.load(self.memberKeys).map { ($0, try $0.client(self.endpoint, region: self.region, http: http)) }
         let (adminDetector, memberDetectors) = try await enroll(admin: admin, adminAccountId: adminKeys.accountId, members: members)
         let agents = zip(members.map(\.1), memberDetectors).flatMap { pair in Array(repeating: pair, count: self.agentsPerMember) }
@@ -38,12 +41,14 @@ struct PushBenchmark: AsyncParsableCommand {
             // Every agent learns its current version, then parks a long-poll past it.
             var known: [Int] = []
             for (client, detector) in agents {
-                known.append(try await client.json("GET", "/agent/v1/config", query: "detectorId=\(detector)", as: AgentConfig.self).version)
+                known.append(try await currentVersion(client, detector))
             }
             let versions = known
             let changedAt = StartMark()
             let latencies = try await withThrowingTaskGroup(of: Double.self) { group in
                 for (index, (client, detector)) in agents.enumerated() {
+                    // Agents connect in waves of 500 every 100 ms, not 10,000 in the same millisecond.
+                    if index > 0, index % 500 == 0 { try await Task.sleep(for: .milliseconds(100)) }
                     group.addTask {
                         let response = try await client.send(
                             "GET", "/agent/v1/config", query: "detectorId=\(detector)&version=\(versions[index])&wait=60", timeout: .seconds(90)
@@ -53,8 +58,8 @@ struct PushBenchmark: AsyncParsableCommand {
                         return changedAt.seconds(until: arrived)
                     }
                 }
-                // Let the long-polls park, then change the setting that applies to every member.
-                try await Task.sleep(for: .seconds(3))
+                // Let the long-polls park (connecting 10,000 takes a while), then change the setting that applies to every member.
+                try await Task.sleep(for: .milliseconds(3000 + agents.count / 2))
                 changedAt.mark()
                 _ = try await admin.send(
                     "POST", "/detector/\(adminDetector)", body: Array(#"{"findingPublishingFrequency":"\#(frequencies[round % 3])"}"#.utf8))
@@ -73,12 +78,13 @@ struct PushBenchmark: AsyncParsableCommand {
     func park(_ agents: [(GuardpostClient, String)]) async throws {
         var known: [Int] = []
         for (client, detector) in agents {
-            known.append(try await client.json("GET", "/agent/v1/config", query: "detectorId=\(detector)", as: AgentConfig.self).version)
+            known.append(try await currentVersion(client, detector))
         }
         let versions = known
         let seconds = self.parkSeconds
         let unchanged = try await withThrowingTaskGroup(of: Bool.self) { group in
             for (index, (client, detector)) in agents.enumerated() {
+                if index > 0, index % 500 == 0 { try await Task.sleep(for: .milliseconds(100)) }
                 group.addTask {
                     let response = try await client.send(
                         "GET", "/agent/v1/config", query: "detectorId=\(detector)&version=\(versions[index])&wait=\(seconds)",
@@ -86,10 +92,22 @@ struct PushBenchmark: AsyncParsableCommand {
                     return response.status == 304
                 }
             }
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .milliseconds(3000 + agents.count / 2))
             print("parked: \(agents.count) polls of \(seconds) s")
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         print("\(unchanged) of \(agents.count) polls ended unchanged (304) after \(seconds) s")
     }
+}
+
+/// An agent's current configuration version, asked again when a pooled connection the server had closed fails.
+func currentVersion(_ client: GuardpostClient, _ detector: String) async throws -> Int {
+    for attempt in 1... {
+        do {
+            return try await client.json("GET", "/agent/v1/config", query: "detectorId=\(detector)", as: AgentConfig.self).version
+        } catch  where attempt < 3 {
+            continue
+        }
+    }
+    fatalError("unreachable")
 }

@@ -69,12 +69,11 @@ struct AgentChannelController: APIController {
     /// The caller's configuration, from the cache unless something changed or a newer version was announced.
     func currentConfiguration(caller: Caller, detectorId: String) async throws -> AgentConfigAnswer {
         let announced = self.configVersions.version(of: detectorId) ?? -1
-        if let cached = try self.configs.lookup(detectorId, caller: caller), cached.version >= announced { return cached }
-        let generation = self.configs.changes.generation
-        let config = try await self.store.agentConfig(caller: caller, detectorId: detectorId)
-        let answer = AgentConfigAnswer(version: config.version, body: try APIBody.encode(config))
-        self.configs.store(detectorId, caller: caller, body: answer, readAt: generation)
-        return answer
+        let store = self.store
+        return try await self.configs.body(detectorId, caller: caller, accept: { $0.version >= announced }) {
+            let config = try await store.agentConfig(caller: caller, detectorId: detectorId)
+            return AgentConfigAnswer(version: config.version, body: try APIBody.encode(config))
+        }
     }
 
     /// Whether a change came before `deadline` (false: the wait is over). A graceful shutdown wakes every waiter.
@@ -100,11 +99,25 @@ struct AgentChannelController: APIController {
     }
 
     /// A batch of the caller's findings: durable when answered.
+    /// The findings are decoded to be validated, and each one's bytes in the body are what is stored (encoding 500
+    /// findings again cost as much as decoding them); a finding the geolocation databases placed is encoded anew.
     @Sendable func ingestFindings(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let batch = try APIBody.decode(AgentFindingBatch.self, from: context)
+        let body = try APIBody.bytes(from: context)
+        let batch = try APIBody.decode(AgentFindingBatch.self, bytes: body)
         try Validate.detectorId(batch.detectorId)
-        let findings = self.geo.map { $0.enriched(batch.findings) } ?? batch.findings
-        return try APIBody.json(try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: findings))
+        let layout = try FindingBatchLayout(body)
+        guard layout.findings.count == batch.findings.count else {
+            throw GuardDutyError.badRequest("The request is rejected because its findings could not be told apart. Nothing in the batch was stored.")
+        }
+        var findings = batch.findings
+        var documents: [String?] = layout.findings.map { String(decoding: body[$0], as: UTF8.self) }
+        if let geo = self.geo {
+            let placed = geo.enriched(findings)
+            for index in placed.indices where placed[index] != findings[index] { documents[index] = nil }
+            findings = placed
+        }
+        let summary = try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: findings, documents: documents)
+        return try APIBody.json(summary)
     }
 
     @Sendable func heartbeat(_ request: Request, context: AuthenticatedContext) async throws -> Response {

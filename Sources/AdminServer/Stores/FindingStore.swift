@@ -4,7 +4,10 @@ import GuardDutyModel
 public protocol FindingStore: Sendable {
     /// Stores a batch an agent (or CreateSampleFindings) produced for the caller's own detector: an upsert keyed by
     /// finding id that only moves a finding forward, with the suppression rules in force applied to new findings.
-    func ingest(caller: Caller, detectorId: String, findings: [Finding]) async throws -> IngestSummary
+    /// `documents` holds, for each finding, the JSON the agent sent for it, stored as the finding's document as it
+    /// came (nil: encoded from the finding). Bytes and finding must say the same thing: `FindingBatchLayout` refuses
+    /// bodies where they could differ.
+    func ingest(caller: Caller, detectorId: String, findings: [Finding], documents: [String?]) async throws -> IngestSummary
     func listFindings(caller: Caller, detectorId: String, request: ListFindingsRequest) async throws -> ListFindingsResponse
     /// The findings as JSON documents, in the requested order (default: the order of `ids`); unknown ids are left out.
     func getFindings(caller: Caller, detectorId: String, ids: [String], sort: SortCriteria?) async throws -> [String]
@@ -23,6 +26,11 @@ public protocol FindingStore: Sendable {
 }
 
 extension FindingStore {
+    /// A batch whose documents are encoded from the findings (CreateSampleFindings, tests).
+    public func ingest(caller: Caller, detectorId: String, findings: [Finding]) async throws -> IngestSummary {
+        try await self.ingest(caller: caller, detectorId: detectorId, findings: findings, documents: Array(repeating: nil, count: findings.count))
+    }
+
     /// Stores that do not place remote addresses answer none.
     public func remotePlaces(caller: Caller, detectorId: String) async throws -> RemotePlaces { RemotePlaces() }
 }

@@ -29,8 +29,9 @@ struct DetectorsController: APIController {
 
     @Sendable func getDetector(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let detectorId = try context.detectorId()
-        let body = try await self.responses.body(detectorId, caller: context.caller) {
-            try APIBody.encode(try await self.detectors.getDetector(caller: context.caller, detectorId: detectorId))
+        let (caller, detectors) = (context.caller, self.detectors)
+        let body = try await self.responses.body(detectorId, caller: caller) {
+            try APIBody.encode(try await detectors.getDetector(caller: caller, detectorId: detectorId))
         }
         return APIBody.json(bytes: body)
     }

@@ -33,10 +33,11 @@ struct MembersController: APIController {
         let detectorId = try context.detectorId()
         let key = MemberPageKey(
             detectorId: detectorId, onlyAssociated: query.onlyAssociated, maxResults: query.page.maxResults, nextToken: query.page.nextToken)
-        let body = try await self.pages.body(key, caller: context.caller) {
-            let page = try await self.members.listMembers(
-                caller: context.caller, detectorId: detectorId, onlyAssociated: query.onlyAssociated, maxResults: query.page.maxResults,
-                nextToken: query.page.nextToken
+        let (caller, members) = (context.caller, self.members)
+        let body = try await self.pages.body(key, caller: caller) {
+            let page = try await members.listMembers(
+                caller: caller, detectorId: key.detectorId, onlyAssociated: key.onlyAssociated, maxResults: key.maxResults,
+                nextToken: key.nextToken
             )
             return try APIBody.encode(ListMembersResponse(members: page.items, nextToken: page.nextToken))
         }

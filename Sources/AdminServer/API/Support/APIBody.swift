@@ -13,14 +13,23 @@ enum APIBody {
 
     /// Decodes the JSON body; an empty body counts as `{}` so that all-optional shapes accept it.
     static func decode<T: Decodable>(_ type: T.Type, from context: AuthenticatedContext) throws -> T {
+        try self.decode(type, bytes: try self.bytes(from: context))
+    }
+
+    /// The body's bytes, refused when a string in it holds NUL: PostgreSQL's text cannot hold one, so it is refused
+    /// here once, for every operation, rather than failing in a store.
+    static func bytes(from context: AuthenticatedContext) throws -> [UInt8] {
         var buffer = context.body
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        // PostgreSQL's text cannot hold NUL: refused here once, for every operation, rather than failing in a store.
         guard !bytes.containsNULEscape else {
             throw GuardDutyError.badRequest("The request is rejected because a string in it holds a NUL character (\\u0000).")
         }
-        let data = bytes.isEmpty ? Data("{}".utf8) : Data(bytes)
-        return try JSONDecoder().decode(type, from: data)
+        return bytes
+    }
+
+    /// Decodes body bytes already read by `bytes(from:)`.
+    static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8]) throws -> T {
+        try JSONDecoder().decode(type, from: bytes.isEmpty ? Data("{}".utf8) : Data(bytes))
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {

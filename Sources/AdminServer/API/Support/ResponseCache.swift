@@ -18,7 +18,17 @@ public final class ResponseCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         var generation: UInt64
     }
 
+    /// A read in progress: callers that miss the same key at the same generation for the same owner wait for it
+    /// instead of reading too (10,000 agents woken by one change would otherwise read their configuration 10,000 times).
+    struct Flight {
+        var accountId: String
+        var region: String
+        var generation: UInt64
+        var task: Task<Value, any Error>
+    }
+
     private let entries = NIOLockedValueBox<[Key: Entry]>([:])
+    private let flights = NIOLockedValueBox<[Key: Flight]>([:])
     let changes: ChangeSignal
     let capacity: Int
 
@@ -44,12 +54,28 @@ public final class ResponseCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         }
     }
 
-    /// The cached body, or `read`'s encoded answer (stored for the next caller when nothing changed meanwhile).
-    func body(_ key: Key, caller: Caller, read: () async throws -> Value) async throws -> Value {
-        if let cached = try self.lookup(key, caller: caller) { return cached }
+    /// The cached body (when `accept` takes it), or `read`'s answer, stored for the next caller when nothing changed
+    /// meanwhile. Concurrent misses of one key share one read.
+    func body(
+        _ key: Key, caller: Caller, accept: (Value) -> Bool = { _ in true }, read: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        if let cached = try self.lookup(key, caller: caller), accept(cached) { return cached }
         let generation = self.changes.generation
-        let body = try await read()
-        self.store(key, caller: caller, body: body, readAt: generation)
-        return body
+        let task = self.flights.withLockedValue { flights -> Task<Value, any Error> in
+            if let flight = flights[key], flight.generation == generation, flight.accountId == caller.accountId,
+                flight.region == caller.region
+            {
+                return flight.task
+            }
+            let task = Task { try await read() }
+            flights[key] = Flight(accountId: caller.accountId, region: caller.region, generation: generation, task: task)
+            return task
+        }
+        let result = await task.result
+        self.flights.withLockedValue { flights in
+            if flights[key]?.task == task { flights.removeValue(forKey: key) }
+        }
+        if case .success(let body) = result { self.store(key, caller: caller, body: body, readAt: generation) }
+        return try result.get()
     }
 }

@@ -50,7 +50,7 @@ extension PostgresFindingStore {
         }
         _ = try await self.context.transaction(signalsChange: false) { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            return try await self.upsert(connection, caller: caller, findings: samples)
+            return try await self.upsert(connection, caller: caller, findings: samples, documents: samples.map { _ in nil })
         }
     }
 

@@ -20,8 +20,15 @@ public struct PostgresFindingStore: FindingStore {
 
     // MARK: ingest
 
-    public func ingest(caller: Caller, detectorId: String, findings: [Finding]) async throws -> IngestSummary {
+    public func ingest(caller: Caller, detectorId: String, findings: [Finding], documents: [String?]) async throws -> IngestSummary {
+        guard documents.count == findings.count else { throw StoreError.invalid("one document per finding") }
         let latest = try FindingLimits.ingestBatch(findings, accountId: caller.accountId, region: caller.region, detectorId: detectorId)
+        // The agent's JSON of each finding kept; an id the batch repeats (agents do not) is encoded instead of working
+        // out which of its versions won.
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(findings.count)
+        for (index, finding) in findings.enumerated() { positions[finding.id] = positions[finding.id] == nil ? index : -1 }
+        let given = latest.map { finding in positions[finding.id].flatMap { $0 >= 0 ? documents[$0] : nil } }
         // Concurrent batches of one account lock the rollup keys they share, each statement in key order; a batch
         // that inserts and updates locks two such sets, and two of those can still deadlock (or race on a new
         // finding's first row). PostgreSQL aborts one; a batch is idempotent, so it is simply run again.
@@ -29,8 +36,14 @@ public struct PostgresFindingStore: FindingStore {
             do {
                 return try await self.context.transaction(signalsChange: false) { connection in
                     _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-                    return try await self.upsert(connection, caller: caller, findings: latest)
+                    return try await self.upsert(connection, caller: caller, findings: latest, documents: given)
                 }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState]?.hasPrefix("22") == true {
+                // A document PostgreSQL's jsonb refuses although JSONDecoder took it (an unpaired surrogate escape, a
+                // number beyond numeric's range): the agent's mistake, not a reason to send the batch again forever.
+                throw GuardDutyError.badRequest(
+                    "The request is rejected because PostgreSQL cannot store a finding of it as JSON (\(error.serverInfo?[.message]?.prefix(120) ?? "")). "
+                        + "Nothing in the batch was stored.")
             } catch StoreError.conflict(let reason) {
                 guard attempt < Self.ingestAttempts else {
                     // A 500, not a 400: the agent keeps the batch and sends it again, instead of setting it aside as refused.
@@ -46,8 +59,9 @@ public struct PostgresFindingStore: FindingStore {
     /// How many times a batch that conflicted with a concurrent one is run before the agent is told to send it again.
     static let ingestAttempts = 5
 
-    /// The upsert itself; `findings` hold distinct ids of one account and region.
-    func upsert(_ connection: PostgresConnection, caller: Caller, findings: [Finding]) async throws -> IngestSummary {
+    /// The upsert itself; `findings` hold distinct ids of one account and region, `documents` the agent's JSON of each
+    /// (nil: encoded here).
+    func upsert(_ connection: PostgresConnection, caller: Caller, findings: [Finding], documents given: [String?]) async throws -> IngestSummary {
         guard !findings.isEmpty else { return IngestSummary() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
@@ -64,10 +78,7 @@ public struct PostgresFindingStore: FindingStore {
         var remoteIPs: [String] = []
         var documents: [String] = []
         var samples: [Bool] = []
-        for finding in findings {
-            var stored = finding
-            stored.service.archived = false
-            stored.service.userFeedback = nil
+        for (finding, given) in zip(findings, given) {
             ids.append(finding.id)
             types.append(finding.type)
             severities.append(finding.severity)
@@ -79,9 +90,20 @@ public struct PostgresFindingStore: FindingStore {
             resourceTypes.append(finding.resource.resourceType)
             resourceIds.append(Self.resourceId(finding) ?? "")
             remoteIPs.append(Self.remoteIP(finding) ?? "")
-            let document = try encoder.encode(stored)
-            try FindingLimits.document(byteCount: document.count, findingId: finding.id, containsNUL: document.containsNULEscape)
-            documents.append(String(decoding: document, as: UTF8.self))
+            // A new finding is stored unarchived and without feedback: the agent's JSON as it came when it says so
+            // (it always does), else encoded with those overlaid.
+            if var given, !finding.service.archived, finding.service.userFeedback == nil {
+                let containsNUL = given.withUTF8 { [UInt8].containsNULEscape(in: $0) }
+                try FindingLimits.document(byteCount: given.utf8.count, findingId: finding.id, containsNUL: containsNUL)
+                documents.append(given)
+            } else {
+                var stored = finding
+                stored.service.archived = false
+                stored.service.userFeedback = nil
+                let document = try encoder.encode(stored)
+                try FindingLimits.document(byteCount: document.count, findingId: finding.id, containsNUL: document.containsNULEscape)
+                documents.append(String(decoding: document, as: UTF8.self))
+            }
             samples.append(finding.service.additionalInfo?.value.contains(#""sample":true"#) ?? false)
         }
         // Planned for every batch, not prepared: a cached generic plan made while the week's partition was empty (or
