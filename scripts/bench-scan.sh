@@ -4,7 +4,11 @@
 # CloudTrail, for 2 million flow records with a 250,000-entry threat list, CloudTrail and DNS logs.
 # Also CloudTrail S3 data events (S3 Protection's high-volume stream).
 # Also the same volume of flow records over 100,000 distinct instances, for the peak-memory figure.
-# Usage: scripts/bench-scan.sh [FLOW_RECORDS]   (PARTS="flow cloudtrail dns s3 hosts" selects what is measured)
+# Also "hits": the same flow records against a list of the same size where a fifth of the entries are /16-/28
+# networks (about half the records hit it, nearly every hit a distinct remote), next to the realistic list in the same
+# run: records/s, peak memory, and what a record that hits costs next to one that misses. And "flood": what each
+# distinct finding held costs (bytes, time), from the same hit-heavy scan at two --max-memory-mb limits.
+# Usage: scripts/bench-scan.sh [FLOW_RECORDS]   (PARTS="flow cloudtrail dns s3 hosts hits flood" selects what is measured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -14,7 +18,7 @@ bin=.build/release/guardpost-agent
 work=$(mktemp -d /tmp/guardpost-scan-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$work" "$records" "${PARTS:-flow cloudtrail dns s3 hosts}" <<'PY'
+python3 - "$work" "$records" "${PARTS:-flow cloudtrail dns s3 hosts hits flood}" <<'PY'
 import json, random, sys
 work, n = sys.argv[1], int(sys.argv[2])
 random.seed(7)
@@ -32,6 +36,15 @@ threats = set()
 while len(threats) < 250_000:
     threats.add(f"{random.randint(1, 223)}.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}")
 open(f"{work}/threats.txt", "w").write("\n".join(sorted(threats)) + "\n")
+if {"hits", "flood"} & set(sys.argv[3].split()):
+    # The hit-heavy list: 200,000 of the same addresses and 50,000 networks, most of them /16 (a hosting provider's
+    # or a botnet's ranges), the rest /17 to /28.
+    nets = set()
+    while len(nets) < 50_000:
+        p = random.choice([16] * 30 + list(range(17, 29)))
+        a = ((random.randint(1, 223) << 24) | random.getrandbits(24)) & ((0xFFFFFFFF << (32 - p)) & 0xFFFFFFFF)
+        nets.add(f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}/{p}")
+    open(f"{work}/threats-hits.txt", "w").write("\n".join(sorted(threats)[:200_000] + sorted(nets)) + "\n")
 events = []
 for i in range(200_000):
     events.append({"eventVersion": "1.08", "eventTime": f"2024-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z",
@@ -83,7 +96,7 @@ PY
 
 mb() { echo "scale=1; $(stat -c %s "$1") / 1000000" | bc; }
 t() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
-parts="${PARTS:-flow cloudtrail dns s3 hosts}"
+parts="${PARTS:-flow cloudtrail dns s3 hosts hits flood}"
 want() { [[ " $parts " == *" $1 "* ]]; }
 echo "== $(nproc) cores; everything below pinned to core 0"
 if want flow; then
@@ -120,6 +133,57 @@ if want hosts; then
 /usr/bin/time -f "%e %M" taskset -c 0 "$bin" scan --flow-logs "$work/hosts.log" --threat-list "$work/threats.txt" > /dev/null 2> "$work/time.txt" || true
 read -r secs peak < <(tail -1 "$work/time.txt")
 echo "guardpost-agent scan, flow logs over 100,000 distinct instances: ${secs}s = $(echo "$records / $secs / 1000000" | bc -l | cut -c1-5) M records/s, peak memory $((peak / 1024)) MB"
+fi
+# A pinned scan's CPU seconds (user + system: steadier than the wall clock on a shared machine) and peak KB
+# ("SECS KB"), its findings in $work/NAME.json. Usage: measure NAME ARGS...
+measure() {
+    local name=$1
+    shift
+    /usr/bin/time -f "%U %S %M" taskset -c 0 "$bin" scan "$@" > "$work/$name.json" 2> "$work/$name.err" || true
+    tail -1 "$work/$name.err" | awk '{ printf "%.2f %d\n", $1 + $2, $3 }'
+}
+# How many findings, and how many records the threat-list findings count (service.count summed), of a scan's output.
+counted() {
+    python3 -c "import json,sys; f=json.load(open(sys.argv[1])); print(len(f), sum(x['service']['count'] for x in f if x['type']=='UnauthorizedAccess:EC2/MaliciousIPCaller.Custom'))" "$1"
+}
+if want hits; then
+    read -r real_s real_kb < <(measure realistic --flow-logs "$work/flows.log" --threat-list "$work/threats.txt")
+    read -r hits_s hits_kb < <(measure hits --flow-logs "$work/flows.log" --threat-list "$work/threats-hits.txt")
+    read -r real_findings real_hits < <(counted "$work/realistic.json")
+    read -r hits_findings hits_hits < <(counted "$work/hits.json")
+    echo "guardpost-agent scan, realistic list: ${real_s}s = $(echo "$records / $real_s / 1000000" | bc -l | cut -c1-5) M records/s, peak $((real_kb / 1024)) MB, $real_findings findings ($real_hits records hit)"
+    echo "guardpost-agent scan, hit-heavy list (a fifth /16-/28 networks): ${hits_s}s = $(echo "$records / $hits_s / 1000000" | bc -l | cut -c1-5) M records/s, peak $((hits_kb / 1024)) MB, $hits_findings findings ($hits_hits records hit, $(echo "100 * $hits_hits / $records" | bc) %)"
+    # A miss costs what a record of the realistic scan costs; a hit, what the hit-heavy scan spends beyond its misses.
+    python3 - "$records" "$real_s" "$real_hits" "$hits_s" "$hits_hits" "$real_kb" "$hits_kb" <<'PY'
+import sys
+n, real_s, real_hits, hits_s, hits_hits, real_kb, hits_kb = map(float, sys.argv[1:])
+miss = real_s / n
+hit = (hits_s - miss * (n - hits_hits)) / hits_hits
+print(f"  per record: miss {miss * 1e9:.0f} ns, hit {hit * 1e9:.0f} ns: a hit costs {hit / miss:.2f}x a miss (goal <= 3x); "
+      f"the hit-heavy scan takes {hits_s / real_s:.2f}x the realistic one's time and {hits_kb / real_kb:.2f}x its peak memory")
+PY
+fi
+if want flood; then
+    # The same hit-heavy scan holding 16,384 findings (the default --max-memory-mb 512) and 131,072 (4096): the
+    # difference is what the extra findings cost.
+    read -r small_s small_kb < <(measure flood-512 --flow-logs "$work/flows.log" --threat-list "$work/threats-hits.txt" --max-memory-mb 512)
+    read -r large_s large_kb < <(measure flood-4096 --flow-logs "$work/flows.log" --threat-list "$work/threats-hits.txt" --max-memory-mb 4096)
+    read -r small_findings _ < <(counted "$work/flood-512.json")
+    read -r large_findings _ < <(counted "$work/flood-4096.json")
+    # And holding 2,048 (64 MB): what the hits cost when few of them are distinct findings.
+    read -r tiny_s tiny_kb < <(measure flood-64 --flow-logs "$work/flows.log" --threat-list "$work/threats-hits.txt" --max-memory-mb 64)
+    read -r tiny_findings tiny_hits < <(counted "$work/flood-64.json")
+    python3 - "$small_s" "$small_kb" "$small_findings" "$large_s" "$large_kb" "$large_findings" "$tiny_s" "$tiny_kb" "$tiny_findings" "$records" "$tiny_hits" <<'PY'
+import sys
+small_s, small_kb, small_n, large_s, large_kb, large_n, tiny_s, tiny_kb, tiny_n, n, hits = map(float, sys.argv[1:])
+extra = large_n - small_n
+per_finding = (large_s - small_s) / extra
+print(f"distinct findings: {small_n:.0f} held at --max-memory-mb 512 ({small_s}s, peak {small_kb / 1024:.0f} MB), {large_n:.0f} at 4096 "
+      f"({large_s}s, peak {large_kb / 1024:.0f} MB): each finding held costs {(large_kb - small_kb) * 1024 / extra:.0f} bytes of peak "
+      f"memory and {per_finding * 1e6:.1f} us, emission included")
+print(f"  holding {tiny_n:.0f} (--max-memory-mb 64): {tiny_s}s = {n / tiny_s / 1e6:.3f} M records/s, peak {tiny_kb / 1024:.0f} MB, "
+      f"{hits:.0f} records hit; without the findings' own cost the hit-heavy scan would take {small_s - small_n * per_finding:.2f}s")
+PY
 fi
 if want s3; then
 s3_mb=$(mb "$work/s3-data-events.json")

@@ -23,6 +23,8 @@ public struct AgentOptions: Sendable {
     public var heartbeatInterval: Duration = .seconds(15)
     /// After this long without new records, open windows are judged with what they have.
     public var idleFlushSeconds: Double = 30
+    /// `--max-memory-mb`: bounds the findings held (past it, new ones are counted in summaries).
+    public var memoryLimit = MemoryLimit.standard
     /// Overrides the publishing frequency for updates of existing findings (tests, demos).
     public var updateIntervalOverride: Double?
 

@@ -38,6 +38,7 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var geo: GeoOptions
     @OptionGroup var s3: S3Options
+    @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
         guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
@@ -69,6 +70,7 @@ struct Run: AsyncParsableCommand {
         // S3 delivers objects every 5 to 10 minutes: a shorter quiet spell is not the end of a window's records.
         options.idleFlushSeconds = self.idleFlushSeconds ?? (S3Options.anyS3(self.flowLogs, self.cloudTrail, self.dnsLogs) ? 900 : 30)
         options.updateIntervalOverride = self.updatesEverySeconds
+        options.memoryLimit = self.memory.limit
         let logger = Logger(label: "guardpost-agent")
         let runtime = try AgentRuntime(options: options, logger: logger, channel: client)
         // SIGTERM/SIGINT shut the agent down gracefully: detection checkpoints, undelivered findings stay in the outbox.

@@ -42,6 +42,7 @@ struct Scan: AsyncParsableCommand {
     var intelDir: String?
     @OptionGroup var geo: GeoOptions
     @OptionGroup var s3: S3Options
+    @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
         guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
@@ -68,6 +69,7 @@ struct Scan: AsyncParsableCommand {
         let engine = DetectionEngine(
             intelligence: intelligence, accountId: self.accountId ?? "000000000000", region: self.region ?? "us-east-1", detectorId: self.detectorId)
         engine.s3DataEvents = !self.noS3DataEvents
+        engine.maxFindings = self.memory.limit.maxFindings
         let pipeline = LogPipeline(engine: engine)
         var reading = try self.s3.reading(
             region: self.region ?? "us-east-1", sources: self.flowLogs + self.cloudTrail + self.dnsLogs)
@@ -84,10 +86,7 @@ struct Scan: AsyncParsableCommand {
         let found = engine.findings()
         let findings = geo.map { FindingEnricher(databases: $0).enriched(found) } ?? found
         if self.output == "json" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(findings))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            try Self.writeJSON(findings)
         } else {
             print(Self.table(findings))
         }
@@ -103,6 +102,29 @@ struct Scan: AsyncParsableCommand {
         if engine.s3DataEventsIgnored > 0 { summary += "s3 data events ignored (S3 Protection off): \(engine.s3DataEventsIgnored)\n" }
         summary += "findings: \(findings.count)\n" + byType.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + (byType.isEmpty ? "" : "\n")
         FileHandle.standardError.write(Data(summary.utf8))
+    }
+
+    /// The findings as one pretty-printed JSON array, encoded a thousand at a time: the encoder's intermediate tree of
+    /// a large array costs several times the findings themselves (the text is the same as encoding the whole array).
+    static func writeJSON(_ findings: [Finding]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard !findings.isEmpty else {
+            FileHandle.standardOutput.write(try encoder.encode(findings))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+            return
+        }
+        var start = 0
+        while start < findings.count {
+            let end = min(start + 1_000, findings.count)
+            let encoded = try encoder.encode(Array(findings[start..<end]))
+            // Drop the chunk's brackets ("[\n" and "\n]") and join the chunks with ",\n".
+            var text = Data(start == 0 ? "[\n".utf8 : ",\n".utf8)
+            text.append(encoded.dropFirst(2).dropLast(2))
+            if end == findings.count { text.append(Data("\n]\n".utf8)) }
+            FileHandle.standardOutput.write(text)
+            start = end
+        }
     }
 
     static func loadList(_ argument: String, content: ListContent) throws -> (name: String, list: ParsedList) {

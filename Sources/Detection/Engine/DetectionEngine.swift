@@ -40,6 +40,9 @@ public final class DetectionEngine {
         public var consoleLoginSeconds: Int64 = 3_600
         public var consoleLoginLocations = 2
         public var consoleLoginNetworks = 3
+        /// New findings of one type a resource raises per window before the rest is counted in its summary
+        /// ("and N more"): a flood of distinct remote addresses costs one finding, not one each.
+        public var distinctFindingsPerResource = 100
         public init() {}
     }
 
@@ -52,6 +55,14 @@ public final class DetectionEngine {
     /// Whether CloudTrail S3 data events are analysed (the S3_DATA_EVENTS feature, S3 Protection). `scan` analyses
     /// them whenever the input has them; an agent follows its configuration.
     public var s3DataEvents = true
+    /// Findings held at most (the agent's `--max-memory-mb`); past it, new findings are counted in their type's
+    /// summary for the account. Unbounded by default.
+    public var maxFindings: Int {
+        get { self.context.aggregator.maxFindings }
+        set { self.context.aggregator.maxFindings = newValue }
+    }
+    /// Findings held (summaries included).
+    public var heldFindings: Int { self.context.aggregator.count }
     /// S3 data events skipped because S3 Protection was off.
     public private(set) var s3DataEventsIgnored = 0
     public let thresholds: Thresholds
@@ -94,6 +105,8 @@ public final class DetectionEngine {
         self.context = RuleContext(
             thresholds: thresholds, intelligence: intelligence, names: names, defaultAccount: accountId,
             defaultRegion: region, aggregator: FindingAggregator(detectorId: detectorId))
+        self.context.aggregator.distinctPerResource = thresholds.distinctFindingsPerResource
+        self.context.aggregator.windowSeconds = thresholds.windowSeconds
     }
 
     // MARK: CloudTrail

@@ -10,6 +10,9 @@ public final class Intelligence: Sendable {
     let addresses: IPMatcher
     /// What each answer of `addresses` means, worked out once per combination of lists.
     let verdicts: [AddressVerdict]
+    /// Per answer of `addresses`: 1 when a threat list holds the address, 2 when a built-in flow source does (Tor, a
+    /// mining pool, a black hole, C&C), so the flow rules pass over the rest without copying a verdict.
+    let answerFlags: [UInt8]
     public let threatListNames: [String]
     public let trustedIPs: IPMatcher
     public let threatDomains: DomainMatcher
@@ -92,6 +95,10 @@ public final class Intelligence: Sendable {
                 }
             }
             return verdict
+        }
+        self.answerFlags = self.verdicts.map { verdict in
+            let builtIn = verdict.tor != nil || verdict.miningPool != nil || verdict.blackhole != nil || verdict.commandAndControl != nil
+            return (verdict.threatLists.isEmpty ? 0 : 1) | (builtIn ? 2 : 0)
         }
         self.threatListNames = threatLists.map(\.name)
         self.trustedIPs = IPMatcher(lists: trustedLists.map(\.networks))

@@ -38,18 +38,41 @@ struct TransitInterfaces {
         // Each finding's time span, parsed once; widened by `slack` without overflowing.
         func widened(_ time: Int64) -> Int64 { time > Int64.max - slack ? .max : time + slack }
         let spans = findings.map { (Timestamps.parse($0.service.eventFirstSeen) ?? 0, Timestamps.parse($0.service.eventLastSeen) ?? .max) }
-        let kept = findings.indices.filter { index in
-            let finding = findings[index]
-            guard let name = interface(finding), transitNames.contains(name) else { return true }
-            let (first, last) = spans[index]
-            return !findings.indices.contains { other in
-                let candidate = findings[other]
-                guard candidate.type == finding.type, candidate.accountId == finding.accountId,
-                    interface(candidate).map({ !transitNames.contains($0) }) ?? true
-                else { return false }
-                return spans[other].0 <= widened(last) && first <= widened(spans[other].1)
+        // The other resources' findings of each type and account, by first seen, with the latest widened end among
+        // each prefix: a transit finding overlaps one of them when the last that starts by its widened end reaches it.
+        // (Sorted once rather than compared pairwise: a flood of findings on transit interfaces stays n log n.)
+        func group(_ finding: Finding) -> String { finding.accountId + "|" + finding.type }
+        var members: [String: [Int]] = [:]
+        var transitIndices: [Int] = []
+        for index in findings.indices {
+            if let name = interface(findings[index]), transitNames.contains(name) {
+                transitIndices.append(index)
+            } else {
+                members[group(findings[index]), default: []].append(index)
             }
         }
-        return kept.map { findings[$0] }
+        guard !transitIndices.isEmpty else { return findings }
+        var others: [String: (starts: [Int64], reach: [Int64])] = [:]
+        for (key, indices) in members {
+            let sorted = indices.sorted { spans[$0].0 < spans[$1].0 }
+            var reach: [Int64] = []
+            reach.reserveCapacity(sorted.count)
+            for index in sorted { reach.append(max(reach.last ?? .min, widened(spans[index].1))) }
+            others[key] = (sorted.map { spans[$0].0 }, reach)
+        }
+        var dropped = Set<Int>()
+        for index in transitIndices {
+            guard let candidates = others[group(findings[index])] else { continue }
+            let (first, last) = spans[index]
+            // How many of the group start at or before this finding's widened end.
+            var low = 0
+            var high = candidates.starts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if candidates.starts[middle] <= widened(last) { low = middle + 1 } else { high = middle }
+            }
+            if low > 0, first <= candidates.reach[low - 1] { dropped.insert(index) }
+        }
+        return findings.indices.filter { !dropped.contains($0) }.map { findings[$0] }
     }
 }

@@ -19,36 +19,47 @@ final class FlowBuiltInAddressRule: FlowRule {
     static let websitePorts: Set<Int> = [80, 443, 8080, 8443]
 
     func process(_ batch: FlowBatch, in context: RuleContext) {
-        for view in batch.views where view.answer != 0 {
+        let flags = context.intelligence.answerFlags
+        for view in batch.views where view.answer != 0 && flags[Int(view.answer)] & 2 != 0 {
             let verdict = context.intelligence.verdicts[Int(view.answer)]
             let outgoing = view.initiatedLocally
-            var hits: [(type: FindingType, what: String, source: String)] = []
             if let source = verdict.tor {
                 if outgoing {
-                    hits.append((.unauthorizedAccessEC2TorClient, "a Tor relay", source))
+                    Self.add(.unauthorizedAccessEC2TorClient, .torClient, "a Tor relay", source, view, in: context)
                 } else if !Self.websitePorts.contains(view.localPort) {
-                    hits.append((.unauthorizedAccessEC2TorIPCaller, "a Tor exit node", source))
+                    Self.add(.unauthorizedAccessEC2TorIPCaller, .torIPCaller, "a Tor exit node", source, view, in: context)
                 }
             }
-            if outgoing, let source = verdict.miningPool { hits.append((.cryptoCurrencyEC2BitcoinToolB, "a cryptocurrency mining pool", source)) }
-            if outgoing, let source = verdict.blackhole {
-                hits.append((.trojanEC2BlackholeTraffic, "a black-holed address (a sinkhole of known-malicious infrastructure)", source))
+            guard outgoing else { continue }
+            if let source = verdict.miningPool {
+                Self.add(.cryptoCurrencyEC2BitcoinToolB, .miningPool, "a cryptocurrency mining pool", source, view, in: context)
             }
-            if outgoing, let source = verdict.commandAndControl {
-                hits.append((.backdoorEC2CCActivityB, "a known command-and-control server", source))
+            if let source = verdict.blackhole {
+                Self.add(
+                    .trojanEC2BlackholeTraffic, .blackhole, "a black-holed address (a sinkhole of known-malicious infrastructure)", source, view,
+                    in: context)
             }
-            guard !hits.isEmpty else { continue }
+            if let source = verdict.commandAndControl {
+                Self.add(.backdoorEC2CCActivityB, .commandAndControl, "a known command-and-control server", source, view, in: context)
+            }
+        }
+    }
+
+    /// One hit: a repeat for the instance costs a key lookup; the strings are built for the finding's first record.
+    private static func add(
+        _ type: FindingType, _ kind: FindingKey.Kind, _ what: String, _ source: String, _ view: FlowView, in context: RuleContext
+    ) {
+        let outgoing = view.initiatedLocally
+        let key = FindingKey(kind: kind, record: view.record.pointee, target: !outgoing)
+        context.aggregator.add(key, time: view.record.pointee.start) {
             let record = view.record.pointee
             let direction = outgoing ? "opened a connection to" : "received a connection from"
-            for hit in hits {
-                context.add(
-                    context.flowObservation(
-                        hit.type, record: record, local: view.local, remote: view.remote, inbound: !outgoing, localPort: view.localPort,
-                        remotePort: view.remotePort, key: hit.type.rawValue,
-                        description: "EC2 instance \(context.instanceName(record)) \(direction) \(view.remote), \(hit.what) (\(hit.source)).",
-                        evidence: RuleHit.evidence(lists: [hit.source]), role: outgoing ? "ACTOR" : "TARGET"
-                    ))
-            }
+            return context.flowObservation(
+                type, record: record, local: view.local, remote: view.remote, inbound: !outgoing, localPort: view.localPort,
+                remotePort: view.remotePort, key: type.rawValue,
+                description: "EC2 instance \(context.instanceName(record)) \(direction) \(view.remote), \(what) (\(source)).",
+                evidence: RuleHit.evidence(lists: [source]), role: outgoing ? "ACTOR" : "TARGET"
+            )
         }
     }
 }

@@ -46,6 +46,7 @@ final class DetectionLoop {
         let engine = DetectionEngine(
             intelligence: builtIn.intelligence(threatLists: [], trustedLists: []), accountId: "000000000000", region: region, detectorId: detectorId
         )
+        engine.maxFindings = options.memoryLimit.maxFindings
         engine.restore(checkpoint.findings)
         if let learned = checkpoint.baselines { engine.restore(learned) }
         self.pipeline = LogPipeline(engine: engine)
