@@ -17,6 +17,9 @@ swift build --build-tests
 
 # Every temporary file of the run (tests' directories, moto's logs, Chromium's profiles, the embedded clusters)
 # goes under one directory, removed at the end: repeated runs must not fill the machine's disk.
+# As root, a server whose data dir postgres cannot reach keeps its cluster under /var/tmp/guardpost-clusters: the
+# clusters this run adds there are removed at the end too.
+clusters_before=$(ls /var/tmp/guardpost-clusters 2>/dev/null || true)
 run_tmp=$(mktemp -d /tmp/guardpost-test-run-XXXXXX)
 chmod 1777 "$run_tmp"
 export TMPDIR="$run_tmp"
@@ -28,6 +31,12 @@ cleanup() {
         rm -rf "$cluster"
     fi
     rm -rf "$run_tmp"
+    for dir in /var/tmp/guardpost-clusters/*; do
+        [ -d "$dir" ] || continue
+        grep -qxF "$(basename "$dir")" <<< "$clusters_before" && continue
+        runuser -u postgres -- /usr/lib/postgresql/*/bin/pg_ctl stop -m immediate -D "$dir" >/dev/null 2>&1 || true
+        rm -rf "$dir" "$dir.pwfile"
+    done
 }
 trap cleanup EXIT
 
