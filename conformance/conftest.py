@@ -316,8 +316,8 @@ class AgentProcess:
         return not os.path.isdir(directory) or not [n for n in os.listdir(directory) if n.endswith(".batch.json")]
 
 
-def stored_findings(client, detector_id, criteria=None):
-    """The findings a detector shows (ListFindings page by page, then GetFindings by 50): {id: (type, count)}."""
+def listed_finding_ids(client, detector_id, criteria=None):
+    """Every finding id ListFindings gives, page by page (50 a page)."""
     ids, token = [], None
     while True:
         kwargs = {"DetectorId": detector_id, "MaxResults": 50}
@@ -329,7 +329,12 @@ def stored_findings(client, detector_id, criteria=None):
         ids += page["FindingIds"]
         token = page.get("NextToken")
         if not token:
-            break
+            return ids
+
+
+def stored_findings(client, detector_id, criteria=None):
+    """The findings a detector shows (ListFindings page by page, then GetFindings by 50): {id: (type, count)}."""
+    ids = listed_finding_ids(client, detector_id, criteria)
     found = {}
     for start in range(0, len(ids), 50):
         for finding in client.get_findings(DetectorId=detector_id, FindingIds=ids[start:start + 50])["Findings"]:

@@ -18,7 +18,7 @@ import time
 import pytest
 import requests
 
-from conftest import Server, enrolled_pair, free_port
+from conftest import Server, enrolled_pair, free_port, listed_finding_ids
 
 PG_BIN = (sorted(glob.glob("/usr/lib/postgresql/*/bin")) or [""])[-1]
 AS_PG = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
@@ -190,19 +190,6 @@ def ingest(account, replica, detector_id, findings, timeout=10):
     return response.status_code == 200
 
 
-def listed_ids(client, detector_id, criteria=None):
-    ids, token = [], None
-    while True:
-        kwargs = {"DetectorId": detector_id, "MaxResults": 50}
-        if criteria:
-            kwargs["FindingCriteria"] = {"Criterion": criteria}
-        if token:
-            kwargs["NextToken"] = token
-        page = client.list_findings(**kwargs)
-        ids += page["FindingIds"]
-        token = page.get("NextToken")
-        if not token:
-            return ids
 
 
 def standby_reads(replica):
@@ -224,22 +211,22 @@ def test_a_caller_reads_its_own_writes_through_a_replica_although_the_standby_la
         assert created["UnprocessedAccounts"] == []
         assert [m["AccountId"] for m in gd.get_members(DetectorId=admin_detector, AccountIds=[newcomer])["Members"]] == [newcomer]
         # Findings: ListFindings right after ArchiveFindings, although the standby replays 2 s late.
-        ids = sorted(listed_ids(gd, admin_detector))
+        ids = sorted(listed_finding_ids(gd, admin_detector))
         assert len(ids) == 6
         gd.archive_findings(DetectorId=admin_detector, FindingIds=ids[:3])
-        assert sorted(listed_ids(gd, admin_detector, {"service.archived": {"Eq": ["true"]}})) == ids[:3]
-        assert sorted(listed_ids(gd, admin_detector, {"service.archived": {"Eq": ["false"]}})) == ids[3:]
+        assert sorted(listed_finding_ids(gd, admin_detector, {"service.archived": {"Eq": ["true"]}})) == ids[:3]
+        assert sorted(listed_finding_ids(gd, admin_detector, {"service.archived": {"Eq": ["false"]}})) == ids[3:]
         gd.unarchive_findings(DetectorId=admin_detector, FindingIds=ids[:1])
-        assert sorted(listed_ids(gd, admin_detector, {"service.archived": {"Eq": ["false"]}})) == [ids[0]] + ids[3:]
+        assert sorted(listed_finding_ids(gd, admin_detector, {"service.archived": {"Eq": ["false"]}})) == [ids[0]] + ids[3:]
 
         # Once the standby has replayed the administrator's writes, its reads go there — and so do not yet see what
         # someone else (the member's agent) wrote a moment ago: the rule is read-your-writes, not read-everyone's.
         time.sleep(2.5)
         before = standby_reads(first)
         assert ingest(member, first, member_detector, [finding(member.account_id, member_detector, "late")])
-        assert "late" not in listed_ids(gd, admin_detector)
+        assert "late" not in listed_finding_ids(gd, admin_detector)
         assert standby_reads(first) > before
-        wait_for(lambda: "late" in listed_ids(gd, admin_detector), 10, "the standby to replay the member's finding")
+        wait_for(lambda: "late" in listed_finding_ids(gd, admin_detector), 10, "the standby to replay the member's finding")
     finally:
         cluster.set_standby_apply_delay("0")
 
@@ -283,7 +270,7 @@ def test_killing_the_primary_mid_ingest_loses_no_acknowledged_finding_and_both_r
     expected = sorted(acknowledged[0] + acknowledged[1])
     for replica in (first, second):
         gd = via(admin, replica)
-        ids = listed_ids(gd, admin_detector)
+        ids = listed_finding_ids(gd, admin_detector)
         assert len(ids) == len(set(ids)), "a finding is listed twice"
         assert set(expected) <= set(ids), f"acknowledged findings lost: {sorted(set(expected) - set(ids))[:10]}"
         # Anything beyond the acknowledged is a batch whose answer was lost with the primary: stored once all the same.
