@@ -7,7 +7,8 @@
 #     when it was due (goal p99 <= 50 ms);
 #  3. list refresh: a threat list of LIST_ENTRIES addresses in force, fetched by all 10,000 agents (1,000 at a time);
 #     the server's peak RSS meanwhile vs before, against the list's size (goal: growth <= size x a small constant).
-# Usage: scripts/bench-scale.sh   (BIN=dir takes ready binaries; AGENTS_PER_MEMBER, HEARTBEAT_SECONDS, LIST_ENTRIES)
+# Usage: scripts/bench-scale.sh   (BIN=dir takes ready binaries; PARTS="push park heartbeats lists" selects parts;
+#        AGENTS_PER_MEMBER, HEARTBEAT_SECONDS, LIST_ENTRIES)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -17,6 +18,8 @@ if [ -z "${BIN:-}" ]; then
     swift build -c release --product guardpost-bench
 fi
 per_member=${AGENTS_PER_MEMBER:-100}
+parts="${PARTS:-push park heartbeats lists}"
+want() { [[ " $parts " == *" $1 "* ]]; }
 agents=$((100 * per_member))
 data_dir=$(mktemp -d /tmp/guardpost-bench-scale-XXXXXX)
 mkdir -p "$data_dir/lists"
@@ -40,12 +43,13 @@ done
 echo "== $(nproc) cores; server and load generator on the same machine; $agents agents (100 members x $per_member)"
 echo "server RSS after start and enrolment: $(rss_mb) MB"
 
-# 1. push.
+# 1. push (with --rounds 0 it only enrols the members).
 "$bin/guardpost-bench" push --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --member-keys "$data_dir/members.jsonl" \
-    --agents-per-member "$per_member" --rounds 3 | tee "$data_dir/push.out"
+    --agents-per-member "$per_member" --rounds "$(want push && echo 3 || echo 0)" | tee "$data_dir/push.out"
 echo "server RSS after push: $(rss_mb) MB"
 
-# Idle cost of parked polls: every agent parks a 60 s poll; the server's CPU over 20 s of nothing happening.
+# Idle cost of parked polls: every agent parks a 25 s poll; the server's CPU over 10 s of nothing happening.
+if want park; then
 "$bin/guardpost-bench" push --endpoint "$endpoint" --admin-keys "$data_dir/admin.json" --member-keys "$data_dir/members.jsonl" \
     --agents-per-member "$per_member" --park-seconds 25 > "$data_dir/park.out" &
 parked=$!
@@ -55,10 +59,14 @@ sleep 2
 t0=$(cpu_ticks); sleep 10; t1=$(cpu_ticks)
 echo "$agents polls parked: server CPU $(python3 -c "print(f'{($t1 - $t0) / $(getconf CLK_TCK) / 10 * 100:.1f}')") % of one core, RSS $(rss_mb) MB"
 wait $parked
+fi
 
 # 2. heartbeats at the pace of 10,000 agents every 15 s.
-"$bin/guardpost-bench" heartbeats --endpoint "$endpoint" --member-keys "$data_dir/members.jsonl" --agents "$agents" \
-    --rate $((agents / 15)) --duration "${HEARTBEAT_SECONDS:-300}"
+if want heartbeats; then
+    "$bin/guardpost-bench" heartbeats --endpoint "$endpoint" --member-keys "$data_dir/members.jsonl" --agents "$agents" \
+        --rate $((agents / 15)) --duration "${HEARTBEAT_SECONDS:-300}"
+fi
+want lists || exit 0
 
 # 3. list refresh: one list of LIST_ENTRIES addresses, in force for every member, fetched by every agent.
 python3 - "$data_dir/lists/threats.txt" "${LIST_ENTRIES:-200000}" <<'PY'
