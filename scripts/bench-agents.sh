@@ -27,6 +27,8 @@ if [ -z "${BIN:-}" ]; then
 fi
 admin_bin=${ADMIN_BIN:-$bin/guardpost-admin}
 data_dir=${KEEP:-$(mktemp -d /tmp/guardpost-bench-agents-XXXXXX)}
+# Reachable by postgres, so the embedded cluster lives inside it (and goes with it), not in /var/tmp.
+mkdir -p "$data_dir" && chmod 711 "$data_dir"
 mkdir -p "$data_dir"
 port=$((20000 + RANDOM % 8000))
 "$admin_bin" serve --port "$port" --data-dir "$data_dir" --log-level warning > "$data_dir/serve.log" 2>&1 &

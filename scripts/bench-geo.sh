@@ -20,6 +20,8 @@ remotes=81.2.69.142,89.160.20.112,216.160.83.56,2.125.160.216,175.16.199.0,1.128
 measure() {  # measure EXTRA_SERVE_ARGS...
     local data_dir port server rate
     data_dir=$(mktemp -d /tmp/guardpost-bench-geo-XXXXXX)
+    # Reachable by postgres, so the embedded cluster lives inside it (and goes with it), not in /var/tmp.
+    mkdir -p "$data_dir" && chmod 711 "$data_dir"
     port=$((20000 + RANDOM % 8000))
     "$bin/guardpost-admin" serve --port "$port" --data-dir "$data_dir" --log-level warning "$@" > "$data_dir/serve.log" 2>&1 &
     server=$!

@@ -22,6 +22,8 @@ parts="${PARTS:-push park heartbeats lists}"
 want() { [[ " $parts " == *" $1 "* ]]; }
 agents=$((100 * per_member))
 data_dir=$(mktemp -d /tmp/guardpost-bench-scale-XXXXXX)
+# Reachable by postgres, so the embedded cluster lives inside it (and goes with it), not in /var/tmp.
+mkdir -p "$data_dir" && chmod 711 "$data_dir"
 mkdir -p "$data_dir/lists"
 port=$((20000 + RANDOM % 8000))
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

@@ -25,6 +25,8 @@ else
 fi
 bin=.build/release
 data_dir=$(mktemp -d /tmp/guardpost-bench-tls-XXXXXX)
+# Reachable by postgres, so the embedded cluster lives inside it (and goes with it), not in /var/tmp.
+mkdir -p "$data_dir" && chmod 711 "$data_dir"
 pki="$data_dir/pki"
 mkdir -p "$pki"
 plain_port=$((20000 + RANDOM % 5000))

@@ -13,6 +13,8 @@ swift build -c release --product guardpost-admin
 swift build -c release --product guardpost-bench
 bin=.build/release
 data_dir=$(mktemp -d /tmp/guardpost-bench-XXXXXX)
+# Reachable by postgres, so the embedded cluster lives inside it (and goes with it), not in /var/tmp.
+mkdir -p "$data_dir" && chmod 711 "$data_dir"
 port=$((20000 + RANDOM % 5000))
 moto_port=$((25000 + RANDOM % 5000))
 "$bin/guardpost-admin" serve --port "$port" --data-dir "$data_dir" --log-level warning > "$data_dir/serve.log" 2>&1 &
