@@ -32,7 +32,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from conftest import BINARY, OUTPUT, ROOT, Server, free_port
+from conftest import BINARY, OUTPUT, ROOT, AgentProcess, Server, free_port
 from test_agents_end_to_end import stored, wait_equal, wait_for
 
 AGENT = os.environ.get("GUARDPOST_AGENT", os.path.join(ROOT, ".build", "debug", "guardpost-agent"))
@@ -433,8 +433,9 @@ def test_http_redirect_port_only_redirects(tls_server, pki):
 # ---------------------------------------------------------------------------------------------------------------
 # Agents over TLS
 
-class TLSAgent:
-    """A `guardpost-agent run` process with its stdout and stderr kept apart (one file pair per start)."""
+class TLSAgent(AgentProcess):
+    """A `guardpost-agent run` process with its stdout and stderr kept apart (one file pair per start); its log is
+    the stderr."""
 
     def __init__(self, name, account, state_dir, cloudtrail_dir):
         self.name, self.account, self.state_dir, self.cloudtrail_dir = name, account, state_dir, cloudtrail_dir
@@ -443,7 +444,7 @@ class TLSAgent:
 
     def start(self, endpoint, ca_bundle=None, env_bundle=None):
         self.starts += 1
-        self.stderr_path = os.path.join(OUTPUT, f"agent-tls-{self.name}-{self.starts}.stderr")
+        self.stderr_path = self.log_path = os.path.join(OUTPUT, f"agent-tls-{self.name}-{self.starts}.stderr")
         args = [AGENT, "run", "--endpoint-url", endpoint, "--region", "us-east-1", "--state-dir", self.state_dir,
                 "--cloudtrail", self.cloudtrail_dir, "--heartbeat-seconds", "1", "--idle-flush-seconds", "1", "--updates-every-seconds", "1"]
         if ca_bundle:
@@ -458,17 +459,7 @@ class TLSAgent:
         return self
 
     def stderr(self):
-        with open(self.stderr_path) as f:
-            return f.read()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        return self.log()
 
     def outbox(self):
         directory = os.path.join(self.state_dir, "outbox")

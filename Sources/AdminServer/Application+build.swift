@@ -170,7 +170,9 @@ func apiControllers(
 ) -> [any APIController] {
     [
         DetectorsController(detectors: stores.detectors, responses: ResponseCache(changes: stores.changes)),
-        MembersController(members: stores.members, pages: ResponseCache(changes: stores.changes, capacity: 10_000)),
+        // A page is at most 50 members (~15 kB) and its key holds a caller's page token: 1,000 pages bound what
+        // one account's paging can make a replica keep to about 15 MB.
+        MembersController(members: stores.members, pages: ResponseCache(changes: stores.changes, capacity: 1_000)),
         InvitationsController(members: stores.members),
         OrganizationController(organization: stores.organization),
         TagsController(detectors: stores.detectors),

@@ -6,7 +6,7 @@ import Testing
 @testable import AdminServer
 
 /// The long poll's waiting room and the list content cache: what lets one replica hold 10,000 agents.
-@Suite("Agents waiting for changes")
+@Suite("Agents waiting for changes", .timeLimit(.minutes(1)))
 struct AgentWaitingTests {
     @Test func aWaiterSleepsUntilItsOwnDetectorsVersionMovesAndOthersStayAsleep() async throws {
         let board = ConfigVersionBoard()
