@@ -35,6 +35,22 @@ struct ReadRoutingTests {
         #expect(!reads.standbyServes(account: "111111111111") && !reads.standbyServes(account: "222222222222"))
     }
 
+    @Test func aWriteWhosePositionCouldNotBeReadHoldsBackOnlyUntilALaterPositionSettlesIt() {
+        let reads = Self.routing()
+        reads.observe(replayed: 100, error: nil)
+        reads.wrote(.account("111111111111"), at: .max)
+        reads.wrote(.unknown, at: .max)
+        reads.observe(replayed: 1_000, error: nil)
+        #expect(!reads.standbyServes(account: "111111111111") && !reads.standbyServes(account: "222222222222"))
+        reads.settle(.account("111111111111"), at: 300)
+        reads.settle(.unknown, at: 400)
+        #expect(reads.standbyServes(account: "111111111111") && reads.standbyServes(account: "222222222222"))
+        reads.settle(.unknown, at: 5)  // a known position is never lowered
+        reads.wrote(.unknown, at: 2_000)
+        reads.settle(.unknown, at: 5)
+        #expect(!reads.standbyServes(account: "222222222222"))
+    }
+
     @Test func aStandbyThatIsDownOrPromotedServesNothing() {
         let reads = Self.routing()
         #expect(!reads.standbyServes(account: "111111111111"), "nothing known yet")

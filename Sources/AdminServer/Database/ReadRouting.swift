@@ -66,6 +66,18 @@ public final class ReadRouting: Service, Sendable {
         }
     }
 
+    /// Replaces the unknown positions (`Int64.max`, a write whose position could not be read) of `scope` with a
+    /// position read after them, so that a failed lookup does not keep the writer's reads off the standby for good.
+    func settle(_ scope: WriterScope, at position: Int64) {
+        self.state.withLockedValue { state in
+            switch scope {
+            case .untracked: break
+            case .unknown: if state.floor == .max { state.floor = position }
+            case .account(let account): if state.accounts[account] == .max { state.accounts[account] = position }
+            }
+        }
+    }
+
     /// Records one poll of the standby: its replayed position, or nil (down, or promoted and no longer replaying).
     func observe(replayed: Int64?, error: (any Error)?) {
         let log: Bool? = self.state.withLockedValue { state in

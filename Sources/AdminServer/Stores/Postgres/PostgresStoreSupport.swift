@@ -54,8 +54,20 @@ public struct PostgresStoreContext: Sendable {
                 reads.wrote(scope, at: position)
             }
         } catch {
-            // Unknown position: no read may trust the standby for this writer until it is known again.
+            // Unknown position: no read may trust the standby for this writer until it is known again. Any position
+            // read later is past this commit, so the first one that can be read settles it (and every earlier unknown).
             reads.wrote(scope, at: .max)
+            let (client, logger) = (self.client, self.logger)
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    guard let rows = try? await client.query("SELECT (pg_current_wal_lsn() - '0/0')::int8", logger: logger) else { continue }
+                    if let position = try? await rows.decode(Int64.self).first(where: { _ in true }) {
+                        reads.settle(scope, at: position)
+                        return
+                    }
+                }
+            }
         }
     }
 
