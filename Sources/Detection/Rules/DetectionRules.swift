@@ -20,7 +20,10 @@ struct DetectionRules {
                 S3BucketPolicyRule(),
             ],
             dns: [BuiltInDomainRule(), DomainThreatListRule(), MetadataDNSRebindRule(), DGADomainRule(), DNSDataExfiltrationRule()],
-            kubernetes: []
+            kubernetes: [
+                KubernetesWorkloadRule(), KubernetesBindingRule(), KubernetesServiceRule(), KubernetesExecRule(), KubernetesAnonymousRule(),
+                KubernetesCallerRule(), KubernetesAnomalousBehaviorRule(),
+            ]
         )
     }
 
