@@ -165,3 +165,56 @@ def test_scan_reads_falcos_traces_and_counts_the_malformed_one(tmp_path):
     for args in (["--k8s-audit-logs", "s3://bucket/audit/"], ["--k8s-audit-logs", FALCO, "--k8s-cluster-name", "bad name"]):
         refused = subprocess.run([AGENT, "scan", *args], capture_output=True, text=True, timeout=60)
         assert refused.returncode != 0 and "--k8s-" in refused.stderr, refused.stderr
+
+
+def cluster_finding(account_id, detector_id, finding_id):
+    """A PrivilegedContainer finding as an agent reports it: the cluster, the user, the workload and the request."""
+    return {
+        "accountId": account_id, "arn": f"arn:aws:guardduty:us-east-1:{account_id}:detector/{detector_id}/finding/{finding_id}",
+        "createdAt": "2026-11-20T09:00:00.000Z", "description": "A privileged container with root level access was launched on EKS Cluster.",
+        "id": finding_id, "partition": "aws", "region": "us-east-1", "schemaVersion": "2.0",
+        "resource": {
+            "resourceType": "EKSCluster", "eksClusterDetails": {"name": CLUSTER},
+            "kubernetesDetails": {
+                "kubernetesUserDetails": {"username": "alice@example.com", "uid": "u-1", "groups": ["system:authenticated", "devs"]},
+                "kubernetesWorkloadDetails": {
+                    "name": "debug-shell", "type": "pods", "namespace": "payments",
+                    "containers": [{"name": "shell", "image": "alpine:3.19", "securityContext": {"privileged": True},
+                                    "volumeMounts": [{"name": "host-root", "mountPath": "/host"}]}],
+                    "volumes": [{"name": "host-root", "hostPath": {"path": "/"}}]}}},
+        "service": {
+            "action": {"actionType": "KUBERNETES_API_CALL", "kubernetesApiCallAction": {
+                "requestUri": "/api/v1/namespaces/payments/pods", "verb": "create", "sourceIPs": ["203.0.113.77"],
+                "userAgent": "kubectl/v1.29.0 (linux/amd64)", "statusCode": 201, "remoteIpDetails": {"ipAddressV4": "203.0.113.77"}}},
+            "archived": False, "count": 1, "detectorId": detector_id, "eventFirstSeen": "2026-11-20T09:00:00.000Z",
+            "eventLastSeen": "2026-11-20T09:00:00.000Z", "resourceRole": "TARGET", "serviceName": "guardduty", "featureName": "Kubernetes"},
+        "severity": 5, "title": "Privileged container with root level access launched on the EKS Cluster.",
+        "type": "PrivilegeEscalation:Kubernetes/PrivilegedContainer", "updatedAt": "2026-11-20T09:00:00.000Z",
+    }
+
+
+def test_the_console_shows_a_cluster_findings_cluster_user_workload_and_request(server):
+    from test_console_browser import Browser
+    from test_findings import ingest
+
+    admin, admin_detector, member, member_detector = enrolled_pair(server)
+    response = ingest(member, member_detector, [cluster_finding(member.account_id, member_detector, "k8s0")])
+    assert response.status_code == 200, response.text
+    browser = Browser()
+    try:
+        browser.go(f"{server.endpoint}/console", "/console/login")
+        browser.submit(
+            f"document.querySelector('[name=accessKeyId]').value = '{admin.access_key_id}';"
+            f"document.querySelector('[name=secretAccessKey]').value = '{admin.secret_access_key}';"
+            "document.querySelector('form[action=\"/console/login\"]').submit()", "/console")
+        browser.go(f"{server.endpoint}/console/findings?account={member.account_id}", "/console/findings")
+        assert CLUSTER in browser.evaluate("document.body.innerText")  # the list names the cluster as the resource
+        browser.go(f"{server.endpoint}/console/findings?id=k8s0", "/console/findings")
+        text = browser.evaluate("document.body.innerText")
+        for shown in ("Cluster", CLUSTER, "alice@example.com", "system:authenticated, devs", "pods debug-shell in namespace payments",
+                      "shell: alpine:3.19, privileged", "host-root → hostPath /", "create /api/v1/namespaces/payments/pods → 201",
+                      "203.0.113.77", "kubectl/v1.29.0 (linux/amd64)"):
+            assert shown in text, (shown, text)
+        browser.screenshot("k8s-cluster-finding")
+    finally:
+        browser.close()

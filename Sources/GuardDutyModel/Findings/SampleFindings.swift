@@ -5,9 +5,7 @@ public enum SampleFindings {
     public static func make(type info: FindingTypeInfo, id: String, accountId: String, region: String, detectorId: String, now: String) -> Finding {
         let remote = "198.51.100.\(Int(id.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xff }) % 250 + 1)"
         let resource: Finding.Resource
-        if info.resourceType == "EKSCluster" {
-            return Self.kubernetes(type: info, id: id, accountId: accountId, region: region, detectorId: detectorId, now: now, remote: remote)
-        } else if info.resourceType == "AccessKey" {
+        if info.resourceType == "AccessKey" {
             resource = Finding.Resource(
                 resourceType: "AccessKey",
                 accessKeyDetails: Finding.AccessKeyDetails(

@@ -66,7 +66,7 @@ public final class LogPipeline {
         case .dnsLogs:
             try LogInput.forEachChunk(path) { chunk in self.dnsParser.parse(chunk) { engine.process($0) } }
         case .kubernetesAuditLogs:
-            try LogInput.forEachChunk(path) { chunk in self.kubernetesParser.parse(Array(chunk)) { engine.process($0) } }
+            try LogInput.forEachChunk(path) { chunk in self.kubernetesParser.parse(chunk) { engine.process($0) } }
         }
     }
 
