@@ -10,7 +10,8 @@ import Testing
 struct KubernetesAuditAgentTests {
     static let privileged = "PrivilegeEscalation:Kubernetes/PrivilegedContainer"
 
-    /// An audit.k8s.io/v1 event (one JSON line): alice creates the privileged pod `name` in `default`.
+    /// An audit.k8s.io/v1 event (one JSON line): alice creates the privileged pod `name` in `default`, of an image of
+    /// its own (a privileged image is reported the first time a cluster launches it).
     static func privilegedPod(_ name: String, second: Int) -> String {
         let time = "2026-11-30T09:00:\(String(format: "%02d", second)).000000Z"
         return #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"\#(UUID().uuidString)","#
@@ -19,7 +20,7 @@ struct KubernetesAuditAgentTests {
             + #""userAgent":"kubectl/v1.29.0","objectRef":{"resource":"pods","namespace":"default","name":"\#(name)","apiVersion":"v1"},"#
             + #""responseStatus":{"metadata":{},"code":201},"#
             + #""requestObject":{"kind":"Pod","apiVersion":"v1","metadata":{"name":"\#(name)","namespace":"default"},"#
-            + #""spec":{"containers":[{"name":"shell","image":"alpine:3.19","securityContext":{"privileged":true}}]}},"#
+            + #""spec":{"containers":[{"name":"shell","image":"registry.example/\#(name):1","securityContext":{"privileged":true}}]}},"#
             + #""requestReceivedTimestamp":"\#(time)","stageTimestamp":"\#(time)"}"# + "\n"
     }
 
@@ -57,7 +58,12 @@ struct KubernetesAuditAgentTests {
         try await AgentRuntimeTests.eventually("the finding of the pod created after the restart") {
             await Self.delivered(channel).contains("lab/restarted×1")
         }
+        // The restarted agent read one event: the one written after the restart.
+        try await AgentRuntimeTests.eventually("the restarted agent's records reported") {
+            await AgentRuntimeTests.recordsReported(channel, "KUBERNETES_AUDIT_LOGS") == 1
+        }
         try await agent.stop()
+        #expect(await AgentRuntimeTests.recordsReported(channel, "KUBERNETES_AUDIT_LOGS") == 1)
         #expect(await Self.delivered(channel).filter { !$0.contains("/restarted") } == ["lab/after×1"])
         #expect(!(await Self.delivered(channel)).contains { $0.contains("/before") })
     }
