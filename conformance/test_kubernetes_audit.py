@@ -218,3 +218,52 @@ def test_the_console_shows_a_cluster_findings_cluster_user_workload_and_request(
         browser.screenshot("k8s-cluster-finding")
     finally:
         browser.close()
+
+
+def test_guardduty_kubernetes_criteria_keys_list_count_and_suppress(server):
+    from test_findings import ingest
+
+    admin, admin_detector, member, member_detector = enrolled_pair(server)
+    gd = admin.client()
+    first = cluster_finding(member.account_id, member_detector, "k8s-a")
+    elsewhere = cluster_finding(member.account_id, member_detector, "k8s-b")
+    elsewhere["resource"]["eksClusterDetails"]["name"] = "staging"
+    elsewhere["resource"]["kubernetesDetails"]["kubernetesUserDetails"]["username"] = "bob"
+    elsewhere["service"]["action"]["kubernetesApiCallAction"]["statusCode"] = 403
+    assert ingest(member, member_detector, [first, elsewhere]).status_code == 200
+    mine = {"accountId": {"Equals": [member.account_id]}}
+
+    def listed(criterion):
+        return set(gd.list_findings(DetectorId=admin_detector, FindingCriteria={"Criterion": {**mine, **criterion}})["FindingIds"])
+
+    # The Kubernetes keys of GuardDuty's ListFindings documentation.
+    keys = {
+        "resource.eksClusterDetails.name": CLUSTER,
+        "resource.kubernetesDetails.kubernetesUserDetails.username": "alice@example.com",
+        "resource.kubernetesDetails.kubernetesWorkloadDetails.name": "debug-shell",
+        "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace": "payments",
+        "resource.kubernetesDetails.kubernetesWorkloadDetails.containers.image": "alpine:3.19",
+        "service.action.kubernetesApiCallAction.requestUri": "/api/v1/namespaces/payments/pods",
+        "service.action.kubernetesApiCallAction.remoteIpDetails.ipAddressV4": "203.0.113.77",
+        "resource.kubernetesDetails.kubernetesUserDetails.groups": "devs",
+    }
+    for key, value in keys.items():
+        assert listed({key: {"Equals": [value]}}) >= {"k8s-a"}, key
+    assert listed({"resource.eksClusterDetails.name": {"Equals": ["staging"]}}) == {"k8s-b"}
+    assert listed({"resource.eksClusterDetails.name": {"NotEquals": [CLUSTER]}}) == {"k8s-b"}
+    assert listed({"service.action.kubernetesApiCallAction.statusCode": {"GreaterThanOrEqual": 400}}) == {"k8s-b"}
+    assert listed({"service.action.kubernetesApiCallAction.statusCode": {"Equals": ["201"]}}) == {"k8s-a"}
+    assert listed({"resource.resourceType": {"Equals": ["EKSCluster"]}}) == {"k8s-a", "k8s-b"}
+    by_type = gd.get_findings_statistics(DetectorId=admin_detector, FindingStatisticTypes=["COUNT_BY_SEVERITY"], FindingCriteria={
+        "Criterion": {**mine, "resource.kubernetesDetails.kubernetesUserDetails.username": {"Equals": ["bob"]}}})
+    assert by_type["FindingStatistics"]["CountBySeverity"] == {"5.0": 1}
+
+    # A suppression rule on the cluster and namespace archives what arrives after it, and only that.
+    gd.create_filter(DetectorId=admin_detector, Name="staging-noise", Action="ARCHIVE", FindingCriteria={"Criterion": {
+        "resource.eksClusterDetails.name": {"Equals": ["staging"]},
+        "resource.kubernetesDetails.kubernetesWorkloadDetails.namespace": {"Equals": ["payments"]}}})
+    later = [dict(elsewhere, id="k8s-c", arn=elsewhere["arn"].replace("k8s-b", "k8s-c")),
+             dict(first, id="k8s-d", arn=first["arn"].replace("k8s-a", "k8s-d"))]
+    assert ingest(member, member_detector, later).status_code == 200
+    archived = {f["Id"]: f["Service"]["Archived"] for f in gd.get_findings(DetectorId=admin_detector, FindingIds=["k8s-c", "k8s-d"])["Findings"]}
+    assert archived == {"k8s-c": True, "k8s-d": False}
