@@ -57,7 +57,7 @@ struct KubernetesAudit {
         if let request { event["requestObject"] = request }
         if let response { event["responseObject"] = response }
         if let decision { event["annotations"] = ["authorization.k8s.io/decision": decision, "authorization.k8s.io/reason": ""] }
-        let data = try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
+        let data = try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 
