@@ -52,6 +52,15 @@ struct FindingEnricherTests {
         #expect(json.contains(#""organization":{"asn":"29518","asnOrg":"Bredband2 AB"}"#))
     }
 
+    @Test func aKubernetesCallersAddressIsPlaced() throws {
+        var call = Finding.KubernetesApiCallAction(
+            requestUri: "/api/v1/secrets", verb: "list", sourceIps: ["81.2.69.142"], userAgent: "kubectl/v1.30.2", statusCode: 200)
+        call.remoteIpDetails = Finding.RemoteIpDetails(address: "81.2.69.142")
+        var finding = Self.finding(.kubernetes(call))
+        try Self.enricher().enrich(&finding)
+        #expect(finding.service.action.kubernetesApiCallAction?.remoteIpDetails?.country?.countryCode == "GB")
+    }
+
     @Test func anAddressNoDatabaseKnowsIsLeftAsItWas() throws {
         let action = Finding.NetworkConnectionAction(
             blocked: false, direction: "OUTBOUND", protocolName: "TCP", local: "10.0.0.5", localPort: 40000, remote: "8.8.8.8", remotePort: 53)

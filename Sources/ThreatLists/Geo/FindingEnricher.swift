@@ -25,6 +25,9 @@ public struct FindingEnricher: Sendable {
         if action.awsApiCallAction?.remoteIpDetails != nil {
             self.enrich(&finding.service.action.awsApiCallAction!.remoteIpDetails!)
         }
+        if action.kubernetesApiCallAction?.remoteIpDetails != nil {
+            self.enrich(&finding.service.action.kubernetesApiCallAction!.remoteIpDetails!)
+        }
         if let probes = action.portProbeAction?.portProbeDetails {
             for index in probes.indices { self.enrich(&finding.service.action.portProbeAction!.portProbeDetails[index].remoteIpDetails) }
         }
