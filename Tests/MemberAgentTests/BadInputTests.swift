@@ -114,6 +114,30 @@ struct BadInputTests {
         #expect(tailer.cursors.isEmpty)
     }
 
+    @Test func theRunningAgentKeepsFollowingPastACorruptGzipAndAnOverlongLineAndReportsTheLine() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let audit = "\(directory)/audit"
+        try FileManager.default.createDirectory(atPath: audit, withIntermediateDirectories: true)
+        try self.write([0x1f, 0x8b] + Array("not gzip at all".utf8), to: "\(audit)/audit-1.log.gz")
+        // A line of 64 MiB of NULs (a sparse file: no disk), then a real event.
+        let log = "\(audit)/audit-2.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.truncate(atOffset: (64 << 20) + 10)
+        try handle.close()
+        try append("\n" + KubernetesAuditAgentTests.privilegedPod("web", second: 1), to: log)
+        let channel = FakeChannel()
+        let agent = try AgentRuntimeTests.Agent(
+            state: "\(directory)/state", log: "\(directory)/resolver.log", channel: channel, kubernetesAuditLogs: [audit])
+        try await AgentRuntimeTests.eventually("the event after the long line read, the line reported as one error") {
+            let source = await channel.heartbeats.last?.sources.first { $0.dataSource == "KUBERNETES_AUDIT_LOGS" }
+            return source?.records == 1 && source?.errors == 1
+        }
+        // Still running: the corrupt gzip file (retried for a minute before it is counted) did not end it.
+        try await agent.stop()
+    }
+
     @Test func aScanCountsABadGzipFileAsMalformedAndReadsTheOthers() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
