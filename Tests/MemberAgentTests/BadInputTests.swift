@@ -72,6 +72,15 @@ struct BadInputTests {
         try self.poll(restarted, into: drained)
         try self.poll(restarted, into: drained)
         #expect(drained.unreadable == ["audit-1.log.gz"])
+        // Changed but still truncated: tried again, given up on again, not counted again.
+        restarted.clock = { now }
+        try self.write(Self.gzip.prefix(25), to: "\(directory)/audit-1.log.gz")
+        try self.poll(restarted, into: drained)
+        try self.poll(restarted, into: drained)
+        now += 61
+        try self.poll(restarted, into: drained)
+        #expect(restarted.cursors.values.contains { $0.unreadable == true && $0.offset == 25 })
+        #expect(drained.unreadable == ["audit-1.log.gz"])
         // Completed later (its size changes): read whole.
         try self.write(Self.gzip, to: "\(directory)/audit-1.log.gz")
         try self.poll(restarted, into: drained)

@@ -130,7 +130,7 @@ public final class LogTailer {
 
     /// Reads a whole document whose size held still. One that cannot be read (truncated: still being written, or
     /// corrupt) is left for the next poll; once it has failed at one size for `giveUpAfter` seconds it is reported
-    /// to `unreadable` and passed over until its size changes. It is not read again at the size it failed at: the
+    /// to `unreadable` (once per file) and passed over until its size changes. It is not read again at the size it failed at: the
     /// same bytes give the same answer.
     private func readWhole(
         key: String, cursor: inout FileCursor, size: Int64, _ body: (String, String, [UInt8], Bool) throws -> Void,
@@ -151,11 +151,12 @@ public final class LogTailer {
             }
         }
         guard let failure = self.failing[key], now - failure.since >= self.giveUpAfter else { return }
-        // Given up on at this size: reported once.
+        // Given up on at this size; reported the first time only (a file is never counted twice).
+        let counted = cursor.unreadable == true
         self.failing.removeValue(forKey: key)
         cursor.offset = size
         cursor.unreadable = true
-        unreadable(cursor.path, failure.reason, Int(size))
+        if !counted { unreadable(cursor.path, failure.reason, Int(size)) }
     }
 
     /// Reads the complete lines between the cursor and `size` (through the open descriptor when there is one); with
