@@ -159,8 +159,14 @@ struct KubernetesRuleTests {
                 request: K.binding(
                     "RoleBinding", "default-view", namespace: "apps", role: "view",
                     subjects: [["kind": "ServiceAccount", "name": "default", "namespace": "apps"]])),
+            // The built-in namespace `admin` role for another namespace's default account.
+            K.event(
+                "create", "rolebindings", namespace: "shop", name: "default-admin", code: 201,
+                request: K.binding(
+                    "RoleBinding", "default-admin", namespace: "shop", role: "admin",
+                    subjects: [["kind": "ServiceAccount", "name": "default", "namespace": "shop"]])),
         ])
-        #expect(audit.types() == ["Policy:Kubernetes/AdminAccessToDefaultServiceAccount": 1])
+        #expect(audit.types() == ["Policy:Kubernetes/AdminAccessToDefaultServiceAccount": 2])
     }
 
     @Test func aDashboardBehindAnInternetLoadBalancerIsExposedAndInternalOrClusterIPOnesAreNot() {
