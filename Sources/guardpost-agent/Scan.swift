@@ -85,13 +85,13 @@ struct Scan: AsyncParsableCommand {
         reading?.region = self.allAccounts ? nil : self.region
         var objectSummary = ""
         for (dataSource, paths) in [(DataSource.flowLogs, self.flowLogs), (.cloudTrail, self.cloudTrail), (.dnsLogs, self.dnsLogs)] {
-            try pipeline.scan(paths.filter { !S3SourceURL.isSource($0) }, as: dataSource)
+            try pipeline.scan(paths.filter { !S3SourceURL.isSource($0) }, as: dataSource, warn: Self.warn)
             for read in try await pipeline.scanObjects(paths, as: dataSource, reading: reading, account: self.accountId) {
                 objectSummary += "\(read.source): \(read.objects) objects read, \(read.corrupt.count) skipped as corrupt\n"
                 for corrupt in read.corrupt { objectSummary += "  \(corrupt)\n" }
             }
         }
-        try pipeline.scan(self.kubernetesAuditLogs, as: .kubernetesAuditLogs)
+        try pipeline.scan(self.kubernetesAuditLogs, as: .kubernetesAuditLogs, warn: Self.warn)
         let found = engine.findings()
         let findings = geo.map { FindingEnricher(databases: $0).enriched(found) } ?? found
         if self.output == "json" {
@@ -117,6 +117,11 @@ struct Scan: AsyncParsableCommand {
         }
         summary += "findings: \(findings.count)\n" + byType.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + (byType.isEmpty ? "" : "\n")
         FileHandle.standardError.write(Data(summary.utf8))
+    }
+
+    /// A warning on standard error (a file skipped as unreadable): the scan goes on.
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
     }
 
     /// `--k8s-audit-logs` takes local files and directories (no AWS service delivers a self-hosted cluster's audit log to

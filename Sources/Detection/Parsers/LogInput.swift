@@ -49,30 +49,43 @@ public enum LogInput {
     /// Calls `body` with pieces of the input that end at line ends, so that large line-oriented logs are read in
     /// constant memory: one buffer, filled by read(2), handed over in place; only a partial last line is moved back to
     /// its start. Gzip files are decompressed as they are read (never whole in memory); standard input is read whole.
-    public static func forEachChunk(_ path: String, chunkSize: Int = 4 << 20, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// A line of `maxLineBytes` or more (no log writes one; a file of NULs does) is skipped to its newline rather than
+    /// held: returns how many were skipped, for the caller to count as malformed.
+    @discardableResult
+    public static func forEachChunk(
+        _ path: String, chunkSize: Int = 4 << 20, maxLineBytes: Int = 64 << 20, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> Int {
         let descriptor = path == "-" ? -1 : open(path, O_RDONLY)
         guard descriptor >= 0 else {
             try self.read(path).withUnsafeBufferPointer { try body($0) }
-            return
+            return 0
         }
         defer { close(descriptor) }
         var magic: (UInt8, UInt8) = (0, 0)
         if pread(descriptor, &magic, 2, 0) == 2 && magic == (0x1F, 0x8B) {
-            try self.forEachGzipChunk(descriptor, name: path, chunkSize: chunkSize, body)
-            return
+            return try self.forEachGzipChunk(descriptor, name: path, chunkSize: chunkSize, maxLineBytes: maxLineBytes, body)
         }
         var capacity = chunkSize
         var storage = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { storage.deallocate() }
         var filled = 0
+        var skipping = false
+        var skipped = 0
         while true {
             if filled == capacity {
-                // One line longer than the buffer: make room for it.
-                let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-                larger.update(from: storage, count: filled)
-                storage.deallocate()
-                storage = larger
-                capacity *= 2
+                if capacity >= maxLineBytes {
+                    // A line over the cap: dropped, and the rest of it up to its newline too.
+                    skipping = true
+                    skipped += 1
+                    filled = 0
+                } else {
+                    // One line longer than the buffer: make room for it.
+                    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: min(capacity * 2, maxLineBytes))
+                    larger.update(from: storage, count: filled)
+                    storage.deallocate()
+                    storage = larger
+                    capacity = min(capacity * 2, maxLineBytes)
+                }
             }
             let count = Glibc.read(descriptor, storage + filled, capacity - filled)
             if count < 0 {
@@ -80,11 +93,24 @@ public enum LogInput {
                 throw LogInputError(description: "\(path): cannot be read (\(String(cString: strerror(errno))))")
             }
             if count == 0 {
-                if filled > 0 { try body(UnsafeBufferPointer(start: storage, count: filled)) }
-                return
+                if filled > 0 && !skipping { try body(UnsafeBufferPointer(start: storage, count: filled)) }
+                return skipped
             }
-            let searchFrom = filled
+            var searchFrom = filled
             filled += count
+            if skipping {
+                var first = searchFrom
+                while first < filled && storage[first] != 10 { first += 1 }
+                guard first < filled else {
+                    filled = 0
+                    continue
+                }
+                let rest = filled - (first + 1)
+                if rest > 0 { memmove(storage, storage + first + 1, rest) }
+                filled = rest
+                searchFrom = 0
+                skipping = false
+            }
             var lastNewline = filled - 1
             while lastNewline >= searchFrom && storage[lastNewline] != 10 { lastNewline -= 1 }
             guard lastNewline >= searchFrom else { continue }
@@ -96,12 +122,17 @@ public enum LogInput {
     }
 
     /// A gzip file decompressed piece by piece and handed over at line ends, about `chunkSize` bytes at a time; only
-    /// the new bytes of each piece are searched for a line end, so a long line costs its length.
-    static func forEachGzipChunk(_ descriptor: Int32, name: String, chunkSize: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// the new bytes of each piece are searched for a line end, so a long line costs its length (up to `maxLineBytes`,
+    /// beyond which it is skipped to its newline; returns how many were).
+    static func forEachGzipChunk(
+        _ descriptor: Int32, name: String, chunkSize: Int, maxLineBytes: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> Int {
         let stream = GzipStream(name: name)
         var pending: [UInt8] = []
         pending.reserveCapacity(chunkSize + (1 << 16))
         var lastNewline: Int?
+        var skipping = false
+        var skipped = 0
         var input = [UInt8](repeating: 0, count: 1 << 20)
         var offset: off_t = 0
         while true {
@@ -113,9 +144,22 @@ public enum LogInput {
             if count == 0 { break }
             offset += off_t(count)
             try input.withUnsafeBytes { raw in
-                try stream.push(UnsafeRawBufferPointer(rebasing: raw[0..<count])) { piece in
-                    if let newline = piece.lastIndex(of: 10) { lastNewline = pending.count + newline }
+                try stream.push(UnsafeRawBufferPointer(rebasing: raw[0..<count])) { whole in
+                    var piece = whole[...]
+                    if skipping {
+                        guard let first = piece.firstIndex(of: 10) else { return }
+                        piece = piece[(first + 1)...]
+                        skipping = false
+                    }
+                    if let newline = piece.lastIndex(of: 10) { lastNewline = pending.count + newline - piece.startIndex }
                     pending.append(contentsOf: piece)
+                    if lastNewline == nil && pending.count >= maxLineBytes {
+                        // A line over the cap: dropped, and the rest of it up to its newline too.
+                        pending.removeAll(keepingCapacity: true)
+                        skipping = true
+                        skipped += 1
+                        return
+                    }
                     guard pending.count >= chunkSize, let end = lastNewline else { return }
                     try pending.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[...end])) }
                     pending.removeSubrange(...end)
@@ -125,6 +169,7 @@ public enum LogInput {
         }
         try stream.finish()
         if !pending.isEmpty { try pending.withUnsafeBufferPointer { try body($0) } }
+        return skipped
     }
 
     /// Decompresses gzip (all members, as `gzip -d` does).

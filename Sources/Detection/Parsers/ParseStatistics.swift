@@ -16,6 +16,14 @@ public struct ParseStatistics: Sendable, Equatable {
         if self.examples.count < 5 { self.examples.append("line \(line): \(reason): \(text.prefix(160))") }
     }
 
+    /// Counts an input that could not be read at all (a corrupt or truncated gzip file, a line over the length cap) as
+    /// one malformed record, so that the figures show it; `what` names the input (a file, a line), `bytes` its size.
+    public mutating func countUnreadable(_ what: String, reason: String, bytes: Int = 0) {
+        self.malformed += 1
+        self.bytes += bytes
+        if self.examples.count < 5 { self.examples.append("\(what): \(reason)") }
+    }
+
     public static func += (lhs: inout ParseStatistics, rhs: ParseStatistics) {
         lhs.records += rhs.records
         lhs.skipped += rhs.skipped

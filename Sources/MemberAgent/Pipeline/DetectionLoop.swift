@@ -1,6 +1,7 @@
 import Detection
 import Foundation
 import GuardDutyModel
+import Logging
 import ThreatLists
 
 /// The detection service's state between two polls: the followed sources, the pipeline and its engine, the
@@ -21,6 +22,7 @@ final class DetectionLoop {
     let outbox: Outbox
     let state: AgentState
     let pipeline: LogPipeline
+    let logger: Logger
     private var checkpoint: Checkpoint
     private var ledger: FindingLedger
     private let sources: [(tailer: LogTailer, id: String)]
@@ -37,8 +39,11 @@ final class DetectionLoop {
     /// The newest record's time of each data source: its windows are judged against it.
     private var newestRecord: [DataSource: Int64] = [:]
 
-    init(options: AgentOptions, detectorId: String, region: String, builtIn: BuiltInIntelligence, outbox: Outbox, state: AgentState) throws {
+    init(
+        options: AgentOptions, detectorId: String, region: String, builtIn: BuiltInIntelligence, outbox: Outbox, state: AgentState, logger: Logger
+    ) throws {
         self.options = options
+        self.logger = logger
         self.detectorId = detectorId
         self.outbox = outbox
         self.state = state
@@ -122,6 +127,11 @@ final class DetectionLoop {
                 read += yield.records
                 self.newestRecord[tailer.dataSource] = max(self.newestRecord[tailer.dataSource] ?? 0, yield.newest)
                 self.state.count(source: id, records: yield.records, malformed: yield.malformed, bytes: bytes.count, newest: yield.newest)
+            } unreadable: { path, reason, bytes in
+                // A bad file (corrupt or truncated gzip given up on) or an overlong line: one malformed record, one line.
+                self.pipeline.countUnreadable(path, of: tailer.dataSource, reason: reason, bytes: bytes)
+                self.state.count(source: id, records: 0, malformed: 1, bytes: bytes, newest: 0)
+                self.logger.warning("log input unreadable; counted as one malformed record", metadata: ["file": "\(path)", "reason": "\(reason)"])
             }
         }
         // Parsers of files that are gone are not needed any more.

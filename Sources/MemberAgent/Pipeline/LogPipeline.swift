@@ -15,6 +15,8 @@ public final class LogPipeline {
     private var cloudTrailParser = CloudTrailParser()
     private var dnsParser = DNSLogParser()
     private var kubernetesParser = KubernetesAuditParser()
+    /// Inputs no parser could read (corrupt or truncated gzip files, lines over the length cap), by data source.
+    private var unreadable: [DataSource: ParseStatistics] = [:]
 
     /// What one piece of input yielded: records analysed, malformed records, and the newest record's time.
     public struct Yield: Sendable, Equatable {
@@ -29,45 +31,66 @@ public final class LogPipeline {
 
     /// What the parsers of a data source have read so far.
     public func statistics(of dataSource: DataSource) -> ParseStatistics {
+        var total = self.unreadable[dataSource] ?? ParseStatistics()
         switch dataSource {
         case .flowLogs:
-            var total = self.finishedFlowStatistics
+            total += self.finishedFlowStatistics
             for parser in self.flowParsers.values { total += parser.statistics }
-            return total
-        case .cloudTrail: return self.cloudTrailParser.statistics
-        case .dnsLogs: return self.dnsParser.statistics
-        case .kubernetesAuditLogs: return self.kubernetesParser.statistics
+        case .cloudTrail: total += self.cloudTrailParser.statistics
+        case .dnsLogs: total += self.dnsParser.statistics
+        case .kubernetesAuditLogs: total += self.kubernetesParser.statistics
         }
+        return total
+    }
+
+    /// Counts an input of `dataSource` that could not be read as one malformed record of it.
+    public func countUnreadable(_ what: String, of dataSource: DataSource, reason: String, bytes: Int = 0) {
+        self.unreadable[dataSource, default: ParseStatistics()].countUnreadable(what, reason: reason, bytes: bytes)
     }
 
     // MARK: whole files (scan)
 
     /// Reads whole files (`LogInput.files` of each path: directories, `.gz`, `-` for stdin), in the order of their first
-    /// record's time (see `inTimeOrder`), whatever order they are given in.
-    public func scan(_ paths: [String], as dataSource: DataSource) throws {
+    /// record's time (see `inTimeOrder`), whatever order they are given in. A file that cannot be read (corrupt or
+    /// truncated gzip) counts as one malformed record of the data source, `warn` says which and why, and the scan goes on.
+    public func scan(_ paths: [String], as dataSource: DataSource, warn: (String) -> Void = { _ in }) throws {
         let files = try paths.flatMap(LogInput.files)
         // Standard input is read once: it keeps its place.
         for path in files.contains("-") ? files : Self.inTimeOrder(files, as: dataSource) {
-            try self.scanFile(path, as: dataSource)
+            do {
+                try self.scanFile(path, as: dataSource, warn: warn)
+            } catch let error as LogInputError {
+                self.countUnreadable(path, of: dataSource, reason: error.description, bytes: Self.size(of: path))
+                warn("\(error.description); counted as malformed, skipped")
+            }
         }
     }
 
-    /// Reads one whole file: line logs in constant memory, chunk by chunk; CloudTrail documents whole.
-    public func scanFile(_ path: String, as dataSource: DataSource) throws {
+    /// Reads one whole file: line logs in constant memory, chunk by chunk; CloudTrail documents whole. Lines over 64 MiB
+    /// are skipped, each counted as malformed.
+    public func scanFile(_ path: String, as dataSource: DataSource, warn: (String) -> Void = { _ in }) throws {
         let engine = self.engine
+        var skipped = 0
         switch dataSource {
         case .flowLogs:
             // Each file may carry its own header (custom formats): a parser of its own.
             var parser = FlowLogParser(names: engine.names)
-            try LogInput.forEachChunk(path) { chunk in parser.parse(chunk, batches: engine.process(batch:)) }
-            self.finishedFlowStatistics += parser.statistics
+            defer { self.finishedFlowStatistics += parser.statistics }
+            skipped = try LogInput.forEachChunk(path) { chunk in parser.parse(chunk, batches: engine.process(batch:)) }
         case .cloudTrail:
             self.cloudTrailParser.parse(try LogInput.read(path)) { engine.process($0) }
         case .dnsLogs:
-            try LogInput.forEachChunk(path) { chunk in self.dnsParser.parse(chunk) { engine.process($0) } }
+            skipped = try LogInput.forEachChunk(path) { chunk in self.dnsParser.parse(chunk) { engine.process($0) } }
         case .kubernetesAuditLogs:
-            try LogInput.forEachChunk(path) { chunk in self.kubernetesParser.parse(chunk) { engine.process($0) } }
+            skipped = try LogInput.forEachChunk(path) { chunk in self.kubernetesParser.parse(chunk) { engine.process($0) } }
         }
+        for _ in 0..<skipped { self.countUnreadable(path, of: dataSource, reason: "a line of 64 MiB or more, skipped") }
+        if skipped > 0 { warn("\(path): \(skipped) line(s) of 64 MiB or more skipped; counted as malformed") }
+    }
+
+    /// A file's size in bytes (0 when it cannot be found).
+    static func size(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     // MARK: followed files (run)

@@ -9,6 +9,11 @@ import Foundation
 /// appearing later) are read in name order. Appended lines are read as they arrive (a partial last line waits for
 /// its newline); a file replaced at the same path (rotation) or truncated is read from its start; gzip files and
 /// CloudTrail's `{"Records":[…]}` documents are read whole once their size has stopped changing.
+///
+/// A bad input never stops the following: a whole document that cannot be read (a truncated gzip file still being
+/// written, a corrupt one) is tried again while its size changes, and given up on — reported once as unreadable —
+/// when it failed at one size for `giveUpAfter` seconds; a line longer than `maxBytesPerPoll` is skipped to its
+/// newline and reported once; a file rotated away is read to its end, its unterminated last line included.
 public final class LogTailer {
     public let dataSource: DataSource
     public let path: String
@@ -26,6 +31,15 @@ public final class LogTailer {
     /// Descriptors kept open at most; beyond this, those of files read to their end are closed first.
     public var maxOpenFiles = 64
     public var openFileCount: Int { self.descriptors.count }
+    /// Seconds a whole document may keep failing at an unchanged size (a writer may still be about to add to it)
+    /// before it is given up on.
+    public var giveUpAfter = 60.0
+    /// The wall clock, in seconds (injectable for tests).
+    public var clock: () -> Double = { Date().timeIntervalSince1970 }
+    /// Whole documents that failed to read, by identity: the size they failed at, since when, and why.
+    private var failing: [String: (size: Int64, since: Double, reason: String)] = [:]
+    /// Files (by identity) whose cursor is inside a line longer than `maxBytesPerPoll`, being skipped to its newline.
+    private var skippingLine: Set<String> = []
 
     deinit {
         for fd in self.descriptors.values { close(fd) }
@@ -38,14 +52,15 @@ public final class LogTailer {
     }
 
     /// New complete content, file by file: `(file identity, path, bytes, whether the read starts at offset 0)`.
-    /// The cursor moves past the bytes as soon as `body` returns.
-    public func poll(_ body: (_ key: String, _ path: String, _ bytes: [UInt8], _ fromStart: Bool) throws -> Void) throws {
-        let files: [String]
-        do {
-            files = try LogInput.files(self.path)
-        } catch {
-            return  // Not there yet (a directory the log shipper creates later): nothing to read.
-        }
+    /// The cursor moves past the bytes as soon as `body` returns. `unreadable` hears, once each, of a file given up
+    /// on and of a line skipped for its length: `(path, reason, bytes)`. Only `body`'s errors are thrown.
+    public func poll(
+        _ body: (_ key: String, _ path: String, _ bytes: [UInt8], _ fromStart: Bool) throws -> Void,
+        unreadable: (_ path: String, _ reason: String, _ bytes: Int) -> Void = { _, _, _ in }
+    ) throws {
+        // Not there (yet: a directory the log shipper creates later; or a single file rotated away and not replaced
+        // yet, still to be finished below): nothing new to read.
+        let files = (try? LogInput.files(self.path)) ?? []
         var present: Set<String> = []
         for file in files {
             var info = stat()
@@ -62,24 +77,27 @@ public final class LogTailer {
                 self.cursors[key] = cursor
                 continue
             }
-            let whole = try self.wholeDocuments[key] ?? Self.isWholeDocument(file, dataSource: self.dataSource)
+            // A file gone between the listing and this look is let go below.
+            guard let whole = try? self.wholeDocuments[key] ?? Self.isWholeDocument(file, dataSource: self.dataSource) else {
+                self.cursors[key] = cursor
+                continue
+            }
             self.wholeDocuments[key] = whole
             if whole {
-                // Read once, complete: only when the size held still since the previous poll.
-                guard cursor.offset == 0, previousSize == size else {
+                // Read once, complete: only when the size held still since the previous poll (a file given up on:
+                // again at a new size).
+                guard cursor.offset == 0 || cursor.unreadable == true, previousSize == size else {
                     self.cursors[key] = cursor
                     continue
                 }
-                try body(key, file, try LogInput.read(file), true)
-                cursor.offset = size
-                self.cursors[key] = cursor
+                try self.readWhole(key: key, cursor: &cursor, size: size, body, unreadable: unreadable)
                 continue
             }
             if self.descriptors[key] == nil {
                 let fd = open(file, O_RDONLY)
                 if fd >= 0 { self.descriptors[key] = fd }
             }
-            try self.readLines(key: key, cursor: &cursor, size: size, body)
+            try self.readLines(key: key, cursor: &cursor, size: size, body, unreadable: unreadable)
         }
         // Bounded: a directory of many finished files must not hold a descriptor each.
         if self.descriptors.count > self.maxOpenFiles {
@@ -92,9 +110,12 @@ public final class LogTailer {
         // Files no longer at their path (rotated away, deleted): finish them through the descriptor, then let go.
         for key in self.cursors.keys where !present.contains(key) {
             if var cursor = self.cursors[key], let fd = self.descriptors[key] {
+                // It will not grow any more: read to its end, the unterminated last line as a complete one.
                 var info = stat()
-                if fstat(fd, &info) == 0, Int64(info.st_size) > cursor.offset {
-                    try self.readLines(key: key, cursor: &cursor, size: Int64(info.st_size), body)
+                if fstat(fd, &info) == 0 {
+                    let size = Int64(info.st_size)
+                    while cursor.offset < size, try self.readLines(key: key, cursor: &cursor, size: size, final: true, body, unreadable: unreadable) {
+                    }
                 }
                 close(fd)
                 self.descriptors.removeValue(forKey: key)
@@ -102,21 +123,86 @@ public final class LogTailer {
             self.cursors.removeValue(forKey: key)
             self.lastSizes.removeValue(forKey: key)
             self.wholeDocuments.removeValue(forKey: key)
+            self.failing.removeValue(forKey: key)
+            self.skippingLine.remove(key)
         }
     }
 
-    /// Reads the complete lines between the cursor and `size` (through the open descriptor when there is one).
-    private func readLines(key: String, cursor: inout FileCursor, size: Int64, _ body: (String, String, [UInt8], Bool) throws -> Void) throws {
+    /// Reads a whole document whose size held still. One that cannot be read (truncated: still being written, or
+    /// corrupt) is left for the next poll; once it has failed at one size for `giveUpAfter` seconds it is reported
+    /// to `unreadable` (once per file) and passed over until its size changes. It is not read again at the size it failed at: the
+    /// same bytes give the same answer.
+    private func readWhole(
+        key: String, cursor: inout FileCursor, size: Int64, _ body: (String, String, [UInt8], Bool) throws -> Void,
+        unreadable: (String, String, Int) -> Void
+    ) throws {
+        defer { self.cursors[key] = cursor }
+        let now = self.clock()
+        if self.failing[key]?.size != size {
+            switch Result(catching: { try LogInput.read(cursor.path) }) {
+            case .success(let bytes):
+                self.failing.removeValue(forKey: key)
+                cursor.unreadable = nil
+                try body(key, cursor.path, bytes, true)
+                cursor.offset = size
+                return
+            case .failure(let error):
+                self.failing[key] = (size, now, "\(error)")
+            }
+        }
+        guard let failure = self.failing[key], now - failure.since >= self.giveUpAfter else { return }
+        // Given up on at this size; reported the first time only (a file is never counted twice).
+        let counted = cursor.unreadable == true
+        self.failing.removeValue(forKey: key)
+        cursor.offset = size
+        cursor.unreadable = true
+        if !counted { unreadable(cursor.path, failure.reason, Int(size)) }
+    }
+
+    /// Reads the complete lines between the cursor and `size` (through the open descriptor when there is one); with
+    /// `final` (the file will not grow), an unterminated last line too. A read of `maxBytesPerPoll` bytes without a
+    /// line end is a line too long to hold: it is reported to `unreadable` and skipped to its newline, across polls.
+    /// Returns whether the cursor moved.
+    @discardableResult
+    private func readLines(
+        key: String, cursor: inout FileCursor, size: Int64, final: Bool = false, _ body: (String, String, [UInt8], Bool) throws -> Void,
+        unreadable: (String, String, Int) -> Void
+    ) throws -> Bool {
+        defer { self.cursors[key] = cursor }
+        let start = cursor.offset
         let count = min(Int(size - cursor.offset), self.maxBytesPerPoll)
-        let bytes =
-            try self.descriptors[key].map { try Self.read(fd: $0, from: cursor.offset, count: count, name: cursor.path) }
-            ?? Self.read(cursor.path, from: cursor.offset, count: count)
+        // A file that cannot be opened (gone, no permission) is tried again at the next poll.
+        guard
+            let read = try? self.descriptors[key].map({ try Self.read(fd: $0, from: cursor.offset, count: count, name: cursor.path) })
+                ?? Self.read(cursor.path, from: cursor.offset, count: count),
+            !read.isEmpty
+        else { return false }
+        var bytes = read[...]
+        if self.skippingLine.contains(key) {
+            guard let newline = bytes.firstIndex(of: 10) else {
+                cursor.offset += Int64(bytes.count)
+                return true
+            }
+            self.skippingLine.remove(key)
+            cursor.offset += Int64(newline + 1)
+            bytes = bytes[(newline + 1)...]
+        }
         if let lastNewline = bytes.lastIndex(of: 10) {
             let complete = Array(bytes[...lastNewline])
             try body(key, cursor.path, complete, cursor.offset == 0)
             cursor.offset += Int64(complete.count)
+            bytes = bytes[(lastNewline + 1)...]
+        } else if read.count == self.maxBytesPerPoll, cursor.offset == start {
+            self.skippingLine.insert(key)
+            cursor.offset += Int64(bytes.count)
+            unreadable(cursor.path, "a line of \(self.maxBytesPerPoll) bytes or more, skipped", bytes.count)
+            return true
         }
-        self.cursors[key] = cursor
+        if final, !bytes.isEmpty, cursor.offset + Int64(bytes.count) == size {
+            try body(key, cursor.path, Array(bytes) + [10], cursor.offset == 0)
+            cursor.offset += Int64(bytes.count)
+        }
+        return cursor.offset > start
     }
 
     /// Gzip files, and CloudTrail files that are one JSON document rather than JSON lines.

@@ -17,7 +17,8 @@ struct DetectionService: Service {
 
     func run() async throws {
         let loop = try DetectionLoop(
-            options: self.options, detectorId: self.detectorId, region: self.region, builtIn: self.builtIn, outbox: self.outbox, state: self.state
+            options: self.options, detectorId: self.detectorId, region: self.region, builtIn: self.builtIn, outbox: self.outbox, state: self.state,
+            logger: self.logger
         )
         let interval = self.options.pollInterval
         while !(Task.isCancelled || Task.isShuttingDownGracefully) {
