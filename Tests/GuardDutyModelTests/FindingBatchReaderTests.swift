@@ -20,8 +20,11 @@ struct FindingBatchReaderTests {
         }
     }
 
+    /// The batch as an agent sends it, its keys sorted so that the edits below find what they replace.
     static func body(_ findings: [Finding]) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(AgentFindingBatch(detectorId: Self.detector, findings: findings)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Array(try encoder.encode(AgentFindingBatch(detectorId: Self.detector, findings: findings)))
     }
 
     /// The batch's first finding, as the agent encodes it, with `edit` applied to its JSON text.
