@@ -1,5 +1,5 @@
 """Settings that tell the truth (issue 15): GuardDuty features Guardpost does not analyse are DISABLED everywhere and
-cannot be switched on; a member's features are its own detector's, set by its administrator; the publishing frequency
+cannot be switched on (S3_DATA_EVENTS and, since issue 17, EKS_AUDIT_LOGS are analysed); a member's features are its own detector's, set by its administrator; the publishing frequency
 follows the administrator; GetOrganizationStatistics counts the organisation; Prowler's GuardDuty checks come out
 honest."""
 import json
@@ -9,8 +9,8 @@ import pytest
 from conftest import Server, enrolled_pair
 
 FOUNDATIONAL = {"CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS"}
-PROVIDED = {"S3_DATA_EVENTS"}
-UNPROVIDED = ["EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "EKS_RUNTIME_MONITORING",
+PROVIDED = {"S3_DATA_EVENTS", "EKS_AUDIT_LOGS"}
+UNPROVIDED = ["EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "EKS_RUNTIME_MONITORING",
               "RUNTIME_MONITORING"]
 ADDITIONAL = ["EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"]
 
@@ -33,7 +33,7 @@ def test_get_detector_reports_only_what_is_analysed_as_enabled(server):
     account = server.create_account()
     gd = account.client()
     # (EKS_RUNTIME_MONITORING and RUNTIME_MONITORING may not be configured in one request.)
-    detector = gd.create_detector(Enable=True, Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}] +
+    detector = gd.create_detector(Enable=True, Features=[{"Name": name, "Status": "ENABLED"} for name in sorted(PROVIDED)] +
                                   [{"Name": name, "Status": "DISABLED"} for name in UNPROVIDED if name != "EKS_RUNTIME_MONITORING"])["DetectorId"]
     got = gd.get_detector(DetectorId=detector)
     reported = statuses(got["Features"])
@@ -43,7 +43,7 @@ def test_get_detector_reports_only_what_is_analysed_as_enabled(server):
     assert {a for _, a in additional} == set(ADDITIONAL) and set(additional.values()) == {"DISABLED"}
     sources = got["DataSources"]
     assert sources["S3Logs"]["Status"] == "ENABLED"
-    assert sources["Kubernetes"]["AuditLogs"]["Status"] == "DISABLED"
+    assert sources["Kubernetes"]["AuditLogs"]["Status"] == "ENABLED"
     assert sources["MalwareProtection"]["ScanEc2InstanceWithFindings"]["EbsVolumes"]["Status"] == "DISABLED"
 
 
@@ -65,8 +65,13 @@ def test_enabling_an_unprovided_feature_is_refused_by_create_and_update_detector
 def test_the_legacy_data_sources_and_additional_configurations_are_refused_too(server):
     account = server.create_account()
     gd = account.client()
-    refused_naming(lambda: gd.create_detector(Enable=True, DataSources={"Kubernetes": {"AuditLogs": {"Enable": True}}}), "EKS_AUDIT_LOGS")
-    detector = gd.create_detector(Enable=True, DataSources={"S3Logs": {"Enable": True}, "Kubernetes": {"AuditLogs": {"Enable": False}}})["DetectorId"]
+    refused_naming(lambda: gd.create_detector(
+        Enable=True, DataSources={"MalwareProtection": {"ScanEc2InstanceWithFindings": {"EbsVolumes": True}}}), "EBS_MALWARE_PROTECTION")
+    # Kubernetes audit logs are analysed: the legacy switch is accepted and reported in both shapes.
+    detector = gd.create_detector(Enable=True, DataSources={"S3Logs": {"Enable": True}, "Kubernetes": {"AuditLogs": {"Enable": True}}})["DetectorId"]
+    got = gd.get_detector(DetectorId=detector)
+    assert got["DataSources"]["Kubernetes"]["AuditLogs"]["Status"] == "ENABLED"
+    assert statuses(got["Features"])["EKS_AUDIT_LOGS"] == "ENABLED"
     refused_naming(lambda: gd.update_detector(
         DetectorId=detector, DataSources={"MalwareProtection": {"ScanEc2InstanceWithFindings": {"EbsVolumes": True}}}), "EBS_MALWARE_PROTECTION")
     refused_naming(lambda: gd.update_detector(DetectorId=detector, Features=[
@@ -81,8 +86,9 @@ def test_update_member_detectors_refuses_unprovided_features_and_sets_the_member
     for name in UNPROVIDED:
         features = [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}, {"Name": name, "Status": "ENABLED"}]
         refused_naming(lambda: gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id], Features=features), name)
-    refused_naming(lambda: gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id],
-                                                      DataSources={"Kubernetes": {"AuditLogs": {"Enable": True}}}), "EKS_AUDIT_LOGS")
+    refused_naming(lambda: gd.update_member_detectors(
+        DetectorId=admin_detector, AccountIds=[member.account_id],
+        DataSources={"MalwareProtection": {"ScanEc2InstanceWithFindings": {"EbsVolumes": True}}}), "EBS_MALWARE_PROTECTION")
     assert statuses(member.client().get_detector(DetectorId=member_detector)["Features"])["S3_DATA_EVENTS"] == "DISABLED"
 
     # The administrator's own S3 Protection and frequency: the frequency follows, the feature does not.
@@ -99,6 +105,12 @@ def test_update_member_detectors_refuses_unprovided_features_and_sets_the_member
     assert all(statuses(member_view["Features"])[name] == "DISABLED" for name in UNPROVIDED)
     assert member_view["DataSources"]["Kubernetes"]["AuditLogs"]["Status"] == "DISABLED"
     assert statuses(member.client().get_detector(DetectorId=member_detector)["Features"])["S3_DATA_EVENTS"] == "ENABLED"
+    # EKS Audit Log Monitoring for the member, in the legacy shape: both views and the member agree.
+    gd.update_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id], DataSources={"Kubernetes": {"AuditLogs": {"Enable": True}}})
+    member_view = gd.get_member_detectors(DetectorId=admin_detector, AccountIds=[member.account_id])["MemberDataSourceConfigurations"][0]
+    assert member_view["DataSources"]["Kubernetes"]["AuditLogs"]["Status"] == "ENABLED"
+    assert statuses(member_view["Features"])["EKS_AUDIT_LOGS"] == "ENABLED"
+    assert statuses(member.client().get_detector(DetectorId=member_detector)["Features"])["EKS_AUDIT_LOGS"] == "ENABLED"
     # The administrator switching its own off leaves the member's alone.
     gd.update_detector(DetectorId=admin_detector, Features=[{"Name": "S3_DATA_EVENTS", "Status": "DISABLED"}])
     assert statuses(member.client().get_detector(DetectorId=member_detector)["Features"])["S3_DATA_EVENTS"] == "ENABLED"
@@ -129,11 +141,16 @@ def test_organisation_auto_enable_of_an_unprovided_feature_is_refused(organisati
     assert {f["Name"]: f["AutoEnable"] for f in described["Features"]}[name] == "NONE"
 
 
-def test_organisation_legacy_data_sources_are_refused(organisation):
+def test_organisation_legacy_data_sources_are_refused_but_kubernetes_audit_logs_are_accepted(organisation):
     _, _, admin, detector = organisation
     gd = admin.client()
-    refused_naming(lambda: gd.update_organization_configuration(DetectorId=detector, AutoEnable=True,
-                                                                DataSources={"Kubernetes": {"AuditLogs": {"AutoEnable": True}}}), "EKS_AUDIT_LOGS")
+    gd.update_organization_configuration(DetectorId=detector, AutoEnableOrganizationMembers="NONE",
+                                         DataSources={"Kubernetes": {"AuditLogs": {"AutoEnable": True}}})
+    described = gd.describe_organization_configuration(DetectorId=detector)
+    assert described["DataSources"]["Kubernetes"]["AuditLogs"]["AutoEnable"] is True
+    assert {f["Name"]: f["AutoEnable"] for f in described["Features"]}["EKS_AUDIT_LOGS"] == "NEW"
+    gd.update_organization_configuration(DetectorId=detector, AutoEnableOrganizationMembers="NONE",
+                                         Features=[{"Name": "EKS_AUDIT_LOGS", "AutoEnable": "NONE"}])
     malware = {"MalwareProtection": {"ScanEc2InstanceWithFindings": {"EbsVolumes": {"AutoEnable": True}}}}
     refused_naming(lambda: gd.update_organization_configuration(DetectorId=detector, AutoEnable=True, DataSources=malware), "EBS_MALWARE_PROTECTION")
 
@@ -253,7 +270,8 @@ def test_prowlers_guardduty_checks_report_honestly(server):
     # An administrator that asked for every protection: only what Guardpost analyses was accepted.
     admin, admin_detector, member, member_detector = enrolled_pair(server)
     gd = admin.client()
-    gd.update_detector(DetectorId=admin_detector, Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}])
+    gd.update_detector(DetectorId=admin_detector, Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"},
+                                                            {"Name": "EKS_AUDIT_LOGS", "Status": "ENABLED"}])
     for name in UNPROVIDED:
         with pytest.raises(gd.exceptions.BadRequestException):
             gd.update_detector(DetectorId=admin_detector, Features=[{"Name": name, "Status": "ENABLED"}])
@@ -264,8 +282,9 @@ def test_prowlers_guardduty_checks_report_honestly(server):
     assert results["guardduty_is_enabled"] == ["PASS"]
     assert results["guardduty_centrally_managed"] == ["PASS"]  # an administrator with a member
     assert results["guardduty_s3_protection_enabled"] == ["PASS"]
+    assert results["guardduty_eks_audit_log_enabled"] == ["PASS"]
     for check in PROTECTION_CHECKS:
-        if check != "guardduty_s3_protection_enabled":
+        if check not in ("guardduty_s3_protection_enabled", "guardduty_eks_audit_log_enabled"):
             assert results[check] == ["FAIL"], check
 
     # The member: centrally managed; its S3 Protection is its own (off until its administrator turns it on).

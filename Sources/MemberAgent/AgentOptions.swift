@@ -11,6 +11,10 @@ public struct AgentOptions: Sendable {
     public var flowLogs: [String]
     public var cloudTrail: [String]
     public var dnsLogs: [String]
+    /// Kubernetes audit log files or directories (`--k8s-audit-logs`), analysed while EKS_AUDIT_LOGS is on.
+    public var kubernetesAuditLogs: [String] = []
+    /// The cluster those audit logs belong to (`--k8s-cluster-name`), named in the findings' `eksClusterDetails`.
+    public var clusterName = AgentOptions.defaultClusterName
     /// How `s3://` sources are read (their own credentials, endpoint, queue); nil when every source is a local path.
     public var s3: S3ReadingOptions?
     /// Built-in intelligence (dns-domains.tsv, tor-exit-nodes.txt, mining-pool-ips.txt).
@@ -27,6 +31,13 @@ public struct AgentOptions: Sendable {
     public var memoryLimit = MemoryLimit.standard
     /// Overrides the publishing frequency for updates of existing findings (tests, demos).
     public var updateIntervalOverride: Double?
+
+    /// The cluster name when none is given: the host's short name (an agent runs on, or beside, the cluster's control
+    /// plane, so two clusters' agents name different clusters), "kubernetes" (kubeadm's default) when it has none.
+    public static var defaultClusterName: String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        return host.isEmpty || host == "localhost" ? "kubernetes" : host
+    }
 
     public init(
         endpointURL: String, aws: AWSConfiguration, stateDirectory: String, flowLogs: [String] = [], cloudTrail: [String] = [], dnsLogs: [String] = []

@@ -19,6 +19,13 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("cloudtrail"), help: "CloudTrail file or directory, or s3://BUCKET/PREFIX/ (the trail's bucket).") var cloudTrail:
         [String] = []
     @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory, or s3://BUCKET/PREFIX/.") var dnsLogs: [String] = []
+    @Option(
+        name: .customLong("k8s-audit-logs"),
+        help: "Kubernetes audit log file or directory (kube-apiserver --audit-log-path; JSON lines, .gz), analysed while EKS_AUDIT_LOGS is on.")
+    var kubernetesAuditLogs: [String] = []
+    @Option(
+        name: .customLong("k8s-cluster-name"), help: "The cluster those audit logs are of, named in findings (default: this host's name).")
+    var clusterName: String?
     @Flag(name: .customLong("all-accounts"), help: "Refused by run: the agent channel takes only the signing account's findings (use scan).")
     var allAccounts = false
     @Option(name: .customLong("intel-dir"), help: "Built-in intelligence directory (defaults to the one shipped with Guardpost).") var intelDir:
@@ -41,9 +48,10 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
-        guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
-            throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
+        guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty && self.kubernetesAuditLogs.isEmpty) else {
+            throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs, --k8s-audit-logs")
         }
+        try Scan.validateKubernetes(self.kubernetesAuditLogs, clusterName: self.clusterName)
         guard !self.allAccounts else {
             throw ValidationError(
                 "run reads only its own account's logs: a member's keys speak only for the member, so the administrator refuses findings of other accounts. Run one agent per account (each with its keys and the same s3:// prefix), or use scan --all-accounts offline"
@@ -60,6 +68,8 @@ struct Run: AsyncParsableCommand {
             aws: client.configurationForAgent, stateDirectory: self.stateDirectory,
             flowLogs: self.flowLogs, cloudTrail: self.cloudTrail, dnsLogs: self.dnsLogs
         )
+        options.kubernetesAuditLogs = self.kubernetesAuditLogs
+        options.clusterName = self.clusterName ?? AgentOptions.defaultClusterName
         options.caBundle = self.connection.caBundle
         options.s3 = try self.s3.reading(
             region: client.configurationForAgent.region, sources: self.flowLogs + self.cloudTrail + self.dnsLogs)

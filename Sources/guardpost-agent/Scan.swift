@@ -18,6 +18,12 @@ struct Scan: AsyncParsableCommand {
     var cloudTrail: [String] = []
     @Option(name: .customLong("dns-logs"), help: "Route 53 Resolver query log file or directory (JSON lines; .gz), or s3://BUCKET/PREFIX/.")
     var dnsLogs: [String] = []
+    @Option(
+        name: .customLong("k8s-audit-logs"),
+        help: "Kubernetes audit log file or directory (audit.k8s.io Event objects, one per line; .gz; - for stdin).")
+    var kubernetesAuditLogs: [String] = []
+    @Option(name: .customLong("k8s-cluster-name"), help: "The cluster those audit logs are of, named in findings (default: kubernetes).")
+    var clusterName: String?
     @Flag(
         name: .customLong("all-accounts"),
         help: "Read every account's (and region's) objects of s3:// sources; else --account-id's (and --region's when given).")
@@ -45,9 +51,10 @@ struct Scan: AsyncParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
-        guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty) else {
-            throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs")
+        guard !(self.flowLogs.isEmpty && self.cloudTrail.isEmpty && self.dnsLogs.isEmpty && self.kubernetesAuditLogs.isEmpty) else {
+            throw ValidationError("give at least one of --flow-logs, --cloudtrail, --dns-logs, --k8s-audit-logs")
         }
+        try Self.validateKubernetes(self.kubernetesAuditLogs, clusterName: self.clusterName)
         guard ["json", "table"].contains(self.output) else { throw ValidationError("--output must be json or table") }
         guard self.accountId.map(Validate.isAccountId) ?? true else { throw ValidationError("--account-id must be 12 digits") }
         if S3Options.anyS3(self.flowLogs, self.cloudTrail, self.dnsLogs) {
@@ -69,6 +76,7 @@ struct Scan: AsyncParsableCommand {
         let engine = DetectionEngine(
             intelligence: intelligence, accountId: self.accountId ?? "000000000000", region: self.region ?? "us-east-1", detectorId: self.detectorId)
         engine.s3DataEvents = !self.noS3DataEvents
+        if let clusterName = self.clusterName { engine.clusterName = clusterName }
         engine.maxFindings = self.memory.limit.maxFindings
         let pipeline = LogPipeline(engine: engine)
         var reading = try self.s3.reading(
@@ -83,6 +91,7 @@ struct Scan: AsyncParsableCommand {
                 for corrupt in read.corrupt { objectSummary += "  \(corrupt)\n" }
             }
         }
+        try pipeline.scan(self.kubernetesAuditLogs, as: .kubernetesAuditLogs)
         let found = engine.findings()
         let findings = geo.map { FindingEnricher(databases: $0).enriched(found) } ?? found
         if self.output == "json" {
@@ -91,7 +100,10 @@ struct Scan: AsyncParsableCommand {
             print(Self.table(findings))
         }
         var summary = ""
-        for (name, dataSource) in [("flow logs", DataSource.flowLogs), ("cloudtrail", .cloudTrail), ("dns logs", .dnsLogs)] {
+        let named = [
+            ("flow logs", DataSource.flowLogs), ("cloudtrail", .cloudTrail), ("dns logs", .dnsLogs), ("k8s audit logs", .kubernetesAuditLogs),
+        ]
+        for (name, dataSource) in named {
             let statistics = pipeline.statistics(of: dataSource)
             guard statistics.bytes > 0 else { continue }
             summary += "\(name): \(statistics.records) records read, \(statistics.skipped) skipped, \(statistics.malformed) malformed\n"
@@ -100,8 +112,25 @@ struct Scan: AsyncParsableCommand {
         summary += objectSummary
         let byType = Dictionary(grouping: findings, by: \.type).map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
         if engine.s3DataEventsIgnored > 0 { summary += "s3 data events ignored (S3 Protection off): \(engine.s3DataEventsIgnored)\n" }
+        if engine.kubernetesAuditEventsIgnored > 0 {
+            summary += "k8s audit events ignored (EKS Audit Log Monitoring off): \(engine.kubernetesAuditEventsIgnored)\n"
+        }
         summary += "findings: \(findings.count)\n" + byType.map { "  \($0.0): \($0.1)" }.joined(separator: "\n") + (byType.isEmpty ? "" : "\n")
         FileHandle.standardError.write(Data(summary.utf8))
+    }
+
+    /// `--k8s-audit-logs` takes local files and directories (no AWS service delivers a self-hosted cluster's audit log to
+    /// S3), and a cluster name that fits an EKS cluster name (1 to 100 letters, digits, '-' and '_').
+    static func validateKubernetes(_ paths: [String], clusterName: String?) throws {
+        guard !paths.contains(where: S3SourceURL.isSource) else {
+            throw ValidationError("--k8s-audit-logs takes files and directories (an audit log is read where kube-apiserver writes it), not s3://")
+        }
+        if let name = clusterName {
+            let allowed = name.utf8.allSatisfy { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }
+            guard (1...100).contains(name.utf8.count), allowed else {
+                throw ValidationError("--k8s-cluster-name must be 1 to 100 letters, digits, '-' or '_' (as an EKS cluster name)")
+            }
+        }
     }
 
     /// The findings as one pretty-printed JSON array, encoded a thousand at a time: the encoder's intermediate tree of
@@ -164,7 +193,8 @@ struct Scan: AsyncParsableCommand {
             let severity = finding.severity >= 7 ? "High" : finding.severity >= 4 ? "Medium" : "Low"
             let resource =
                 finding.resource.instanceDetails?.instanceId ?? finding.resource.instanceDetails?.networkInterfaces?.first?.networkInterfaceId
-                ?? finding.resource.accessKeyDetails?.userName ?? finding.resource.accessKeyDetails?.accessKeyId ?? "-"
+                ?? finding.resource.accessKeyDetails?.userName ?? finding.resource.accessKeyDetails?.accessKeyId
+                ?? finding.resource.eksClusterDetails?.name ?? "-"
             lines.append(
                 severity.padding(toLength: 10, withPad: " ", startingAt: 0) + finding.type.padding(toLength: 61, withPad: " ", startingAt: 0)
                     + String(finding.service.count).padding(toLength: 7, withPad: " ", startingAt: 0)

@@ -160,7 +160,7 @@ struct ConsoleTests {
             let featuresPage = try await adminBrowser.get("/console/features").html
             #expect(featuresPage.contains("Turn on"))
             // What this server does not analyse is shown as such, without a button.
-            #expect(featuresPage.contains("EKS_AUDIT_LOGS</td><td>DISABLED</td><td>Not provided by this server"))
+            #expect(featuresPage.contains("RDS_LOGIN_EVENTS</td><td>DISABLED</td><td>Not provided by this server"))
             // Lists: add (activation runs in the background), then delete.
             let added = try await adminBrowser.post(
                 "/console/lists/create", "kind=THREAT_INTEL_SET&name=feeds&format=TXT&location=https%3A%2F%2Fexample.invalid%2Fl.txt&csrf=\(token)"
@@ -204,7 +204,7 @@ struct ConsoleTests {
                     "FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS"
                 ),
                 ("/console/features", "feature=NOT_A_FEATURE&status=ENABLED", "S3_DATA_EVENTS"),
-                ("/console/features", "feature=EKS_AUDIT_LOGS&status=ENABLED", "EKS_AUDIT_LOGS is not provided by this server"),
+                ("/console/features", "feature=RDS_LOGIN_EVENTS&status=ENABLED", "RDS_LOGIN_EVENTS is not provided by this server"),
                 ("/console/lists/create", "kind=IP_SET&name=x&format=PDF&\(location)", "TXT, STIX"),
                 ("/console/findings/archive", "id=%zz", "could not be read"),
             ] {

@@ -47,6 +47,29 @@ struct MemberFeaturesTests {
         }
     }
 
+    @Test func eksAuditLogsSetForAMemberReachItsAgentAndItsReportsInBothShapes() async throws {
+        try await TestServer.run { server in
+            let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
+            let memberCaller = Caller(accountId: member.accountId, region: "us-east-1")
+            let path = "/detector/\(adminDetector)/member/detector/update"
+            let update = #"{"accountIds": ["\#(member.accountId)"], "features": [{"name": "EKS_AUDIT_LOGS", "status": "ENABLED"}]}"#
+            #expect(try await server.call(admin, .post, path, json: update).status == 200)
+            var seen = try await server.call(member, .get, "/detector/\(memberDetector)").body
+            #expect(Self.status(seen, "EKS_AUDIT_LOGS") == "ENABLED")
+            let legacyView = ((seen["dataSources"] as? [String: Any])?["kubernetes"] as? [String: Any])?["auditLogs"] as? [String: Any]
+            #expect(legacyView?["status"] as? String == "ENABLED")
+            var config = try await server.stores.agentChannel.agentConfig(caller: memberCaller, detectorId: memberDetector)
+            #expect(config.features["EKS_AUDIT_LOGS"] == "ENABLED")
+            // The legacy shape switches it off again; the agent's configuration follows.
+            let legacy = #"{"accountIds": ["\#(member.accountId)"], "dataSources": {"kubernetes": {"auditLogs": {"enable": false}}}}"#
+            #expect(try await server.call(admin, .post, path, json: legacy).status == 200)
+            seen = try await server.call(member, .get, "/detector/\(memberDetector)").body
+            #expect(Self.status(seen, "EKS_AUDIT_LOGS") == "DISABLED")
+            config = try await server.stores.agentChannel.agentConfig(caller: memberCaller, detectorId: memberDetector)
+            #expect(config.features["EKS_AUDIT_LOGS"] == "DISABLED")
+        }
+    }
+
     @Test func enablingAnUnprovidedFeatureForAMemberIsRefusedAndWritesNothing() async throws {
         try await TestServer.run { server in
             let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
@@ -59,9 +82,10 @@ struct MemberFeaturesTests {
             #expect((refused.body["message"] as? String)?.contains("EKS_RUNTIME_MONITORING is not provided by this server") == true)
             #expect(Self.status(try await server.call(member, .get, "/detector/\(memberDetector)").body, "S3_DATA_EVENTS") == "DISABLED")
             #expect(try await server.configVersion(memberDetector) == before)
-            let legacy = #"{"accountIds": ["\#(member.accountId)"], "dataSources": {"kubernetes": {"auditLogs": {"enable": true}}}}"#
+            let legacy =
+                #"{"accountIds": ["\#(member.accountId)"], "dataSources": {"malwareProtection": {"scanEc2InstanceWithFindings": {"ebsVolumes": true}}}}"#
             let refusedLegacy = try await server.call(admin, .post, "/detector/\(adminDetector)/member/detector/update", json: legacy)
-            #expect((refusedLegacy.body["message"] as? String)?.contains("EKS_AUDIT_LOGS") == true)
+            #expect((refusedLegacy.body["message"] as? String)?.contains("EBS_MALWARE_PROTECTION") == true)
         }
     }
 

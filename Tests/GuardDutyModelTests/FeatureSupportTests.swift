@@ -6,7 +6,7 @@ import Testing
 /// 400 naming it; DISABLED is always accepted.
 @Suite("Feature support")
 struct FeatureSupportTests {
-    static let unprovided: [DetectorFeature] = DetectorFeature.allCases.filter { $0 != .s3DataEvents }
+    static let unprovided: [DetectorFeature] = DetectorFeature.allCases.filter { $0 != .s3DataEvents && $0 != .eksAuditLogs }
 
     static func detectorRequest(_ json: String) throws -> UpdateDetectorRequest {
         try JSONDecoder().decode(UpdateDetectorRequest.self, from: Data(json.utf8))
@@ -16,9 +16,9 @@ struct FeatureSupportTests {
         try JSONDecoder().decode(UpdateOrganizationConfigurationRequest.self, from: Data(json.utf8))
     }
 
-    @Test func theTableListsTheFoundationalSourcesAndS3DataEventsOnly() {
-        #expect(FeatureSupport.analysed == ["CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS"])
-        #expect(DetectorFeature.allCases.filter(FeatureSupport.isProvided) == [.s3DataEvents])
+    @Test func theTableListsTheFoundationalSourcesS3DataEventsAndEKSAuditLogsOnly() {
+        #expect(FeatureSupport.analysed == ["CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS", "EKS_AUDIT_LOGS"])
+        #expect(DetectorFeature.allCases.filter(FeatureSupport.isProvided) == [.s3DataEvents, .eksAuditLogs])
         #expect(FeatureAdditionalConfiguration.allCases.filter(FeatureSupport.isProvided).isEmpty)
     }
 
@@ -33,6 +33,7 @@ struct FeatureSupportTests {
         settings.apply(features: older.features, dataSources: nil, now: 2)
         let reported = Dictionary(uniqueKeysWithValues: settings.detectorFeatureResults(foundationalUpdatedAt: 0).map { ($0.name, $0) })
         #expect(reported["S3_DATA_EVENTS"]?.status == .enabled)
+        #expect(reported["EKS_AUDIT_LOGS"]?.status == .enabled)
         for name in ["CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS"] { #expect(reported[name]?.status == .enabled) }
         for feature in Self.unprovided { #expect(reported[feature.rawValue]?.status == .disabled, "\(feature)") }
         let runtime = reported["RUNTIME_MONITORING"]?.additionalConfiguration ?? []
@@ -41,7 +42,7 @@ struct FeatureSupportTests {
         #expect(reported["EKS_RUNTIME_MONITORING"]?.additionalConfiguration?.map(\.name) == ["EKS_ADDON_MANAGEMENT"])
         let legacy = settings.dataSourcesResult(serviceRole: "r")
         #expect(legacy.s3Logs.status == .enabled)
-        #expect(legacy.kubernetes.auditLogs.status == .disabled)
+        #expect(legacy.kubernetes.auditLogs.status == .enabled)
         #expect(legacy.malwareProtection.scanEc2InstanceWithFindings.ebsVolumes.status == .disabled)
     }
 
@@ -53,13 +54,16 @@ struct FeatureSupportTests {
             #expect(error?.status == 400)
             #expect(error?.code == "BadRequestException")
             #expect(error?.message.contains("feature \(feature.rawValue) is not provided by this server") == true)
-            #expect(error?.message.contains("CLOUD_TRAIL, DNS_LOGS, FLOW_LOGS and S3_DATA_EVENTS") == true)
+            #expect(error?.message.contains("CLOUD_TRAIL, DNS_LOGS, FLOW_LOGS, S3_DATA_EVENTS and EKS_AUDIT_LOGS") == true)
         }
     }
 
-    @Test func disablingAnyFeatureAndEnablingS3DataEventsAreAccepted() throws {
+    @Test func disablingAnyFeatureAndEnablingS3DataEventsOrEKSAuditLogsAreAccepted() throws {
         try FeatureSupport.requireProvided(features: DetectorFeature.allCases.map { .init(name: $0, status: .disabled) }, dataSources: nil)
         try FeatureSupport.requireProvided(features: [.init(name: .s3DataEvents, status: .enabled)], dataSources: nil)
+        try FeatureSupport.requireProvided(features: [.init(name: .eksAuditLogs, status: .enabled)], dataSources: nil)
+        let kubernetes = try Self.detectorRequest(#"{"dataSources": {"s3Logs": {"enable": true}, "kubernetes": {"auditLogs": {"enable": true}}}}"#)
+        try FeatureSupport.requireProvided(features: kubernetes.features, dataSources: kubernetes.dataSources)
         let legacy = try Self.detectorRequest(
             #"{"dataSources": {"s3Logs": {"enable": true}, "kubernetes": {"auditLogs": {"enable": false}}, "#
                 + #""malwareProtection": {"scanEc2InstanceWithFindings": {"ebsVolumes": false}}}}"#
@@ -68,13 +72,12 @@ struct FeatureSupportTests {
     }
 
     @Test func theLegacyDataSourcesAndAdditionalConfigurationsAreRefusedToo() throws {
-        let kubernetes = try Self.detectorRequest(#"{"dataSources": {"kubernetes": {"auditLogs": {"enable": true}}}}"#)
         let ebs = try Self.detectorRequest(#"{"dataSources": {"malwareProtection": {"scanEc2InstanceWithFindings": {"ebsVolumes": true}}}}"#)
         let addon = try Self.detectorRequest(
             #"{"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED", "#
                 + #""additionalConfiguration": [{"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}]}]}"#
         )
-        for (request, name) in [(kubernetes, "EKS_AUDIT_LOGS"), (ebs, "EBS_MALWARE_PROTECTION"), (addon, "EKS_ADDON_MANAGEMENT")] {
+        for (request, name) in [(ebs, "EBS_MALWARE_PROTECTION"), (addon, "EKS_ADDON_MANAGEMENT")] {
             let error = #expect(throws: GuardDutyError.self) {
                 try FeatureSupport.requireProvided(features: request.features, dataSources: request.dataSources)
             }
@@ -90,11 +93,14 @@ struct FeatureSupportTests {
             let error = #expect(throws: GuardDutyError.self) { try OrganizationRules.requestedAutoEnable(request) }
             #expect(error?.message.contains("RUNTIME_MONITORING is not provided") == true)
         }
-        let legacy = try Self.organizationRequest(#"{"autoEnable": true, "dataSources": {"kubernetes": {"auditLogs": {"autoEnable": true}}}}"#)
+        let legacy = try Self.organizationRequest(
+            #"{"autoEnable": true, "dataSources": {"malwareProtection": {"scanEc2InstanceWithFindings": {"ebsVolumes": {"autoEnable": true}}}}}"#)
         #expect(throws: GuardDutyError.self) { try OrganizationRules.requestedAutoEnable(legacy) }
+        let kubernetes = try Self.organizationRequest(#"{"autoEnable": true, "dataSources": {"kubernetes": {"auditLogs": {"autoEnable": true}}}}"#)
+        #expect(try OrganizationRules.requestedAutoEnable(kubernetes) == .new)
         let none = try Self.organizationRequest(
             #"{"autoEnableOrganizationMembers": "ALL", "features": [{"name": "S3_DATA_EVENTS", "autoEnable": "ALL"}, "#
-                + #"{"name": "EKS_AUDIT_LOGS", "autoEnable": "NONE"}, {"name": "RUNTIME_MONITORING", "autoEnable": "NONE", "#
+                + #"{"name": "RDS_LOGIN_EVENTS", "autoEnable": "NONE"}, {"name": "RUNTIME_MONITORING", "autoEnable": "NONE", "#
                 + #""additionalConfiguration": [{"name": "EC2_AGENT_MANAGEMENT", "autoEnable": "NONE"}]}]}"#
         )
         #expect(try OrganizationRules.requestedAutoEnable(none) == .all)
@@ -103,13 +109,14 @@ struct FeatureSupportTests {
     @Test func describeOrganizationConfigurationReportsUnprovidedAutoEnableAsNone() {
         let stored = OrganizationSettings(
             autoEnableOrganizationMembers: .new,
-            features: ["S3_DATA_EVENTS": .all, "EKS_AUDIT_LOGS": .new, "RUNTIME_MONITORING/EC2_AGENT_MANAGEMENT": .all]
+            features: ["S3_DATA_EVENTS": .all, "EKS_AUDIT_LOGS": .new, "RDS_LOGIN_EVENTS": .new, "RUNTIME_MONITORING/EC2_AGENT_MANAGEMENT": .all]
         )
         let described = DescribeOrganizationConfigurationResponse(settings: stored, memberAccountLimitReached: false)
         let byName = Dictionary(uniqueKeysWithValues: described.features.map { ($0.name, $0) })
         #expect(byName["S3_DATA_EVENTS"]?.autoEnable == .all)
-        #expect(byName["EKS_AUDIT_LOGS"]?.autoEnable == AutoEnable.none)
-        #expect(described.dataSources.kubernetes.auditLogs.autoEnable == false)
+        #expect(byName["EKS_AUDIT_LOGS"]?.autoEnable == .new)
+        #expect(byName["RDS_LOGIN_EVENTS"]?.autoEnable == AutoEnable.none)
+        #expect(described.dataSources.kubernetes.auditLogs.autoEnable == true)
         #expect(described.dataSources.s3Logs.autoEnable == true)
         #expect(byName["RUNTIME_MONITORING"]?.additionalConfiguration?.allSatisfy { $0.autoEnable == AutoEnable.none } == true)
         #expect(byName["RUNTIME_MONITORING"]?.additionalConfiguration?.count == 3)

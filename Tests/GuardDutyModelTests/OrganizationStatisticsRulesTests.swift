@@ -13,7 +13,7 @@ struct OrganizationStatisticsRulesTests {
     @Test func membersActiveMembersAndFeatureCountsFollowTheMembersOwnDetectors() {
         let members: [OrganizationStatisticsRules.Member] = [
             .init(relationship: .enabled, detectorEnabled: true, features: Self.features([.s3DataEvents])),
-            .init(relationship: .enabled, detectorEnabled: true, features: Self.features([.eksAuditLogs])),
+            .init(relationship: .enabled, detectorEnabled: true, features: Self.features([.eksAuditLogs, .rdsLoginEvents])),
             // Suspended by its own detector, or monitoring stopped by the administrator: a member, not active.
             .init(relationship: .enabled, detectorEnabled: false, features: Self.features([.s3DataEvents])),
             .init(relationship: .disabled, detectorEnabled: true, features: Self.features([.s3DataEvents])),
@@ -28,8 +28,9 @@ struct OrganizationStatisticsRulesTests {
         let byName = Dictionary(uniqueKeysWithValues: statistics.countByFeature.map { ($0.name, $0) })
         #expect(Set(byName.keys) == Set(DetectorFeature.allCases.map(\.rawValue)))
         #expect(byName["S3_DATA_EVENTS"]?.enabledAccountsCount == 1)
-        // An older row saying EKS_AUDIT_LOGS is ENABLED does not count: this server does not analyse it.
-        #expect(byName["EKS_AUDIT_LOGS"]?.enabledAccountsCount == 0)
+        #expect(byName["EKS_AUDIT_LOGS"]?.enabledAccountsCount == 1)
+        // An older row saying RDS_LOGIN_EVENTS is ENABLED does not count: this server does not analyse it.
+        #expect(byName["RDS_LOGIN_EVENTS"]?.enabledAccountsCount == 0)
         #expect(byName["RUNTIME_MONITORING"]?.additionalConfiguration?.map(\.enabledAccountsCount) == [0, 0, 0])
     }
 

@@ -67,9 +67,9 @@ struct FeatureSettingsTests {
     @Test func anOlderRowSayingEnabledForAnUnprovidedFeatureIsReportedDisabled() {
         var settings = FeatureSettings()
         settings.set(.s3DataEvents, .enabled, now: 1)
-        settings.set(.eksAuditLogs, .enabled, now: 1)
+        settings.set(.ebsMalwareProtection, .enabled, now: 1)
         #expect(settings.status(of: .s3DataEvents) == .enabled)
-        #expect(settings.status(of: .eksAuditLogs) == .disabled)
-        #expect(settings.dataSourcesResult(serviceRole: "r").kubernetes.auditLogs.status == .disabled)
+        #expect(settings.status(of: .ebsMalwareProtection) == .disabled)
+        #expect(settings.dataSourcesResult(serviceRole: "r").malwareProtection.scanEc2InstanceWithFindings.ebsVolumes.status == .disabled)
     }
 }

@@ -34,10 +34,15 @@ struct AgentRuntimeTests {
         let group: ServiceGroup
         let task: Task<Void, any Error>
 
-        init(state: String, log: String, channel: FakeChannel, updatesEvery: Double? = nil, cloudTrail: [String] = []) throws {
+        init(
+            state: String, log: String, channel: FakeChannel, updatesEvery: Double? = nil, cloudTrail: [String] = [],
+            kubernetesAuditLogs: [String] = [], clusterName: String = "kubernetes"
+        ) throws {
             let aws = AWSConfiguration(credentials: SigV4Credentials(accessKeyId: "AKIAAGENT", secretAccessKey: "s"), region: "us-east-1")
             var options = AgentOptions(endpointURL: "http://unused.invalid", aws: aws, stateDirectory: state, dnsLogs: [log])
             options.cloudTrail = cloudTrail
+            options.kubernetesAuditLogs = kubernetesAuditLogs
+            options.clusterName = clusterName
             options.pollInterval = .milliseconds(50)
             options.heartbeatInterval = .milliseconds(100)
             options.updateIntervalOverride = updatesEvery

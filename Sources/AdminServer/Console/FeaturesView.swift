@@ -17,6 +17,8 @@ struct FeaturesView {
 
     /// The data sources every detector has are not features one turns on or off here.
     static let foundational: Set<String> = ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS"]
+    /// The protection plan's name beside the feature's, for the features this server analyses.
+    static let labels = ["S3_DATA_EVENTS": "S3 Protection (S3 data events)", "EKS_AUDIT_LOGS": "EKS Protection (Kubernetes audit logs)"]
 
     let rows: [Row]
     /// What this server analyses, for the page's note.
@@ -28,7 +30,7 @@ extension FeaturesView {
         self.rows = detector.features.filter { !Self.foundational.contains($0.name) }.map { feature in
             let on = feature.status == .enabled
             return Row(
-                label: feature.name == "S3_DATA_EVENTS" ? "S3 Protection (S3 data events)" : feature.name, status: feature.status.rawValue,
+                label: Self.labels[feature.name] ?? feature.name, status: feature.status.rawValue,
                 name: feature.name, provided: FeatureSupport.isProvided(feature.name), nextStatus: on ? "DISABLED" : "ENABLED",
                 button: on ? "Turn off" : "Turn on"
             )

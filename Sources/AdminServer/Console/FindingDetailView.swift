@@ -19,12 +19,12 @@ struct FindingDetailView {
         let action = finding?.service.action
         let remote =
             action?.networkConnectionAction?.remoteIpDetails ?? action?.awsApiCallAction?.remoteIpDetails
-            ?? action?.portProbeAction?.portProbeDetails.first?.remoteIpDetails
+            ?? action?.portProbeAction?.portProbeDetails.first?.remoteIpDetails ?? action?.kubernetesApiCallAction?.remoteIpDetails
         let resource = finding.map { found in
             let resource = found.resource
             let parts = [
                 resource.resourceType, resource.instanceDetails?.instanceId, resource.accessKeyDetails?.accessKeyId,
-                resource.s3BucketDetails?.first?.name,
+                resource.s3BucketDetails?.first?.name, resource.eksClusterDetails?.name,
             ]
             return parts.compactMap { $0 }.joined(separator: " ")
         }
@@ -39,7 +39,7 @@ struct FindingDetailView {
             ("Remote location", remote.flatMap(RemotePlaceText.location)), ("Remote owner", remote.flatMap(RemotePlaceText.owner)),
             ("First / last seen", finding.map { "\($0.service.eventFirstSeen) / \($0.service.eventLastSeen)" }),
             ("Count", finding.map { String($0.service.count) }), ("Additional info", finding?.service.additionalInfo?.value),
-        ]
+        ] + Self.kubernetesFacts(finding)
     }
 }
 

@@ -92,7 +92,7 @@ extension FindingsView.Row {
         self.type = finding.type
         self.resource =
             finding.resource.instanceDetails?.instanceId ?? finding.resource.accessKeyDetails?.userName
-            ?? finding.resource.s3BucketDetails?.first?.name ?? finding.resource.resourceType
+            ?? finding.resource.s3BucketDetails?.first?.name ?? finding.resource.eksClusterDetails?.name ?? finding.resource.resourceType
         self.accountId = finding.accountId
         self.region = finding.region
         self.updatedAt = finding.updatedAt

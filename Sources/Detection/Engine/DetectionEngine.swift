@@ -55,6 +55,16 @@ public final class DetectionEngine {
     /// Whether CloudTrail S3 data events are analysed (the S3_DATA_EVENTS feature, S3 Protection). `scan` analyses
     /// them whenever the input has them; an agent follows its configuration.
     public var s3DataEvents = true
+    /// Whether Kubernetes audit events are analysed (the EKS_AUDIT_LOGS feature, EKS Audit Log Monitoring). `scan`
+    /// analyses them whenever it is given audit logs; an agent follows its configuration.
+    public var kubernetesAuditLogs = true
+    /// Kubernetes audit events skipped because EKS_AUDIT_LOGS was off.
+    public internal(set) var kubernetesAuditEventsIgnored = 0
+    /// The cluster whose audit log the engine reads (`--k8s-cluster-name`), named in Kubernetes findings.
+    public var clusterName = "kubernetes"
+    /// Audit ids of long-running requests (exec, attach, watch) seen at `ResponseStarted`, so that their
+    /// `ResponseComplete` is not counted again (bounded: cleared past 16,384 ids).
+    var kubernetesStarted: Set<String> = []
     /// Findings held at most (the agent's `--max-memory-mb`); past it, new findings are counted in their type's
     /// summary for the account. Unbounded by default.
     public var maxFindings: Int {
@@ -231,7 +241,9 @@ public final class DetectionEngine {
             if rule is any FlowRule { marks.append(watermarks.flow) }
             if rule is any CloudTrailRule { marks.append(watermarks.cloudTrail) }
             if rule is any DNSRule { marks.append(watermarks.dns) }
-            rule.close(before: marks.min() ?? min(watermarks.flow, watermarks.cloudTrail, watermarks.dns), in: self.context)
+            if rule is any KubernetesRule { marks.append(watermarks.kubernetes) }
+            rule.close(
+                before: marks.min() ?? min(watermarks.flow, watermarks.cloudTrail, watermarks.dns, watermarks.kubernetes), in: self.context)
         }
         return self.transit.deduplicate(self.context.aggregator.all(), names: self.names, slack: self.thresholds.windowSeconds)
     }

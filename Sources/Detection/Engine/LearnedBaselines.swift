@@ -1,4 +1,4 @@
-/// What the engine has learned (flow and API baselines), in a form that outlives the process: flow baselines are
+/// What the engine has learned (flow, API and Kubernetes baselines), in a form that outlives the process: flow baselines are
 /// keyed by instance (or interface, prefixed `eni:`) name rather than by this process's interned ids.
 public struct LearnedBaselines: Codable, Sendable, Equatable {
     public struct Instance: Codable, Sendable, Equatable {
@@ -13,4 +13,9 @@ public struct LearnedBaselines: Codable, Sendable, Equatable {
     }
     public var instances: [String: Instance]
     public var principals: [String: Principal]
+    /// Kubernetes users' learned requests, keyed `CLUSTER|USERNAME` (absent in checkpoints written before EKS audit logs).
+    public var kubernetesUsers: [String: Principal]? = nil
+    /// What each Kubernetes cluster has launched privileged, in the node's namespaces or with a sensitive mount
+    /// (`privileged|IMAGE`, `hostNetwork|IMAGE`, `mount|IMAGE|PATH`), keyed by cluster name.
+    public var kubernetesLaunches: [String: [String]]? = nil
 }

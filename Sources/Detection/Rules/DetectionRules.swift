@@ -7,6 +7,7 @@ struct DetectionRules {
     var flowWindows: [any FlowWindowRule] = []
     var cloudTrail: [any CloudTrailRule] = []
     var dns: [any DNSRule] = []
+    var kubernetes: [any KubernetesRule] = []
 
     /// Every rule Guardpost has (fresh state: one set per engine).
     static func standard() -> DetectionRules {
@@ -18,7 +19,11 @@ struct DetectionRules {
                 ThreatListCallerRule(), TorCallerRule(), MaliciousIPCallerRule(), InstanceCredentialExfiltrationRule(), ConsoleLoginRule(),
                 S3BucketPolicyRule(),
             ],
-            dns: [BuiltInDomainRule(), DomainThreatListRule(), MetadataDNSRebindRule(), DGADomainRule(), DNSDataExfiltrationRule()]
+            dns: [BuiltInDomainRule(), DomainThreatListRule(), MetadataDNSRebindRule(), DGADomainRule(), DNSDataExfiltrationRule()],
+            kubernetes: [
+                KubernetesWorkloadRule(), KubernetesBindingRule(), KubernetesServiceRule(), KubernetesExecRule(), KubernetesAnonymousRule(),
+                KubernetesCallerRule(), KubernetesAnomalousBehaviorRule(),
+            ]
         )
     }
 
@@ -26,6 +31,7 @@ struct DetectionRules {
     var all: [any DetectionRule] {
         self.flow.map { $0 as any DetectionRule } + self.flowWindows.map { $0 as any DetectionRule }
             + self.cloudTrail.map { $0 as any DetectionRule } + self.dns.map { $0 as any DetectionRule }
+            + self.kubernetes.map { $0 as any DetectionRule }
     }
 
     /// The same set without the rules that raise `type` (what a test uses to show a rule is the only source of its type).
@@ -34,7 +40,8 @@ struct DetectionRules {
             flow: self.flow.filter { !$0.findingTypes.contains(type) },
             flowWindows: self.flowWindows.filter { !$0.findingTypes.contains(type) },
             cloudTrail: self.cloudTrail.filter { !$0.findingTypes.contains(type) },
-            dns: self.dns.filter { !$0.findingTypes.contains(type) }
+            dns: self.dns.filter { !$0.findingTypes.contains(type) },
+            kubernetes: self.kubernetes.filter { !$0.findingTypes.contains(type) }
         )
     }
 }

@@ -44,6 +44,8 @@ public struct Finding: Codable, Sendable, Equatable {
         public var accessKeyDetails: AccessKeyDetails?
         public var instanceDetails: InstanceDetails?
         public var s3BucketDetails: [S3BucketDetail]?
+        public var eksClusterDetails: EksClusterDetails?
+        public var kubernetesDetails: KubernetesDetails?
 
         public init(resourceType: String, accessKeyDetails: AccessKeyDetails? = nil, instanceDetails: InstanceDetails? = nil) {
             self.resourceType = resourceType
@@ -161,6 +163,10 @@ public struct Finding: Codable, Sendable, Equatable {
         public var dnsRequestAction: DnsRequestAction?
         public var networkConnectionAction: NetworkConnectionAction?
         public var portProbeAction: PortProbeAction?
+        public var kubernetesApiCallAction: KubernetesApiCallAction?
+        public var kubernetesPermissionCheckedDetails: KubernetesPermissionCheckedDetails?
+        public var kubernetesRoleBindingDetails: KubernetesRoleBindingDetails?
+        public var kubernetesRoleDetails: KubernetesRoleDetails?
 
         public static func network(_ action: NetworkConnectionAction) -> Action {
             Action(actionType: "NETWORK_CONNECTION", networkConnectionAction: action)
@@ -168,6 +174,11 @@ public struct Finding: Codable, Sendable, Equatable {
         public static func api(_ action: AwsApiCallAction) -> Action { Action(actionType: "AWS_API_CALL", awsApiCallAction: action) }
         public static func dns(_ action: DnsRequestAction) -> Action { Action(actionType: "DNS_REQUEST", dnsRequestAction: action) }
         public static func portProbe(_ action: PortProbeAction) -> Action { Action(actionType: "PORT_PROBE", portProbeAction: action) }
+        public static func kubernetes(_ action: KubernetesApiCallAction) -> Action {
+            var result = Action(actionType: "KUBERNETES_API_CALL")
+            result.kubernetesApiCallAction = action
+            return result
+        }
 
         public init(
             actionType: String, awsApiCallAction: AwsApiCallAction? = nil, dnsRequestAction: DnsRequestAction? = nil,

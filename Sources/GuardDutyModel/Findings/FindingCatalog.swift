@@ -199,6 +199,104 @@ public enum FindingCatalog {
         info(
             .impactS3MaliciousIPCaller, 8, "S3Bucket", "S3DataEvents",
             "An S3 API commonly used to tamper with data or processes was invoked from a known malicious IP address."),
+        // EKS Audit Log Monitoring: Kubernetes audit logs of any cluster, only while the EKS_AUDIT_LOGS feature is on.
+        info(
+            .policyKubernetesAnonymousAccessGranted, 8, "EKSCluster", "EksAuditLogs",
+            "The system:anonymous user was granted API permission on a Kubernetes cluster."),
+        info(
+            .policyKubernetesAdminAccessToDefaultServiceAccount, 8, "EKSCluster", "EksAuditLogs",
+            "The default service account was granted admin privileges on a Kubernetes cluster."),
+        info(
+            .policyKubernetesExposedDashboard, 5, "EKSCluster", "EksAuditLogs", "The dashboard for a Kubernetes cluster was exposed to the internet."),
+        info(
+            .policyKubernetesKubeflowDashboardExposed, 5, "EKSCluster", "EksAuditLogs",
+            "The dashboard for a Kubernetes cluster managed by Kubeflow was exposed to the internet."),
+        info(
+            .privilegeEscalationKubernetesPrivilegedContainer, 5, "EKSCluster", "EksAuditLogs",
+            "A privileged container with root level access was launched on your Kubernetes cluster."),
+        info(
+            .persistenceKubernetesContainerWithSensitiveMount, 5, "EKSCluster", "EksAuditLogs",
+            "A container was launched with a sensitive external host path mounted inside."),
+        info(
+            .executionKubernetesExecInKubeSystemPod, 5, "EKSCluster", "EksAuditLogs",
+            "A command was executed inside a pod within the kube-system namespace."),
+        info(
+            .credentialAccessKubernetesSuccessfulAnonymousAccess, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to access credentials or secrets in a Kubernetes cluster was invoked by an unauthenticated user."),
+        info(
+            .defenseEvasionKubernetesSuccessfulAnonymousAccess, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to evade defensive measures in a Kubernetes cluster was invoked by an unauthenticated user."),
+        info(
+            .discoveryKubernetesSuccessfulAnonymousAccess, 5, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to discover resources in a Kubernetes cluster was invoked by an unauthenticated user."),
+        info(
+            .impactKubernetesSuccessfulAnonymousAccess, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to tamper with resources in a Kubernetes cluster was invoked by an unauthenticated user."),
+        info(
+            .persistenceKubernetesSuccessfulAnonymousAccess, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to gain or maintain persistent access to a Kubernetes cluster was invoked by an unauthenticated user."),
+        info(
+            .credentialAccessKubernetesTorIPCaller, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to access credentials or secrets in a Kubernetes cluster was invoked from a Tor exit node IP address."),
+        info(
+            .defenseEvasionKubernetesTorIPCaller, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to evade defensive measures in a Kubernetes cluster was invoked from a Tor exit node IP address."),
+        info(
+            .discoveryKubernetesTorIPCaller, 5, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to discover resources in a Kubernetes cluster was invoked from a Tor exit node IP address."),
+        info(
+            .impactKubernetesTorIPCaller, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to tamper with resources in a Kubernetes cluster was invoked from a Tor exit node IP address."),
+        info(
+            .persistenceKubernetesTorIPCaller, 5, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to gain or maintain persistent access to a Kubernetes cluster was invoked from a Tor exit node IP address."),
+        info(
+            .credentialAccessKubernetesMaliciousIPCaller, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to access credentials or secrets in a Kubernetes cluster was invoked from a known malicious IP address."),
+        info(
+            .defenseEvasionKubernetesMaliciousIPCaller, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to evade defensive measures in a Kubernetes cluster was invoked from a known malicious IP address."),
+        info(
+            .discoveryKubernetesMaliciousIPCaller, 5, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to discover resources in a Kubernetes cluster was invoked from a known malicious IP address."),
+        info(
+            .impactKubernetesMaliciousIPCaller, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to tamper with resources in a Kubernetes cluster was invoked from a known malicious IP address."),
+        info(
+            .persistenceKubernetesMaliciousIPCaller, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to gain or maintain persistent access to a Kubernetes cluster was invoked from a known malicious IP address."),
+        info(
+            .credentialAccessKubernetesMaliciousIPCallerCustom, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to access credentials or secrets in a Kubernetes cluster was invoked from an IP address on a custom threat list."),
+        info(
+            .defenseEvasionKubernetesMaliciousIPCallerCustom, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to evade defensive measures in a Kubernetes cluster was invoked from an IP address on a custom threat list."),
+        info(
+            .discoveryKubernetesMaliciousIPCallerCustom, 5, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to discover resources in a Kubernetes cluster was invoked from an IP address on a custom threat list."),
+        info(
+            .impactKubernetesMaliciousIPCallerCustom, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to tamper with resources in a Kubernetes cluster was invoked from an IP address on a custom threat list."),
+        info(
+            .persistenceKubernetesMaliciousIPCallerCustom, 8, "EKSCluster", "EksAuditLogs",
+            "An API commonly used to gain or maintain persistent access to a Kubernetes cluster was invoked from an IP address on a custom threat list."
+        ),
+        info(
+            .executionKubernetesAnomalousBehaviorExecInPod, 5, "EKSCluster", "EksAuditLogs",
+            "A command was executed inside a pod in an anomalous way."),
+        info(
+            .privilegeEscalationKubernetesAnomalousBehaviorRoleBindingCreated, 5, "EKSCluster", "EksAuditLogs",
+            "A RoleBinding or ClusterRoleBinding was created or modified in an anomalous way."),
+        info(
+            .privilegeEscalationKubernetesAnomalousBehaviorRoleCreated, 2, "EKSCluster", "EksAuditLogs",
+            "A Role or ClusterRole was created or modified in an anomalous way."),
+        info(
+            .discoveryKubernetesAnomalousBehaviorPermissionChecked, 2, "EKSCluster", "EksAuditLogs",
+            "A user checked their access permission in an anomalous way."),
+        info(
+            .credentialAccessKubernetesAnomalousBehaviorSecretsAccessed, 5, "EKSCluster", "EksAuditLogs",
+            "A Kubernetes API commonly used to access secrets was invoked in an anomalous way."),
+        info(.executionKubernetesAnomalousBehaviorWorkloadDeployed, 5, "EKSCluster", "EksAuditLogs", "A workload was launched in an anomalous way."),
     ]
 
     /// The catalogue by type name (what a stored or imported finding carries). A duplicated entry keeps its first

@@ -13,6 +13,14 @@ public enum SampleFindings {
                     userName: "GeneratedFindingUserName", userType: "IAMUser"
                 )
             )
+        } else if info.resourceType == "EKSCluster" {
+            var cluster = Finding.Resource(resourceType: "EKSCluster")
+            cluster.eksClusterDetails = Finding.EksClusterDetails(name: "GeneratedFindingEKSClusterName", status: "ACTIVE")
+            cluster.kubernetesDetails = Finding.KubernetesDetails(
+                kubernetesUserDetails: Finding.KubernetesUserDetails(username: "GeneratedFindingUserName", groups: ["system:authenticated"]),
+                kubernetesWorkloadDetails: Finding.KubernetesWorkloadDetails(
+                    name: "GeneratedFindingWorkloadName", type: "pods", namespace: "GeneratedFindingNamespace"))
+            resource = cluster
         } else {
             resource = Finding.Resource(
                 resourceType: "Instance",
@@ -33,6 +41,12 @@ public enum SampleFindings {
                     api: "GeneratedFindingAPIName", callerType: "Remote IP", errorCode: nil, userAgent: "aws-cli/2.15.0",
                     remoteIp: remote, serviceName: "GeneratedFindingAPIServiceName"
                 ))
+            role = "TARGET"
+        case "EksAuditLogs":
+            var call = Finding.KubernetesApiCallAction(
+                requestUri: "GeneratedFindingRequestURI", verb: "create", sourceIps: [remote], userAgent: "kubectl/v1.30.2", statusCode: 201)
+            call.remoteIpDetails = Finding.RemoteIpDetails(address: remote)
+            action = .kubernetes(call)
             role = "TARGET"
         case "DnsLogs":
             action = .dns(Finding.DnsRequestAction(domain: "GeneratedFindingDomainName", protocolName: "UDP", blocked: false))

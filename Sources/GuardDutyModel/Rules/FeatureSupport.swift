@@ -1,10 +1,10 @@
 /// Which detector features this server analyses: the one table the API, the console and the agents' configuration
 /// read. A feature not in it is reported DISABLED everywhere, and a request that switches it on is refused, so that
-/// nothing (GetDetector, Prowler, the console) claims a protection no one provides. A new analysis (e.g. EKS audit
-/// logs) is added here and nowhere else.
+/// nothing (GetDetector, Prowler, the console) claims a protection no one provides. A new analysis is added here and
+/// nowhere else (EKS_AUDIT_LOGS: Kubernetes audit logs of any cluster an agent reads, `--k8s-audit-logs`).
 public enum FeatureSupport {
     /// The sources and features Guardpost analyses, as GuardDuty names them.
-    public static let analysed: [String] = ["CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS"]
+    public static let analysed: [String] = ["CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS", "S3_DATA_EVENTS", "EKS_AUDIT_LOGS"]
 
     /// Additional configurations (agent management of runtime monitoring) Guardpost provides: none.
     public static let analysedAdditional: [String] = []

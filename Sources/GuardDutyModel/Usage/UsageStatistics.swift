@@ -4,9 +4,13 @@ import Foundation
 /// volume would have cost on GuardDuty under the price table; RECORDS and BYTES are Guardpost's extensions), the
 /// criteria, the four per-account/data-source/feature statistics types, largest first.
 public enum UsageStatistics {
-    /// The feature each data source's usage counts toward.
+    /// The feature each data source's usage counts toward (GuardDuty's usage names: S3_LOGS, KUBERNETES_AUDIT_LOGS).
     public static func feature(_ dataSource: String) -> String {
-        dataSource == "S3_LOGS" ? "S3_DATA_EVENTS" : dataSource
+        switch dataSource {
+        case "S3_LOGS": return "S3_DATA_EVENTS"
+        case "KUBERNETES_AUDIT_LOGS": return "EKS_AUDIT_LOGS"
+        default: return dataSource
+        }
     }
 
     /// A request that passed `validate`: the unit, page size, statistics type and criteria.

@@ -13,7 +13,7 @@ extension AgentHeartbeat {
     /// (15 s) and exact in JSON numbers everywhere. Anything larger is impossible and refused.
     public static let maxCounter = 1 << 53
     /// Data sources an agent may report usage for.
-    public static let dataSources: Set<String> = ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS"]
+    public static let dataSources: Set<String> = ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_LOGS", "KUBERNETES_AUDIT_LOGS"]
 
     /// GuardDuty-style 400s for a heartbeat no agent can send: malformed ids, long strings, unknown data sources,
     /// negative or impossibly large counters.
@@ -35,7 +35,7 @@ extension AgentHeartbeat {
         for source in self.sources {
             guard Self.dataSources.contains(source.dataSource), source.path.utf8.count <= 4096 else {
                 throw GuardDutyError.badRequest(
-                    "The request is rejected because a source has data source '\(String(source.dataSource.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.prefix(20)))' (FLOW_LOGS, CLOUD_TRAIL, DNS_LOGS or S3_LOGS) or a path longer than 4096 bytes."
+                    "The request is rejected because a source has data source '\(String(source.dataSource.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.prefix(20)))' (FLOW_LOGS, CLOUD_TRAIL, DNS_LOGS, S3_LOGS or KUBERNETES_AUDIT_LOGS) or a path longer than 4096 bytes."
                 )
             }
             let counters = [source.records, source.errors, source.recordsSinceLast, source.bytesSinceLast]

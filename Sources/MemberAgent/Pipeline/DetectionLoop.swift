@@ -47,13 +47,20 @@ final class DetectionLoop {
             intelligence: builtIn.intelligence(threatLists: [], trustedLists: []), accountId: "000000000000", region: region, detectorId: detectorId
         )
         engine.maxFindings = options.memoryLimit.maxFindings
+        engine.clusterName = options.clusterName
+        // Nothing of a cluster is analysed before the configuration says EKS_AUDIT_LOGS is on.
+        engine.kubernetesAuditLogs = false
         engine.restore(checkpoint.findings)
         if let learned = checkpoint.baselines { engine.restore(learned) }
         self.pipeline = LogPipeline(engine: engine)
         self.checkpoint = checkpoint
         self.ledger = FindingLedger(checkpoint)
         var sources: [(tailer: LogTailer, id: String)] = []
-        for (dataSource, paths) in [(DataSource.flowLogs, options.flowLogs), (.cloudTrail, options.cloudTrail), (.dnsLogs, options.dnsLogs)] {
+        let arguments = [
+            (DataSource.flowLogs, options.flowLogs), (.cloudTrail, options.cloudTrail), (.dnsLogs, options.dnsLogs),
+            (.kubernetesAuditLogs, options.kubernetesAuditLogs),
+        ]
+        for (dataSource, paths) in arguments {
             for path in paths {
                 let id = "\(dataSource.rawValue):\(path)"
                 state.register(source: id, dataSource: dataSource, path: path)
@@ -95,6 +102,9 @@ final class DetectionLoop {
         engine.intelligence = intelligence
         // S3 Protection: S3 data events are analysed only while the feature is in force for the account.
         engine.s3DataEvents = newConfig.features["S3_DATA_EVENTS"] == "ENABLED"
+        // EKS Audit Log Monitoring: the audit logs are read (and their offsets kept) either way; their events are
+        // judged only while the feature is on, so switching it on never replays what was read while it was off.
+        engine.kubernetesAuditLogs = newConfig.features["EKS_AUDIT_LOGS"] == "ENABLED"
         if self.config?.findingPublishingFrequency != newConfig.findingPublishingFrequency {
             self.ledger.frequencyChanged(interval: self.updateInterval(newConfig), now: Date().timeIntervalSince1970)
         }
@@ -136,7 +146,8 @@ final class DetectionLoop {
         guard read > 0 || (idle && engine.hasOpenWindows) else { return false }
         let window = engine.thresholds.windowSeconds
         func mark(_ dataSource: DataSource) -> Int64 { self.newestRecord[dataSource].map { $0 - window } ?? .min }
-        let watermarks = Watermarks(flow: mark(.flowLogs), cloudTrail: mark(.cloudTrail), dns: mark(.dnsLogs))
+        let watermarks = Watermarks(
+            flow: mark(.flowLogs), cloudTrail: mark(.cloudTrail), dns: mark(.dnsLogs), kubernetes: mark(.kubernetesAuditLogs))
         let (fresh, updated) = self.ledger.absorb(
             (idle ? engine.findings() : engine.findings(closingWindowsBefore: watermarks)), config: config, detectorId: self.detectorId)
         guard !fresh.isEmpty else { return updated }

@@ -13,7 +13,7 @@ extension LogPipeline {
     }
 
     /// The earliest record time in the first piece of a file (a flow record's start, a CloudTrail eventTime, a DNS
-    /// query_timestamp); nil when there is none or the file cannot be read (the scan then reports why).
+    /// query_timestamp, a Kubernetes audit event's requestReceivedTimestamp); nil when there is none or the file cannot be read (the scan then reports why).
     static func firstRecordTime(_ path: String, as dataSource: DataSource) -> Int64? {
         struct Enough: Error {}
         var earliest: Int64?
@@ -25,6 +25,11 @@ extension LogPipeline {
                     parser.parse(chunk, batches: { records in earliest = min(earliest ?? .max, records.map(\.start).min() ?? .max) })
                 case .cloudTrail: earliest = Self.earliestTimestamp(after: Array("\"eventTime\"".utf8), in: chunk)
                 case .dnsLogs: earliest = Self.earliestTimestamp(after: Array("\"query_timestamp\"".utf8), in: chunk)
+                case .kubernetesAuditLogs:
+                    // audit.k8s.io/v1 events carry requestReceivedTimestamp; v1beta1 ones may carry only timestamp.
+                    earliest =
+                        Self.earliestTimestamp(after: Array("\"requestReceivedTimestamp\"".utf8), in: chunk)
+                        ?? Self.earliestTimestamp(after: Array("\"timestamp\"".utf8), in: chunk)
                 }
                 throw Enough()
             }

@@ -5,7 +5,7 @@ import Foundation
 /// and of the running agent (the bytes a `LogTailer` hands over as files grow).
 ///
 /// Single-threaded, like the engine it feeds. Each flow log file gets its own parser, because a file may start with
-/// its own header line (custom formats); CloudTrail and DNS logs share one parser each.
+/// its own header line (custom formats); CloudTrail, DNS logs and Kubernetes audit logs share one parser each.
 public final class LogPipeline {
     public let engine: DetectionEngine
     /// Flow log parsers of the files being followed, by file identity.
@@ -14,6 +14,7 @@ public final class LogPipeline {
     private var finishedFlowStatistics = ParseStatistics()
     private var cloudTrailParser = CloudTrailParser()
     private var dnsParser = DNSLogParser()
+    private var kubernetesParser = KubernetesAuditParser()
 
     /// What one piece of input yielded: records analysed, malformed records, and the newest record's time.
     public struct Yield: Sendable, Equatable {
@@ -35,6 +36,7 @@ public final class LogPipeline {
             return total
         case .cloudTrail: return self.cloudTrailParser.statistics
         case .dnsLogs: return self.dnsParser.statistics
+        case .kubernetesAuditLogs: return self.kubernetesParser.statistics
         }
     }
 
@@ -63,6 +65,8 @@ public final class LogPipeline {
             self.cloudTrailParser.parse(try LogInput.read(path)) { engine.process($0) }
         case .dnsLogs:
             try LogInput.forEachChunk(path) { chunk in self.dnsParser.parse(chunk) { engine.process($0) } }
+        case .kubernetesAuditLogs:
+            try LogInput.forEachChunk(path) { chunk in self.kubernetesParser.parse(chunk) { engine.process($0) } }
         }
     }
 
@@ -105,6 +109,13 @@ public final class LogPipeline {
                 newest = max(newest, query.time)
             }
             after = self.dnsParser.statistics
+        case .kubernetesAuditLogs:
+            before = self.kubernetesParser.statistics
+            self.kubernetesParser.parse(bytes) { event in
+                engine.process(event)
+                newest = max(newest, event.time)
+            }
+            after = self.kubernetesParser.statistics
         }
         return Yield(records: after.records - before.records, malformed: after.malformed - before.malformed, newest: newest)
     }

@@ -5,7 +5,7 @@ import Foundation
     import Glibc
 #endif
 
-/// Follows one `--flow-logs`/`--cloudtrail`/`--dns-logs` argument: a file, or a directory whose files (and new ones
+/// Follows one `--flow-logs`/`--cloudtrail`/`--dns-logs`/`--k8s-audit-logs` argument: a file, or a directory whose files (and new ones
 /// appearing later) are read in name order. Appended lines are read as they arrive (a partial last line waits for
 /// its newline); a file replaced at the same path (rotation) or truncated is read from its start; gzip files and
 /// CloudTrail's `{"Records":[…]}` documents are read whole once their size has stopped changing.

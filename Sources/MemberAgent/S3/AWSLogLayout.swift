@@ -15,6 +15,8 @@ struct AWSLogLayout: Sendable {
         case .cloudTrail: return "CloudTrail"
         case .flowLogs: return "vpcflowlogs"
         case .dnsLogs: return "vpcdnsquerylogs"
+        // No AWS service delivers a self-hosted cluster's audit log: `--k8s-audit-logs` takes local paths only.
+        case .kubernetesAuditLogs: return "kubernetes"
         }
     }
 

@@ -61,6 +61,7 @@ struct ConfigurationSync: Service {
                 "version": "\(config.version)", "frequency": "\(config.findingPublishingFrequency)",
                 "lists": "\(config.lists.count)", "feeds": "\(config.feeds?.count ?? 0)", "administrator": "\(config.administratorId ?? "none")",
                 "s3DataEvents": "\(config.features["S3_DATA_EVENTS"] ?? "DISABLED")",
+                "eksAuditLogs": "\(config.features["EKS_AUDIT_LOGS"] ?? "DISABLED")",
             ]
         )
         return config.version

@@ -1,0 +1,148 @@
+import GuardDutyModel
+
+/// The workload a Kubernetes request created or changed (a pod, or the pod template of a deployment, daemon set,
+/// stateful set, replica set, job or cron job), read from the request's object: what the workload rules judge and
+/// what a finding's `kubernetesWorkloadDetails` shows.
+struct KubernetesWorkload {
+    /// A container with the facts the rules read.
+    struct Container {
+        var name: String?
+        var image: String?
+        var privileged: Bool
+        var allowPrivilegeEscalation: Bool?
+        /// Volume mounts: (volume name, mount path, read-only).
+        var mounts: [(volume: String, path: String?, readOnly: Bool)]
+    }
+
+    var kind: String
+    var name: String?
+    var namespace: String?
+    var uid: String?
+    var hostNetwork = false
+    var hostPID = false
+    var hostIPC = false
+    var serviceAccountName: String?
+    var containers: [Container] = []
+    /// `hostPath` volumes: volume name → node path.
+    var hostPaths: [String: String] = [:]
+
+    /// The resources whose objects carry a pod spec, and where it is.
+    static let workloadResources: Set<String> = ["pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"]
+
+    /// The workload of a create/update/patch of a workload resource, read from its request object (else the
+    /// response object, which holds the whole object after a patch). Nil for other requests or unreadable objects.
+    init?(_ event: KubernetesAuditEvent) {
+        guard let resource = event.resource, Self.workloadResources.contains(resource), event.subresource == nil,
+            event.verb == "create" || event.verb == "update" || event.verb == "patch"
+        else { return nil }
+        let request = event.requestObject.flatMap(JSONValue.parse)
+        let response = event.responseObject.flatMap(JSONValue.parse)
+        // A patch's request holds only the change: the response holds the object it made.
+        let object = event.verb == "patch" ? (response ?? request) : (request ?? response)
+        guard let object, case .object = object else { return nil }
+        self.kind = object["kind"]?.string ?? Self.kind(of: resource)
+        let metadata = object["metadata"] ?? response?["metadata"]
+        self.name = metadata?["name"]?.string ?? response?["metadata"]?["name"]?.string ?? event.name ?? metadata?["generateName"]?.string
+        self.namespace = metadata?["namespace"]?.string ?? event.namespace
+        self.uid = response?["metadata"]?["uid"]?.string
+        let spec: JSONValue?
+        switch resource {
+        case "pods": spec = object["spec"]
+        case "cronjobs": spec = object["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]
+        default: spec = object["spec"]?["template"]?["spec"]
+        }
+        guard let spec else { return nil }
+        self.hostNetwork = spec["hostNetwork"]?.bool ?? false
+        self.hostPID = spec["hostPID"]?.bool ?? false
+        self.hostIPC = spec["hostIPC"]?.bool ?? false
+        self.serviceAccountName = spec["serviceAccountName"]?.string ?? spec["serviceAccount"]?.string
+        for volume in spec["volumes"]?.array ?? [] {
+            if let name = volume["name"]?.string, let path = volume["hostPath"]?["path"]?.string { self.hostPaths[name] = path }
+        }
+        for list in ["initContainers", "containers", "ephemeralContainers"] {
+            for container in spec[list]?.array ?? [] {
+                let context = container["securityContext"]
+                let mounts = (container["volumeMounts"]?.array ?? []).compactMap { mount -> (volume: String, path: String?, readOnly: Bool)? in
+                    guard let volume = mount["name"]?.string else { return nil }
+                    return (volume, mount["mountPath"]?.string, mount["readOnly"]?.bool ?? false)
+                }
+                self.containers.append(
+                    Container(
+                        name: container["name"]?.string, image: container["image"]?.string, privileged: context?["privileged"]?.bool ?? false,
+                        allowPrivilegeEscalation: context?["allowPrivilegeEscalation"]?.bool, mounts: mounts))
+            }
+        }
+    }
+
+    static func kind(of resource: String) -> String {
+        switch resource {
+        case "pods": "Pod"
+        case "deployments": "Deployment"
+        case "daemonsets": "DaemonSet"
+        case "statefulsets": "StatefulSet"
+        case "replicasets": "ReplicaSet"
+        case "jobs": "Job"
+        case "cronjobs": "CronJob"
+        default: resource
+        }
+    }
+
+    /// Host paths whose write access gives the node away: the root, its configuration and root's home, the kernel's
+    /// interfaces, the kubelet's state and the container runtimes' sockets (log and data directories are ordinary).
+    static let sensitivePaths = [
+        "/", "/etc", "/root", "/proc", "/sys", "/boot", "/var/lib/kubelet", "/etc/kubernetes", "/var/run/docker.sock", "/run/docker.sock",
+        "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/run/crio/crio.sock",
+    ]
+
+    /// Whether `path` is a sensitive host path or inside one (`/etc/shadow`; `/var/log/app` and `/data` are not).
+    static func isSensitive(_ path: String) -> Bool {
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if Self.sensitivePaths.contains(trimmed) { return true }
+        return Self.sensitivePaths.contains { $0 != "/" && trimmed.hasPrefix($0 + "/") }
+    }
+
+    /// Containers that mount a sensitive host path with write access: (container, host path).
+    var sensitiveMounts: [(container: Container, hostPath: String)] {
+        var result: [(container: Container, hostPath: String)] = []
+        for container in self.containers {
+            for mount in container.mounts where !mount.readOnly {
+                if let path = self.hostPaths[mount.volume], Self.isSensitive(path) { result.append((container, path)) }
+            }
+        }
+        return result
+    }
+
+    /// The workload as a finding shows it.
+    var details: Finding.KubernetesWorkloadDetails {
+        var details = Finding.KubernetesWorkloadDetails(name: self.name, type: self.kind.lowercased() + "s", namespace: self.namespace)
+        details.uid = self.uid
+        details.hostNetwork = self.hostNetwork
+        details.hostPID = self.hostPID
+        details.hostIPC = self.hostIPC
+        details.serviceAccountName = self.serviceAccountName
+        details.containers = self.containers.map { container in
+            var shown = Finding.Container(name: container.name, image: container.image)
+            shown.imagePrefix = container.image.map(Self.imagePrefix)
+            shown.securityContext = Finding.SecurityContext(
+                privileged: container.privileged, allowPrivilegeEscalation: container.allowPrivilegeEscalation)
+            shown.volumeMounts = container.mounts.isEmpty ? nil : container.mounts.map { Finding.VolumeMount(name: $0.volume, mountPath: $0.path) }
+            return shown
+        }
+        details.volumes =
+            self.hostPaths.isEmpty
+            ? nil
+            : self.hostPaths.sorted { $0.key < $1.key }.map {
+                Finding.Volume(name: $0.key, hostPath: Finding.HostPath(path: $0.value))
+            }
+        return details
+    }
+
+    /// The repository of an image without its tag or digest (`docker.io/library/nginx:1.25` → `docker.io/library/nginx`).
+    static func imagePrefix(_ image: String) -> String {
+        var text = Substring(image)
+        if let at = text.firstIndex(of: "@") { text = text[..<at] }
+        if let colon = text.lastIndex(of: ":"), !text[colon...].contains("/") { text = text[..<colon] }
+        return String(text)
+    }
+}

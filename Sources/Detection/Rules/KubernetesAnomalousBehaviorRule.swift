@@ -1,0 +1,93 @@
+import GuardDutyModel
+
+/// The Kubernetes AnomalousBehavior family, learned per cluster and user (record time) as the IAM family is per
+/// principal: during the first `baselineLearningSeconds` after a user is first seen, the kinds of request it makes are
+/// learned; afterwards a successful request of a kind it never made is reported —
+/// Execution:Kubernetes/AnomalousBehavior.ExecInPod (exec in a namespace it never exec'd in),
+/// PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleBindingCreated / .RoleCreated (creating or changing
+/// (cluster) role bindings / roles), Discovery:Kubernetes/AnomalousBehavior.PermissionChecked (access and rules
+/// reviews), CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed (reading secrets of a namespace) and
+/// Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed (creating a workload in a namespace). Cluster
+/// components (nodes, the control plane, kube-system's controllers) are not learned: their requests are the cluster's.
+final class KubernetesAnomalousBehaviorRule: KubernetesRule, BaselineRule {
+    let findingTypes: [FindingType] = [
+        .executionKubernetesAnomalousBehaviorExecInPod, .privilegeEscalationKubernetesAnomalousBehaviorRoleBindingCreated,
+        .privilegeEscalationKubernetesAnomalousBehaviorRoleCreated, .discoveryKubernetesAnomalousBehaviorPermissionChecked,
+        .credentialAccessKubernetesAnomalousBehaviorSecretsAccessed, .executionKubernetesAnomalousBehaviorWorkloadDeployed,
+    ]
+
+    /// A user's learning: when it was first seen and the kinds of request it made while learning.
+    struct User {
+        var firstSeen: Int64
+        var actions: Set<String>
+    }
+    /// Keyed `CLUSTER|USERNAME`.
+    var users: [String: User] = [:]
+
+    /// The kind of request (`exec:NAMESPACE`, `rolebinding`, `role`, `permission`, `secrets:NAMESPACE`,
+    /// `workload:NAMESPACE`) and the type it raises when anomalous; nil for requests the family does not judge.
+    static func action(_ event: KubernetesAuditEvent) -> (action: String, type: FindingType)? {
+        let resource = event.resource ?? ""
+        let namespace = event.namespace ?? "-"
+        let reads = event.verb == "get" || event.verb == "list" || event.verb == "watch"
+        let writes = event.verb == "create" || event.verb == "update" || event.verb == "patch"
+        if event.verb == "create" && resource == "pods" && (event.subresource == "exec" || event.subresource == "attach") {
+            return ("exec:\(namespace)", .executionKubernetesAnomalousBehaviorExecInPod)
+        }
+        if event.verb == "create" && (resource.hasSuffix("accessreviews") || resource.hasSuffix("rulesreviews")) {
+            return ("permission", .discoveryKubernetesAnomalousBehaviorPermissionChecked)
+        }
+        if reads && resource == "secrets" { return ("secrets:\(namespace)", .credentialAccessKubernetesAnomalousBehaviorSecretsAccessed) }
+        guard writes, event.subresource == nil else { return nil }
+        if resource == "rolebindings" || resource == "clusterrolebindings" {
+            return ("rolebinding", .privilegeEscalationKubernetesAnomalousBehaviorRoleBindingCreated)
+        }
+        if resource == "roles" || resource == "clusterroles" { return ("role", .privilegeEscalationKubernetesAnomalousBehaviorRoleCreated) }
+        if event.verb == "create", KubernetesWorkload.workloadResources.contains(resource) {
+            return ("workload:\(namespace)", .executionKubernetesAnomalousBehaviorWorkloadDeployed)
+        }
+        return nil
+    }
+
+    func process(_ event: KubernetesAuditEvent, _ audit: KubernetesContext, in context: RuleContext) {
+        guard audit.succeeded, let username = event.username, !event.isClusterComponent, !event.isAnonymous else { return }
+        let key = "\(audit.cluster)|\(username)"
+        let learning = context.thresholds.baselineLearningSeconds
+        guard let index = self.users.index(forKey: key) else {
+            self.users[key] = User(firstSeen: event.time, actions: Set(Self.action(event).map { [$0.action] } ?? []))
+            return
+        }
+        guard let (action, type) = Self.action(event) else { return }
+        if event.time < self.users.values[index].firstSeen { self.users.values[index].firstSeen = event.time }
+        if event.time < self.users.values[index].firstSeen + learning {
+            self.users.values[index].actions.insert(action)
+            return
+        }
+        guard !self.users.values[index].actions.contains(action) else { return }
+        let workload = type == .executionKubernetesAnomalousBehaviorWorkloadDeployed ? KubernetesWorkload(event) : nil
+        context.report(
+            RuleHit(
+                type: type,
+                description: "\(event.who) made a request of a kind it had not made in its first \(learning / 3600) hours on the cluster "
+                    + "\(audit.cluster): \(event.request)."),
+            on: event, audit, subject: action, workload: workload,
+            configure: { action in
+                guard type == .discoveryKubernetesAnomalousBehaviorPermissionChecked,
+                    let spec = event.requestObject.flatMap(JSONValue.parse)?["spec"]?["resourceAttributes"]
+                else { return }
+                let allowed = event.responseObject.flatMap(JSONValue.parse)?["status"]?["allowed"]?.bool
+                action.kubernetesPermissionCheckedDetails = Finding.KubernetesPermissionCheckedDetails(
+                    verb: spec["verb"]?.string, resource: spec["resource"]?.string, namespace: spec["namespace"]?.string, allowed: allowed)
+            })
+    }
+
+    func export(into learned: inout LearnedBaselines, names: NameTable) {
+        var users = learned.kubernetesUsers ?? [:]
+        for (key, user) in self.users { users[key] = LearnedBaselines.Principal(firstSeen: user.firstSeen, apis: user.actions.sorted()) }
+        learned.kubernetesUsers = users
+    }
+
+    func restore(_ learned: LearnedBaselines, names: NameTable) {
+        for (key, user) in learned.kubernetesUsers ?? [:] { self.users[key] = User(firstSeen: user.firstSeen, actions: Set(user.apis)) }
+    }
+}
