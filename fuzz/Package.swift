@@ -22,6 +22,7 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
     ("agent-channel", [.product(name: "GuardDutyModel", package: "guardpost")]),
     ("console-form", [.product(name: "SigV4", package: "guardpost")]),
     ("mmdb", [.product(name: "ThreatLists", package: "guardpost")]),
+    ("k8s-audit", [.product(name: "Detection", package: "guardpost")]),
 ]
 
 let package = Package(

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 targets=(flowlog cloudtrail-scanner cloudtrail-json dns gzip list-txt list-stix list-otx-csv list-alien-vault list-proof-point list-fire-eye
-    sigv4 criteria agent-channel console-form aws-ip-ranges mmdb)
+    sigv4 criteria agent-channel console-form aws-ip-ranges mmdb k8s-audit)
 
 if [ "${1:-}" = list ]; then printf '%s\n' "${targets[@]}"; exit 0; fi
 if [ $# -ne 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]]; then

@@ -16,7 +16,7 @@ struct GuardpostBench: AsyncParsableCommand {
             "Benchmarks: signed API load (http, the default), list parsing/matching (lists), the agent channel (push, ingest, heartbeats) and findings queries.",
         subcommands: [
             HTTPLoad.self, ListsBenchmark.self, PushBenchmark.self, IngestBenchmark.self, HeartbeatBenchmark.self, FindingsQueryBenchmark.self,
-            PrecisionBenchmark.self, GeoBenchmark.self, ListFetchBenchmark.self,
+            PrecisionBenchmark.self, GeoBenchmark.self, ListFetchBenchmark.self, KubernetesAuditBenchmark.self,
         ],
         defaultSubcommand: HTTPLoad.self
     )

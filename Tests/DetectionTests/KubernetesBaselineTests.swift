@@ -59,6 +59,34 @@ struct KubernetesBaselineTests {
                 == Finding.KubernetesPermissionCheckedDetails(verb: "get", resource: "secrets", namespace: "prod", allowed: true))
     }
 
+    @Test func secretsRolesAndWorkloadsOfANewKindAreAnomalousForTheUserOnly() throws {
+        var audit = K(learningSeconds: 3600)
+        let deployment = K.deployment("report", namespace: "payments", spec: K.podSpec(containers: [K.container("r", "registry.example/report:1")]))
+        let role: [String: Any] = [
+            "kind": "Role", "metadata": ["name": "reader", "namespace": "payments"],
+            "rules": [["apiGroups": [""], "resources": ["pods"], "verbs": ["get"]]],
+        ]
+        audit.feed([
+            K.event("list", "pods", namespace: "payments", user: "alice", time: Self.at(0)),
+            K.event("get", "secrets", namespace: "shop", name: "api-key", user: "bob", time: Self.at(0)),
+            K.event("create", "deployments", namespace: "shop", user: "bob", code: 201, time: Self.at(0), request: deployment),
+            // After the hour: alice reads a secret, creates a role and deploys for the first time; bob reads secrets of
+            // the namespace he always read and deploys where he always deployed.
+            K.event("get", "secrets", namespace: "payments", name: "db-password", user: "alice", time: Self.at(2)),
+            K.event("create", "roles", namespace: "payments", user: "alice", code: 201, time: Self.at(2), request: role),
+            K.event("create", "deployments", namespace: "payments", user: "alice", code: 201, time: Self.at(2), request: deployment),
+            K.event("list", "secrets", namespace: "shop", user: "bob", time: Self.at(2)),
+            K.event("create", "deployments", namespace: "shop", user: "bob", code: 201, time: Self.at(2), request: deployment),
+        ])
+        #expect(
+            audit.types() == [
+                "CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed": 1, "PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleCreated": 1,
+                "Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed": 1,
+            ])
+        let deployed = try #require(audit.findings().first { $0.type == "Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed" })
+        #expect(deployed.resource.kubernetesDetails?.kubernetesWorkloadDetails?.containers?.first?.image == "registry.example/report:1")
+    }
+
     @Test func whatAUserLearnedSurvivesARestartThroughTheCheckpoint() throws {
         var first = K(learningSeconds: 3600)
         first.feed([K.event("create", "pods", namespace: "shop", name: "api-0", subresource: "exec", user: "bob", code: 101, time: Self.at(0))])

@@ -62,6 +62,22 @@ struct KubernetesRuleTests {
         #expect(audit.types() == ["PrivilegeEscalation:Kubernetes/PrivilegedContainer": 1])
     }
 
+    @Test func aPrivilegedDebugContainerAddedToARunningPodIsPrivilegedContainer() throws {
+        var audit = K()
+        var pod = K.pod("api-0", namespace: "shop", spec: K.podSpec(containers: [K.container("api", "registry.example/api:3")]))
+        var spec = pod["spec"] as! [String: Any]
+        spec["ephemeralContainers"] = [K.container("debugger-x7", "busybox:1.36", privileged: true)]
+        pod["spec"] = spec
+        audit.feed([
+            K.event(
+                "patch", "pods", namespace: "shop", name: "api-0", subresource: "ephemeralcontainers", user: "admin",
+                request: ["spec": ["ephemeralContainers": []]], response: pod)
+        ])
+        let finding = try #require(audit.findings().first)
+        #expect(finding.type == "PrivilegeEscalation:Kubernetes/PrivilegedContainer")
+        #expect(finding.resource.kubernetesDetails?.kubernetesWorkloadDetails?.containers?.contains { $0.name == "debugger-x7" } == true)
+    }
+
     @Test func hostNetworkIsReportedAsPrivilegedContainerWithTheWorkloadShowingIt() throws {
         var audit = K()
         audit.feed([

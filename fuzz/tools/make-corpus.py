@@ -58,6 +58,10 @@ elif target in ("cloudtrail-scanner", "cloudtrail-json"):
     for path in files("stratus-red-team/*.json", "panther-scenario/*/*cloudtrail*.native.json"):
         chunks(path, per_file=2)
     jsonl_logs(os.path.join(data, "panther-rule-tests/cloudtrail_rule_tests.jsonl"), wrap="records")
+elif target == "k8s-audit":
+    for path in files("k8s-audit/falco-trace-files/*.json"):
+        chunks(path, per_file=2)
+    jsonl_logs(os.path.join(data, "k8s-audit/panther_k8s_audit_rule_tests.jsonl"))
 elif target == "dns":
     jsonl_logs(os.path.join(data, "panther-rule-tests/vpcdns_rule_tests.jsonl"))
 elif target == "gzip":

@@ -32,13 +32,16 @@ struct KubernetesWorkload {
     /// The workload of a create/update/patch of a workload resource, read from its request object (else the
     /// response object, which holds the whole object after a patch). Nil for other requests or unreadable objects.
     init?(_ event: KubernetesAuditEvent) {
-        guard let resource = event.resource, Self.workloadResources.contains(resource), event.subresource == nil,
+        // `pods/ephemeralcontainers`: `kubectl debug` adding a container to a running pod.
+        guard let resource = event.resource, Self.workloadResources.contains(resource),
+            event.subresource == nil || resource == "pods" && event.subresource == "ephemeralcontainers",
             event.verb == "create" || event.verb == "update" || event.verb == "patch"
         else { return nil }
         let request = event.requestObject.flatMap(JSONValue.parse)
         let response = event.responseObject.flatMap(JSONValue.parse)
-        // A patch's request holds only the change: the response holds the object it made.
-        let object = event.verb == "patch" ? (response ?? request) : (request ?? response)
+        // A patch's request holds only the change (and a debug container's request only the pod's new spec): the
+        // response holds the object it made.
+        let object = event.verb == "patch" || event.subresource != nil ? (response ?? request) : (request ?? response)
         guard let object, case .object = object else { return nil }
         self.kind = object["kind"]?.string ?? Self.kind(of: resource)
         let metadata = object["metadata"] ?? response?["metadata"]
