@@ -40,6 +40,39 @@ struct KubernetesParserTests {
         #expect(events.map(\.verb) == ["get", "list"] && statistics.malformed == 0)
     }
 
+    @Test func membersThatAreNullOrNotObjectsAreReadAsAbsent() {
+        let good = K.event("get", "pods")
+        let lines = [
+            good.replacingOccurrences(of: #""user":{"#, with: #""user":"root","ignored":{"#),
+            good.replacingOccurrences(of: #""objectRef":{"#, with: #""objectRef":[1],"ignored":{"#),
+            good.replacingOccurrences(of: #""responseStatus":{"#, with: #""responseStatus":null,"ignored":{"#),
+            good.replacingOccurrences(of: #"{"apiVersion""#, with: #"{"annotations":null,"impersonatedUser":null,"apiVersion""#),
+            "\u{FEFF}" + good,
+        ]
+        for line in lines {
+            let (events, statistics) = Self.parse(line)
+            #expect(events.count == 1 && statistics.malformed == 0, "\(line.prefix(300))")
+        }
+    }
+
+    @Test func cloudWatchLogsExportLinesAndSubscriptionRecordsDeliverTheirEvents() throws {
+        let first = K.event("get", "pods")
+        let second = K.event("list", "nodes")
+        // An export: `TIMESTAMP {event}`.
+        let (exported, exportStatistics) = Self.parse("2026-11-30T10:00:00.000Z " + first + "\n2026-11-30T10:00:01.000Z " + second)
+        #expect(exported.map(\.verb) == ["get", "list"] && exportStatistics.malformed == 0)
+        // A subscription filter's record: the events as escaped strings; a control message holds none.
+        let messages = try [first, second].map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let record =
+            #"{"messageType":"DATA_MESSAGE","owner":"111111111111","logGroup":"/aws/eks/prod/cluster","logStream":"kube-apiserver-audit-1","logEvents":["#
+            + messages.enumerated().map { #"{"id":"\#($0.offset)","timestamp":1764496800000,"message":\#($0.element)}"# }.joined(separator: ",")
+            + "]}"
+        let control =
+            #"{"messageType":"CONTROL_MESSAGE","logEvents":[{"id":"1","timestamp":1,"message":"CWL CONTROL MESSAGE: Checking health of destination"}]}"#
+        let (delivered, statistics) = Self.parse(record + "\n" + control)
+        #expect(delivered.map(\.verb) == ["get", "list"] && statistics.malformed == 0 && statistics.records == 2)
+    }
+
     @Test func recordsOfAnotherShapeAreCountedAsMalformed() {
         let good = K.event("get", "pods")
         let lines = [
@@ -49,7 +82,6 @@ struct KubernetesParserTests {
             good.replacingOccurrences(of: #""kind":"Event""#, with: #""kind":"Pod""#),
             good.replacingOccurrences(of: #""verb":"get""#, with: #""verb":5"#),
             good.replacingOccurrences(of: #","verb":"get""#, with: ""),
-            good.replacingOccurrences(of: #""user":{"#, with: #""user":"alice","ignored":{"#),
             String(good.dropLast(40)),  // cut short
             #"["not","an","object"]"#,
             "not json at all",

@@ -159,8 +159,14 @@ struct KubernetesRuleTests {
                 request: K.binding(
                     "RoleBinding", "default-view", namespace: "apps", role: "view",
                     subjects: [["kind": "ServiceAccount", "name": "default", "namespace": "apps"]])),
+            // The built-in namespace `admin` role for another namespace's default account.
+            K.event(
+                "create", "rolebindings", namespace: "shop", name: "default-admin", code: 201,
+                request: K.binding(
+                    "RoleBinding", "default-admin", namespace: "shop", role: "admin",
+                    subjects: [["kind": "ServiceAccount", "name": "default", "namespace": "shop"]])),
         ])
-        #expect(audit.types() == ["Policy:Kubernetes/AdminAccessToDefaultServiceAccount": 1])
+        #expect(audit.types() == ["Policy:Kubernetes/AdminAccessToDefaultServiceAccount": 2])
     }
 
     @Test func aDashboardBehindAnInternetLoadBalancerIsExposedAndInternalOrClusterIPOnesAreNot() {
@@ -266,5 +272,50 @@ struct KubernetesRuleTests {
         audit.engine.kubernetesAuditLogs = false
         audit.feed([K.event("list", "pods", namespace: "default", from: K.torAddress)])
         #expect(audit.findings().isEmpty && audit.engine.kubernetesAuditEventsIgnored == 1)
+    }
+
+    @Test func theCallerIsTheLastPublicSourceAddressNotOneTheClientForwarded() throws {
+        var audit = K()
+        // kube-apiserver lists X-Forwarded-For first and the connection's peer last.
+        let spoofed = K.event("list", "nodes", from: K.torAddress).replacingOccurrences(
+            of: #""sourceIPs":["\#(K.torAddress)"]"#, with: #""sourceIPs":["10.0.0.1","\#(K.torAddress)"]"#)
+        audit.feed([spoofed])
+        let finding = try #require(audit.findings().first { $0.type == "Discovery:Kubernetes/TorIPCaller" })
+        #expect(finding.service.action.kubernetesApiCallAction?.remoteIpDetails?.ipAddressV4 == K.torAddress)
+        #expect(finding.service.action.kubernetesApiCallAction?.sourceIps == ["10.0.0.1", K.torAddress])
+    }
+
+    @Test func aRequestReadTwiceIsJudgedOnce() {
+        var audit = K()
+        let exec = K.event("create", "pods", namespace: "kube-system", name: "coredns-1", subresource: "exec", code: 101)
+        audit.feed([exec])
+        // The same line again: a rotated log compressed into a new file, or logrotate's copytruncate.
+        audit.feed([exec])
+        let findings = audit.findings().filter { $0.type == "Execution:Kubernetes/ExecInKubeSystemPod" }
+        #expect(findings.count == 1 && findings.first?.service.count == 1)
+    }
+
+    @Test func mountsThatHoldTheRuntimeOrTheKubeletAreSensitiveHoweverThePathIsWritten() {
+        var audit = K()
+        func pod(_ name: String, _ path: String, subPath: String? = nil) -> [String: Any] {
+            var mount: [String: Any] = ["name": "host", "mountPath": "/host"]
+            if let subPath { mount["subPath"] = subPath }
+            return K.pod(
+                name,
+                spec: K.podSpec(
+                    containers: [K.container("c", "busybox:\(name)", mounts: [mount])], volumes: [["name": "host", "hostPath": ["path": path]]]))
+        }
+        let sensitive: [(String, String, String?)] = [
+            ("run", "/run", nil), ("var-run", "/var/run", nil), ("containerd", "/run/containerd", nil), ("docker", "/var/lib/docker", nil),
+            ("var", "/var", nil), ("dev", "/dev", nil), ("ssh", "/home/ec2-user/.ssh", nil), ("slashes", "//etc", nil), ("dot", "/./etc", nil),
+            ("up", "/data/../etc", nil), ("socket", "/var", "run/docker.sock"),
+        ]
+        let ordinary: [(String, String, String?)] = [
+            ("xtables", "/run/xtables.lock", nil), ("logs", "/var/log", nil), ("data", "/data", nil), ("app-logs", "/var", "log/app"),
+        ]
+        audit.feed((sensitive + ordinary).map { K.event("create", "pods", namespace: "default", code: 201, request: pod($0.0, $0.1, subPath: $0.2)) })
+        let mounted = audit.findings().filter { $0.type == "Persistence:Kubernetes/ContainerWithSensitiveMount" }
+        #expect(Set(mounted.compactMap { $0.resource.kubernetesDetails?.kubernetesWorkloadDetails?.name }) == Set(sensitive.map(\.0)))
+        #expect(mounted.count == sensitive.count)
     }
 }

@@ -62,9 +62,8 @@ public final class DetectionEngine {
     public internal(set) var kubernetesAuditEventsIgnored = 0
     /// The cluster whose audit log the engine reads (`--k8s-cluster-name`), named in Kubernetes findings.
     public var clusterName = "kubernetes"
-    /// Audit ids of long-running requests (exec, attach, watch) seen at `ResponseStarted`, so that their
-    /// `ResponseComplete` is not counted again (bounded: cleared past 16,384 ids).
-    var kubernetesStarted: Set<String> = []
+    /// Audit IDs of the Kubernetes requests judged lately, so that none is judged twice (its stages, lines read again).
+    var kubernetesJudged = RecentAuditIDs()
     /// Findings held at most (the agent's `--max-memory-mb`); past it, new findings are counted in their type's
     /// summary for the account. Unbounded by default.
     public var maxFindings: Int {

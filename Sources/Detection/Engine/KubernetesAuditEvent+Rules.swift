@@ -4,13 +4,25 @@ extension KubernetesAuditEvent {
     var isAnonymous: Bool { self.username == "system:anonymous" || self.groups.contains("system:unauthenticated") }
 
     /// A cluster component rather than a person or an application: nodes (`system:node:*`), the control plane
-    /// (`system:kube-*`, `system:apiserver`), kube-system's controllers and add-ons (`system:serviceaccount:kube-system:*`)
-    /// and EKS's own identities (`eks:*`).
+    /// (`system:kube-*`, `system:apiserver`), the controllers of kube-controller-manager (its service accounts in
+    /// kube-system: `*-controller` and the few named otherwise) and EKS's own identities (`eks:*`). Add-ons running in
+    /// kube-system (metrics-server, CoreDNS, CNI and CSI drivers) are not: their tokens are what an attacker steals,
+    /// so their requests are learned and judged like any application's.
     var isClusterComponent: Bool {
         guard let user = self.username else { return false }
-        return user.hasPrefix("system:node:") || user.hasPrefix("system:kube-") || user == "system:apiserver"
-            || user.hasPrefix("system:serviceaccount:kube-system:") || user.hasPrefix("eks:") || user == "system:volume-scheduler"
+        if user.hasPrefix("system:serviceaccount:kube-system:") {
+            let account = user.dropFirst("system:serviceaccount:kube-system:".count)
+            return account.hasSuffix("-controller") || Self.controllerAccounts.contains(String(account))
+        }
+        return user.hasPrefix("system:node:") || user.hasPrefix("system:kube-") || user == "system:apiserver" || user.hasPrefix("eks:")
+            || user == "system:volume-scheduler"
     }
+
+    /// kube-controller-manager's service accounts whose names do not end in `-controller`.
+    static let controllerAccounts: Set<String> = [
+        "generic-garbage-collector", "horizontal-pod-autoscaler", "persistent-volume-binder", "pod-garbage-collector", "root-ca-cert-publisher",
+        "bootstrap-signer", "token-cleaner", "legacy-service-account-token-cleaner", "cloud-provider",
+    ]
 
     /// The request in words: `create pods/exec kube-system/coredns-abc`.
     var request: String {

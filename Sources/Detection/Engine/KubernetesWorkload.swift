@@ -10,8 +10,8 @@ struct KubernetesWorkload {
         var image: String?
         var privileged: Bool
         var allowPrivilegeEscalation: Bool?
-        /// Volume mounts: (volume name, mount path, read-only).
-        var mounts: [(volume: String, path: String?, readOnly: Bool)]
+        /// Volume mounts: (volume name, mount path, read-only, the `subPath` of the volume mounted).
+        var mounts: [(volume: String, path: String?, readOnly: Bool, subPath: String?)]
     }
 
     var kind: String
@@ -65,9 +65,10 @@ struct KubernetesWorkload {
         for list in ["initContainers", "containers", "ephemeralContainers"] {
             for container in spec[list]?.array ?? [] {
                 let context = container["securityContext"]
-                let mounts = (container["volumeMounts"]?.array ?? []).compactMap { mount -> (volume: String, path: String?, readOnly: Bool)? in
+                let mounts = (container["volumeMounts"]?.array ?? []).compactMap {
+                    mount -> (volume: String, path: String?, readOnly: Bool, subPath: String?)? in
                     guard let volume = mount["name"]?.string else { return nil }
-                    return (volume, mount["mountPath"]?.string, mount["readOnly"]?.bool ?? false)
+                    return (volume, mount["mountPath"]?.string, mount["readOnly"]?.bool ?? false, mount["subPath"]?.string)
                 }
                 self.containers.append(
                     Container(
@@ -90,27 +91,47 @@ struct KubernetesWorkload {
         }
     }
 
-    /// Host paths whose write access gives the node away: the root, its configuration and root's home, the kernel's
-    /// interfaces, the kubelet's state and the container runtimes' sockets (log and data directories are ordinary).
+    /// Host paths whose write access gives the node away: its configuration and root's and users' homes (SSH keys),
+    /// the kernel's interfaces and devices, the kubelet's state and the container runtimes' state and sockets. Log and
+    /// data directories (`/var/log`, `/data`, `/run/xtables.lock`) are ordinary.
     static let sensitivePaths = [
-        "/", "/etc", "/root", "/proc", "/sys", "/boot", "/var/lib/kubelet", "/etc/kubernetes", "/var/run/docker.sock", "/run/docker.sock",
-        "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/run/crio/crio.sock",
+        "/etc", "/root", "/home", "/proc", "/sys", "/boot", "/dev", "/var/lib/kubelet", "/var/lib/docker", "/var/lib/containerd",
+        "/var/lib/rancher", "/run/containerd", "/var/run/containerd", "/run/crio", "/var/run/crio", "/run/k3s", "/run/docker.sock",
+        "/var/run/docker.sock", "/run/docker", "/var/run/docker",
     ]
 
-    /// Whether `path` is a sensitive host path or inside one (`/etc/shadow`; `/var/log/app` and `/data` are not).
+    /// Whether `path` (normalised: `//etc`, `/./etc/` and `/x/../etc` are `/etc`) is a sensitive host path, inside
+    /// one (`/etc/shadow`), or a directory holding one (`/`, `/var`, `/run`, `/var/run`: the sockets and the kubelet's
+    /// state are inside them).
     static func isSensitive(_ path: String) -> Bool {
-        var trimmed = path
-        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-        if Self.sensitivePaths.contains(trimmed) { return true }
-        return Self.sensitivePaths.contains { $0 != "/" && trimmed.hasPrefix($0 + "/") }
+        let normal = Self.normalised(path)
+        if normal == "/" { return true }
+        return Self.sensitivePaths.contains { $0 == normal || normal.hasPrefix($0 + "/") || $0.hasPrefix(normal + "/") }
     }
 
-    /// Containers that mount a sensitive host path with write access: (container, host path).
+    /// An absolute path with empty and `.` components dropped and `..` applied (never above the root).
+    static func normalised(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                _ = parts.popLast()
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// Containers that mount a sensitive host path with write access: (container, host path — with the mount's
+    /// `subPath` when it has one).
     var sensitiveMounts: [(container: Container, hostPath: String)] {
         var result: [(container: Container, hostPath: String)] = []
         for container in self.containers {
             for mount in container.mounts where !mount.readOnly {
-                if let path = self.hostPaths[mount.volume], Self.isSensitive(path) { result.append((container, path)) }
+                guard let root = self.hostPaths[mount.volume] else { continue }
+                let path = mount.subPath.map { Self.normalised(root + "/" + $0) } ?? root
+                if Self.isSensitive(path) { result.append((container, path)) }
             }
         }
         return result

@@ -7,7 +7,7 @@ extension RuleContext {
     /// The cluster, user and workload of an audit event as a finding's resource.
     static func clusterResource(_ event: KubernetesAuditEvent, _ audit: KubernetesContext, workload: KubernetesWorkload?) -> Finding.Resource {
         var resource = Finding.Resource(resourceType: "EKSCluster")
-        resource.eksClusterDetails = Finding.EksClusterDetails(name: audit.cluster, status: "ACTIVE")
+        resource.eksClusterDetails = Finding.EksClusterDetails(name: audit.cluster)
         var user = Finding.KubernetesUserDetails(username: event.username, uid: event.uid, groups: event.groups.isEmpty ? nil : event.groups)
         if let impersonated = event.impersonatedUsername {
             user.impersonatedUser = Finding.ImpersonatedUser(

@@ -149,6 +149,14 @@ struct JSONCursor {
         }
     }
 
+    /// `object(_:)` when the value here is an object; any other value (`null`, a string, an array) is skipped as if the
+    /// member were absent. False only when the input is broken.
+    mutating func optionalObject(_ member: (inout JSONCursor, UnsafePointer<UInt8>, Int) -> Bool) -> Bool {
+        self.skipSpace()
+        guard self.index < self.bytes.count else { return false }
+        return self.bytes[self.index] == 123 ? self.object(member) : self.skipValue()
+    }
+
     /// Calls `item` with the cursor at each item of an array. False when the value here is not an array or the input
     /// is broken.
     mutating func array(_ item: (inout JSONCursor) -> Bool) -> Bool {

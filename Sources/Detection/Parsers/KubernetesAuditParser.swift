@@ -1,7 +1,8 @@
 import Foundation
 
 /// Kubernetes audit logs as `kube-apiserver --audit-log-path` writes them: one `Event` object per line (also a
-/// `{"kind":"EventList","items":[…]}` document on one line). Events of `audit.k8s.io/v1` and `v1beta1`, and events
+/// `{"kind":"EventList","items":[…]}` document on one line), and as EKS delivers them through CloudWatch Logs (an
+/// export's `TIMESTAMP {event}` lines, a subscription filter's `{"logEvents":[…]}` records). Events of `audit.k8s.io/v1` and `v1beta1`, and events
 /// without an `apiVersion`, are read; any other line is counted as malformed and skipped.
 ///
 /// A byte-level reader in the manner of `CloudTrailScanner`: it walks each line once, decodes only the fields the
@@ -33,17 +34,55 @@ public struct KubernetesAuditParser {
             let line = UnsafeBufferPointer(rebasing: data[start..<end])
             start = end + 1
             guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
-            self.line(line, number: lineNumber, body)
+            self.line(Self.eventStart(line), number: lineNumber, nested: false, body)
         }
     }
 
-    /// One line: an event, or an event list.
-    private mutating func line(_ line: UnsafeBufferPointer<UInt8>, number: Int, _ body: (KubernetesAuditEvent) -> Void) {
+    /// Where the JSON of a line starts: after a byte-order mark, and after the `TIMESTAMP ` that a CloudWatch Logs
+    /// export (how EKS delivers its audit log) writes before each event.
+    static func eventStart(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        if line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF { start = 3 }
+        while start < line.count, line[start] == 32 || line[start] == 9 || line[start] == 13 { start += 1 }
+        guard start < line.count, line[start] >= 48, line[start] <= 57 else { return UnsafeBufferPointer(rebasing: line[start...]) }
+        var brace = start
+        let limit = min(line.count, start + 64)
+        while brace < limit, line[brace] != 123 { brace += 1 }
+        guard brace < limit, Timestamps.parse(UnsafeBufferPointer(rebasing: line[start..<brace])) != nil else {
+            return UnsafeBufferPointer(rebasing: line[start...])
+        }
+        return UnsafeBufferPointer(rebasing: line[brace...])
+    }
+
+    /// One line: an event, an event list, or a CloudWatch Logs subscription record (`{"messageType":"DATA_MESSAGE",
+    /// "logEvents":[{"message":"<event>"}…]}`, what a subscription filter delivers), whose messages are read as lines
+    /// of their own (`nested`: not again as records).
+    private mutating func line(_ line: UnsafeBufferPointer<UInt8>, number: Int, nested: Bool, _ body: (KubernetesAuditEvent) -> Void) {
         var cursor = JSONCursor(line)
         var fields = Fields()
         var items: [KubernetesAuditEvent?] = []
         var isList = false
+        var messages: [String]? = nil
+        var controlMessage = false
         let complete = cursor.object { cursor, key, count in
+            if !nested && count == 9 && bytesEqual(key, count, "logEvents") {
+                var found: [String] = []
+                let read = cursor.array { cursor in
+                    cursor.optionalObject { cursor, key, count in
+                        guard bytesEqual(key, count, "message") else { return cursor.skipValue() }
+                        let value = cursor.optionalString()
+                        if let message = value.value { found.append(message) }
+                        return value.ok
+                    }
+                }
+                messages = found
+                return read
+            }
+            if !nested && count == 11 && bytesEqual(key, count, "messageType") {
+                let value = cursor.optionalString()
+                controlMessage = value.value == "CONTROL_MESSAGE"
+                return value.ok
+            }
             if count == 5 && bytesEqual(key, count, "items") {
                 isList = true
                 return cursor.array { cursor in
@@ -58,6 +97,13 @@ public struct KubernetesAuditParser {
         cursor.skipSpace()
         guard complete, cursor.index == line.count else {
             self.statistics.malformed(number, String(decoding: line.prefix(160), as: UTF8.self), "not a JSON object")
+            return
+        }
+        if let messages {
+            guard !controlMessage else { return }
+            for var message in messages {
+                message.withUTF8 { self.line(Self.eventStart($0), number: number, nested: true, body) }
+            }
             return
         }
         if isList {
@@ -136,7 +182,7 @@ public struct KubernetesAuditParser {
                 self.verb = value.value
                 return value.ok
             case 4 where equals("user"):
-                return cursor.object { cursor, key, count in
+                return cursor.optionalObject { cursor, key, count in
                     if bytesEqual(key, count, "username") {
                         let value = cursor.optionalString()
                         self.partial.username = value.value
@@ -189,7 +235,7 @@ public struct KubernetesAuditParser {
                 self.partial.requestURI = value.value
                 return value.ok
             case 11 where equals("annotations"):
-                return cursor.object { cursor, key, count in
+                return cursor.optionalObject { cursor, key, count in
                     let raw = UnsafeBufferPointer(start: key, count: count)
                     // A writer may escape the slash (`authorization.k8s.io\/decision`).
                     let name = raw.contains(92) ? CloudTrailScanner.unescape(raw) ?? "" : ""
@@ -210,7 +256,7 @@ public struct KubernetesAuditParser {
             case 14 where equals("responseObject"):
                 return Self.raw(&cursor, into: &self.partial.responseObject)
             case 14 where equals("responseStatus"):
-                return cursor.object { cursor, key, count in
+                return cursor.optionalObject { cursor, key, count in
                     guard bytesEqual(key, count, "code") else { return cursor.skipValue() }
                     let value = cursor.optionalInt()
                     self.partial.statusCode = value.value ?? 0
@@ -221,7 +267,7 @@ public struct KubernetesAuditParser {
                 self.stageTime = value.value
                 return value.ok
             case 16 where equals("impersonatedUser"):
-                return cursor.object { cursor, key, count in
+                return cursor.optionalObject { cursor, key, count in
                     if bytesEqual(key, count, "username") {
                         let value = cursor.optionalString()
                         self.partial.impersonatedUsername = value.value
@@ -240,7 +286,7 @@ public struct KubernetesAuditParser {
         }
 
         mutating func objectRef(_ cursor: inout JSONCursor) -> Bool {
-            cursor.object { cursor, key, count in
+            cursor.optionalObject { cursor, key, count in
                 let value: (ok: Bool, value: String?)
                 switch count {
                 case 4 where bytesEqual(key, count, "name"):

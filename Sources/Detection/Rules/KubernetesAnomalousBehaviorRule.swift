@@ -3,11 +3,13 @@ import GuardDutyModel
 /// The Kubernetes AnomalousBehavior family, learned per cluster and user (record time) as the IAM family is per
 /// principal: during the first `baselineLearningSeconds` after a user is first seen, the kinds of request it makes are
 /// learned; afterwards a successful request of a kind it never made is reported —
-/// Execution:Kubernetes/AnomalousBehavior.ExecInPod (exec in a namespace it never exec'd in),
+/// Execution:Kubernetes/AnomalousBehavior.ExecInPod (exec, by a user who never exec'd),
 /// PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleBindingCreated / .RoleCreated (creating or changing
 /// (cluster) role bindings / roles), Discovery:Kubernetes/AnomalousBehavior.PermissionChecked (access and rules
-/// reviews), CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed (reading secrets of a namespace) and
-/// Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed (creating a workload in a namespace). Cluster
+/// reviews), CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed (reading secrets) and
+/// Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed (creating a workload). Requests in the cluster's own namespaces (kube-system, kube-public,
+/// kube-node-lease) are a kind apart from the same requests anywhere else; other namespaces are one kind, since CI,
+/// GitOps and Helm create new ones all the time. Cluster
 /// components (nodes, the control plane, kube-system's controllers) are not learned: their requests are the cluster's.
 final class KubernetesAnomalousBehaviorRule: KubernetesRule, BaselineRule {
     let findingTypes: [FindingType] = [
@@ -24,27 +26,30 @@ final class KubernetesAnomalousBehaviorRule: KubernetesRule, BaselineRule {
     /// Keyed `CLUSTER|USERNAME`.
     var users: [String: User] = [:]
 
-    /// The kind of request (`exec:NAMESPACE`, `rolebinding`, `role`, `permission`, `secrets:NAMESPACE`,
-    /// `workload:NAMESPACE`) and the type it raises when anomalous; nil for requests the family does not judge.
+    /// The kind of request (`exec`, `rolebinding`, `role`, `permission`, `secrets`, `workload`; `…:system` in the
+    /// cluster's own namespaces) and the type it raises when anomalous; nil for requests the family does not judge.
     static func action(_ event: KubernetesAuditEvent) -> (action: String, type: FindingType)? {
         let resource = event.resource ?? ""
-        let namespace = event.namespace ?? "-"
+        // New namespaces are ordinary (CI, GitOps and Helm create them all the time); the cluster's own are not.
+        let place = ["kube-system", "kube-public", "kube-node-lease"].contains(event.namespace ?? "") ? ":system" : ""
         let reads = event.verb == "get" || event.verb == "list" || event.verb == "watch"
         let writes = event.verb == "create" || event.verb == "update" || event.verb == "patch"
-        if event.verb == "create" && resource == "pods" && (event.subresource == "exec" || event.subresource == "attach") {
-            return ("exec:\(namespace)", .executionKubernetesAnomalousBehaviorExecInPod)
+        // `create` over SPDY, `get` over WebSocket (kubectl ≥ 1.30).
+        if event.verb == "create" || event.verb == "get", resource == "pods", event.subresource == "exec" || event.subresource == "attach" {
+            return ("exec" + place, .executionKubernetesAnomalousBehaviorExecInPod)
         }
         if event.verb == "create" && (resource.hasSuffix("accessreviews") || resource.hasSuffix("rulesreviews")) {
             return ("permission", .discoveryKubernetesAnomalousBehaviorPermissionChecked)
         }
-        if reads && resource == "secrets" { return ("secrets:\(namespace)", .credentialAccessKubernetesAnomalousBehaviorSecretsAccessed) }
+        if reads && resource == "secrets" { return ("secrets" + place, .credentialAccessKubernetesAnomalousBehaviorSecretsAccessed) }
         guard writes, event.subresource == nil else { return nil }
         if resource == "rolebindings" || resource == "clusterrolebindings" {
             return ("rolebinding", .privilegeEscalationKubernetesAnomalousBehaviorRoleBindingCreated)
         }
         if resource == "roles" || resource == "clusterroles" { return ("role", .privilegeEscalationKubernetesAnomalousBehaviorRoleCreated) }
-        if event.verb == "create", KubernetesWorkload.workloadResources.contains(resource) {
-            return ("workload:\(namespace)", .executionKubernetesAnomalousBehaviorWorkloadDeployed)
+        // Learned from any write of a workload (a pipeline that rolls deployments out may create one), judged on creates.
+        if KubernetesWorkload.workloadResources.contains(resource) {
+            return ("workload" + place, .executionKubernetesAnomalousBehaviorWorkloadDeployed)
         }
         return nil
     }
@@ -64,6 +69,7 @@ final class KubernetesAnomalousBehaviorRule: KubernetesRule, BaselineRule {
             return
         }
         guard !self.users.values[index].actions.contains(action) else { return }
+        if type == .executionKubernetesAnomalousBehaviorWorkloadDeployed && event.verb != "create" { return }
         let workload = type == .executionKubernetesAnomalousBehaviorWorkloadDeployed ? KubernetesWorkload(event) : nil
         context.report(
             RuleHit(

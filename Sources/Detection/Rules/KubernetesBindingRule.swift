@@ -39,7 +39,8 @@ final class KubernetesBindingRule: KubernetesRule {
                         + "on the cluster \(audit.cluster): unauthenticated requests may now do what the role allows."),
                 on: event, audit, subject: "\(kind)/\(namespace ?? "-")/\(name)", configure: { $0.kubernetesRoleBindingDetails = binding })
         }
-        guard role == "cluster-admin", roleKind == nil || roleKind == "ClusterRole" else { return }
+        // `cluster-admin`, or the built-in `admin` role (all of a namespace, bound by a RoleBinding).
+        guard role == "cluster-admin" || role == "admin", roleKind == nil || roleKind == "ClusterRole" else { return }
         let defaultAccount = subjects.contains { subject in
             let subjectName = subject["name"]?.string
             switch subject["kind"]?.string {
@@ -53,8 +54,8 @@ final class KubernetesBindingRule: KubernetesRule {
             context.report(
                 RuleHit(
                     type: .policyKubernetesAdminAccessToDefaultServiceAccount,
-                    description: "\(event.who) bound cluster-admin to a default service account with the \(kind) \(name)\(place) "
-                        + "on the cluster \(audit.cluster): every pod that names no service account now runs as a cluster administrator."),
+                    description: "\(event.who) bound \(role) to a default service account with the \(kind) \(name)\(place) "
+                        + "on the cluster \(audit.cluster): every pod that names no service account now runs as an administrator."),
                 on: event, audit, subject: "\(kind)/\(namespace ?? "-")/\(name)", configure: { $0.kubernetesRoleBindingDetails = binding })
         }
     }

@@ -16,6 +16,8 @@ enum KubernetesTactic: CaseIterable {
         let resource = event.resource ?? ""
         switch event.verb {
         case "get", "list", "watch":
+            // kubectl ≥ 1.30 opens exec and attach over WebSocket: a `get` of the subresource.
+            if resource == "pods", event.subresource == "exec" || event.subresource == "attach" { return .persistence }
             return resource == "secrets" ? .credentialAccess : .discovery
         case "delete", "deletecollection":
             return resource == "events" ? .defenseEvasion : .impact
