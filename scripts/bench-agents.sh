@@ -11,6 +11,7 @@
 #     and after a VACUUM of the rollup, with the rollup's size at each step.
 # Usage: scripts/bench-agents.sh [FINDINGS_FOR_QUERIES]   (BENCH="push heartbeats ingest queries" selects parts;
 #        KEEP=DIR keeps the server's data in DIR and leaves the server running for experiments;
+#        PACED_CONNECTIONS=N sends the paced ingest of part 4 over N connections, default 2;
 #        BIN=dir takes guardpost-admin and guardpost-bench from dir instead of building them;
 #        ADMIN_BIN=path runs another guardpost-admin, e.g. an older release, for a before/after comparison)
 set -euo pipefail
@@ -104,7 +105,7 @@ rollup "after load"
 queries --label "after load" | tee "$data_dir/queries.out"
 # The statistics while the first member's agent channel ingests new findings at the goal rate.
 rate=${GOAL_RATE:-$(python3 -c "import sys; print(round(1.5 * float(open(sys.argv[1]).read())))" "$data_dir/psql.rate" 2>/dev/null || echo 3000)}
-"$bin/guardpost-bench" ingest --endpoint "$endpoint" --keys "$data_dir/members.jsonl" --batch 500 --concurrency 2 \
+"$bin/guardpost-bench" ingest --endpoint "$endpoint" --keys "$data_dir/members.jsonl" --batch 500 --concurrency "${PACED_CONNECTIONS:-2}" \
     --duration "${INGEST_SECONDS:-40}" --rate "$rate" --first-index 10000000 > "$data_dir/paced.out" &
 paced=$!
 sleep 3

@@ -80,9 +80,12 @@ func enroll(admin: GuardpostClient, adminAccountId: String, members: [(AccountKe
     return (adminDetector, memberDetectors)
 }
 
+/// The id of the benchmark's finding `index`: 32 hex digits.
+func benchFindingId(_ index: Int) -> String { String(format: "%032x", index) }
+
 /// A finding of about 1.5 KB, as an agent sends it.
 func benchFinding(account: String, detector: String, index: Int, region: String) -> Finding {
-    let id = String(format: "%032x", index)
+    let id = benchFindingId(index)
     let remote = "198.51.\(index / 250 % 250).\(index % 250 + 1)"
     var finding = Finding(
         accountId: account, arn: "arn:aws:guardduty:\(region):\(account):detector/\(detector)/finding/\(id)",

@@ -103,4 +103,40 @@ struct IngestDocumentTests {
             #expect(try await server.call(key, .post, "/agent/v1/findings", json: body).status == 200)
         }
     }
+
+    @Test func aHostileBatchIsRefusedInGuardDutysErrorShapeAndStoresNothing() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            let findings = [
+                makeFinding(account: key.accountId, detectorId: detector, id: "first"),
+                makeFinding(account: key.accountId, detectorId: detector, id: "last"),
+            ]
+            let body = try self.batchJSON(detector, findings)
+            let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+            let hostile = [
+                body.replacingOccurrences(of: #""id":"last""#, with: #""id":"last","x":"# + deep),
+                body.replacingOccurrences(of: #""id":"last""#, with: "\"id\":\"last\",\"x\":\"a\u{1}b\""),
+                body.replacingOccurrences(of: #""id":"last""#, with: #""id":"last","x":"\udfff""#),
+                body.replacingOccurrences(of: #""id":"last""#, with: #""id":"last","x":01"#),
+                body.replacingOccurrences(of: #""count":1"#, with: #""count":"1""#),
+                body.replacingOccurrences(of: #""eventFirstSeen""#, with: #""firstSeen""#),
+                body + " {}",
+            ]
+            for text in hostile {
+                let answer = try await server.call(key, .post, "/agent/v1/findings", json: text)
+                #expect(answer.status == 400, "\(text.suffix(80)): \(answer.body)")
+                #expect(answer.errorType == "BadRequestException")
+                #expect((answer.body["message"] as? String)?.contains("Nothing in the batch was stored") == true)
+            }
+            #expect(try await self.listed(server, key, detector).isEmpty)
+            // A member the server does not model, nested anywhere, is stored with the finding and read back.
+            let kubernetes = #""kubernetesDetails":{"kubernetesWorkloadDetails":{"name":"web","containers":[{"image":"nginx"}]}}"#
+            let extended = body.replacingOccurrences(of: #""resourceType":"Instance""#, with: #""resourceType":"Instance","# + kubernetes)
+            #expect(try await server.call(key, .post, "/agent/v1/findings", json: extended).status == 200)
+            let stored = try await self.get(server, key, detector, ["first", "last"])
+            let details = (stored["last"]?["resource"] as? [String: Any])?["kubernetesDetails"] as? [String: Any]
+            #expect((details?["kubernetesWorkloadDetails"] as? [String: Any])?["name"] as? String == "web")
+        }
+    }
 }

@@ -100,24 +100,27 @@ struct AgentChannelController: APIController {
     }
 
     /// A batch of the caller's findings: durable when answered.
-    /// The findings are decoded to be validated, and each one's bytes in the body are what is stored (encoding 500
-    /// findings again cost as much as decoding them); a finding the geolocation databases placed is encoded anew.
+    /// The body is read once by `FindingBatchReader`, which checks it and takes what ingest needs of each finding; each
+    /// finding's bytes are what is stored. A finding the geolocation databases place is decoded, placed and encoded anew.
     @Sendable func ingestFindings(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let body = try APIBody.bytes(from: context)
-        let batch = try APIBody.decode(AgentFindingBatch.self, bytes: body)
+        let batch = try FindingBatchReader(body)
         try Validate.detectorId(batch.detectorId)
-        let layout = try FindingBatchLayout(body)
-        guard layout.findings.count == batch.findings.count else {
-            throw GuardDutyError.badRequest("The request is rejected because its findings could not be told apart. Nothing in the batch was stored.")
-        }
-        var findings = batch.findings
-        var documents: [String?] = layout.findings.map { String(decoding: body[$0], as: UTF8.self) }
+        var documents = batch.documents.map { String(decoding: body[$0], as: UTF8.self) }
         if let geo = self.geo {
-            let placed = geo.enriched(findings)
-            for index in placed.indices where placed[index] != findings[index] { documents[index] = nil }
-            findings = placed
+            let decoder = JSONDecoder()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            for index in batch.findings.indices where batch.findings[index].remoteIP != nil {
+                // A finding of a shape `Finding` does not decode is stored as sent, unplaced.
+                guard let finding = try? decoder.decode(Finding.self, from: Data(body[batch.documents[index]])) else { continue }
+                var placed = finding
+                geo.enrich(&placed)
+                if placed != finding { documents[index] = String(decoding: try encoder.encode(placed), as: UTF8.self) }
+            }
         }
-        let summary = try await self.findings.ingest(caller: context.caller, detectorId: batch.detectorId, findings: findings, documents: documents)
+        let summary = try await self.findings.ingest(
+            caller: context.caller, detectorId: batch.detectorId, findings: batch.findings, documents: documents)
         return try APIBody.json(summary)
     }
 

@@ -1,13 +1,14 @@
+import Foundation
 import GuardDutyModel
 
 /// Every account's findings, the administrator's view of them, and suppression rules.
 public protocol FindingStore: Sendable {
     /// Stores a batch an agent (or CreateSampleFindings) produced for the caller's own detector: an upsert keyed by
     /// finding id that only moves a finding forward, with the suppression rules in force applied to new findings.
-    /// `documents` holds, for each finding, the JSON the agent sent for it, stored as the finding's document as it
-    /// came (nil: encoded from the finding). Bytes and finding must say the same thing: `FindingBatchLayout` refuses
-    /// bodies where they could differ.
-    func ingest(caller: Caller, detectorId: String, findings: [Finding], documents: [String?]) async throws -> IngestSummary
+    /// `findings` holds what ingest reads of each finding and `documents` each one's JSON, stored as the finding's
+    /// document as it came (unarchived and without feedback). Header and document must say the same thing:
+    /// `FindingBatchReader` reads both from the agent's bytes, and refuses bodies where they could differ.
+    func ingest(caller: Caller, detectorId: String, findings: [FindingHeader], documents: [String]) async throws -> IngestSummary
     func listFindings(caller: Caller, detectorId: String, request: ListFindingsRequest) async throws -> ListFindingsResponse
     /// The findings as JSON documents, in the requested order (default: the order of `ids`); unknown ids are left out.
     func getFindings(caller: Caller, detectorId: String, ids: [String], sort: SortCriteria?) async throws -> [String]
@@ -26,9 +27,17 @@ public protocol FindingStore: Sendable {
 }
 
 extension FindingStore {
-    /// A batch whose documents are encoded from the findings (CreateSampleFindings, tests).
+    /// A batch whose documents are encoded from the findings (tests).
     public func ingest(caller: Caller, detectorId: String, findings: [Finding]) async throws -> IngestSummary {
-        try await self.ingest(caller: caller, detectorId: detectorId, findings: findings, documents: Array(repeating: nil, count: findings.count))
+        try await self.ingest(
+            caller: caller, detectorId: detectorId, findings: findings.map(FindingHeader.init), documents: try Self.documents(findings))
+    }
+
+    /// The JSON documents of findings built in Swift.
+    public static func documents(_ findings: [Finding]) throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return try findings.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
     }
 
     /// Stores that do not place remote addresses answer none.

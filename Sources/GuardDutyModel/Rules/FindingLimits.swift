@@ -18,30 +18,43 @@ public enum FindingLimits {
     }
 
     /// Checks a batch for the caller's detector and keeps one finding per id: the furthest version wins (by
-    /// `updatedAt`, then count), so a batch with repeats behaves as its last word.
-    public static func ingestBatch(_ findings: [Finding], accountId: String, region: String, detectorId: String) throws -> [Finding] {
+    /// `updatedAt`, then count), so a batch with repeats behaves as its last word. Answers the positions kept.
+    public static func ingestBatch(_ findings: [FindingHeader], accountId: String, region: String, detectorId: String) throws -> [Int] {
         try Self.batchSize(findings.count)
-        var latest: [String: Finding] = [:]
+        var latest: [String: Int] = [:]
+        latest.reserveCapacity(findings.count)
         for (index, finding) in findings.enumerated() {
             try Self.validate(finding, index: index, accountId: accountId, region: region, detectorId: detectorId)
-            if let existing = latest[finding.id], (existing.updatedAt, existing.service.count) >= (finding.updatedAt, finding.service.count) {
+            if let existing = latest[finding.id],
+                (findings[existing].updatedAt, findings[existing].count) >= (finding.updatedAt, finding.count)
+            {
                 continue
             }
-            latest[finding.id] = finding
+            latest[finding.id] = index
         }
-        return Array(latest.values)
+        return latest.values.sorted()
+    }
+
+    /// `ingestBatch` of findings built in Swift.
+    public static func ingestBatch(_ findings: [Finding], accountId: String, region: String, detectorId: String) throws -> [Finding] {
+        try Self.ingestBatch(findings.map(FindingHeader.init), accountId: accountId, region: region, detectorId: detectorId).map { findings[$0] }
     }
 
     /// One finding of a batch: the caller's account, region and detector, a catalogued type, GuardDuty's ranges.
     public static func validate(_ finding: Finding, index: Int, accountId: String, region: String, detectorId: String) throws {
+        try Self.validate(FindingHeader(finding), index: index, accountId: accountId, region: region, detectorId: detectorId)
+    }
+
+    /// One finding of a batch, by what ingest reads of it.
+    public static func validate(_ finding: FindingHeader, index: Int, accountId: String, region: String, detectorId: String) throws {
         func reject(_ why: String) -> GuardDutyError {
             .badRequest("The request is rejected because finding \(index) (\(finding.id.prefix(64))) \(why); nothing in the batch was stored.")
         }
         guard finding.accountId == accountId else { throw reject("belongs to account \(finding.accountId.prefix(20)), not the caller's") }
         guard finding.region == region else { throw reject("is for region \(finding.region.prefix(30)), not the request's region \(region)") }
-        guard finding.service.detectorId == detectorId else {
+        guard finding.detectorId == detectorId else {
             throw reject(
-                "names detector \(finding.service.detectorId.prefix(40)), not \(detectorId)"
+                "names detector \(finding.detectorId.prefix(40)), not \(detectorId)"
             )
         }
         guard (1...300).contains(finding.id.utf8.count),
@@ -55,10 +68,10 @@ public enum FindingLimits {
             )
         }
         guard finding.severity >= 0.1, finding.severity <= 10 else { throw reject("has severity \(finding.severity), outside 0.1 to 10") }
-        guard finding.service.count >= 1 else { throw reject("has a count below 1") }
+        guard finding.count >= 1 else { throw reject("has a count below 1") }
         let timestamps = [
             ("createdAt", finding.createdAt), ("updatedAt", finding.updatedAt),
-            ("service.eventFirstSeen", finding.service.eventFirstSeen), ("service.eventLastSeen", finding.service.eventLastSeen),
+            ("service.eventFirstSeen", finding.eventFirstSeen), ("service.eventLastSeen", finding.eventLastSeen),
         ]
         for (name, value) in timestamps {
             guard Self.isTimestamp(value) else { throw reject("has \(name) '\(value.prefix(40))', which is not an ISO 8601 UTC timestamp") }
@@ -66,7 +79,7 @@ public enum FindingLimits {
         guard finding.arn == "arn:aws:guardduty:\(finding.region):\(finding.accountId):detector/\(detectorId)/finding/\(finding.id)" else {
             throw reject("has an arn that does not name its region, account, detector and id")
         }
-        guard finding.resource.resourceType.utf8.count <= 64, finding.title.utf8.count <= 1024, finding.description.utf8.count <= 4096 else {
+        guard finding.resourceType.utf8.count <= 64, finding.titleBytes <= 1024, finding.descriptionBytes <= 4096 else {
             throw reject("has a resource type, title or description longer than GuardDuty's")
         }
     }

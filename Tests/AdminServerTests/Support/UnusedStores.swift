@@ -74,7 +74,7 @@ struct UnusedStores: MemberStore, OrganizationStore, ListStore, FindingStore, Ag
     func s3BucketGranted(account: String, bucket: String) async throws -> Bool { throw StoreError.invalid("not in this test") }
     func finishActivation(_ job: ListActivationJob, outcome: ListActivationOutcome) async throws { throw StoreError.invalid("not in this test") }
     func listContent(sha256: String) async throws -> String? { throw StoreError.invalid("not in this test") }
-    func ingest(caller: Caller, detectorId: String, findings: [Finding], documents: [String?]) async throws -> IngestSummary {
+    func ingest(caller: Caller, detectorId: String, findings: [FindingHeader], documents: [String]) async throws -> IngestSummary {
         throw StoreError.invalid("not in this test")
     }
     func listFindings(caller: Caller, detectorId: String, request: ListFindingsRequest) async throws -> ListFindingsResponse {

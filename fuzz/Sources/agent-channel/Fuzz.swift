@@ -4,13 +4,27 @@ import GuardDutyModel
 
 /// Agent channel bodies as the server receives them: findings batches, heartbeats (decoded, validated, their
 /// counters summed as the usage report sums them) and the configuration an agent receives. A decoded value
-/// encodes and decodes back to itself.
+/// encodes and decodes back to itself. A findings batch is also read as the server reads it (`FindingBatchReader`,
+/// without `JSONDecoder`): what it accepts is JSON, and where `JSONDecoder` decodes the batch too, both read the same
+/// findings from the same bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     let bytes = Data(fuzzBytes(data, count))
     let decoder = JSONDecoder()
     let encoder = JSONEncoder()
+    let read = try? FindingBatchReader(Array(bytes))
+    if let read {
+        fuzzCheck((try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil, "the reader accepts a body that is not JSON")
+        fuzzCheck(read.findings.count == read.documents.count, "the reader's findings and documents differ in number")
+    }
     if let batch = try? decoder.decode(AgentFindingBatch.self, from: bytes) {
+        if let read {
+            fuzzCheck(
+                read.detectorId == batch.detectorId && read.findings == batch.findings.map(FindingHeader.init), "the reader and JSONDecoder disagree")
+            for (range, finding) in zip(read.documents, batch.findings) {
+                fuzzCheck((try? decoder.decode(Finding.self, from: bytes[range])) == finding, "a finding's bytes do not decode to the finding")
+            }
+        }
         let again = try? decoder.decode(AgentFindingBatch.self, from: try encoder.encode(batch))
         fuzzCheck(again?.findings == batch.findings && again?.detectorId == batch.detectorId, "a findings batch does not survive encoding")
     }

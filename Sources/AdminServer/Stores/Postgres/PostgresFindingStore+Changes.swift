@@ -48,9 +48,10 @@ extension PostgresFindingStore {
                 now: now
             )
         }
+        let documents = try Self.documents(samples)
         _ = try await self.context.transaction(signalsChange: false) { connection in
             _ = try await connection.ownedDetector(caller, detectorId, logger: self.logger)
-            return try await self.upsert(connection, caller: caller, findings: samples, documents: samples.map { _ in nil })
+            return try await self.upsert(connection, caller: caller, findings: samples.map(FindingHeader.init), documents: documents)
         }
     }
 

@@ -20,15 +20,11 @@ public struct PostgresFindingStore: FindingStore {
 
     // MARK: ingest
 
-    public func ingest(caller: Caller, detectorId: String, findings: [Finding], documents: [String?]) async throws -> IngestSummary {
+    public func ingest(caller: Caller, detectorId: String, findings: [FindingHeader], documents: [String]) async throws -> IngestSummary {
         guard documents.count == findings.count else { throw StoreError.invalid("one document per finding") }
-        let latest = try FindingLimits.ingestBatch(findings, accountId: caller.accountId, region: caller.region, detectorId: detectorId)
-        // The agent's JSON of each finding kept; an id the batch repeats (agents do not) is encoded instead of working
-        // out which of its versions won.
-        var positions: [String: Int] = [:]
-        positions.reserveCapacity(findings.count)
-        for (index, finding) in findings.enumerated() { positions[finding.id] = positions[finding.id] == nil ? index : -1 }
-        let given = latest.map { finding in positions[finding.id].flatMap { $0 >= 0 ? documents[$0] : nil } }
+        let kept = try FindingLimits.ingestBatch(findings, accountId: caller.accountId, region: caller.region, detectorId: detectorId)
+        let latest = kept.map { findings[$0] }
+        let given = kept.map { documents[$0] }
         // Concurrent batches of one account lock the rollup keys they share, each statement in key order; a batch
         // that inserts and updates locks two such sets, and two of those can still deadlock (or race on a new
         // finding's first row). PostgreSQL aborts one; a batch is idempotent, so it is simply run again.
@@ -59,12 +55,9 @@ public struct PostgresFindingStore: FindingStore {
     /// How many times a batch that conflicted with a concurrent one is run before the agent is told to send it again.
     static let ingestAttempts = 5
 
-    /// The upsert itself; `findings` hold distinct ids of one account and region, `documents` the agent's JSON of each
-    /// (nil: encoded here).
-    func upsert(_ connection: PostgresConnection, caller: Caller, findings: [Finding], documents given: [String?]) async throws -> IngestSummary {
+    /// The upsert itself; `findings` hold distinct ids of one account and region, `documents` the JSON of each.
+    func upsert(_ connection: PostgresConnection, caller: Caller, findings: [FindingHeader], documents: [String]) async throws -> IngestSummary {
         guard !findings.isEmpty else { return IngestSummary() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
         var ids: [String] = []
         var types: [String] = []
         var severities: [Double] = []
@@ -76,50 +69,43 @@ public struct PostgresFindingStore: FindingStore {
         var resourceTypes: [String] = []
         var resourceIds: [String] = []
         var remoteIPs: [String] = []
-        var documents: [String] = []
         var samples: [Bool] = []
-        for (finding, given) in zip(findings, given) {
+        var clean: [Bool] = []
+        for (finding, document) in zip(findings, documents) {
             ids.append(finding.id)
             types.append(finding.type)
             severities.append(finding.severity)
-            counts.append(finding.service.count)
+            counts.append(finding.count)
             created.append(finding.createdAt)
             updated.append(finding.updatedAt)
-            firstSeen.append(finding.service.eventFirstSeen)
-            lastSeen.append(finding.service.eventLastSeen)
-            resourceTypes.append(finding.resource.resourceType)
-            resourceIds.append(Self.resourceId(finding) ?? "")
-            remoteIPs.append(Self.remoteIP(finding) ?? "")
-            // A new finding is stored unarchived and without feedback: the agent's JSON as it came when it says so
-            // (it always does), else encoded with those overlaid.
-            if var given, !finding.service.archived, finding.service.userFeedback == nil {
-                let containsNUL = given.withUTF8 { [UInt8].containsNULEscape(in: $0) }
-                try FindingLimits.document(byteCount: given.utf8.count, findingId: finding.id, containsNUL: containsNUL)
-                documents.append(given)
-            } else {
-                var stored = finding
-                stored.service.archived = false
-                stored.service.userFeedback = nil
-                let document = try encoder.encode(stored)
-                try FindingLimits.document(byteCount: document.count, findingId: finding.id, containsNUL: document.containsNULEscape)
-                documents.append(String(decoding: document, as: UTF8.self))
-            }
-            samples.append(finding.service.additionalInfo?.value.contains(#""sample":true"#) ?? false)
+            firstSeen.append(finding.eventFirstSeen)
+            lastSeen.append(finding.eventLastSeen)
+            resourceTypes.append(finding.resourceType)
+            resourceIds.append(finding.resourceId ?? "")
+            remoteIPs.append(finding.remoteIP ?? "")
+            let containsNUL =
+                document.utf8.withContiguousStorageIfAvailable { [UInt8].containsNULEscape(in: $0) } ?? Array(document.utf8).containsNULEscape
+            try FindingLimits.document(byteCount: document.utf8.count, findingId: finding.id, containsNUL: containsNUL)
+            samples.append(finding.sample)
+            // A new finding is stored unarchived and without feedback: the document as it came when it says so (an
+            // agent's always does), else with those overlaid by the statement.
+            clean.append(!finding.archived && !finding.hasUserFeedback)
         }
         // Planned for every batch, not prepared: a cached generic plan made while the week's partition was empty (or
         // unanalysed) keeps scanning it sequentially once it holds tens of thousands of rows (0.1x psql, measured).
         var builder = SQLBuilder()
         let account = try builder.bind(caller.accountId)
         let region = try builder.bind(caller.region)
-        let detector = try builder.bind(findings[0].service.detectorId)
+        let detector = try builder.bind(findings[0].detectorId)
         builder.sql = """
             WITH incoming AS (
                 SELECT * FROM unnest(\(try builder.bind(ids))::text[], \(try builder.bind(types))::text[], \(try builder.bind(severities))::float8[],
                                      \(try builder.bind(counts))::bigint[], \(try builder.bind(created))::timestamptz[], \(try builder.bind(updated))::timestamptz[],
                                      \(try builder.bind(firstSeen))::timestamptz[], \(try builder.bind(lastSeen))::timestamptz[],
                                      \(try builder.bind(resourceTypes))::text[], \(try builder.bind(resourceIds))::text[], \(try builder.bind(remoteIPs))::text[],
-                                     \(try builder.bind(documents))::text[], \(try builder.bind(samples))::bool[])
-                    AS t(finding_id, type, severity, count, created_at, updated_at, first_seen, last_seen, resource_type, resource_id, remote_ip, document, sample)
+                                     \(try builder.bind(documents))::text[], \(try builder.bind(samples))::bool[], \(try builder.bind(clean))::bool[])
+                    AS t(finding_id, type, severity, count, created_at, updated_at, first_seen, last_seen, resource_type, resource_id, remote_ip, document, sample,
+                         clean)
             ), located AS (
                 SELECT i.*, f.created_week AS existing_week,
                        coalesce(f.created_week, date_trunc('week', now() AT TIME ZONE 'UTC')::date) AS created_week
@@ -129,7 +115,9 @@ public struct PostgresFindingStore: FindingStore {
                 INSERT INTO findings AS f (created_week, account_id, region, finding_id, detector_id, type, severity, count, created_at, updated_at,
                                            event_first_seen, event_last_seen, resource_type, resource_id, remote_ip, finding, sample)
                 SELECT created_week, \(account), \(region), finding_id, \(detector), type, severity, count, created_at, updated_at,
-                       first_seen, last_seen, resource_type, nullif(resource_id, ''), nullif(remote_ip, ''), document::jsonb, sample
+                       first_seen, last_seen, resource_type, nullif(resource_id, ''), nullif(remote_ip, ''),
+                       CASE WHEN clean THEN document::jsonb
+                            ELSE jsonb_set(document::jsonb #- '{service,userFeedback}', '{service,archived}', 'false') END, sample
                 FROM located
                 ON CONFLICT (account_id, region, finding_id, created_week) DO UPDATE SET
                     type = EXCLUDED.type, severity = EXCLUDED.severity, count = EXCLUDED.count, updated_at = EXCLUDED.updated_at,
@@ -174,19 +162,6 @@ public struct PostgresFindingStore: FindingStore {
         try await connection.enqueueFindingEvents(
             account: caller.accountId, region: caller.region, ids: movedIds, receivers: owners, logger: self.logger)
         return summary
-    }
-
-    static func resourceId(_ finding: Finding) -> String? {
-        finding.resource.instanceDetails?.instanceId ?? finding.resource.accessKeyDetails?.accessKeyId
-            ?? finding.resource.s3BucketDetails?.first?.name
-    }
-
-    static func remoteIP(_ finding: Finding) -> String? {
-        let action = finding.service.action
-        let details =
-            action.networkConnectionAction?.remoteIpDetails ?? action.awsApiCallAction?.remoteIpDetails
-            ?? action.portProbeAction?.portProbeDetails.first?.remoteIpDetails
-        return details?.ipAddressV4 ?? details?.ipAddressV6
     }
 
     /// Archives (as suppressed) those of `ids` that match an ARCHIVE filter of `owners` (the account, and its
