@@ -64,6 +64,18 @@ struct FindingBatchReaderTests {
         #expect(batch.findings[0].titleBytes == findings[0].title.utf8.count)
     }
 
+    @Test func aKubernetesFindingsClusterAndCallerAreItsResourceAndRemoteAddress() throws {
+        var finding = try #require(Self.samples().first { $0.resource.resourceType == "EKSCluster" })
+        finding.resource.eksClusterDetails = Finding.EksClusterDetails(name: "prod-east")
+        var call = Finding.KubernetesApiCallAction(
+            requestUri: "/api/v1/secrets", verb: "list", sourceIps: ["198.51.100.7"], userAgent: nil, statusCode: 200)
+        call.remoteIpDetails = Finding.RemoteIpDetails(address: "198.51.100.7")
+        finding.service.action = .kubernetes(call)
+        let header = try #require(try FindingBatchReader(Self.body([finding])).findings.first)
+        #expect(header == FindingHeader(finding))
+        #expect(header.resourceId == "prod-east" && header.remoteIP == "198.51.100.7")
+    }
+
     @Test func escapedValuesAndNullOptionalsReadAsTheirDecodedText() throws {
         let body = try Self.edited {
             $0.replacingOccurrences(of: #""id":"f0""#, with: #""id":"\u0066\u0030""#)

@@ -34,8 +34,9 @@ public struct FindingBatchReader {
     /// Where a value sits in a finding: the objects and arrays whose members are read, and `other` for the rest,
     /// which is only checked to be JSON.
     enum Node {
-        case batch, findings, finding, resource, instanceDetails, accessKeyDetails, buckets, firstBucket
+        case batch, findings, finding, resource, instanceDetails, accessKeyDetails, buckets, firstBucket, eksCluster
         case service, action, connection, connectionRemote, apiCall, apiCallRemote, probeAction, probes, firstProbe, probeRemote
+        case kubernetesCall, kubernetesRemote
         case additionalInfo, other
     }
 
@@ -43,8 +44,8 @@ public struct FindingBatchReader {
     enum Field {
         case batchDetectorId
         case accountId, arn, createdAt, description, id, partition, region, schemaVersion, severity, title, type, updatedAt
-        case resourceType, instanceId, accessKeyId, bucketName, actionType
-        case connectionV4, connectionV6, apiCallV4, apiCallV6, probeV4, probeV6
+        case resourceType, instanceId, accessKeyId, bucketName, clusterName, actionType
+        case connectionV4, connectionV6, apiCallV4, apiCallV6, probeV4, probeV6, kubernetesV4, kubernetesV6
         case archived, count, detectorId, eventFirstSeen, eventLastSeen, resourceRole, serviceName, infoValue, userFeedback
     }
 
@@ -89,6 +90,8 @@ public struct FindingBatchReader {
         /// The remote address details of a network connection, an API call and the first port probe.
         var connectionRemote = RemoteDetails()
         var apiCallRemote = RemoteDetails()
+        var kubernetesRemote = RemoteDetails()
+        var clusterName: String?
         var probeRemote = RemoteDetails()
 
         func header(index: Int) throws -> FindingHeader {
@@ -123,11 +126,13 @@ public struct FindingBatchReader {
             let remote: RemoteDetails? =
                 self.connectionRemote.seen
                 ? self.connectionRemote
-                : self.apiCallRemote.seen ? self.apiCallRemote : self.probeRemote.seen ? self.probeRemote : nil
+                : self.apiCallRemote.seen
+                    ? self.apiCallRemote
+                    : self.probeRemote.seen ? self.probeRemote : self.kubernetesRemote.seen ? self.kubernetesRemote : nil
             return FindingHeader(
                 id: id, accountId: accountId, region: region, arn: arn, type: type, severity: severity, createdAt: createdAt,
                 updatedAt: updatedAt, detectorId: detectorId, count: count, eventFirstSeen: eventFirstSeen, eventLastSeen: eventLastSeen,
-                resourceType: resourceType, resourceId: self.instanceId ?? self.accessKeyId ?? self.bucketName,
+                resourceType: resourceType, resourceId: self.instanceId ?? self.accessKeyId ?? self.bucketName ?? self.clusterName,
                 remoteIP: remote.flatMap { $0.v4 ?? $0.v6 }, archived: archived,
                 hasUserFeedback: self.hasUserFeedback, sample: self.sample, titleBytes: titleBytes, descriptionBytes: descriptionBytes
             )
@@ -297,6 +302,7 @@ public struct FindingBatchReader {
                 case .connectionRemote: self.draft.connectionRemote.seen = true
                 case .apiCallRemote: self.draft.apiCallRemote.seen = true
                 case .probeRemote: self.draft.probeRemote.seen = true
+                case .kubernetesRemote: self.draft.kubernetesRemote.seen = true
                 default: break
                 }
                 if isArray { try self.array(depth: depth + 1, node: node) } else { try self.object(depth: depth + 1, node: node) }
@@ -348,7 +354,8 @@ public struct FindingBatchReader {
 
         static func isOptional(_ field: Field) -> Bool {
             switch field {
-            case .instanceId, .accessKeyId, .bucketName, .connectionV4, .connectionV6, .apiCallV4, .apiCallV6, .probeV4, .probeV6, .userFeedback:
+            case .instanceId, .accessKeyId, .bucketName, .clusterName, .connectionV4, .connectionV6, .apiCallV4, .apiCallV6, .probeV4, .probeV6,
+                .kubernetesV4, .kubernetesV6, .userFeedback:
                 return true
             default:
                 return false
@@ -373,6 +380,9 @@ public struct FindingBatchReader {
             case .instanceId: self.draft.instanceId = self.text(range, escaped)
             case .accessKeyId: self.draft.accessKeyId = self.text(range, escaped)
             case .bucketName: self.draft.bucketName = self.text(range, escaped)
+            case .clusterName: self.draft.clusterName = self.text(range, escaped)
+            case .kubernetesV4: self.draft.kubernetesRemote.v4 = self.text(range, escaped)
+            case .kubernetesV6: self.draft.kubernetesRemote.v6 = self.text(range, escaped)
             case .actionType: self.draft.hasActionType = true
             case .connectionV4: self.draft.connectionRemote.v4 = self.text(range, escaped)
             case .connectionV6: self.draft.connectionRemote.v6 = self.text(range, escaped)
@@ -423,9 +433,11 @@ public struct FindingBatchReader {
                 if self.key(key, is: "instanceDetails") { return .node(.instanceDetails, optional: true) }
                 if self.key(key, is: "accessKeyDetails") { return .node(.accessKeyDetails, optional: true) }
                 if self.key(key, is: "s3BucketDetails") { return .node(.buckets, optional: true) }
+                if self.key(key, is: "eksClusterDetails") { return .node(.eksCluster, optional: true) }
             case .instanceDetails: if self.key(key, is: "instanceId") { return .field(.instanceId) }
             case .accessKeyDetails: if self.key(key, is: "accessKeyId") { return .field(.accessKeyId) }
             case .firstBucket: if self.key(key, is: "name") { return .field(.bucketName) }
+            case .eksCluster: if self.key(key, is: "name") { return .field(.clusterName) }
             case .service:
                 switch key.count {
                 case 5:
@@ -448,6 +460,11 @@ public struct FindingBatchReader {
                 if self.key(key, is: "networkConnectionAction") { return .node(.connection, optional: true) }
                 if self.key(key, is: "awsApiCallAction") { return .node(.apiCall, optional: true) }
                 if self.key(key, is: "portProbeAction") { return .node(.probeAction, optional: true) }
+                if self.key(key, is: "kubernetesApiCallAction") { return .node(.kubernetesCall, optional: true) }
+            case .kubernetesCall: if self.key(key, is: "remoteIpDetails") { return .node(.kubernetesRemote, optional: true) }
+            case .kubernetesRemote:
+                if self.key(key, is: "ipAddressV4") { return .field(.kubernetesV4) }
+                if self.key(key, is: "ipAddressV6") { return .field(.kubernetesV6) }
             case .connection: if self.key(key, is: "remoteIpDetails") { return .node(.connectionRemote, optional: true) }
             case .apiCall: if self.key(key, is: "remoteIpDetails") { return .node(.apiCallRemote, optional: true) }
             case .probeAction: if self.key(key, is: "portProbeDetails") { return .node(.probes, optional: false) }

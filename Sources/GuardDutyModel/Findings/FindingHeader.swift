@@ -68,12 +68,13 @@ public struct FindingHeader: Sendable, Equatable {
         let action = finding.service.action
         let remote =
             action.networkConnectionAction?.remoteIpDetails ?? action.awsApiCallAction?.remoteIpDetails
-            ?? action.portProbeAction?.portProbeDetails.first?.remoteIpDetails
+            ?? action.portProbeAction?.portProbeDetails.first?.remoteIpDetails ?? action.kubernetesApiCallAction?.remoteIpDetails
         self.init(
             id: finding.id, accountId: finding.accountId, region: finding.region, arn: finding.arn, type: finding.type, severity: finding.severity,
             createdAt: finding.createdAt, updatedAt: finding.updatedAt, detectorId: finding.service.detectorId, count: finding.service.count,
             eventFirstSeen: finding.service.eventFirstSeen, eventLastSeen: finding.service.eventLastSeen, resourceType: resource.resourceType,
-            resourceId: resource.instanceDetails?.instanceId ?? resource.accessKeyDetails?.accessKeyId ?? resource.s3BucketDetails?.first?.name,
+            resourceId: resource.instanceDetails?.instanceId ?? resource.accessKeyDetails?.accessKeyId ?? resource.s3BucketDetails?.first?.name
+                ?? resource.eksClusterDetails?.name,
             remoteIP: remote?.ipAddressV4 ?? remote?.ipAddressV6, archived: finding.service.archived,
             hasUserFeedback: finding.service.userFeedback != nil,
             sample: finding.service.additionalInfo?.value.contains(#""sample":true"#) ?? false, titleBytes: finding.title.utf8.count,
