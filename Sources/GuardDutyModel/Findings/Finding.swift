@@ -44,8 +44,8 @@ public struct Finding: Codable, Sendable, Equatable {
         public var accessKeyDetails: AccessKeyDetails?
         public var instanceDetails: InstanceDetails?
         public var s3BucketDetails: [S3BucketDetail]?
-        public var eksClusterDetails: EksClusterDetails?
-        public var kubernetesDetails: KubernetesDetails?
+        @Indirect public var eksClusterDetails: EksClusterDetails? = nil
+        @Indirect public var kubernetesDetails: KubernetesDetails? = nil
 
         public init(resourceType: String, accessKeyDetails: AccessKeyDetails? = nil, instanceDetails: InstanceDetails? = nil) {
             self.resourceType = resourceType
@@ -163,10 +163,10 @@ public struct Finding: Codable, Sendable, Equatable {
         public var dnsRequestAction: DnsRequestAction?
         public var networkConnectionAction: NetworkConnectionAction?
         public var portProbeAction: PortProbeAction?
-        public var kubernetesApiCallAction: KubernetesApiCallAction?
-        public var kubernetesPermissionCheckedDetails: KubernetesPermissionCheckedDetails?
-        public var kubernetesRoleBindingDetails: KubernetesRoleBindingDetails?
-        public var kubernetesRoleDetails: KubernetesRoleDetails?
+        @Indirect public var kubernetesApiCallAction: KubernetesApiCallAction? = nil
+        @Indirect public var kubernetesPermissionCheckedDetails: KubernetesPermissionCheckedDetails? = nil
+        @Indirect public var kubernetesRoleBindingDetails: KubernetesRoleBindingDetails? = nil
+        @Indirect public var kubernetesRoleDetails: KubernetesRoleDetails? = nil
 
         public static func network(_ action: NetworkConnectionAction) -> Action {
             Action(actionType: "NETWORK_CONNECTION", networkConnectionAction: action)
