@@ -318,4 +318,30 @@ struct KubernetesRuleTests {
         #expect(Set(mounted.compactMap { $0.resource.kubernetesDetails?.kubernetesWorkloadDetails?.name }) == Set(sensitive.map(\.0)))
         #expect(mounted.count == sensitive.count)
     }
+
+    @Test func aFindingFromAnEventOfHugeValuesStaysWithinWhatTheServerAccepts() throws {
+        var audit = K()
+        let huge = String(repeating: "x", count: 10_000)
+        let containers = (0..<40).map { index in
+            K.container(
+                "c\(index)-\(huge)", "registry.example/\(huge):\(index)", privileged: true,
+                mounts: (0..<10).map { ["name": "host\($0)", "mountPath": "/host/\(huge)/\($0)"] })
+        }
+        let volumes = (0..<50).map { ["name": "host\($0)", "hostPath": ["path": "/etc/\(huge)"]] as [String: Any] }
+        let line = K.event(
+            "create", "pods", namespace: "ns-\(huge)", name: "pod-\(huge)", user: "user-\(huge)",
+            groups: (0..<200).map { "group-\($0)-\(huge)" }, code: 201, uri: "/api/v1/pods?\(huge)", userAgent: huge,
+            request: K.pod("pod-\(huge)", namespace: "ns-\(huge)", spec: K.podSpec(containers: containers, volumes: volumes)))
+        audit.feed([line])
+        let findings = audit.findings()
+        #expect(
+            Set(findings.map(\.type)).isSuperset(of: [
+                "PrivilegeEscalation:Kubernetes/PrivilegedContainer", "Persistence:Kubernetes/ContainerWithSensitiveMount",
+            ]))
+        for finding in findings {
+            let document = try JSONEncoder().encode(finding)
+            #expect(document.count <= FindingLimits.maxDocumentBytes, "\(finding.type): \(document.count) bytes")
+            #expect(finding.description.utf8.count <= 4_096 && finding.title.utf8.count <= 1_024)
+        }
+    }
 }

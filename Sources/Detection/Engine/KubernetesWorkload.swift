@@ -137,6 +137,9 @@ struct KubernetesWorkload {
         return result
     }
 
+    /// Containers and host-path volumes a finding shows at most (mounts: half as many per container).
+    static let maxShown = 8
+
     /// The workload as a finding shows it.
     var details: Finding.KubernetesWorkloadDetails {
         var details = Finding.KubernetesWorkloadDetails(name: self.name, type: self.kind.lowercased() + "s", namespace: self.namespace)
@@ -145,19 +148,28 @@ struct KubernetesWorkload {
         details.hostPID = self.hostPID
         details.hostIPC = self.hostIPC
         details.serviceAccountName = self.serviceAccountName
-        details.containers = self.containers.map { container in
-            var shown = Finding.Container(name: container.name, image: container.image)
-            shown.imagePrefix = container.image.map(Self.imagePrefix)
+        // Held to bounds, as the event's own strings are: a finding over 64 KB would set the agent's batch aside.
+        let bounded = KubernetesAuditEvent.bounded as (String) -> String
+        details.name = details.name.map(bounded)
+        details.namespace = details.namespace.map(bounded)
+        details.uid = details.uid.map(bounded)
+        details.serviceAccountName = details.serviceAccountName.map(bounded)
+        details.containers = self.containers.prefix(Self.maxShown).map { container in
+            var shown = Finding.Container(name: container.name.map(bounded), image: container.image.map(bounded))
+            shown.imagePrefix = container.image.map { bounded(Self.imagePrefix($0)) }
             shown.securityContext = Finding.SecurityContext(
                 privileged: container.privileged, allowPrivilegeEscalation: container.allowPrivilegeEscalation)
-            shown.volumeMounts = container.mounts.isEmpty ? nil : container.mounts.map { Finding.VolumeMount(name: $0.volume, mountPath: $0.path) }
+            shown.volumeMounts =
+                container.mounts.isEmpty
+                ? nil
+                : container.mounts.prefix(Self.maxShown / 2).map { Finding.VolumeMount(name: bounded($0.volume), mountPath: $0.path.map(bounded)) }
             return shown
         }
         details.volumes =
             self.hostPaths.isEmpty
             ? nil
-            : self.hostPaths.sorted { $0.key < $1.key }.map {
-                Finding.Volume(name: $0.key, hostPath: Finding.HostPath(path: $0.value))
+            : self.hostPaths.sorted { $0.key < $1.key }.prefix(Self.maxShown).map {
+                Finding.Volume(name: bounded($0.key), hostPath: Finding.HostPath(path: bounded($0.value)))
             }
         return details
     }

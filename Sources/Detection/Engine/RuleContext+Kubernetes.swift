@@ -46,7 +46,8 @@ extension RuleContext {
             Observation(
                 type: hit.type, key: "\(audit.cluster)|\(event.username ?? "-")|\(subject)", time: event.time, accountId: audit.account,
                 region: audit.region, resource: Self.clusterResource(event, audit, workload: workload), resourceRole: "TARGET",
-                action: action, evidence: hit.evidence, description: hit.description
+                action: action, evidence: hit.evidence,
+                description: hit.description.count > 1_000 ? String(hit.description.prefix(999)) + "…" : hit.description
             ))
     }
 }

@@ -156,7 +156,7 @@ public struct KubernetesAuditParser {
             var event = self.partial
             event.verb = verb
             event.time = time
-            return event
+            return event.bounded
         }
 
         static func time(_ cursor: inout JSONCursor) -> (ok: Bool, value: Int64?) {

@@ -25,6 +25,9 @@ final class KubernetesAnomalousBehaviorRule: KubernetesRule, BaselineRule {
     }
     /// Keyed `CLUSTER|USERNAME`.
     var users: [String: User] = [:]
+    /// Users learned at most (across clusters), so that a log of endless usernames cannot grow the baselines and the
+    /// checkpoint without bound.
+    static let maxUsers = 50_000
 
     /// The kind of request (`exec`, `rolebinding`, `role`, `permission`, `secrets`, `workload`; `…:system` in the
     /// cluster's own namespaces) and the type it raises when anomalous; nil for requests the family does not judge.
@@ -59,6 +62,8 @@ final class KubernetesAnomalousBehaviorRule: KubernetesRule, BaselineRule {
         let key = "\(audit.cluster)|\(username)"
         let learning = context.thresholds.baselineLearningSeconds
         guard let index = self.users.index(forKey: key) else {
+            // Bounded: usernames are the log's; past the cap a new user is neither learned nor judged.
+            guard self.users.count < Self.maxUsers else { return }
             self.users[key] = User(firstSeen: event.time, actions: Set(Self.action(event).map { [$0.action] } ?? []))
             return
         }

@@ -51,8 +51,14 @@ final class KubernetesWorkloadRule: KubernetesRule, BaselineRule {
 
     /// Learns `launch` in `cluster`; true the first time.
     func isNew(_ launch: String, _ cluster: String) -> Bool {
-        self.launched[cluster, default: []].insert(launch).inserted
+        // Bounded (image names are the log's): past the cap a launch is not remembered, so it is reported again (into
+        // the same finding, whose key names the workload) rather than forgotten.
+        if let known = self.launched[cluster], known.count >= Self.maxLaunches { return !known.contains(launch) }
+        return self.launched[cluster, default: []].insert(launch).inserted
     }
+
+    /// Launches remembered at most per cluster.
+    static let maxLaunches = 50_000
 
     func export(into learned: inout LearnedBaselines, names: NameTable) {
         var clusters = learned.kubernetesLaunches ?? [:]
