@@ -277,10 +277,13 @@ final class FindingAggregator {
         )
     }
 
-    /// Findings sorted by severity (highest first), then type and id.
+    /// Findings sorted by severity (highest first), then type and id. The order is found over indices, so each
+    /// finding (a large value) is moved once rather than at every step of the sort.
     func all() -> [Finding] {
-        self.entries.compactMap { self.finding($0) }.sorted {
-            ($0.severity, $1.type, $1.id) > ($1.severity, $0.type, $0.id)
+        let built = self.entries.compactMap { self.finding($0) }
+        let order = built.indices.sorted {
+            (built[$0].severity, built[$1].type, built[$1].id) > (built[$1].severity, built[$0].type, built[$0].id)
         }
+        return order.map { built[$0] }
     }
 }

@@ -31,12 +31,41 @@ struct FindingKey: Hashable {
         self.remote = remote ?? IPAddress(v4: 0)
     }
 
-    /// Three words into the hasher, not seven fields (a hit costs a lookup or three).
-    func hash(into hasher: inout Hasher) {
+    /// The key in three words, not seven fields.
+    var words: (UInt64, UInt64, UInt64) {
         let flags = UInt64(self.kind.rawValue) | UInt64(self.scope.rawValue) << 8 | (self.target ? 1 << 16 : 0) | (self.remote.isV6 ? 1 << 17 : 0)
-        hasher.combine(flags | UInt64(UInt32(bitPattern: self.account)) << 32)
-        hasher.combine(UInt64(UInt32(bitPattern: self.interface)) ^ UInt64(truncatingIfNeeded: self.remote.value >> 64) << 32)
-        hasher.combine(UInt64(truncatingIfNeeded: self.remote.value))
+        return (
+            flags | UInt64(UInt32(bitPattern: self.account)) << 32,
+            UInt64(UInt32(bitPattern: self.interface)) ^ UInt64(truncatingIfNeeded: self.remote.value >> 64) << 32,
+            UInt64(truncatingIfNeeded: self.remote.value)
+        )
+    }
+
+    func hash(into hasher: inout Hasher) {
+        let words = self.words
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+    }
+
+    /// What the aggregator's dictionaries hash a key with (a hit costs a lookup or three, and SipHash's set-up and
+    /// finalisation were most of a lookup): the three words folded into the dictionary's per-instance seed through
+    /// MurmurHash3's 64-bit finaliser, a bijection that spreads every input bit. The seed is random per process, so
+    /// addresses a log supplies cannot be chosen to collide.
+    func _rawHashValue(seed: Int) -> Int {
+        let words = self.words
+        var hash = Self.mix(UInt64(bitPattern: Int64(seed)) ^ words.0)
+        hash = Self.mix(hash ^ words.1)
+        hash = Self.mix(hash ^ words.2)
+        return Int(bitPattern: UInt(hash))
+    }
+
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var x = value
+        x = (x ^ (x >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        x = (x ^ (x >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return x ^ (x >> 33)
     }
 
     /// The key of the summary this finding is counted in when its resource (or the agent) is past its limit.

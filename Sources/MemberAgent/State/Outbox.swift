@@ -26,12 +26,13 @@ public final class Outbox: Sendable {
     /// Writes the findings as one or more batch files, durably, before returning.
     public func append(detectorId: String, findings: [Finding]) throws {
         guard !findings.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
         var start = 0
         while start < findings.count {
             let slice = Array(findings[start..<min(start + Self.batchSize, findings.count)])
-            let bytes = Array(try encoder.encode(AgentFindingBatch(detectorId: detectorId, findings: slice)))
+            // JSONEncoder's bytes (`.sortedKeys`, `.withoutEscapingSlashes`) without its intermediate tree.
+            var writer = JSONTextWriter(pretty: false, capacity: slice.count * 2_048)
+            writer.value(AgentFindingBatch(detectorId: detectorId, findings: slice))
+            let bytes = writer.bytes
             let name = self.nextSequence.withLockedValue { next -> String in
                 defer { next += 1 }
                 return String(format: "%020llu.batch.json", next)
