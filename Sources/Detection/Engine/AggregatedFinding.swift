@@ -8,8 +8,9 @@ struct AggregatedFinding {
     var firstSeen: Int64
     var lastSeen: Int64
     var count: Int
-    /// A finding taken back from a checkpoint: shown as it was, with its count and span brought up to date.
-    var restored: Finding?
+    /// A finding taken back from a checkpoint: shown as it was, with its count and span brought up to date. Kept
+    /// behind a reference: few entries have one, and inline it would double every entry's size.
+    @Indirect var restored: Finding? = nil
     /// Whether a restored finding was found again under its compact key.
     var linked = false
     /// Whether an earlier observation replaced the restored finding's details.

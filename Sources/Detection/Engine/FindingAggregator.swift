@@ -277,13 +277,15 @@ final class FindingAggregator {
         )
     }
 
-    /// Findings sorted by severity (highest first), then type and id. The order is found over indices, so each
-    /// finding (a large value) is moved once rather than at every step of the sort.
+    /// Findings sorted by severity (highest first), then type and id. The entries are put in order first and each
+    /// finding is built in its place, so a finding (a large value) is never moved by the sort.
     func all() -> [Finding] {
-        let built = self.entries.compactMap { self.finding($0) }
-        let order = built.indices.sorted {
-            (built[$0].severity, built[$1].type, built[$1].id) > (built[$1].severity, built[$0].type, built[$0].id)
+        let keys: [(severity: Double, type: String, id: String, index: Int)] = self.entries.indices.compactMap { index in
+            let entry = self.entries[index]
+            if let restored = entry.restored { return (restored.severity, restored.type, restored.id, index) }
+            guard let info = FindingCatalog.info(entry.first.type) else { return nil }
+            return (entry.first.severity ?? info.severity, entry.first.type.rawValue, entry.id, index)
         }
-        return order.map { built[$0] }
+        return keys.sorted { ($0.severity, $1.type, $1.id) > ($1.severity, $0.type, $0.id) }.compactMap { self.finding(self.entries[$0.index]) }
     }
 }
