@@ -87,6 +87,23 @@ struct KubernetesBaselineTests {
         #expect(deployed.resource.kubernetesDetails?.kubernetesWorkloadDetails?.containers?.first?.image == "registry.example/report:1")
     }
 
+    @Test func theUsersLearnedStopAtFiftyThousandHoweverManyUsernamesALogInvents() throws {
+        var audit = K(learningSeconds: 3600)
+        let template = K.event("list", "pods", namespace: "shop", user: "USER-N", auditID: "AUDIT-N", time: Self.at(0))
+        audit.feed(
+            (0..<50_005).map {
+                template.replacingOccurrences(of: "USER-N", with: "user-\($0)").replacingOccurrences(of: "AUDIT-N", with: "audit-\($0)")
+            })
+        #expect(audit.engine.learnedBaselines().kubernetesUsers?.count == 50_000)
+        // After the hour: a learned user's first secret read is anomalous; a user past the cap is neither learned nor judged.
+        audit.feed([
+            K.event("get", "secrets", namespace: "payments", name: "db-password", user: "user-7", time: Self.at(2)),
+            K.event("get", "secrets", namespace: "payments", name: "db-password", user: "user-50003", time: Self.at(2)),
+        ])
+        #expect(audit.types() == ["CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed": 1])
+        #expect(audit.findings().first?.resource.kubernetesDetails?.kubernetesUserDetails?.username == "user-7")
+    }
+
     @Test func whatAUserLearnedSurvivesARestartThroughTheCheckpoint() throws {
         var first = K(learningSeconds: 3600)
         first.feed([K.event("create", "pods", namespace: "shop", name: "api-0", subresource: "exec", user: "bob", code: 101, time: Self.at(0))])
