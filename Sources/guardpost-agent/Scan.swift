@@ -5,10 +5,6 @@ import GuardDutyModel
 import MemberAgent
 import ThreatLists
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `guardpost-agent scan`: read logs, apply the lists and the rules, print findings (JSON or a table) and a summary.
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Detect offline over log files; findings on stdout, a summary on stderr.")
@@ -163,16 +159,8 @@ struct Scan: AsyncParsableCommand {
 
     /// Writes all of `bytes` to standard output from the buffer itself (no copy into a `Data` per megabyte).
     static func writeOut(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var written = 0
-            while written < buffer.count {
-                let result = Glibc.write(1, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw ValidationError("cannot write the findings to standard output: \(String(cString: strerror(errno)))")
-                }
-                written += result
-            }
+        if let failure = DurableFile.writeAll(bytes, to: STDOUT_FILENO) {
+            throw ValidationError("cannot write the findings to standard output: \(String(cString: strerror(failure)))")
         }
     }
 

@@ -184,10 +184,12 @@ final class FindingAggregator {
     /// `service.additionalInfo`: never a sample (CreateSampleFindings marks its own with "sample": true), and the name of
     /// the list or feed that matched, as GuardDuty gives `threatListName`.
     static func additionalInfo(_ evidence: Finding.Evidence?) -> Finding.AdditionalInfo {
-        guard let name = evidence?.threatIntelligenceDetails.first?.threatListName,
-            let encoded = try? JSONEncoder().encode(name), let quoted = String(data: encoded, encoding: .utf8)
-        else { return Finding.AdditionalInfo(value: #"{"sample":false}"#) }
-        return Finding.AdditionalInfo(value: #"{"sample":false,"threatListName":"# + quoted + "}")
+        guard let name = evidence?.threatIntelligenceDetails.first?.threatListName else {
+            return Finding.AdditionalInfo(value: #"{"sample":false}"#)
+        }
+        var quoted = JSONTextWriter(pretty: false, capacity: name.utf8.count + 2)
+        quoted.value(name)
+        return Finding.AdditionalInfo(value: #"{"sample":false,"threatListName":"# + String(decoding: quoted.bytes, as: UTF8.self) + "}")
     }
 
     /// A summary's `additionalInfo`: what it stands for and how many occurrences it counts ("and N more").

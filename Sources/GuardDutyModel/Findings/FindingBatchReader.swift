@@ -231,15 +231,7 @@ public struct FindingBatchReader {
                 case .field(let field): try self.field(field, depth: depth, key: key)
                 case .node(let child, let optional): try self.child(child, optional: optional, depth: depth, key: key)
                 }
-                self.skipSpace()
-                guard self.position < self.buffer.count else { throw Self.refuse("ends early") }
-                if self.buffer[self.position] == UInt8(ascii: ",") {
-                    self.position += 1
-                    self.skipSpace()
-                    continue
-                }
-                guard self.buffer[self.position] == UInt8(ascii: "}") else { throw Self.refuse("is not JSON (an object is not closed)") }
-                self.position += 1
+                if try self.more(closedBy: UInt8(ascii: "}"), "an object") { continue }
                 if self.keys.count - firstKey > Self.pairwiseKeys {
                     let sorted = self.keys[firstKey...].sorted { self.less($0, $1) }
                     for index in sorted.indices.dropFirst() where self.same(sorted[index - 1], sorted[index]) {
@@ -275,17 +267,24 @@ public struct FindingBatchReader {
                 default: try self.value(depth: depth)
                 }
                 index += 1
-                self.skipSpace()
-                guard self.position < self.buffer.count else { throw Self.refuse("ends early") }
-                if self.buffer[self.position] == UInt8(ascii: ",") {
-                    self.position += 1
-                    self.skipSpace()
-                    continue
-                }
-                guard self.buffer[self.position] == UInt8(ascii: "]") else { throw Self.refuse("is not JSON (an array is not closed)") }
-                self.position += 1
+                if try self.more(closedBy: UInt8(ascii: "]"), "an array") { continue }
                 return
             }
+        }
+
+        /// After a member or an element: true when a `,` says another follows (the reader then stands on the next one), false
+        /// when `close` ends the container (the reader then stands past it).
+        mutating func more(closedBy close: UInt8, _ container: String) throws -> Bool {
+            self.skipSpace()
+            guard self.position < self.buffer.count else { throw Self.refuse("ends early") }
+            if self.buffer[self.position] == UInt8(ascii: ",") {
+                self.position += 1
+                self.skipSpace()
+                return true
+            }
+            guard self.buffer[self.position] == close else { throw Self.refuse("is not JSON (\(container) is not closed)") }
+            self.position += 1
+            return false
         }
 
         /// An object or array whose members are read; null where it is optional counts as absent.

@@ -48,12 +48,13 @@ public struct JSONTextWriter {
     public mutating func key(_ key: StaticString) {
         self.separate()
         self.bytes.append(UInt8(ascii: "\""))
-        self.bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        if self.pretty {
-            self.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: " ")])
-        } else {
-            self.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        }
+        self.raw(key)
+        self.raw(self.pretty ? "\" : " : "\":")
+    }
+
+    /// Appends text that needs no escaping, from the binary's constant (no array made per call).
+    mutating func raw(_ text: StaticString) {
+        self.bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     mutating func separate() {
@@ -74,7 +75,7 @@ public struct JSONTextWriter {
 
     mutating func newline() {
         self.bytes.append(UInt8(ascii: "\n"))
-        for _ in 0..<self.depth { self.bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
+        for _ in 0..<self.depth { self.raw("  ") }
     }
 
     // MARK: Values
@@ -100,8 +101,9 @@ public struct JSONTextWriter {
                 case 0x0C: self.bytes.append(UInt8(ascii: "f"))
                 case 0x0D: self.bytes.append(UInt8(ascii: "r"))
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    self.bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                    self.raw("u00")
+                    self.bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    self.bytes.append(Self.hexDigits[Int(byte & 15)])
                 }
             }
             self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
@@ -142,22 +144,13 @@ public struct JSONTextWriter {
     }
 
     /// `true` or `false`.
-    public mutating func value(_ flag: Bool) {
-        self.bytes.append(contentsOf: flag ? Array("true".utf8) : Array("false".utf8))
-    }
+    public mutating func value(_ flag: Bool) { self.raw(flag ? "true" : "false") }
+
+    /// Lower-case hexadecimal digits, for `\u00xx` escapes.
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A value that writes itself.
     public mutating func value(_ value: some JSONTextWritable) { value.write(to: &self) }
-
-    /// An array of strings.
-    public mutating func value(_ strings: [String]) {
-        self.beginArray()
-        for string in strings {
-            self.nextElement()
-            self.value(string)
-        }
-        self.endArray()
-    }
 
     /// An array of values that write themselves.
     public mutating func value(_ values: [some JSONTextWritable]) {
@@ -171,45 +164,35 @@ public struct JSONTextWriter {
 
     // MARK: Members
 
-    public mutating func member(_ key: StaticString, _ string: String?) {
-        guard let string else { return }
-        self.key(key)
-        self.value(string)
-    }
-
-    public mutating func member(_ key: StaticString, _ integer: Int?) {
-        guard let integer else { return }
-        self.key(key)
-        self.value(integer)
-    }
-
-    public mutating func member(_ key: StaticString, _ number: Double?) {
-        guard let number else { return }
-        self.key(key)
-        self.value(number)
-    }
-
-    public mutating func member(_ key: StaticString, _ flag: Bool?) {
-        guard let flag else { return }
-        self.key(key)
-        self.value(flag)
-    }
-
-    public mutating func member(_ key: StaticString, _ strings: [String]?) {
-        guard let strings else { return }
-        self.key(key)
-        self.value(strings)
-    }
-
+    /// A member, left out when nil (as JSONEncoder's `encodeIfPresent`).
     public mutating func member(_ key: StaticString, _ value: (some JSONTextWritable)?) {
         guard let value else { return }
         self.key(key)
         value.write(to: &self)
     }
 
+    /// An array member, left out when nil.
     public mutating func member(_ key: StaticString, _ values: [some JSONTextWritable]?) {
         guard let values else { return }
         self.key(key)
         self.value(values)
     }
+}
+
+/// The scalars write themselves through the writer's `value` overloads, so that a member of any kind goes through
+/// one `member(_:_:)`.
+extension String: JSONTextWritable {
+    public func write(to writer: inout JSONTextWriter) { writer.value(self) }
+}
+
+extension Int: JSONTextWritable {
+    public func write(to writer: inout JSONTextWriter) { writer.value(self) }
+}
+
+extension Double: JSONTextWritable {
+    public func write(to writer: inout JSONTextWriter) { writer.value(self) }
+}
+
+extension Bool: JSONTextWritable {
+    public func write(to writer: inout JSONTextWriter) { writer.value(self) }
 }

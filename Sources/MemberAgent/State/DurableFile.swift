@@ -13,19 +13,10 @@ public enum DurableFile {
         let temporary = "\(path).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AgentError.configuration("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBufferPointer { buffer in
-                Glibc.write(fd, buffer.baseAddress! + written, bytes.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                throw AgentError.configuration("cannot write \(temporary): \(message)")
-            }
-            written += result
+        if let failure = Self.writeAll(bytes, to: fd) {
+            close(fd)
+            unlink(temporary)
+            throw AgentError.configuration("cannot write \(temporary): \(String(cString: strerror(failure)))")
         }
         guard fsync(fd) == 0 else {
             let message = String(cString: strerror(errno))
@@ -40,6 +31,23 @@ public enum DurableFile {
             throw AgentError.configuration("cannot rename \(temporary) to \(path): \(message)")
         }
         Self.syncDirectory(directory)
+    }
+
+    /// Writes all of `bytes` to `fd` from the buffer itself, retrying short writes and EINTR; the errno of a
+    /// failure, or nil.
+    public static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var written = 0
+            while written < buffer.count {
+                let result = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += result
+            }
+            return nil
+        }
     }
 
     static func syncDirectory(_ directory: String) {
