@@ -94,10 +94,15 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     bytes.withUnsafeBufferPointer { engineParser.parse($0, batches: engine.process(batch:)) }
     _ = engine.findings()
 
-    // The plain reading, for printable lines of the default format (no header: no line starts with a letter).
+    // The plain reading, for printable lines of the default format (no header: no line's first word starts with a
+    // letter, as the reader takes a header after leading spaces too).
     let plain = bytes.allSatisfy { ($0 >= 32 && $0 < 127) || $0 == 10 }
     let lines = bytes.split(separator: 10, omittingEmptySubsequences: true)
-    guard plain, !lines.contains(where: { ($0.first ?? 0) >= 97 && ($0.first ?? 0) <= 122 }) else { return 0 }
+    let header = lines.contains { line in
+        let first = line.first { $0 != 32 } ?? 0
+        return first >= 97 && first <= 122
+    }
+    guard plain, !header else { return 0 }
     var expected: [Expected] = []
     for line in lines { expected.append(Expected(line)) }
     let expectedRecords = expected.filter { if case .record = $0 { true } else { false } }
