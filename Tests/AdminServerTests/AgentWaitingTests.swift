@@ -49,6 +49,25 @@ struct AgentWaitingTests {
         #expect(board.waiting == 0)
     }
 
+    @Test func aWaiterWhoseDeadlinePassesFirstAnswersUnchangedAndOneWokenFirstDisarmsItsTimer() async throws {
+        let board = ConfigVersionBoard()
+        let epoch = board.epoch
+        let started = ContinuousClock.now
+        #expect(await board.waitForChange(of: "d1", past: 0, epoch: epoch, until: started + .milliseconds(50)) == false)
+        #expect(ContinuousClock.now - started >= .milliseconds(50))
+        #expect(board.waiting == 0)
+        // Woken by a change long before its deadline; the timer, had it stayed armed, would find no waiter anyway.
+        let waiter = Task { await board.waitForChange(of: "d1", past: 0, epoch: epoch, until: .now + .seconds(30)) }
+        while board.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        board.raise("d1", to: 1)
+        #expect(await waiter.value == true)
+        // A deadline already past with the change already announced: the change wins.
+        #expect(await board.waitForChange(of: "d1", past: 0, epoch: epoch, until: started) == true)
+        // A deadline already past and no change: answers unchanged at once.
+        #expect(await board.waitForChange(of: "d2", past: 0, epoch: epoch, until: started) == false)
+        #expect(board.waiting == 0)
+    }
+
     @Test func manyFetchesOfOneListReadItOnceAndShareOneCopy() async throws {
         let cache = ListContentCache(budgetBytes: 1 << 20)
         let reads = NIOLockedValueBox(0)

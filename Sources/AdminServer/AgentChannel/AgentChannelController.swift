@@ -81,19 +81,7 @@ struct AgentChannelController: APIController {
     func waitForChange(of detectorId: String, past version: Int, epoch: UInt64, until deadline: ContinuousClock.Instant) async -> Bool {
         let board = self.configVersions
         return await withGracefulShutdownHandler {
-            await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    await board.waitForChange(of: detectorId, past: version, epoch: epoch)
-                    return true
-                }
-                group.addTask {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    return false
-                }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
+            await board.waitForChange(of: detectorId, past: version, epoch: epoch, until: deadline)
         } onGracefulShutdown: {
             board.invalidate()
         }
