@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -135,8 +136,7 @@ def setup():
         second.start()
         yield cluster, first, second
     finally:
-        # After a failover a replica can keep one request from the outage waiting (see the README's failover notes), and
-        # graceful shutdown waits for it: give each 5 s, then SIGKILL.
+        # A replica still running here (a test failed first) gets 5 s to shut down, then SIGKILL.
         for replica in (second, first):
             if replica and replica.process and replica.process.poll() is None:
                 replica.process.terminate()
@@ -286,3 +286,15 @@ def test_killing_the_primary_mid_ingest_loses_no_acknowledged_finding_and_both_r
                          FindingCriteria={"Criterion": {"severity": {"Gte": 8}}})
         assert gd.get_filter(DetectorId=admin_detector, FilterName=name)["Name"] == name
         assert replica.alive()
+    # Graceful shutdown after the failover. postgres-nio can lose a query whose connection closes under it; the agent
+    # channel's writes and authentication's lookups answer 500 after 30 s then, but a request stuck elsewhere still
+    # holds the shutdown (the README's failover notes): reported here, not failed, then SIGKILLed by the fixture.
+    for replica in (first, second):
+        replica.process.terminate()
+    for replica in (first, second):
+        started = time.monotonic()
+        try:
+            replica.process.wait(timeout=45)
+            print(f"\n{replica.name}: shut down in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        except subprocess.TimeoutExpired:
+            print(f"\n{replica.name}: still waiting for a request 45 s after SIGTERM", file=sys.stderr)

@@ -107,15 +107,18 @@ struct AgentChannelController: APIController {
                 if placed != finding { documents[index] = String(decoding: try encoder.encode(placed), as: UTF8.self) }
             }
         }
-        let summary = try await self.findings.ingest(
-            caller: context.caller, detectorId: batch.detectorId, findings: batch.findings, documents: documents)
+        let (findings, caller, detectorId, headers, stored) = (self.findings, context.caller, batch.detectorId, batch.findings, documents)
+        let summary = try await DatabaseDeadline.bounded {
+            try await findings.ingest(caller: caller, detectorId: detectorId, findings: headers, documents: stored)
+        }
         return try APIBody.json(summary)
     }
 
     @Sendable func heartbeat(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let heartbeat = try APIBody.decode(AgentHeartbeat.self, from: context)
         try Validate.detectorId(heartbeat.detectorId)
-        try await self.store.heartbeat(caller: context.caller, heartbeat: heartbeat)
+        let (store, caller) = (self.store, context.caller)
+        try await DatabaseDeadline.bounded { try await store.heartbeat(caller: caller, heartbeat: heartbeat) }
         return APIBody.empty()
     }
 

@@ -34,7 +34,8 @@ public final class CredentialCache: Sendable {
         if let entry = self.keys.withLockedValue({ $0[id] }), now &- entry.fetchedAt < self.ttlNanoseconds {
             return entry.record
         }
-        let record = try await self.accounts.accessKey(id: id)
+        let accounts = self.accounts
+        let record = try await DatabaseDeadline.bounded { try await accounts.accessKey(id: id) }
         self.keys.withLockedValue { keys in
             if keys.count > 100_000 { keys.removeAll() }
             keys[id] = KeyEntry(record: record, fetchedAt: now, signingKeys: [:])
@@ -62,7 +63,8 @@ public final class CredentialCache: Sendable {
         if let cached = self.regions.withLockedValue({ $0 }), now &- cached.fetchedAt < self.ttlNanoseconds {
             return cached.names.contains(region)
         }
-        let names = Set(try await self.regionStore.listRegions().filter(\.enabled).map(\.name))
+        let regionStore = self.regionStore
+        let names = Set(try await DatabaseDeadline.bounded { try await regionStore.listRegions() }.filter(\.enabled).map(\.name))
         self.regions.withLockedValue { $0 = (names, now) }
         return names.contains(region)
     }

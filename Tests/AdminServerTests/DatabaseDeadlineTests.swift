@@ -1,0 +1,45 @@
+import Testing
+
+@testable import AdminServer
+
+/// An agent's request ends even when postgres-nio never answers its query (a connection closed at the wrong moment).
+@Suite("Database deadline", .timeLimit(.minutes(1)))
+struct DatabaseDeadlineTests {
+    struct Refused: Error {}
+
+    @Test func workThatNeverEndsIsAnsweredWithAnErrorOnceTheLimitPasses() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: DatabaseDeadline.Exceeded.self) {
+            // A continuation nobody resumes, as postgres-nio leaves a query whose connection closed under it.
+            try await DatabaseDeadline.run(within: .milliseconds(100)) { () async throws -> Int in
+                await withUnsafeContinuation { (_: UnsafeContinuation<Int, Never>) in }
+            }
+        }
+        #expect(ContinuousClock.now - started >= .milliseconds(100))
+    }
+
+    @Test func workThatEndsInTimeGivesItsValueOrItsError() async throws {
+        #expect(try await DatabaseDeadline.run(within: .seconds(30)) { 42 } == 42)
+        await #expect(throws: Refused.self) {
+            try await DatabaseDeadline.run(within: .seconds(30)) { () async throws -> Int in throw Refused() }
+        }
+    }
+
+    @Test func workPastTheLimitIsCancelled() async throws {
+        let cancelled = try await withThrowingTaskGroup(of: Bool.self) { group in
+            let (stream, continuation) = AsyncStream<Bool>.makeStream()
+            group.addTask {
+                _ = try? await DatabaseDeadline.run(within: .milliseconds(50)) { () async throws -> Int in
+                    try? await Task.sleep(for: .seconds(20))
+                    continuation.yield(Task.isCancelled)
+                    return 0
+                }
+                return true
+            }
+            _ = try await group.next()
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next() ?? false
+        }
+        #expect(cancelled)
+    }
+}
