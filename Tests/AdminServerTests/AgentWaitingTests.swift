@@ -49,14 +49,14 @@ struct AgentWaitingTests {
         #expect(board.waiting == 0)
     }
 
-    @Test func aWaiterWhoseDeadlinePassesFirstAnswersUnchangedAndOneWokenFirstDisarmsItsTimer() async throws {
+    @Test func aWaiterWhoseDeadlinePassesFirstAnswersUnchangedAndAChangeBeforeItAnswersChanged() async throws {
         let board = ConfigVersionBoard()
         let epoch = board.epoch
         let started = ContinuousClock.now
         #expect(await board.waitForChange(of: "d1", past: 0, epoch: epoch, until: started + .milliseconds(50)) == false)
         #expect(ContinuousClock.now - started >= .milliseconds(50))
         #expect(board.waiting == 0)
-        // Woken by a change long before its deadline; the timer, had it stayed armed, would find no waiter anyway.
+        // Woken by a change long before its deadline.
         let waiter = Task { await board.waitForChange(of: "d1", past: 0, epoch: epoch, until: .now + .seconds(30)) }
         while board.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
         board.raise("d1", to: 1)
@@ -65,6 +65,32 @@ struct AgentWaitingTests {
         #expect(await board.waitForChange(of: "d1", past: 0, epoch: epoch, until: started) == true)
         // A deadline already past and no change: answers unchanged at once.
         #expect(await board.waitForChange(of: "d2", past: 0, epoch: epoch, until: started) == false)
+        #expect(board.waiting == 0)
+    }
+
+    @Test func theSweepKeepsRunningWhileAnyWaiterHasADeadlineAndStartsAgainForTheNext() async throws {
+        let board = ConfigVersionBoard()
+        let epoch = board.epoch
+        // Two deadlines a few sweeps apart, and a waiter without one that only a change ends.
+        let early = Task { await board.waitForChange(of: "d1", past: 0, epoch: epoch, until: .now + .milliseconds(100)) }
+        let late = Task { await board.waitForChange(of: "d2", past: 0, epoch: epoch, until: .now + .milliseconds(700)) }
+        let forever = Task { await board.waitForChange(of: "d3", past: 0, epoch: epoch) }
+        while board.waiting < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        // The later deadline is answered by a later sweep (were the sweep to stop with the first, it never would be).
+        #expect(await early.value == false)
+        #expect(await late.value == false)
+        #expect(board.waiting == 1)
+        board.raise("d3", to: 1)
+        #expect(await forever.value == true)
+        // Every sweep has ended with its waiters; a new deadline starts another.
+        let next = ContinuousClock.now
+        #expect(await board.waitForChange(of: "d4", past: 0, epoch: epoch, until: .now + .milliseconds(50)) == false)
+        #expect(ContinuousClock.now - next < .seconds(5))
+        // A cancelled waiter with a deadline leaves at once and is not answered again by the sweep.
+        let cancelled = Task { await board.waitForChange(of: "d5", past: 0, epoch: epoch, until: .now + .seconds(30)) }
+        while board.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        cancelled.cancel()
+        _ = await cancelled.value
         #expect(board.waiting == 0)
     }
 

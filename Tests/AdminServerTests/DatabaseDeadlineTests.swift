@@ -5,6 +5,7 @@ import Testing
 /// An agent's request ends even when postgres-nio never answers its query (a connection closed at the wrong moment).
 @Suite("Database deadline", .timeLimit(.minutes(1)))
 struct DatabaseDeadlineTests {
+    /// The work's own error, which the caller must get unchanged.
     struct Refused: Error {}
 
     @Test func workThatNeverEndsIsAnsweredWithAnErrorOnceTheLimitPasses() async throws {
@@ -41,5 +42,18 @@ struct DatabaseDeadlineTests {
             return await iterator.next() ?? false
         }
         #expect(cancelled)
+    }
+
+    @Test func aCallerCancelledWhileItsWorkNeverEndsIsAnsweredAtOnce() async throws {
+        let caller = Task {
+            try await DatabaseDeadline.run(within: .seconds(30)) { () async throws -> Int in
+                await withUnsafeContinuation { (_: UnsafeContinuation<Int, Never>) in }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }

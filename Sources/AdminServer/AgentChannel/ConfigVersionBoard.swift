@@ -35,8 +35,13 @@ public final class ConfigVersionBoard: Sendable {
     /// cancel and join for each of them.
     static let sweepInterval = TimeAmount.milliseconds(250)
 
-    public init(timers: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    /// `timers` must outlive the board: a sweep scheduled on a group that was shut down never runs.
+    init(timers: any EventLoopGroup) {
         self.timers = timers
+    }
+
+    public convenience init() {
+        self.init(timers: MultiThreadedEventLoopGroup.singleton)
     }
 
     /// Resumes waiters, outside the lock.
