@@ -10,7 +10,7 @@ import SigV4
 /// The simulated agents share the server's two cores, so what they cost is taken from the server under test. A bare
 /// NIO channel costs a fraction of a pooled HTTP client's request (no pool, task, redirect or decompression machinery),
 /// which leaves the figures closer to the server's own work; real agents run on their own hosts.
-final class AgentConnection: @unchecked Sendable {
+final class AgentConnection: Sendable {
     /// What one request got back.
     struct Answer {
         var status: UInt
@@ -20,7 +20,10 @@ final class AgentConnection: @unchecked Sendable {
 
     /// Why a request failed before an answer.
     enum Failure: Error {
+        /// A request while another is in flight, or on a closed connection.
         case busyOrClosed
+        /// No answer within the request's timeout (the connection is closed).
+        case noAnswer
     }
 
     let channel: any Channel
@@ -31,6 +34,7 @@ final class AgentConnection: @unchecked Sendable {
         self.handler = handler
     }
 
+    /// A connection to `host:port` on one of `group`'s event loops.
     static func connect(group: any EventLoopGroup, host: String, port: Int) async throws -> AgentConnection {
         let handler = AgentConnectionHandler()
         let channel = try await ClientBootstrap(group: group)
@@ -43,11 +47,13 @@ final class AgentConnection: @unchecked Sendable {
         return AgentConnection(channel: channel, handler: handler)
     }
 
-    /// Sends `head` (a request without a body) and answers when the whole response is in.
-    func send(_ head: HTTPRequestHead) -> EventLoopFuture<Answer> {
-        self.channel.eventLoop.flatSubmit { self.handler.send(head) }
+    /// Sends `head` (a request without a body) and answers when the whole response is in, or fails after `timeout`.
+    func send(_ head: HTTPRequestHead, timeout: TimeAmount = .seconds(90)) -> EventLoopFuture<Answer> {
+        let eventLoop = self.channel.eventLoop
+        return eventLoop.flatSubmit { self.handler.send(head, on: eventLoop, timeout: timeout) }
     }
 
+    /// Closes the connection; a request in flight fails.
     func close() {
         self.channel.close(promise: nil)
     }

@@ -10,8 +10,8 @@ import NIOPosix
 /// `guardpost-bench push`: how long a settings change takes to reach every long-polling agent (issue 16: 10,000).
 ///
 /// The administrator's calls and the enrolment go through the agent's own client (`GuardpostClient`); the simulated
-/// agents' polls go through bare keep-alive connections (`AgentConnection`) on their own event loop threads, so that
-/// the client side takes as little as it can of the cores the server shares with it.
+/// agents' polls go through bare keep-alive connections (`AgentConnection`) on an event loop thread of their own
+/// (`--agent-threads`), so that the client side takes as little as it can of the cores the server shares with it.
 struct PushBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
@@ -30,7 +30,7 @@ struct PushBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("agent-threads"), help: "Event loop threads the simulated agents' connections run on.")
     var agentThreads: Int = 1
 
-    /// Agents connect, ask and park in waves of this many every 100 ms, not all in the same millisecond.
+    /// Agents connect and ask their version this many at a time, and park this many every 100 ms.
     static let wave = 500
 
     func run() async throws {
@@ -54,8 +54,11 @@ struct PushBenchmark: AsyncParsableCommand {
         defer { group.shutdownGracefully { _ in } }
         var connections: [AgentConnection] = []
         for start in stride(from: 0, to: agents.count, by: Self.wave) {
-            for _ in start..<min(start + Self.wave, agents.count) {
-                connections.append(try await AgentConnection.connect(group: group, host: host, port: port))
+            connections += try await withThrowingTaskGroup(of: AgentConnection.self) { wave in
+                for _ in start..<min(start + Self.wave, agents.count) {
+                    wave.addTask { try await AgentConnection.connect(group: group, host: host, port: port) }
+                }
+                return try await wave.reduce(into: []) { $0.append($1) }
             }
         }
         defer { for connection in connections { connection.close() } }
@@ -82,7 +85,7 @@ struct PushBenchmark: AsyncParsableCommand {
             for poll in polls {
                 let answer = try await poll.get()
                 guard answer.status == 200 else { throw AgentError.transport("no new configuration within 60 s (HTTP \(answer.status))") }
-                latencies.append(Self.seconds(changedAt.duration(to: answer.arrived)))
+                latencies.append(StartMark.seconds(changedAt, answer.arrived))
             }
             latencies.sort()
             print(
@@ -90,7 +93,7 @@ struct PushBenchmark: AsyncParsableCommand {
                     format:
                         "round %d: %d agents applied the change: first %.0f ms, p10 %.0f ms, p50 %.0f ms, p99 %.0f ms, max %.0f ms (from the UpdateDetector call, answered in %.0f ms)",
                     round + 1, latencies.count, (latencies.first ?? 0) * 1000, percentile(latencies, 0.1) * 1000, percentile(latencies, 0.5) * 1000,
-                    percentile(latencies, 0.99) * 1000, (latencies.last ?? 0) * 1000, Self.seconds(answeredIn) * 1000))
+                    percentile(latencies, 0.99) * 1000, (latencies.last ?? 0) * 1000, StartMark.seconds(changedAt, changedAt + answeredIn) * 1000))
         }
     }
 
@@ -102,7 +105,8 @@ struct PushBenchmark: AsyncParsableCommand {
             if index > 0, index % Self.wave == 0 { try await Task.sleep(for: .milliseconds(100)) }
             polls.append(
                 connections[index].send(
-                    signer.get("/agent/v1/config", query: "detectorId=\(detector)&version=\(versions[index])&wait=\(self.parkSeconds)")))
+                    signer.get("/agent/v1/config", query: "detectorId=\(detector)&version=\(versions[index])&wait=\(self.parkSeconds)"),
+                    timeout: .seconds(Int64(self.parkSeconds) + 30)))
         }
         try await Task.sleep(for: .milliseconds(3000 + agents.count / 2))
         print("parked: \(agents.count) polls of \(self.parkSeconds) s")
@@ -127,9 +131,5 @@ struct PushBenchmark: AsyncParsableCommand {
             }
         }
         return versions
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
