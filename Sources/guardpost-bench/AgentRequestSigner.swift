@@ -14,11 +14,6 @@ struct AgentRequestSigner {
     }
 
     func get(_ path: String, query: String) -> HTTPRequestHead {
-        var request = SigV4Request(method: "GET", rawPath: path, rawQuery: query, headers: [(name: "host", value: self.host)])
-        self.signer.sign(&request, timestamp: SigV4Time.format(Int64(Date().timeIntervalSince1970)))
-        var headers = HTTPHeaders()
-        for header in request.headers { headers.add(name: header.name, value: header.value) }
-        headers.add(name: "content-length", value: "0")
-        return HTTPRequestHead(version: .http1_1, method: .GET, uri: "\(path)?\(query)", headers: headers)
+        self.signer.bodylessHead(method: "GET", path: path, query: query, host: self.host, second: Int64(Date().timeIntervalSince1970))
     }
 }

@@ -25,15 +25,8 @@ final class RequestTemplate: Sendable {
         let second = Int64(Date().timeIntervalSince1970)
         if let cached = self.cache.withLockedValue({ $0 }), cached.second == second { return cached.head }
         let pieces = self.path.split(separator: "?", maxSplits: 1)
-        var request = SigV4Request(
-            method: self.method, rawPath: String(pieces[0]), rawQuery: pieces.count > 1 ? String(pieces[1]) : "",
-            headers: [(name: "host", value: self.host)]
-        )
-        self.signer.sign(&request, timestamp: SigV4Time.format(second))
-        var headers = HTTPHeaders()
-        for header in request.headers { headers.add(name: header.name, value: header.value) }
-        headers.add(name: "content-length", value: "0")
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: self.method), uri: self.path, headers: headers)
+        let head = self.signer.bodylessHead(
+            method: self.method, path: String(pieces[0]), query: pieces.count > 1 ? String(pieces[1]) : "", host: self.host, second: second)
         self.cache.withLockedValue { $0 = (second, head) }
         return head
     }

@@ -23,6 +23,13 @@ public final class ConfigVersionBoard: Sendable {
         var nextWaiter: UInt64 = 0
         /// Whether a sweep is scheduled (there is one while any waiter has a deadline).
         var sweeping = false
+
+        /// Takes one waiter out, dropping its detector's entry once empty.
+        mutating func take(_ detectorId: String, _ id: UInt64) -> Waiter? {
+            let removed = self.waiters[detectorId]?.removeValue(forKey: id)
+            if self.waiters[detectorId]?.isEmpty == true { self.waiters.removeValue(forKey: detectorId) }
+            return removed
+        }
     }
 
     private let state = NIOLockedValueBox(State())
@@ -137,8 +144,7 @@ public final class ConfigVersionBoard: Sendable {
             }
             var expired: [Waiter] = []
             for (detectorId, id) in due {
-                if let waiter = state.waiters[detectorId]?.removeValue(forKey: id) { expired.append(waiter) }
-                if state.waiters[detectorId]?.isEmpty == true { state.waiters.removeValue(forKey: detectorId) }
+                if let waiter = state.take(detectorId, id) { expired.append(waiter) }
             }
             state.sweeping = remaining
             return (expired, remaining)
@@ -148,10 +154,6 @@ public final class ConfigVersionBoard: Sendable {
     }
 
     private func remove(_ detectorId: String, _ id: UInt64) -> Waiter? {
-        self.state.withLockedValue { state -> Waiter? in
-            let removed = state.waiters[detectorId]?.removeValue(forKey: id)
-            if state.waiters[detectorId]?.isEmpty == true { state.waiters.removeValue(forKey: detectorId) }
-            return removed
-        }
+        self.state.withLockedValue { $0.take(detectorId, id) }
     }
 }
