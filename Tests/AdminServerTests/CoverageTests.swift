@@ -117,4 +117,60 @@ struct CoverageTests {
             #expect(applied == 1_001)
         }
     }
+
+    /// Many copies of one usage report arriving at once (an agent's retries racing its first delivery) count once,
+    /// whether the agent is registering or already known; the next report, racing its own copies, counts once more.
+    @Test func concurrentDeliveriesOfOneUsageReportCountOnce() async throws {
+        try await TestServer.run { server in
+            let member = try await server.account()
+            let detector = try await server.createDetector(member)
+            func recorded() async throws -> Int {
+                var records = 0
+                for try await value in try await server.postgres.query(
+                    "SELECT records FROM usage_daily WHERE account_id = \(member.accountId) AND data_source = 'FLOW_LOGS'"
+                ).decode(Int.self) { records = value }
+                return records
+            }
+            for (sequence, expected) in [(Int64(1), 10), (2, 20), (3, 30)] {
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<16 {
+                        group.addTask {
+                            try await self.heartbeat(server, member, detector: detector, agent: "agent-ffff6666", records: 10, sequence: sequence)
+                        }
+                    }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(statuses == Array(repeating: 200, count: 16))
+                let counted = try await recorded()
+                #expect(counted == expected, "report \(sequence)")
+            }
+        }
+    }
+
+    /// A known agent's heartbeat to a detector it does not own, or from another account, is refused and changes
+    /// nothing: its row, last-seen time and usage stay as they were.
+    @Test func aKnownAgentsHeartbeatAgainstAnotherAccountsDetectorChangesNothing() async throws {
+        try await TestServer.run { server in
+            let (admin, adminDetector, member, memberDetector) = try await server.enrolledPair()
+            #expect(try await self.heartbeat(server, member, detector: memberDetector, agent: "agent-abab1212", records: 5, sequence: 1) == 200)
+            func row() async throws -> (String, Int64?, Int) {
+                var result = ("", Int64?.none, 0)
+                for try await value in try await server.postgres.query(
+                    """
+                    SELECT a.detector_id, a.usage_sequence, coalesce((SELECT sum(records) FROM usage_daily), 0)::int
+                    FROM agents a WHERE a.agent_id = 'agent-abab1212'
+                    """
+                ).decode((String, Int64?, Int).self) { result = value }
+                return result
+            }
+            let before = try await row()
+            #expect(before.0 == memberDetector && before.1 == 1 && before.2 == 5)
+            // The member's known agent names the administrator's detector; the administrator claims the member's agent.
+            #expect(try await self.heartbeat(server, member, detector: adminDetector, agent: "agent-abab1212", sequence: 2) == 400)
+            #expect(try await self.heartbeat(server, admin, detector: adminDetector, agent: "agent-abab1212", sequence: 3) == 400)
+            #expect(try await self.heartbeat(server, member, detector: "0123456789abcdef0123456789abcdef", agent: "agent-abab1212") == 400)
+            let after = try await row()
+            #expect(after.0 == before.0 && after.1 == before.1 && after.2 == before.2)
+        }
+    }
 }

@@ -15,6 +15,7 @@ public enum AgentRules {
     }
 
     /// A heartbeat's usage counts unless the server already applied a sequence at least as far (a retried heartbeat).
+    /// The store's one-statement heartbeat states the same rule in SQL; `CoverageTests` hold both to it.
     public static func countsUsage(sequence: Int64?, applied: Int64?) -> Bool {
         sequence.map { sequence in applied.map { sequence > $0 } ?? true } ?? true
     }
