@@ -80,25 +80,38 @@ struct HeartbeatBenchmark: AsyncParsableCommand {
         let start = ContinuousClock.now + .milliseconds(200)
         let interval = 1.0 / self.rate
         var failures = 0
-        let latencies = try await withThrowingTaskGroup(of: Double?.self) { group in
-            var all: [Double] = []
+        // Each answer's latency by the window (one round of every agent) it was due in, so that a slow start (the
+        // first round registers every agent) or a stall shows where it happened.
+        let window = Double(self.agents) / self.rate
+        let timed = try await withThrowingTaskGroup(of: (Int, Double?).self) { group in
+            var all: [(Int, Double)] = []
             all.reserveCapacity(total)
             for index in 0..<total {
                 let due = start + .nanoseconds(Int64(Double(index) * interval * 1e9))
                 try await Task.sleep(until: due, clock: .continuous)
                 let (member, body) = bodies[index % bodies.count]
+                let round = Int(Double(index) * interval / window)
                 group.addTask {
                     let response = try? await clients[member].0.send("POST", "/agent/v1/heartbeat", body: body)
-                    guard response?.status == 200 else { return nil }
-                    return StartMark.seconds(due, ContinuousClock.now)
+                    guard response?.status == 200 else { return (round, nil) }
+                    return (round, StartMark.seconds(due, ContinuousClock.now))
                 }
             }
-            for try await latency in group {
-                if let latency { all.append(latency) } else { failures += 1 }
+            for try await (round, latency) in group {
+                if let latency { all.append((round, latency)) } else { failures += 1 }
             }
-            return all.sorted()
+            return all
         }
         let elapsed = StartMark.seconds(start, ContinuousClock.now)
+        let latencies = timed.map(\.1).sorted()
+        for (round, values) in Dictionary(grouping: timed, by: \.0).sorted(by: { $0.key < $1.key }) {
+            let sorted = values.map(\.1).sorted()
+            print(
+                String(
+                    format: "  round %d (%.0f-%.0f s%@): %d answered, p50 %.1f ms, p99 %.1f ms, max %.1f ms", round + 1, Double(round) * window,
+                    Double(round + 1) * window, round == 0 ? ", every agent registers" : "", sorted.count, percentile(sorted, 0.5) * 1000,
+                    percentile(sorted, 0.99) * 1000, (sorted.last ?? 0) * 1000))
+        }
         print(
             String(
                 format:

@@ -173,4 +173,27 @@ struct CoverageTests {
             #expect(after.0 == before.0 && after.1 == before.1 && after.2 == before.2)
         }
     }
+
+    /// The replica remembers the agents it stored (`RegisteredAgents`) to give their heartbeats one statement. That is
+    /// only a hint: an agent whose row went away meanwhile (deleted by hand, or by another replica's doing) is
+    /// registered again, with its usage, on its next heartbeat.
+    @Test func aRememberedAgentWhoseRowWasDeletedRegistersAgainOnItsNextHeartbeat() async throws {
+        try await TestServer.run { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            #expect(try await self.heartbeat(server, key, detector: detector, agent: "agent-0d0d0d0d", records: 5, sequence: 1) == 200)
+            #expect(try await self.heartbeat(server, key, detector: detector, agent: "agent-0d0d0d0d", records: 6, sequence: 2) == 200)
+            _ = try await server.postgres.query("DELETE FROM agents WHERE agent_id = 'agent-0d0d0d0d'").collect()
+            #expect(try await self.heartbeat(server, key, detector: detector, agent: "agent-0d0d0d0d", records: 7, sequence: 3) == 200)
+            var rows: [(Int64?, Int)] = []
+            for try await value in try await server.postgres.query(
+                """
+                SELECT a.usage_sequence, (SELECT sum(records) FROM usage_daily WHERE account_id = \(key.accountId))::int
+                FROM agents a WHERE a.agent_id = 'agent-0d0d0d0d'
+                """
+            ).decode((Int64?, Int).self) { rows.append(value) }
+            #expect(rows.count == 1)
+            #expect(rows.first?.0 == 3 && rows.first?.1 == 18)
+        }
+    }
 }

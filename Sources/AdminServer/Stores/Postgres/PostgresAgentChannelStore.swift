@@ -8,10 +8,13 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
     let context: PostgresStoreContext
     /// Agents one account may register per region (`--max-agents-per-account`); coverage loads them all.
     let maxAgentsPerAccount: Int
+    /// Which heartbeat path to take first: the agents this replica has stored.
+    let registered: RegisteredAgents
 
     public init(context: PostgresStoreContext, maxAgentsPerAccount: Int = 1000) {
         self.context = context
         self.maxAgentsPerAccount = maxAgentsPerAccount
+        self.registered = RegisteredAgents()
     }
 
     var logger: Logger { self.context.logger }
@@ -96,13 +99,19 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         }
     }
 
-    /// One statement, one round trip, for an agent already registered in the caller's account and region (every
+    /// One statement, one round trip, for an agent this replica has stored in the caller's account and region (every
     /// heartbeat but its first): 10,000 agents every 15 s are 667 of these a second on one replica. A new agent, one
-    /// that moved region, or one of another account takes `registeringHeartbeat`'s transaction.
+    /// this replica has not seen, one that moved region, or one of another account takes `registeringHeartbeat`'s
+    /// transaction (`RegisteredAgents` says why the choice is made before asking the database).
     public func heartbeat(caller: Caller, heartbeat: AgentHeartbeat) async throws {
         try heartbeat.validate()
         try Validate.detectorId(heartbeat.detectorId)
         let usage = Self.usageTotals(heartbeat)
+        guard self.registered.contains(heartbeat.agentId, accountId: caller.accountId, region: caller.region) else {
+            try await self.registeringHeartbeat(caller: caller, heartbeat: heartbeat, usage: usage)
+            self.registered.stored(heartbeat.agentId, accountId: caller.accountId, region: caller.region)
+            return
+        }
         var owner: (accountId: String, region: String)?
         var stored = false
         do {
@@ -146,7 +155,10 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         }
         try DetectorAccess.requireOwned(owner: owner, accountId: caller.accountId, region: caller.region)
         if !stored {
+            // The row is gone or elsewhere (deleted, moved, or claimed through another replica): register it anew.
+            self.registered.forget(heartbeat.agentId)
             try await self.registeringHeartbeat(caller: caller, heartbeat: heartbeat, usage: usage)
+            self.registered.stored(heartbeat.agentId, accountId: caller.accountId, region: caller.region)
         }
     }
 
@@ -161,53 +173,44 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         return (dataSources, dataSources.map { Int64(totals[$0]!.0) }, dataSources.map { Int64(totals[$0]!.1) })
     }
 
-    /// A heartbeat whose agent is not yet registered in the caller's account and region: four round trips or more
-    /// (BEGIN, a locked read, a count under the account's lock for a new agent, one write, COMMIT).
+    /// A heartbeat whose agent this replica has not stored in the caller's account and region: four round trips
+    /// (BEGIN, the account's lock, one read, one write, COMMIT), the fewest that keep the limit on agents exact.
     func registeringHeartbeat(
         caller: Caller, heartbeat: AgentHeartbeat, usage: (dataSources: [String], records: [Int64], bytes: [Int64])
     ) async throws {
         try await self.context.transaction(signalsChange: false) { connection in
-            // The detector's owner, and the agent's last applied usage report, locked: two deliveries of one report
-            // cannot both count.
+            // The account's agents in this region are counted under a lock of the account's, so concurrent
+            // registrations cannot pass the limit together. It is taken before the read, in a statement of its own,
+            // so that the read sees every registration committed before it (copies of this agent's first heartbeat
+            // racing included: their usage report then counts once).
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('agents:' || \(caller.accountId) || ':' || \(caller.region)))", logger: self.logger
+            ).consume()
+            // The detector's owner, the agent's last applied usage report (its row locked: two deliveries of one
+            // report cannot both count), and for an agent new in this region, how many the account has there.
             var owner: (accountId: String, region: String)?
             var applied: Int64?
             var known = false
-            for try await (account, region, sequence, agentRegion) in try await connection.query(
+            var count = 0
+            for try await (account, region, sequence, agentRegion, agents) in try await connection.query(
                 """
-                SELECT d.account_id, d.region, a.usage_sequence, a.region FROM detectors d
+                SELECT d.account_id, d.region, a.usage_sequence, a.region,
+                       CASE WHEN a.region IS DISTINCT FROM \(caller.region)
+                            THEN (SELECT count(*)::int FROM agents WHERE account_id = \(caller.accountId) AND region = \(caller.region)) END
+                FROM detectors d
                 LEFT JOIN LATERAL (SELECT usage_sequence, region FROM agents WHERE agent_id = \(heartbeat.agentId) FOR UPDATE) a ON true
                 WHERE d.detector_id = \(heartbeat.detectorId)
                 """,
                 logger: self.logger
-            ).decode((String, String, Int64?, String?).self) {
+            ).decode((String, String, Int64?, String?, Int?).self) {
                 owner = (account, region)
                 applied = sequence
                 // An agent that moves to another region registers there anew (and is counted there).
                 known = agentRegion == caller.region
+                count = agents ?? 0
             }
             try DetectorAccess.requireOwned(owner: owner, accountId: caller.accountId, region: caller.region)
             if !known {
-                // A new agent in this region: the account's agents there are counted under a lock of the account's,
-                // so concurrent registrations cannot pass the limit together.
-                try await connection.query(
-                    "SELECT pg_advisory_xact_lock(hashtext('agents:' || \(caller.accountId) || ':' || \(caller.region)))", logger: self.logger
-                ).consume()
-                // Whoever held the lock before may have registered this very agent (copies of its first heartbeat
-                // racing): read its row again, now committed, so that their usage report counts once.
-                for try await (sequence, agentRegion) in try await connection.query(
-                    "SELECT usage_sequence, region FROM agents WHERE agent_id = \(heartbeat.agentId) FOR UPDATE", logger: self.logger
-                ).decode((Int64?, String).self) {
-                    applied = sequence
-                    known = agentRegion == caller.region
-                }
-            }
-            if !known {
-                var count = 0
-                for try await value in try await connection.query(
-                    "SELECT count(*)::int FROM agents WHERE account_id = \(caller.accountId) AND region = \(caller.region)", logger: self.logger
-                ).decode(Int.self) {
-                    count = value
-                }
                 try AgentRules.roomForAnother(count: count, limit: self.maxAgentsPerAccount, accountId: caller.accountId, region: caller.region)
             }
             let counts = AgentRules.countsUsage(sequence: heartbeat.usageSequence, applied: applied)
