@@ -98,6 +98,7 @@ public func buildApplication(
             try await Migrator(logger: dependencies.logger).migrate(client: dependencies.client)
         }
         try await FindingRetention.maintain(client: dependencies.client, logger: dependencies.logger)
+        await stores.agentChannel.rememberRecentAgents()
         ready.markReady()
     }
     return app

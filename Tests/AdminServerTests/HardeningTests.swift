@@ -82,6 +82,81 @@ struct HardeningTests {
             try await beat("agent-0000002")
             await #expect(throws: GuardDutyError.self) { try await beat("agent-0000003") }
             try await beat("agent-0000001")
+            // A restarted replica (a new store over the same database) knows none of them: its first heartbeats
+            // register, and known agents of a full account are still taken, a new one still refused.
+            let restarted = PostgresStores(
+                client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 2)
+            #expect(restarted.agentChannel.registered.count == 0)
+            for agent in ["agent-0000002", "agent-0000001", "agent-0000002"] {
+                try await restarted.agentChannel.heartbeat(
+                    caller: caller,
+                    heartbeat: AgentHeartbeat(agentId: agent, detectorId: detector, hostname: "h", version: "1", configVersion: 0, sources: []))
+            }
+            await #expect(throws: GuardDutyError.self) {
+                try await restarted.agentChannel.heartbeat(
+                    caller: caller,
+                    heartbeat: AgentHeartbeat(
+                        agentId: "agent-0000003", detectorId: detector, hostname: "h", version: "1", configVersion: 0, sources: []))
+            }
+        }
+    }
+
+    @Test func concurrentRegistrationsThroughTwoReplicasStopExactlyAtTheLimit() async throws {
+        try await TestDatabase.withDatabase { client, _ in
+            let replicas = (0..<2).map { _ in
+                PostgresStores(
+                    client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 3)
+            }
+            _ = try await replicas[0].accounts.createAccount(
+                accountId: "444444444446", email: "a@example.com", name: nil, organizationManagement: false)
+            let caller = Caller(accountId: "444444444446", region: "us-east-1")
+            let detector = try await replicas[0].detectors.createDetector(
+                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
+            )
+            let taken = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for n in 0..<12 {
+                    group.addTask {
+                        do {
+                            try await replicas[n % 2].agentChannel.heartbeat(
+                                caller: caller,
+                                heartbeat: AgentHeartbeat(
+                                    agentId: "agent-race\(n)", detectorId: detector, hostname: "h", version: "1", configVersion: 0, sources: []))
+                            return true
+                        } catch is GuardDutyError {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(taken == 3)
+            var stored = 0
+            for try await count in try await client.query("SELECT count(*)::int FROM agents WHERE account_id = '444444444446'").decode(Int.self) {
+                stored = count
+            }
+            #expect(stored == 3)
+        }
+    }
+
+    @Test func aStartingReplicaLearnsTheAgentsSeenLatelyAndNotTheSilentOnes() async throws {
+        try await TestDatabase.withDatabase { client, _ in
+            let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
+            _ = try await stores.accounts.createAccount(accountId: "444444444447", email: "a@example.com", name: nil, organizationManagement: false)
+            let caller = Caller(accountId: "444444444447", region: "us-east-1")
+            let detector = try await stores.detectors.createDetector(
+                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
+            )
+            for agent in ["agent-lately01", "agent-silent01"] {
+                try await stores.agentChannel.heartbeat(
+                    caller: caller,
+                    heartbeat: AgentHeartbeat(agentId: agent, detectorId: detector, hostname: "h", version: "1", configVersion: 0, sources: []))
+            }
+            _ = try await client.query("UPDATE agents SET last_seen = now() - interval '1 day' WHERE agent_id = 'agent-silent01'").collect()
+            let starting = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
+            await starting.agentChannel.rememberRecentAgents()
+            #expect(starting.agentChannel.registered.contains("agent-lately01", accountId: "444444444447", region: "us-east-1"))
+            #expect(!starting.agentChannel.registered.contains("agent-silent01", accountId: "444444444447", region: "us-east-1"))
+            #expect(starting.agentChannel.registered.count == 1)
         }
     }
 

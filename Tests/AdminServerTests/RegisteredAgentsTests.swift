@@ -19,16 +19,23 @@ struct RegisteredAgentsTests {
         #expect(!agents.contains("agent-1", accountId: "111111111111", region: "eu-west-1"))
     }
 
-    @Test func whenFullItStartsAgainEmptyInsteadOfGrowing() {
+    @Test func itHoldsTwoGenerationsAndCarriesAgentsStillHeartbeatingIntoTheNewOne() {
         let agents = RegisteredAgents(capacity: 3)
         for n in 0..<3 { agents.stored("agent-\(n)", accountId: "111111111111", region: "us-east-1") }
         #expect(agents.count == 3)
         // Storing a known agent again does not count as a new one.
         agents.stored("agent-2", accountId: "111111111111", region: "us-east-1")
         #expect(agents.count == 3)
+        // The fourth starts a new generation; the first three are still known, in the previous one.
         agents.stored("agent-3", accountId: "111111111111", region: "us-east-1")
-        #expect(agents.count == 1)
-        #expect(agents.contains("agent-3", accountId: "111111111111", region: "us-east-1"))
-        #expect(!agents.contains("agent-0", accountId: "111111111111", region: "us-east-1"))
+        #expect(agents.count == 4)
+        #expect(agents.contains("agent-0", accountId: "111111111111", region: "us-east-1"), "carried into the new generation")
+        for n in 4..<6 { agents.stored("agent-\(n)", accountId: "111111111111", region: "us-east-1") }
+        // agent-0, agent-3, agent-4 filled the new generation; agent-5 started another, dropping agent-1 and agent-2.
+        #expect(agents.contains("agent-0", accountId: "111111111111", region: "us-east-1"))
+        #expect(agents.contains("agent-5", accountId: "111111111111", region: "us-east-1"))
+        #expect(!agents.contains("agent-1", accountId: "111111111111", region: "us-east-1"))
+        #expect(!agents.contains("agent-2", accountId: "111111111111", region: "us-east-1"))
+        #expect(agents.count <= 2 * agents.capacity)
     }
 }

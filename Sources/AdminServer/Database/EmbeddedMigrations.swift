@@ -732,7 +732,9 @@ CREATE TRIGGER detectors_created_or_deleted AFTER INSERT OR DELETE ON detectors
 --
 -- A partitioned table passes a column's compression to partitions created after the change, not to those that exist,
 -- so each existing weekly partition is altered too. A PostgreSQL built without LZ4 (--with-lz4) refuses the method:
--- then this migration changes nothing and says so (the block is one subtransaction), and documents stay pglz.
+-- then this migration changes nothing (the block is one subtransaction), documents stay pglz, and PostgreSQL's log says
+-- so in a WARNING. The ALTERs change only the catalogue (no rewrite), but each takes its table's ACCESS EXCLUSIVE lock
+-- until the migration commits: a replica starting during a long findings query waits for it.
 DO $$
 DECLARE
     part record;
@@ -740,14 +742,11 @@ BEGIN
     ALTER TABLE findings ALTER COLUMN finding SET COMPRESSION lz4;
     ALTER TABLE event_outbox ALTER COLUMN body SET COMPRESSION lz4;
     ALTER TABLE export_outbox ALTER COLUMN body SET COMPRESSION lz4;
-    FOR part IN
-        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = 'findings'
-    LOOP
-        EXECUTE format('ALTER TABLE %I ALTER COLUMN finding SET COMPRESSION lz4', part.relname);
+    FOR part IN SELECT i.inhrelid::regclass AS child FROM pg_inherits i WHERE i.inhparent = 'findings'::regclass LOOP
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN finding SET COMPRESSION lz4', part.child);
     END LOOP;
 EXCEPTION WHEN feature_not_supported THEN
-    RAISE NOTICE 'findings stay compressed with pglz: %', SQLERRM;
+    RAISE WARNING 'findings stay compressed with pglz: %', SQLERRM;
 END
 $$;
 """#),
