@@ -62,15 +62,21 @@ struct HardeningTests {
         }
     }
 
+    /// A new account and its detector in us-east-1, through `stores`.
+    static func accountWithDetector(_ stores: PostgresStores, _ accountId: String) async throws -> (Caller, String) {
+        _ = try await stores.accounts.createAccount(accountId: accountId, email: "a@example.com", name: nil, organizationManagement: false)
+        let caller = Caller(accountId: accountId, region: "us-east-1")
+        let detector = try await stores.detectors.createDetector(
+            caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
+        )
+        return (caller, detector)
+    }
+
     @Test func agentsPastTheAccountLimitAreRefusedAndKnownAgentsKeepReporting() async throws {
         try await TestDatabase.withDatabase { client, _ in
             let stores = PostgresStores(
                 client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 2)
-            _ = try await stores.accounts.createAccount(accountId: "444444444444", email: "a@example.com", name: nil, organizationManagement: false)
-            let caller = Caller(accountId: "444444444444", region: "us-east-1")
-            let detector = try await stores.detectors.createDetector(
-                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
-            )
+            let (caller, detector) = try await Self.accountWithDetector(stores, "444444444444")
             func beat(_ agent: String) async throws {
                 try await stores.agentChannel.heartbeat(
                     caller: caller,
@@ -107,12 +113,7 @@ struct HardeningTests {
                 PostgresStores(
                     client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger, maxAgentsPerAccount: 3)
             }
-            _ = try await replicas[0].accounts.createAccount(
-                accountId: "444444444446", email: "a@example.com", name: nil, organizationManagement: false)
-            let caller = Caller(accountId: "444444444446", region: "us-east-1")
-            let detector = try await replicas[0].detectors.createDetector(
-                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
-            )
+            let (caller, detector) = try await Self.accountWithDetector(replicas[0], "444444444446")
             let taken = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for n in 0..<12 {
                     group.addTask {
@@ -141,11 +142,7 @@ struct HardeningTests {
     @Test func aStartingReplicaLearnsTheAgentsSeenLatelyAndNotTheSilentOnes() async throws {
         try await TestDatabase.withDatabase { client, _ in
             let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
-            _ = try await stores.accounts.createAccount(accountId: "444444444447", email: "a@example.com", name: nil, organizationManagement: false)
-            let caller = Caller(accountId: "444444444447", region: "us-east-1")
-            let detector = try await stores.detectors.createDetector(
-                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
-            )
+            let (caller, detector) = try await Self.accountWithDetector(stores, "444444444447")
             for agent in ["agent-lately01", "agent-silent01"] {
                 try await stores.agentChannel.heartbeat(
                     caller: caller,
@@ -396,11 +393,7 @@ struct HardeningTests {
     @Test func anActivationThatNeverFinishesIsGivenUpAfterThreeClaims() async throws {
         try await TestDatabase.withDatabase { client, _ in
             let stores = PostgresStores(client: client, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: TestDatabase.logger)
-            _ = try await stores.accounts.createAccount(accountId: "333333333339", email: "c@example.com", name: nil, organizationManagement: false)
-            let caller = Caller(accountId: "333333333339", region: "us-east-1")
-            let detector = try await stores.detectors.createDetector(
-                caller: caller, request: try JSONDecoder().decode(CreateDetectorRequest.self, from: Data(#"{"enable": true}"#.utf8))
-            )
+            let (caller, detector) = try await Self.accountWithDetector(stores, "333333333339")
             let request = try JSONDecoder().decode(
                 CreateListRequest.self, from: Data(#"{"name":"crashy","format":"TXT","location":"https://example.com/x.txt","activate":true}"#.utf8)
             )
