@@ -90,7 +90,7 @@ struct HeartbeatBenchmark: AsyncParsableCommand {
                 let due = start + .nanoseconds(Int64(Double(index) * interval * 1e9))
                 try await Task.sleep(until: due, clock: .continuous)
                 let (member, body) = bodies[index % bodies.count]
-                let round = Int(Double(index) * interval / window)
+                let round = index / max(1, self.agents)
                 group.addTask {
                     let response = try? await clients[member].0.send("POST", "/agent/v1/heartbeat", body: body)
                     guard response?.status == 200 else { return (round, nil) }

@@ -108,9 +108,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
         try Validate.detectorId(heartbeat.detectorId)
         let usage = Self.usageTotals(heartbeat)
         guard self.registered.contains(heartbeat.agentId, accountId: caller.accountId, region: caller.region) else {
-            try await self.registeringHeartbeat(caller: caller, heartbeat: heartbeat, usage: usage)
-            self.registered.stored(heartbeat.agentId, accountId: caller.accountId, region: caller.region)
-            return
+            return try await self.registeringHeartbeat(caller: caller, heartbeat: heartbeat, usage: usage)
         }
         var owner: (accountId: String, region: String)?
         var stored = false
@@ -158,7 +156,6 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
             // The row is gone or elsewhere (deleted, moved, or claimed through another replica): register it anew.
             self.registered.forget(heartbeat.agentId)
             try await self.registeringHeartbeat(caller: caller, heartbeat: heartbeat, usage: usage)
-            self.registered.stored(heartbeat.agentId, accountId: caller.accountId, region: caller.region)
         }
     }
 
@@ -199,7 +196,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
     /// A heartbeat whose agent this replica does not know in the caller's account and region: five round trips
     /// (BEGIN, the account's lock, one read, one write, COMMIT), the fewest that keep the limit on agents exact. The
     /// argument below rests on READ COMMITTED, PostgreSQL's default and the server's: each statement reads a fresh
-    /// snapshot.
+    /// snapshot. Once committed, the replica remembers the agent, so its next heartbeat takes the one statement.
     func registeringHeartbeat(
         caller: Caller, heartbeat: AgentHeartbeat, usage: (dataSources: [String], records: [Int64], bytes: [Int64])
     ) async throws {
@@ -277,6 +274,7 @@ public struct PostgresAgentChannelStore: AgentChannelStore {
                 throw AgentRules.belongsToAnotherAccount(heartbeat.agentId)
             }
         }
+        self.registered.stored(heartbeat.agentId, accountId: caller.accountId, region: caller.region)
     }
 
     /// An agent silent for longer than this is unhealthy.
