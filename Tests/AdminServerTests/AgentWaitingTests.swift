@@ -68,6 +68,8 @@ struct AgentWaitingTests {
         #expect(board.waiting == 0)
     }
 
+    /// A sweep that failed to start would leave a waiter unanswered for good: the suite's time limit turns that hang
+    /// into a failure, without timing the answer itself (two cores under the whole suite once took 6.5 s for it).
     @Test func theSweepKeepsRunningWhileAnyWaiterHasADeadlineAndStartsAgainForTheNext() async throws {
         let board = ConfigVersionBoard()
         let epoch = board.epoch
@@ -83,9 +85,7 @@ struct AgentWaitingTests {
         board.raise("d3", to: 1)
         #expect(await forever.value == true)
         // Every sweep has ended with its waiters; a new deadline starts another.
-        let next = ContinuousClock.now
         #expect(await board.waitForChange(of: "d4", past: 0, epoch: epoch, until: .now + .milliseconds(50)) == false)
-        #expect(ContinuousClock.now - next < .seconds(5))
         // A cancelled waiter with a deadline leaves at once and is not answered again by the sweep.
         let cancelled = Task { await board.waitForChange(of: "d5", past: 0, epoch: epoch, until: .now + .seconds(30)) }
         while board.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
