@@ -221,7 +221,13 @@ def test_a_caller_reads_its_own_writes_through_a_replica_although_the_standby_la
 
         # Once the standby has replayed the administrator's writes, its reads go there — and so do not yet see what
         # someone else (the member's agent) wrote a moment ago: the rule is read-your-writes, not read-everyone's.
-        time.sleep(2.5)
+        # Waited for, not slept on: under load the replay, and the replica's 100 ms poll of it, can take longer than 2 s.
+        def administrator_reads_on_standby():
+            before = standby_reads(first)
+            listed_finding_ids(gd, admin_detector)
+            return standby_reads(first) > before
+        time.sleep(2)
+        wait_for(administrator_reads_on_standby, 10, "the standby to replay the administrator's writes")
         before = standby_reads(first)
         assert ingest(member, first, member_detector, [finding(member.account_id, member_detector, "late")])
         assert "late" not in listed_finding_ids(gd, admin_detector)
@@ -286,9 +292,9 @@ def test_killing_the_primary_mid_ingest_loses_no_acknowledged_finding_and_both_r
                          FindingCriteria={"Criterion": {"severity": {"Gte": 8}}})
         assert gd.get_filter(DetectorId=admin_detector, FilterName=name)["Name"] == name
         assert replica.alive()
-    # Graceful shutdown after the failover. postgres-nio can lose a query whose connection closes under it; an agent's
-    # findings batch and authentication's lookups answer 500 after 30 s then, but a request stuck elsewhere still
-    # holds the shutdown (the README's failover notes): reported here, not failed, then SIGKILLed by the fixture.
+    # Graceful shutdown after the failover. postgres-nio can lose a query whose connection closes under it; every
+    # request's database work answers 500 after 30 s then (`DatabaseDeadline`), so a lost query holds the shutdown at
+    # most that long. Reported here, not failed (the README's failover notes), then SIGKILLed by the fixture.
     started = time.monotonic()
     for replica in (first, second):
         replica.process.terminate()

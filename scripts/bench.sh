@@ -2,16 +2,21 @@
 # Benchmark: req/s, p50 and p99 of GetDetector and ListMembers (an administrator with 1,000 members) over
 # keep-alive connections, for guardpost-admin (release, embedded PostgreSQL) and for moto_server, the only other
 # implementation of this API, driven by the same load generator (guardpost-bench) in the same run.
-# Usage: scripts/bench.sh [SECONDS_PER_RUN] [CONNECTIONS]
+# Usage: scripts/bench.sh [SECONDS_PER_RUN] [CONNECTIONS]   (BIN=dir takes ready binaries; PARTS="guardpost moto lists"
+#        selects what is measured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
 seconds="${1:-10}"
 connections="${2:-16}"
 
-swift build -c release --product guardpost-admin
-swift build -c release --product guardpost-bench
-bin=.build/release
+bin=${BIN:-.build/release}
+if [ -z "${BIN:-}" ]; then
+    swift build -c release --product guardpost-admin
+    swift build -c release --product guardpost-bench
+fi
+parts="${PARTS:-guardpost moto lists}"
+want() { [[ " $parts " == *" $1 "* ]]; }
 data_dir=$(mktemp -d /tmp/guardpost-bench-XXXXXX)
 # Reachable by postgres, so the embedded cluster lives inside it (and goes with it), not in /var/tmp.
 mkdir -p "$data_dir" && chmod 711 "$data_dir"
@@ -53,10 +58,15 @@ run() {  # run LABEL PORT KEY SECRET PATH
         --path "$5" --connections "$connections" --duration "$seconds" --warmup 2 --label "$1"
 }
 echo "== $(nproc) cores, $connections connections, ${seconds}s per run, load generator on 1 thread"
-run "guardpost GetDetector" "$port" "$key" "$secret" "/detector/$detector"
-run "guardpost ListMembers(1000 members, page 50, onlyAssociated=false)" "$port" "$key" "$secret" "/detector/$detector/member?maxResults=50&onlyAssociated=false"
-run "moto_server GetDetector" "$moto_port" AKIAMOTOBENCH0000000 moto "/detector/$moto_detector"
-run "moto_server ListMembers" "$moto_port" AKIAMOTOBENCH0000000 moto "/detector/$moto_detector/member?maxResults=50&onlyAssociated=false" || true
-
-echo "== lists: parsing and matching (one core)"
-taskset -c 0 "$bin/guardpost-bench" lists --data ../shared/data
+if want guardpost; then
+    run "guardpost GetDetector" "$port" "$key" "$secret" "/detector/$detector"
+    run "guardpost ListMembers(1000 members, page 50, onlyAssociated=false)" "$port" "$key" "$secret" "/detector/$detector/member?maxResults=50&onlyAssociated=false"
+fi
+if want moto; then
+    run "moto_server GetDetector" "$moto_port" AKIAMOTOBENCH0000000 moto "/detector/$moto_detector"
+    run "moto_server ListMembers" "$moto_port" AKIAMOTOBENCH0000000 moto "/detector/$moto_detector/member?maxResults=50&onlyAssociated=false" || true
+fi
+if want lists; then
+    echo "== lists: parsing and matching (one core)"
+    taskset -c 0 "$bin/guardpost-bench" lists --data ../shared/data
+fi

@@ -57,7 +57,8 @@ public func buildApplication(
             stores: stores, sessions: stores.consoleSessions, secureCookies: configuration.tls != nil, prices: configuration.priceTable),
         credentials: cache, configVersions: configVersions, ready: ready, checkDatabase: { try await stores.checkConnection() },
         metrics: dependencies.registry != nil, tls: configuration.tls != nil,
-        longPollSeconds: configuration.connectionLimits.longPollSeconds, prices: configuration.priceTable, geo: configuration.geo
+        longPollSeconds: configuration.connectionLimits.longPollSeconds, prices: configuration.priceTable, geo: configuration.geo,
+        databaseDeadline: configuration.databaseDeadline
     )
     let s3 = configuration.listSources.s3Endpoint.map {
         S3Client(endpoint: $0, region: configuration.listSources.s3Region, credentials: configuration.listSources.s3Credentials)
@@ -135,11 +136,12 @@ func extraListeners(configuration: ServerConfiguration, dependencies: ServerDepe
 }
 
 /// Every route of the server: `/health`, the console, and behind SigV4 the GuardDuty API and the agent channel.
-/// Requests whose path or query is not canonical are refused before routing.
+/// Requests whose path or query is not canonical are refused before routing. The console's and the API's handlers
+/// run under `databaseDeadline` (`DeadlineRoutes`); the agent channel bounds its own database work.
 func buildRouter(
     api stores: APIStores, console: ConsoleRoutes?, credentials: CredentialCache, configVersions: ConfigVersionBoard, ready: ReadinessFlag,
     checkDatabase: @escaping @Sendable () async throws -> Void, metrics: Bool, tls: Bool = false, longPollSeconds: Double = 60,
-    prices: PriceTable = .bundled, geo: FindingEnricher? = nil
+    prices: PriceTable = .bundled, geo: FindingEnricher? = nil, databaseDeadline: Duration = DatabaseDeadline.limit
 ) -> Router<GuardpostRequestContext> {
     let router = Router(context: GuardpostRequestContext.self)
     if tls {
@@ -152,14 +154,16 @@ func buildRouter(
     }
     router.get("/health") { _, _ -> Response in
         guard ready.isReady else { return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "migrating\n"))) }
-        try await checkDatabase()
+        // A health check that takes seconds is a failed one; nor may a lost query hold the request (`DatabaseDeadline`).
+        try await DatabaseDeadline.bounded(within: min(databaseDeadline, .seconds(5)), checkDatabase)
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
-    console?.addRoutes(to: router)
+    console?.addRoutes(to: DeadlineRoutes(router, limit: databaseDeadline, bodyLimit: ConsoleRoutes.maxFormBytes))
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
         .add(middleware: ReadYourWritesMiddleware())
+    let bounded = DeadlineRoutes(api, limit: databaseDeadline, bodyLimit: APIBody.maxBodySize).group()
     for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices, geo: geo) {
-        controller.addRoutes(to: api)
+        controller.addRoutes(to: controller.boundsItsOwnDatabaseWork ? api : bounded)
     }
     return router
 }

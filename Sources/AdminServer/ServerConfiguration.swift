@@ -52,6 +52,8 @@ public struct ServerConfiguration: Sendable {
     /// The operator's geolocation databases (`--geoip-city`, `--geoip-asn`): ingest places the remote addresses of
     /// agents' findings that arrive without a place. nil: findings are stored as they come.
     public var geo: FindingEnricher?
+    /// How long a request's database work may take before it is answered 500 (`DatabaseDeadline`); tests shorten it.
+    public var databaseDeadline: Duration = DatabaseDeadline.limit
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, credentialCacheSeconds: Double = 5, listSources: ListSources = ListSources(),

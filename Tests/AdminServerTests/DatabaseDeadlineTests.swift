@@ -51,9 +51,8 @@ struct DatabaseDeadlineTests {
             }
         }
         try await Task.sleep(for: .milliseconds(50))
-        let started = ContinuousClock.now
         caller.cancel()
+        // Answered by the cancellation, not by the 30 s limit (which would be `Exceeded`).
         await #expect(throws: CancellationError.self) { try await caller.value }
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }

@@ -310,6 +310,22 @@ struct HardeningTests {
         }
     }
 
+    @Test func anAgentsConfigurationPollWaitsPastTheDatabaseDeadlineThatBoundsTheAPI() async throws {
+        var configuration = ServerConfiguration()
+        configuration.databaseDeadline = .milliseconds(300)
+        try await TestServer.run(configuration: configuration) { server in
+            let key = try await server.account()
+            let detector = try await server.createDetector(key)
+            let version = try await server.configVersion(detector)
+            // A long poll waits by design: answered unchanged when its wait is over, not cut off as a lost query.
+            let poll = try await server.call(key, .get, "/agent/v1/config?detectorId=\(detector)&version=\(version)&wait=1")
+            #expect(poll.status == 304)
+            // The API's requests, bounded by the short deadline, are answered as usual when the database answers.
+            #expect(try await server.call(key, .get, "/detector/\(detector)").status == 200)
+            #expect(try await server.call(key, .get, "/detector/\(detector)/member?maxResults=5").status == 200)
+        }
+    }
+
     @Test func fetchesByNameAreFollowedThroughTheCheckedAddress() async throws {
         // A name resolves to loopback: refused before any connection, whatever port.
         let refused = GuardedHTTP(policy: OutboundPolicy())

@@ -52,9 +52,26 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func aRequestWhoseQueryIsNeverAnsweredIsAnswered500OnceTheDatabaseDeadlinePasses() async throws {
+        // The store never answers, as postgres-nio leaves a query whose connection the dying primary closed.
+        let detectors = FakeDetectorStore(hangs: true)
+        try await Self.withRouter(detectors: detectors, databaseDeadline: .milliseconds(200)) { call in
+            let response = try await call(.get, "/detector/0123456789abcdef0123456789abcdef", nil)
+            #expect(response.status == 500)
+            #expect(response.errorType == "InternalServerErrorException")
+            #expect(await detectors.calls == 1)
+            // The replica goes on answering: the next request is not stuck behind the lost one.
+            let listed = try await call(.get, "/detector?maxResults=5", nil)
+            #expect(listed.status == 200)
+        }
+    }
+
     typealias Call = @Sendable (HTTPRequest.Method, String, String?) async throws -> (status: Int, body: [String: Any], errorType: String?)
 
-    static func withRouter(detectors: FakeDetectorStore, signed: Bool = true, _ body: @Sendable (Call) async throws -> Void) async throws {
+    static func withRouter(
+        detectors: FakeDetectorStore, signed: Bool = true, databaseDeadline: Duration = DatabaseDeadline.limit,
+        _ body: @Sendable (Call) async throws -> Void
+    ) async throws {
         let unused = UnusedStores()
         let api = APIStores(
             detectors: detectors, members: unused, organization: unused, lists: unused, findings: unused, agentChannel: unused,
@@ -62,7 +79,7 @@ import Testing
         )
         let router = buildRouter(
             api: api, console: nil, credentials: CredentialCache(accounts: FakeCredentials(), regions: FakeCredentials()),
-            configVersions: ConfigVersionBoard(), ready: ReadinessFlag(), checkDatabase: {}, metrics: false
+            configVersions: ConfigVersionBoard(), ready: ReadinessFlag(), checkDatabase: {}, metrics: false, databaseDeadline: databaseDeadline
         )
         try await Application(router: router).test(.router) { client in
             try await body { method, path, json in
@@ -117,6 +134,12 @@ actor FakeDetectorStore: DetectorStore {
     private(set) var ids: [String] = []
     private(set) var calls = 0
     private(set) var lastCaller: Caller?
+    /// GetDetector never answers (a query lost with its connection).
+    let hangs: Bool
+
+    init(hangs: Bool = false) {
+        self.hangs = hangs
+    }
 
     private func record(_ caller: Caller) {
         self.calls += 1
@@ -131,6 +154,9 @@ actor FakeDetectorStore: DetectorStore {
     }
     func getDetector(caller: Caller, detectorId: String) async throws -> GetDetectorResponse {
         self.record(caller)
+        if self.hangs {
+            await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
+        }
         throw StoreError.notFound("no such detector \(detectorId)")
     }
     func updateDetector(caller: Caller, detectorId: String, request: UpdateDetectorRequest) async throws { self.record(caller) }

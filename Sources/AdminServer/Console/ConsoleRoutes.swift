@@ -41,7 +41,7 @@ public struct ConsoleRoutes: Sendable {
     /// The largest form body read (413 past it).
     static let maxFormBytes = 1 << 16
 
-    public func addRoutes(to router: Router<GuardpostRequestContext>) {
+    public func addRoutes(to router: some RouterMethods<GuardpostRequestContext>) {
         let console = router.group("console")
         console.get("login") { _, _ in Self.loginPage(error: nil) }
         console.post("login") { request, _ in try await self.signIn(request) }

@@ -3,8 +3,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// Bounds how long a request waits on one piece of database work: an agent's findings batch, and the key and region
-/// lookups of authentication that any request may need.
+/// Bounds how long a request waits on its database work: every API and console handler (`DeadlineRoutes`), each
+/// database call of the agent channel (configuration and list reads, findings batches, heartbeats), the key and region
+/// lookups of authentication, and `/health`'s check.
 ///
 /// postgres-nio can leave a query's continuation unresumed when its connection closes at the wrong moment (the fix,
 /// vapor/postgres-nio#487, was reverted in #501). Here that happened when the primary died mid-ingest: the ingest
@@ -21,9 +22,11 @@ enum DatabaseDeadline {
     static let limit = Duration.seconds(30)
 
     /// The work within `limit`, else GuardDuty's 500 (InternalServerErrorException), which clients retry.
-    static func bounded<Value: Sendable>(_ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    static func bounded<Value: Sendable>(
+        within limit: Duration = Self.limit, _ operation: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
         do {
-            return try await self.run(within: self.limit, operation)
+            return try await self.run(within: limit, operation)
         } catch is Exceeded {
             throw GuardDutyError.internalError()
         }

@@ -5,4 +5,11 @@ import Hummingbird
 /// transaction) or a pure rule of GuardDutyModel, and encode the model's output shape.
 protocol APIController: Sendable {
     func addRoutes(to group: RouterGroup<AuthenticatedContext>)
+    /// Whether its handlers bound their own database work, and so stay outside the route-wide `DeadlineRoutes` (the
+    /// agent channel, whose configuration poll waits longer than the deadline by design).
+    var boundsItsOwnDatabaseWork: Bool { get }
+}
+
+extension APIController {
+    var boundsItsOwnDatabaseWork: Bool { false }
 }

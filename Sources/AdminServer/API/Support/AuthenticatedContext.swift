@@ -6,7 +6,7 @@ import SigV4
 /// The context of API and agent-channel routes: the caller `SigV4AuthMiddleware` authenticated (never optional)
 /// and the body it read. Routes behind the middleware are in a group of this context, so a handler cannot run
 /// without a caller.
-public struct AuthenticatedContext: ChildRequestContext {
+public struct AuthenticatedContext: ChildRequestContext, Sendable {
     public typealias ParentContext = GuardpostRequestContext
     public var coreContext: CoreRequestContextStorage
     public let caller: Caller

@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 
 /// The request context of every route: the authenticated caller and the body that authentication read.
-public struct GuardpostRequestContext: RequestContext {
+public struct GuardpostRequestContext: RequestContext, Sendable {
     public var coreContext: CoreRequestContextStorage
     /// Set by `SigV4AuthMiddleware` for API routes.
     public var caller: Caller?
