@@ -162,7 +162,9 @@ func buildRouter(
     let api = router.group().add(middleware: SigV4AuthMiddleware(credentials: credentials)).group(context: AuthenticatedContext.self)
         .add(middleware: ReadYourWritesMiddleware())
     let bounded = DeadlineRoutes(api, limit: databaseDeadline, bodyLimit: APIBody.maxBodySize).group()
-    for controller in apiControllers(stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices, geo: geo) {
+    let controllers = apiControllers(
+        stores, configVersions: configVersions, longPollSeconds: longPollSeconds, prices: prices, geo: geo, databaseDeadline: databaseDeadline)
+    for controller in controllers {
         controller.addRoutes(to: controller.boundsItsOwnDatabaseWork ? api : bounded)
     }
     return router
@@ -171,13 +173,13 @@ func buildRouter(
 /// One controller per GuardDuty area, and the agent channel, over the stores' protocols.
 func apiControllers(
     _ stores: APIStores, configVersions: ConfigVersionBoard, longPollSeconds: Double = 60, prices: PriceTable = .bundled,
-    geo: FindingEnricher? = nil
+    geo: FindingEnricher? = nil, databaseDeadline: Duration = DatabaseDeadline.limit
 ) -> [any APIController] {
     [
-        DetectorsController(detectors: stores.detectors, responses: ResponseCache(changes: stores.changes)),
+        DetectorsController(detectors: stores.detectors, responses: ResponseCache(changes: stores.changes, deadline: databaseDeadline)),
         // A page is at most 50 members (~15 kB) and its key holds a caller's page token: 1,000 pages bound what
         // one account's paging can make a replica keep to about 15 MB.
-        MembersController(members: stores.members, pages: ResponseCache(changes: stores.changes, capacity: 1_000)),
+        MembersController(members: stores.members, pages: ResponseCache(changes: stores.changes, capacity: 1_000, deadline: databaseDeadline)),
         InvitationsController(members: stores.members),
         OrganizationController(organization: stores.organization),
         TagsController(detectors: stores.detectors),
@@ -191,7 +193,7 @@ func apiControllers(
             PublishingDestinationsController(store: stores.publishingDestinations),
             AgentChannelController(
                 store: stores.agentChannel, findings: stores.findings, configVersions: configVersions,
-                configs: ResponseCache(changes: stores.changes), maxWaitSeconds: longPollSeconds, geo: geo),
+                configs: ResponseCache(changes: stores.changes, deadline: databaseDeadline), maxWaitSeconds: longPollSeconds, geo: geo),
         ]
 }
 

@@ -310,15 +310,46 @@ struct HardeningTests {
         }
     }
 
+    @Test func aTransactionWhoseRequestWasAnsweredByTheDeadlineRollsBackInsteadOfCommitting() async throws {
+        try await TestDatabase.withDatabase { client, _ in
+            let context = PostgresStoreContext(client: client, logger: TestDatabase.logger, secrets: SecretBox(key: SymmetricKey(size: .bits256)))
+            try await client.query("CREATE TABLE deadline_probe (n int)", logger: TestDatabase.logger).consume()
+            /// A transaction that writes, then takes `seconds`; under `limit`, with `ended` finished once it is over.
+            func write(_ n: Int, taking seconds: Double, within limit: Duration) async throws {
+                let (ended, finished) = AsyncStream<Void>.makeStream()
+                do {
+                    _ = try await DatabaseDeadline.run(within: limit) {
+                        defer { finished.finish() }
+                        try await context.transaction { connection in
+                            try await connection.query("INSERT INTO deadline_probe VALUES (\(n))", logger: TestDatabase.logger).consume()
+                            try await connection.query("SELECT pg_sleep(\(seconds))", logger: TestDatabase.logger).consume()
+                        }
+                    }
+                } catch {
+                    for await _ in ended {}  // the abandoned work is over: committed or rolled back
+                    throw error
+                }
+            }
+            try await write(1, taking: 0, within: .seconds(30))
+            await #expect(throws: DatabaseDeadline.Exceeded.self) { try await write(2, taking: 1, within: .milliseconds(100)) }
+            var stored: [Int] = []
+            for try await n in try await client.query("SELECT n FROM deadline_probe ORDER BY n", logger: TestDatabase.logger).decode(Int.self) {
+                stored.append(n)
+            }
+            #expect(stored == [1])
+        }
+    }
+
     @Test func anAgentsConfigurationPollWaitsPastTheDatabaseDeadlineThatBoundsTheAPI() async throws {
         var configuration = ServerConfiguration()
-        configuration.databaseDeadline = .milliseconds(300)
+        // Long enough for an ordinary request on a loaded machine, shorter than the poll's wait.
+        configuration.databaseDeadline = .seconds(5)
         try await TestServer.run(configuration: configuration) { server in
             let key = try await server.account()
             let detector = try await server.createDetector(key)
             let version = try await server.configVersion(detector)
             // A long poll waits by design: answered unchanged when its wait is over, not cut off as a lost query.
-            let poll = try await server.call(key, .get, "/agent/v1/config?detectorId=\(detector)&version=\(version)&wait=1")
+            let poll = try await server.call(key, .get, "/agent/v1/config?detectorId=\(detector)&version=\(version)&wait=6")
             #expect(poll.status == 304)
             // The API's requests, bounded by the short deadline, are answered as usual when the database answers.
             #expect(try await server.call(key, .get, "/detector/\(detector)").status == 200)

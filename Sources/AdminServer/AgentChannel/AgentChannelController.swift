@@ -76,7 +76,7 @@ struct AgentChannelController: APIController {
         let announced = self.configVersions.version(of: detectorId) ?? -1
         let store = self.store
         let read: @Sendable () async throws -> AgentConfigAnswer = {
-            let config = try await DatabaseDeadline.bounded { try await store.agentConfig(caller: caller, detectorId: detectorId) }
+            let config = try await store.agentConfig(caller: caller, detectorId: detectorId)
             return AgentConfigAnswer(version: config.version, body: try APIBody.encode(config))
         }
         return try await self.configs.body(detectorId, caller: caller, accept: { $0.version >= announced }, read: read)

@@ -4,8 +4,11 @@ import NIOCore
 import NIOPosix
 
 /// Bounds how long a request waits on its database work: every API and console handler (`DeadlineRoutes`), each
-/// database call of the agent channel (configuration and list reads, findings batches, heartbeats), the key and region
-/// lookups of authentication, and `/health`'s check.
+/// database call of the agent channel (list reads, findings batches, heartbeats), the shared reads of `ResponseCache`
+/// (GetDetector, ListMembers pages, agents' configuration), the key and region lookups of authentication, and
+/// `/health`'s check. Work past its deadline is cancelled, and a transaction that sees it cancelled rolls back instead
+/// of committing (`PostgresStoreContext.transaction`): a request answered 500 does not take effect after the fact,
+/// unless its COMMIT was already on its way.
 ///
 /// postgres-nio can leave a query's continuation unresumed when its connection closes at the wrong moment (the fix,
 /// vapor/postgres-nio#487, was reverted in #501). Here that happened when the primary died mid-ingest: the ingest
@@ -14,12 +17,12 @@ import NIOPosix
 /// lost query's task never does, and keeps what it captured). The limit applies per call: a request that needs a key
 /// lookup and then an ingest may wait twice. For an agent that is a 500: it keeps the batch and sends it again, and
 /// ingest is idempotent.
-enum DatabaseDeadline {
+public enum DatabaseDeadline {
     /// Thrown when the work outlasts its limit.
     struct Exceeded: Error {}
 
     /// How long a request's database work may take before the caller is told to try again.
-    static let limit = Duration.seconds(30)
+    public static let limit = Duration.seconds(30)
 
     /// The work within `limit`, else GuardDuty's 500 (InternalServerErrorException), which clients retry.
     static func bounded<Value: Sendable>(

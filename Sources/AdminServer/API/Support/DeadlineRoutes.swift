@@ -1,5 +1,7 @@
+import GuardDutyModel
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Routes whose handlers each run under `DatabaseDeadline`: a handler whose query postgres-nio loses (a connection
 /// closed under it when the primary dies) is answered 500 once the deadline passes, instead of holding its request,
@@ -11,7 +13,7 @@ import Hummingbird
 struct DeadlineRoutes<Context: RequestContext & Sendable>: RouterMethods {
     let parent: any RouterMethods<Context>
     let limit: Duration
-    /// The largest streamed body read before the handler starts (413 past it, as the handlers' own limits answer).
+    /// The largest streamed body read before the handler starts (a 400 in GuardDuty's shape past it).
     let bodyLimit: Int
 
     init(_ parent: any RouterMethods<Context>, limit: Duration, bodyLimit: Int) {
@@ -43,7 +45,11 @@ struct DeadlineResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Contex
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
         // Already a buffer behind SigV4, which read it for the signature; the console's forms are read here.
-        _ = try await request.collectBody(upTo: self.bodyLimit)
+        do {
+            _ = try await request.collectBody(upTo: self.bodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw GuardDutyError.badRequest("The request is rejected because the request body is larger than \(self.bodyLimit) bytes.")
+        }
         let (inner, ready) = (self.inner, request)
         return try await DatabaseDeadline.bounded(within: self.limit) { try await inner.respond(to: ready, context: context) }
     }

@@ -31,10 +31,15 @@ public final class ResponseCache<Key: Hashable & Sendable, Value: Sendable>: Sen
     private let flights = NIOLockedValueBox<[Key: Flight]>([:])
     let changes: ChangeSignal
     let capacity: Int
+    /// How long a shared read may take (`DatabaseDeadline`). The read runs in a task of its own that later misses join,
+    /// so the deadline of the request that started it would not end it: a query postgres-nio lost would otherwise
+    /// keep failing every request for its key until the next change.
+    let deadline: Duration
 
-    public init(changes: ChangeSignal, capacity: Int = 50_000) {
+    public init(changes: ChangeSignal, capacity: Int = 50_000, deadline: Duration = DatabaseDeadline.limit) {
         self.changes = changes
         self.capacity = capacity
+        self.deadline = deadline
     }
 
     /// The cached body for the caller, nil on a miss; throws GuardDuty's "not owned" error for another account's detector.
@@ -55,7 +60,7 @@ public final class ResponseCache<Key: Hashable & Sendable, Value: Sendable>: Sen
     }
 
     /// The cached body (when `accept` takes it), or `read`'s answer, stored for the next caller when nothing changed
-    /// meanwhile. Concurrent misses of one key share one read.
+    /// meanwhile. Concurrent misses of one key share one read, bounded by `deadline`.
     func body(
         _ key: Key, caller: Caller, accept: (Value) -> Bool = { _ in true }, read: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
@@ -67,7 +72,8 @@ public final class ResponseCache<Key: Hashable & Sendable, Value: Sendable>: Sen
             {
                 return flight.task
             }
-            let task = Task { try await read() }
+            let deadline = self.deadline
+            let task = Task { try await DatabaseDeadline.bounded(within: deadline, read) }
             flights[key] = Flight(accountId: caller.accountId, region: caller.region, generation: generation, task: task)
             return task
         }
