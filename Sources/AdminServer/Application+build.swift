@@ -235,3 +235,14 @@ func metricsApplication(
         logger: logger
     )
 }
+
+/// Runs `serve` until SIGTERM or SIGINT. The graceful shutdown (listeners closed, requests answered, parked polls
+/// woken, services stopped) may take up to `shutdownGrace`; past it, what is left is cancelled, so that a replica always
+/// exits. Each request's database work is bounded (`DatabaseDeadline`, 30 s), but a request whose calls are lost one
+/// after another, or a background job stuck on a lost query, would otherwise hold the process for good.
+public func runServer(_ app: some Service, logger: Logger, shutdownGrace: Duration = .seconds(40)) async throws {
+    var configuration = ServiceGroupConfiguration(
+        services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    configuration.maximumGracefulShutdownDuration = shutdownGrace
+    try await ServiceGroup(configuration: configuration).run()
+}

@@ -220,7 +220,7 @@ extension GuardpostAdmin {
                     reads: reads
                 )
             )
-            try await app.runService()
+            try await runServer(app, logger: logger)
         }
 
         static func isLoopback(_ host: String) -> Bool {
