@@ -293,14 +293,14 @@ def test_killing_the_primary_mid_ingest_loses_no_acknowledged_finding_and_both_r
         assert gd.get_filter(DetectorId=admin_detector, FilterName=name)["Name"] == name
         assert replica.alive()
     # Graceful shutdown after the failover. postgres-nio can lose a query whose connection closes under it; every
-    # request's database work answers 500 after 30 s then (`DatabaseDeadline`), so a lost query holds the shutdown at
-    # most that long. Reported here, not failed (the README's failover notes), then SIGKILLed by the fixture.
+    # request's database work answers 500 after 30 s then (`DatabaseDeadline`), and whatever still holds the shutdown
+    # after 40 s (a background job on a lost query) is cancelled: each replica exits, with 20 s of margin here.
     started = time.monotonic()
     for replica in (first, second):
         replica.process.terminate()
     for replica in (first, second):
         try:
-            replica.process.wait(timeout=max(0.0, 45 - (time.monotonic() - started)))
+            replica.process.wait(timeout=max(0.0, 60 - (time.monotonic() - started)))
             print(f"\n{replica.name}: shut down {time.monotonic() - started:.1f} s after SIGTERM", file=sys.stderr)
         except subprocess.TimeoutExpired:
-            print(f"\n{replica.name}: still waiting for a request 45 s after SIGTERM", file=sys.stderr)
+            raise AssertionError(f"{replica.name} still running 60 s after SIGTERM (see {replica.log_path})")
