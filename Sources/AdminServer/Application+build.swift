@@ -193,7 +193,8 @@ func apiControllers(
             PublishingDestinationsController(store: stores.publishingDestinations),
             AgentChannelController(
                 store: stores.agentChannel, findings: stores.findings, configVersions: configVersions,
-                configs: ResponseCache(changes: stores.changes, deadline: databaseDeadline), maxWaitSeconds: longPollSeconds, geo: geo),
+                configs: ResponseCache(changes: stores.changes, deadline: databaseDeadline), maxWaitSeconds: longPollSeconds, geo: geo,
+                deadline: databaseDeadline),
         ]
 }
 

@@ -32,6 +32,8 @@ struct AgentChannelController: APIController {
     var maxWaitSeconds: Double = 60
     /// Places the findings' remote addresses before they are stored (nil: stored as they come).
     var geo: FindingEnricher?
+    /// How long each of its database calls may take (`DatabaseDeadline`): the server's configured deadline.
+    var deadline = DatabaseDeadline.limit
 
     /// Its configuration poll waits up to `maxWaitSeconds`, past the route-wide deadline: each handler bounds its own
     /// reads and writes instead.
@@ -113,7 +115,7 @@ struct AgentChannelController: APIController {
             }
         }
         let (findings, caller, detectorId, headers, stored) = (self.findings, context.caller, batch.detectorId, batch.findings, documents)
-        let summary = try await DatabaseDeadline.bounded {
+        let summary = try await DatabaseDeadline.bounded(within: self.deadline) {
             try await findings.ingest(caller: caller, detectorId: detectorId, findings: headers, documents: stored)
         }
         return try APIBody.json(summary)
@@ -123,7 +125,7 @@ struct AgentChannelController: APIController {
         let heartbeat = try APIBody.decode(AgentHeartbeat.self, from: context)
         try Validate.detectorId(heartbeat.detectorId)
         let (store, caller) = (self.store, context.caller)
-        try await DatabaseDeadline.bounded { try await store.heartbeat(caller: caller, heartbeat: heartbeat) }
+        try await DatabaseDeadline.bounded(within: self.deadline) { try await store.heartbeat(caller: caller, heartbeat: heartbeat) }
         return APIBody.empty()
     }
 
@@ -136,9 +138,10 @@ struct AgentChannelController: APIController {
         if request.headers[.ifNoneMatch] == "\"\(sha)\"" {
             return Response(status: .notModified)
         }
-        let (store, caller) = (self.store, context.caller)
-        guard try await DatabaseDeadline.bounded({ try await store.listInForce(caller: caller, sha256: sha) }),
-            let body = try await self.lists.content(sha, load: { try await DatabaseDeadline.bounded { try await store.listContent(sha256: sha) } })
+        let (store, caller, deadline) = (self.store, context.caller, self.deadline)
+        guard try await DatabaseDeadline.bounded(within: deadline, { try await store.listInForce(caller: caller, sha256: sha) }),
+            let body = try await self.lists.content(
+                sha, load: { try await DatabaseDeadline.bounded(within: deadline) { try await store.listContent(sha256: sha) } })
         else {
             throw GuardDutyError.notFound("No list with content \(sha) is in force for the current account.")
         }

@@ -29,11 +29,11 @@ public struct PostgresStoreContext: Sendable {
         defer { if signalsChange { self.changes.bump() } }
         do {
             let result = try await self.client.withTransaction(logger: self.logger) { connection in
-                let result = try await body(connection)
+                let value = try await body(connection)
                 // Cancelled meanwhile (its request answered 500 by `DatabaseDeadline`, or the server stopping): rolled
                 // back, so that what the caller was told failed does not commit after the fact.
                 try Task.checkCancellation()
-                return result
+                return value
             }
             await self.rememberWrite()
             return result
